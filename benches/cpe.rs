@@ -1,0 +1,2 @@
+//! Placeholder until scap-cpe lands.
+fn main() {}

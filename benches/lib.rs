@@ -1,0 +1,1 @@
+//! Criterion benchmarks of the scap crates; see the `[[bench]]` entries of this crate's manifest.

@@ -1,0 +1,1 @@
+//! ARF 1.1 asset reporting format reports.

@@ -1,0 +1,1 @@
+//! OVAL 5.11 definitions: model, parser, evaluator, probes and results.
