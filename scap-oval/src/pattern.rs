@@ -1,1 +1,936 @@
-//! (being written)
+//! Perl-compatible regular expressions for OVAL `pattern match` (OVAL 5.11 §5.3.5 "pattern match",
+//! textfilecontent54 `pattern`, the `regex_capture` function).
+//!
+//! OVAL says its regular expressions are Perl 5 syntax; `oscap` hands them to PCRE. We run them on
+//! [`fancy_regex`] (backtracking with lookaround, bounded by a backtrack limit) after a small
+//! translation pass ([`translate`]) that rewrites the PCRE spellings fancy-regex reads
+//! differently:
+//!
+//! | PCRE                     | meaning in PCRE                          | rewritten to                 |
+//! |--------------------------|------------------------------------------|------------------------------|
+//! | `$` (no `m` flag)        | end, or before a final `\n`              | `(?=\n?\z)` (see below)      |
+//! | `\Z`                     | end, or before a final `\n`              | `(?=\n?\z)` (see below)      |
+//! | `\d` `\w` `\s` (+negated) | ASCII only (PCRE without UCP)           | explicit ASCII classes       |
+//! | `\h` `\H` `\v` `\V`      | horizontal / vertical white space        | explicit classes             |
+//! | `\0`, `\12`, `\101`      | octal escapes (when not a back reference) | `\x{..}`                    |
+//! | `\Q...\E`                | literal text                             | escaped literal              |
+//! | `\<` `\>` `\e` `\a`      | literal `<` `>`, ESC, BEL                | literal / `\x{..}`           |
+//! | `{` not a quantifier     | literal `{`                              | `\{`                         |
+//! | `[` `&` `~` inside a class | literal characters                     | escaped                      |
+//! | `(?#...)`                | comment                                  | removed                      |
+//!
+//! `$` and `\Z` only differ from `\z` when the subject ends with a newline, so each [`Pattern`]
+//! keeps a fast program (`$` as end of text) and builds the exact lookahead program lazily, the
+//! first time it meets a subject that ends with `\n`.
+//!
+//! Known remaining differences from PCRE: in multiline mode PCRE's `^` does not match after a
+//! newline that ends the subject (ours does, which only matters for empty matches at the very
+//! end); `\b` is Unicode-aware here and ASCII in PCRE; backtracking limits are counted
+//! differently (PCRE's default `match_limit` is 10 000 000 calls, ours is the same number of
+//! fancy-regex backtracking steps).
+//!
+//! ```
+//! use scap_oval::pattern::{Options, Pattern};
+//! let p = Pattern::new(r"^\s*PermitRootLogin\s+(\S+)\s*$").unwrap();
+//! assert!(p.is_match("PermitRootLogin no\n").unwrap());
+//! let lines = Pattern::with_options(r"^(\w+)=(\d+)$", Options::TEXTFILECONTENT).unwrap();
+//! let found = lines.find_all("a=1\nb=x\nc=3\n").unwrap();
+//! assert_eq!(found.len(), 2);
+//! assert_eq!(found[1].groups[1].as_deref(), Some("3"));
+//! ```
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Why a pattern could not be compiled or run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternError {
+    /// The pattern is not a valid regular expression (after PCRE translation).
+    #[error("invalid regular expression `{pattern}`: {message}")]
+    Syntax {
+        /// The pattern as written in the content.
+        pattern: String,
+        /// What the regex engine reported.
+        message: String,
+    },
+    /// The pattern is longer than [`Limits::max_pattern_len`].
+    #[error("regular expression of {len} bytes exceeds the limit of {max} bytes")]
+    TooLong {
+        /// Length of the pattern in bytes.
+        len: usize,
+        /// The configured maximum.
+        max: usize,
+    },
+    /// Matching gave up after [`Limits::backtrack_limit`] backtracking steps.
+    #[error("regular expression `{pattern}` exceeded the backtracking limit")]
+    BacktrackLimit {
+        /// The pattern as written in the content.
+        pattern: String,
+    },
+    /// Any other failure while matching.
+    #[error("regular expression `{pattern}` failed while matching: {message}")]
+    Runtime {
+        /// The pattern as written in the content.
+        pattern: String,
+        /// What the regex engine reported.
+        message: String,
+    },
+}
+
+/// Matching flags. [`Options::default`] is what an entity `pattern match` uses (no flags);
+/// [`Options::TEXTFILECONTENT`] is textfilecontent54's default behaviors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Options {
+    /// `^` and `$` match at line boundaries (PCRE_MULTILINE; textfilecontent54 `multiline`).
+    pub multiline: bool,
+    /// `.` also matches `\n` (PCRE_DOTALL; textfilecontent54 `singleline`).
+    pub singleline: bool,
+    /// Case-insensitive matching (PCRE_CASELESS).
+    pub case_insensitive: bool,
+}
+
+impl Options {
+    /// textfilecontent54 defaults: `multiline="true"`, `singleline="false"`.
+    pub const TEXTFILECONTENT: Options = Options {
+        multiline: true,
+        singleline: false,
+        case_insensitive: false,
+    };
+}
+
+/// Resource bounds for compiling and running a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Maximum backtracking steps per search (PCRE's default `match_limit` is 10 000 000).
+    pub backtrack_limit: usize,
+    /// Maximum pattern length in bytes.
+    pub max_pattern_len: usize,
+    /// Maximum size in bytes of the compiled automata delegated to the `regex` engine.
+    pub compiled_size_limit: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            backtrack_limit: 10_000_000,
+            max_pattern_len: 64 * 1024,
+            compiled_size_limit: 10 << 20,
+        }
+    }
+}
+
+/// One match of a pattern: the whole match and its capture groups (index 0 is the whole match;
+/// a group that did not participate is `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Byte offset of the match in the subject.
+    pub start: usize,
+    /// Byte offset just past the match.
+    pub end: usize,
+    /// Group texts, `groups[0]` being the whole match.
+    pub groups: Vec<Option<String>>,
+}
+
+/// A compiled Perl-compatible regular expression. `Send + Sync`; cheap to share in an [`Arc`].
+#[derive(Debug)]
+pub struct Pattern {
+    source: String,
+    options: Options,
+    limits: Limits,
+    /// `$`/`\Z` compiled as end of text: exact for subjects that do not end with `\n`.
+    fast: fancy_regex::Regex,
+    /// Whether the exact program differs from the fast one.
+    needs_exact: bool,
+    /// `$`/`\Z` with PCRE's "or before a final newline", built on first use.
+    exact: OnceLock<Result<fancy_regex::Regex, PatternError>>,
+}
+
+impl Pattern {
+    /// Compiles `pattern` with no flags and default [`Limits`] (entity `pattern match`).
+    pub fn new(pattern: &str) -> Result<Pattern, PatternError> {
+        Pattern::with_limits(pattern, Options::default(), Limits::default())
+    }
+
+    /// Compiles `pattern` with the given flags and default [`Limits`].
+    pub fn with_options(pattern: &str, options: Options) -> Result<Pattern, PatternError> {
+        Pattern::with_limits(pattern, options, Limits::default())
+    }
+
+    /// Compiles `pattern` with the given flags and limits.
+    ///
+    /// ```
+    /// use scap_oval::pattern::{Limits, Options, Pattern, PatternError};
+    /// let limits = Limits { backtrack_limit: 10_000, ..Limits::default() };
+    /// // Lookaround needs the backtracking engine; nested `+` makes it exponential.
+    /// let p = Pattern::with_limits(r"^(a+)+(?=c)", Options::default(), limits).unwrap();
+    /// let subject = format!("{}b", "a".repeat(40));
+    /// assert!(matches!(p.is_match(&subject), Err(PatternError::BacktrackLimit { .. })));
+    /// ```
+    pub fn with_limits(
+        pattern: &str,
+        options: Options,
+        limits: Limits,
+    ) -> Result<Pattern, PatternError> {
+        if pattern.len() > limits.max_pattern_len {
+            return Err(PatternError::TooLong {
+                len: pattern.len(),
+                max: limits.max_pattern_len,
+            });
+        }
+        let fast_src = translate(pattern, options, EndOfLine::Fast)?;
+        let exact_src = translate(pattern, options, EndOfLine::Exact)?;
+        let fast = build(pattern, &fast_src, options, limits)?;
+        Ok(Pattern {
+            source: pattern.to_owned(),
+            options,
+            limits,
+            fast,
+            needs_exact: exact_src != fast_src,
+            exact: OnceLock::new(),
+        })
+    }
+
+    /// The pattern as written in the content.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The flags it was compiled with.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    fn program_for(&self, subject: &str) -> Result<&fancy_regex::Regex, PatternError> {
+        if self.needs_exact && subject.ends_with('\n') {
+            let exact = self.exact.get_or_init(|| {
+                let src = translate(&self.source, self.options, EndOfLine::Exact)?;
+                build(&self.source, &src, self.options, self.limits)
+            });
+            exact.as_ref().map_err(Clone::clone)
+        } else {
+            Ok(&self.fast)
+        }
+    }
+
+    fn runtime(&self, e: fancy_regex::Error) -> PatternError {
+        match e {
+            fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => {
+                PatternError::BacktrackLimit {
+                    pattern: self.source.clone(),
+                }
+            }
+            other => PatternError::Runtime {
+                pattern: self.source.clone(),
+                message: other.to_string(),
+            },
+        }
+    }
+
+    /// Whether the pattern matches anywhere in `subject` (PCRE search semantics, not anchored).
+    pub fn is_match(&self, subject: &str) -> Result<bool, PatternError> {
+        self.program_for(subject)?
+            .is_match(subject)
+            .map_err(|e| self.runtime(e))
+    }
+
+    /// The capture groups of the first match (index 0 is the whole match), or `None` when the
+    /// pattern does not match.
+    pub fn captures(&self, subject: &str) -> Result<Option<Match>, PatternError> {
+        let re = self.program_for(subject)?;
+        let caps = re.captures(subject).map_err(|e| self.runtime(e))?;
+        Ok(caps.map(|c| to_match(&c)))
+    }
+
+    /// Every non-overlapping match, left to right, with its capture groups (textfilecontent54
+    /// collects one item per match).
+    pub fn find_all(&self, subject: &str) -> Result<Vec<Match>, PatternError> {
+        let re = self.program_for(subject)?;
+        let mut out = Vec::new();
+        for caps in re.captures_iter(subject) {
+            let caps = caps.map_err(|e| self.runtime(e))?;
+            out.push(to_match(&caps));
+        }
+        Ok(out)
+    }
+}
+
+fn to_match(c: &fancy_regex::Captures<'_, str>) -> Match {
+    let (start, end) = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+    let groups = (0..c.len())
+        .map(|i| c.get(i).map(|m| m.as_str().to_owned()))
+        .collect();
+    Match { start, end, groups }
+}
+
+fn build(
+    original: &str,
+    translated: &str,
+    options: Options,
+    limits: Limits,
+) -> Result<fancy_regex::Regex, PatternError> {
+    fancy_regex::RegexBuilder::new(translated)
+        .multi_line(options.multiline)
+        .dot_matches_new_line(options.singleline)
+        .case_insensitive(options.case_insensitive)
+        .backtrack_limit(limits.backtrack_limit)
+        .delegate_size_limit(limits.compiled_size_limit)
+        .build()
+        .map_err(|e| PatternError::Syntax {
+            pattern: original.to_owned(),
+            message: e.to_string(),
+        })
+}
+
+/// Which program [`translate`] produces for `$` and `\Z` outside multiline scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndOfLine {
+    /// `$` and `\Z` as end of text: exact when the subject does not end with `\n`.
+    Fast,
+    /// PCRE's "end, or before a final newline", as a lookahead.
+    Exact,
+}
+
+const EXACT_END: &str = r"(?=\n?\z)";
+const SPACE: &str = r"\t\n\x0B\x0C\r ";
+const HSPACE: &str = r"\t \x{A0}\x{1680}\x{180E}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}";
+const VSPACE: &str = r"\n\x0B\x0C\r\x{85}\x{2028}\x{2029}";
+
+/// Rewrites a PCRE pattern into fancy-regex syntax (see the module table). Returns the pattern
+/// unchanged when nothing needs rewriting; errors only on a dangling `\` or unbalanced `[`.
+///
+/// ```
+/// use scap_oval::pattern::{translate, EndOfLine, Options};
+/// let t = translate(r"^\d+\Z", Options::default(), EndOfLine::Exact).unwrap();
+/// assert_eq!(t, r"^[0-9]+(?=\n?\z)");
+/// ```
+pub fn translate(pattern: &str, options: Options, eol: EndOfLine) -> Result<String, PatternError> {
+    let groups = count_groups(pattern);
+    let mut t = Translator {
+        src: pattern,
+        chars: pattern.char_indices().collect(),
+        pos: 0,
+        out: String::with_capacity(pattern.len() + 8),
+        scopes: vec![options.multiline],
+        groups,
+        eol,
+    };
+    t.run()?;
+    Ok(t.out)
+}
+
+/// Counts capturing groups (for telling `\12` back references from octal escapes).
+fn count_groups(p: &str) -> usize {
+    let b = p.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    let mut in_class = false;
+    while i < b.len() {
+        match b.get(i) {
+            Some(b'\\') => i += 1,
+            Some(b'[') if !in_class => in_class = true,
+            Some(b']') if in_class => in_class = false,
+            Some(b'(') if !in_class => {
+                let rest = b.get(i + 1..).unwrap_or_default();
+                let named = rest.starts_with(b"?<")
+                    && !rest.starts_with(b"?<=")
+                    && !rest.starts_with(b"?<!")
+                    || rest.starts_with(b"?P<")
+                    || rest.starts_with(b"?'");
+                if !rest.starts_with(b"?") || named {
+                    n += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+struct Translator<'a> {
+    src: &'a str,
+    chars: Vec<(usize, char)>,
+    pos: usize,
+    out: String,
+    /// Multiline flag per open group (innermost last).
+    scopes: Vec<bool>,
+    groups: usize,
+    eol: EndOfLine,
+}
+
+impl Translator<'_> {
+    fn peek(&self, k: usize) -> Option<char> {
+        self.chars.get(self.pos + k).map(|&(_, c)| c)
+    }
+
+    fn rest(&self) -> &str {
+        match self.chars.get(self.pos) {
+            Some(&(i, _)) => self.src.get(i..).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    fn multiline(&self) -> bool {
+        self.scopes.last().copied().unwrap_or(false)
+    }
+
+    fn syntax(&self, message: &str) -> PatternError {
+        PatternError::Syntax {
+            pattern: self.src.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), PatternError> {
+        while let Some(c) = self.peek(0) {
+            match c {
+                '\\' => self.escape(false)?,
+                '[' => self.class()?,
+                '$' => {
+                    self.pos += 1;
+                    if self.eol == EndOfLine::Exact && !self.multiline() {
+                        self.out.push_str(EXACT_END);
+                    } else {
+                        self.out.push('$');
+                    }
+                }
+                '{' => {
+                    if is_quantifier(self.rest()) {
+                        // Copy `{n}`, `{n,}`, `{n,m}` verbatim so its `}` is not escaped.
+                        while let Some(c) = self.peek(0) {
+                            self.out.push(c);
+                            self.pos += 1;
+                            if c == '}' {
+                                break;
+                            }
+                        }
+                    } else {
+                        self.out.push_str(r"\{");
+                        self.pos += 1;
+                    }
+                }
+                '}' => {
+                    // A `}` closing a quantifier was copied with it; a lone one is literal.
+                    self.out.push_str(r"\}");
+                    self.pos += 1;
+                }
+                '(' => self.open_group(),
+                ')' => {
+                    if self.scopes.len() > 1 {
+                        self.scopes.pop();
+                    }
+                    self.out.push(')');
+                    self.pos += 1;
+                }
+                _ => {
+                    self.out.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn open_group(&mut self) {
+        let rest = self.rest();
+        if let Some(comment) = rest.strip_prefix("(?#") {
+            // Drop the comment up to and including the next `)`.
+            let len = comment.find(')').map(|i| i + 1).unwrap_or(comment.len());
+            let skip = rest.len() - comment.len() + len;
+            let target = rest.get(..skip).map(|s| s.chars().count()).unwrap_or(0);
+            self.pos += target;
+            return;
+        }
+        let inherited = self.multiline();
+        // Inline flags: `(?flags)` changes the current scope, `(?flags:` opens a new one.
+        if let Some(flags) = rest.strip_prefix("(?") {
+            let spec: String = flags
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+                .collect();
+            let after = flags.get(spec.len()..).unwrap_or("");
+            if !spec.is_empty() && (after.starts_with(')') || after.starts_with(':')) {
+                let mut m = inherited;
+                let mut on = true;
+                for f in spec.chars() {
+                    match f {
+                        '-' => on = false,
+                        'm' => m = on,
+                        _ => {}
+                    }
+                }
+                if after.starts_with(')') {
+                    if let Some(last) = self.scopes.last_mut() {
+                        *last = m;
+                    }
+                } else {
+                    self.scopes.push(m);
+                }
+                let n = 2 + spec.len() + 1;
+                for _ in 0..n {
+                    if let Some(c) = self.peek(0) {
+                        self.out.push(c);
+                        self.pos += 1;
+                    }
+                }
+                return;
+            }
+        }
+        self.scopes.push(inherited);
+        self.out.push('(');
+        self.pos += 1;
+    }
+
+    /// Translates the escape at `self.pos` (a `\`), inside a class or not.
+    fn escape(&mut self, in_class: bool) -> Result<(), PatternError> {
+        let Some(c) = self.peek(1) else {
+            return Err(self.syntax("pattern ends with a lone backslash"));
+        };
+        self.pos += 2;
+        let class = |body: &str, negate: bool, in_class: bool| -> String {
+            match (in_class, negate) {
+                (false, false) => format!("[{body}]"),
+                (_, true) => format!("[^{body}]"),
+                (true, false) => body.to_owned(),
+            }
+        };
+        let s = match c {
+            'd' => class("0-9", false, in_class),
+            'D' => class("0-9", true, in_class),
+            'w' => class("0-9A-Za-z_", false, in_class),
+            'W' => class("0-9A-Za-z_", true, in_class),
+            's' => class(SPACE, false, in_class),
+            'S' => class(SPACE, true, in_class),
+            'h' => class(HSPACE, false, in_class),
+            'H' => class(HSPACE, true, in_class),
+            'v' => class(VSPACE, false, in_class),
+            'V' => class(VSPACE, true, in_class),
+            'Z' if !in_class => match self.eol {
+                EndOfLine::Exact => EXACT_END.to_owned(),
+                EndOfLine::Fast => r"\z".to_owned(),
+            },
+            'b' if in_class => r"\x08".to_owned(),
+            'e' => r"\x1B".to_owned(),
+            'a' => r"\x07".to_owned(),
+            'c' => {
+                // \cX: control character.
+                let x = self
+                    .peek(0)
+                    .ok_or_else(|| self.syntax(r"\c at end of pattern"))?;
+                self.pos += 1;
+                let code = (x.to_ascii_uppercase() as u32) ^ 0x40;
+                format!(r"\x{{{code:X}}}")
+            }
+            'Q' => {
+                let mut lit = String::new();
+                while let Some(ch) = self.peek(0) {
+                    if ch == '\\' && self.peek(1) == Some('E') {
+                        self.pos += 2;
+                        break;
+                    }
+                    push_literal(&mut lit, ch);
+                    self.pos += 1;
+                }
+                lit
+            }
+            'E' => String::new(),
+            'x' => {
+                let mut hex = String::new();
+                if self.peek(0) == Some('{') {
+                    self.pos += 1;
+                    while let Some(ch) = self.peek(0) {
+                        self.pos += 1;
+                        if ch == '}' {
+                            break;
+                        }
+                        hex.push(ch);
+                    }
+                } else {
+                    while hex.len() < 2 {
+                        match self.peek(0) {
+                            Some(ch) if ch.is_ascii_hexdigit() => {
+                                hex.push(ch);
+                                self.pos += 1;
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                let code = if hex.is_empty() {
+                    0
+                } else {
+                    u32::from_str_radix(&hex, 16).map_err(|_| self.syntax("invalid \\x escape"))?
+                };
+                format!(r"\x{{{code:X}}}")
+            }
+            '0' => {
+                let mut code = 0u32;
+                for _ in 0..2 {
+                    match self.peek(0).and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            code = code * 8 + d;
+                            self.pos += 1;
+                        }
+                        None => break,
+                    }
+                }
+                format!(r"\x{{{code:X}}}")
+            }
+            '1'..='9' => {
+                let mut digits = String::from(c);
+                while let Some(d) = self.peek(0).filter(char::is_ascii_digit) {
+                    digits.push(d);
+                    self.pos += 1;
+                }
+                let n: usize = digits.parse().unwrap_or(usize::MAX);
+                if !in_class && (n < 10 || n <= self.groups) {
+                    format!(r"\{n}")
+                } else {
+                    // Octal: up to three octal digits, the rest are literal digits.
+                    let oct: String = digits
+                        .chars()
+                        .take_while(|d| d.is_digit(8))
+                        .take(3)
+                        .collect();
+                    let rest = digits.get(oct.len()..).unwrap_or("");
+                    if oct.is_empty() {
+                        return Err(self.syntax("invalid back reference or octal escape"));
+                    }
+                    let code = u32::from_str_radix(&oct, 8)
+                        .map_err(|_| self.syntax("invalid octal escape"))?;
+                    format!(r"\x{{{code:X}}}{rest}")
+                }
+            }
+            // Escapes with the same meaning in both dialects.
+            'A' | 'z' | 'b' | 'B' | 'G' | 'n' | 'r' | 't' | 'f' | 'p' | 'P' | 'k' | 'g' | 'K'
+            | 'R' | 'N' | 'X' => {
+                let mut s = String::from('\\');
+                s.push(c);
+                s
+            }
+            // Any other escaped character stands for itself in PCRE.
+            other => {
+                let mut s = String::new();
+                push_literal(&mut s, other);
+                s
+            }
+        };
+        self.out.push_str(&s);
+        Ok(())
+    }
+
+    /// Translates a bracket class starting at `self.pos`.
+    fn class(&mut self) -> Result<(), PatternError> {
+        self.out.push('[');
+        self.pos += 1;
+        if self.peek(0) == Some('^') {
+            self.out.push('^');
+            self.pos += 1;
+        }
+        if self.peek(0) == Some(']') {
+            self.out.push_str(r"\]");
+            self.pos += 1;
+        }
+        loop {
+            let Some(c) = self.peek(0) else {
+                return Err(self.syntax("missing terminating ] for character class"));
+            };
+            match c {
+                ']' => {
+                    self.out.push(']');
+                    self.pos += 1;
+                    return Ok(());
+                }
+                '\\' => self.escape(true)?,
+                '[' => {
+                    let rest = self.rest();
+                    let posix = ["[:", "[=", "[."].iter().any(|p| rest.starts_with(p))
+                        && rest
+                            .get(2..)
+                            .and_then(|r| {
+                                r.find(":]")
+                                    .or_else(|| r.find("=]"))
+                                    .or_else(|| r.find(".]"))
+                            })
+                            .is_some();
+                    if posix && rest.starts_with("[:") {
+                        let end = rest
+                            .get(2..)
+                            .and_then(|r| r.find(":]"))
+                            .map(|i| i + 4)
+                            .unwrap_or(0);
+                        let body = rest.get(..end).unwrap_or("").to_owned();
+                        let n = body.chars().count();
+                        self.out.push_str(&body);
+                        self.pos += n;
+                    } else {
+                        self.out.push_str(r"\[");
+                        self.pos += 1;
+                    }
+                }
+                '&' | '~' | '-' if self.peek(1) == Some(c) => {
+                    // Doubled `&&`, `~~`, `--` are set operators in the regex crate, literals in PCRE.
+                    let _ = write!(self.out, r"\{c}");
+                    self.pos += 1;
+                }
+                _ => {
+                    self.out.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Appends `c` as a literal, escaping it when the regex crate would read it as syntax.
+fn push_literal(out: &mut String, c: char) {
+    if c.is_ascii_punctuation()
+        && !matches!(
+            c,
+            '/' | '"' | '\'' | ',' | ':' | ';' | '=' | '!' | '@' | '%' | '`' | '<' | '>' | '_'
+        )
+    {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+/// Whether `s` (starting at `{`) is a PCRE quantifier: `{n}`, `{n,}` or `{n,m}`.
+fn is_quantifier(s: &str) -> bool {
+    let Some(body) = s.strip_prefix('{') else {
+        return false;
+    };
+    let Some(end) = body.find('}') else {
+        return false;
+    };
+    let inner = body.get(..end).unwrap_or("");
+    let (lo, hi) = match inner.split_once(',') {
+        Some((lo, hi)) => (lo, Some(hi)),
+        None => (inner, None),
+    };
+    !lo.is_empty()
+        && lo.bytes().all(|b| b.is_ascii_digit())
+        && hi.is_none_or(|h| h.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A thread-safe cache of compiled patterns keyed by source text and options; the same
+/// regular expression is typically used by many states and items.
+#[derive(Debug, Default)]
+pub struct PatternCache {
+    limits: Limits,
+    map: Mutex<HashMap<(String, Options), Arc<Pattern>>>,
+}
+
+impl PatternCache {
+    /// An empty cache compiling with `limits`.
+    pub fn new(limits: Limits) -> PatternCache {
+        PatternCache {
+            limits,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The compiled pattern for `(pattern, options)`, compiling it on first use. Compile errors
+    /// are not cached.
+    ///
+    /// ```
+    /// use scap_oval::pattern::{Options, PatternCache};
+    /// let cache = PatternCache::default();
+    /// let a = cache.get("^a+$", Options::default()).unwrap();
+    /// let b = cache.get("^a+$", Options::default()).unwrap();
+    /// assert!(std::sync::Arc::ptr_eq(&a, &b));
+    /// ```
+    pub fn get(&self, pattern: &str, options: Options) -> Result<Arc<Pattern>, PatternError> {
+        let key = (pattern.to_owned(), options);
+        if let Some(p) = self.lock().get(&key) {
+            return Ok(Arc::clone(p));
+        }
+        let compiled = Arc::new(Pattern::with_limits(pattern, options, self.limits)?);
+        self.lock().insert(key, Arc::clone(&compiled));
+        Ok(compiled)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Options), Arc<Pattern>>> {
+        // A poisoned lock only means another thread panicked while inserting; the map itself
+        // is still a valid cache.
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, s: &str) -> bool {
+        Pattern::new(p).unwrap().is_match(s).unwrap()
+    }
+
+    #[test]
+    fn dollar_matches_before_a_final_newline_only() {
+        assert!(m("^abc$", "abc"));
+        assert!(m("^abc$", "abc\n"));
+        assert!(!m("^abc$", "abc\n\n"));
+        assert!(!m("^abc$", "abc\nx"));
+        assert!(m(r"abc\Z", "abc\n"));
+        assert!(!m(r"abc\z", "abc\n"));
+        assert!(m(r"abc\z", "abc"));
+    }
+
+    #[test]
+    fn multiline_dollar_is_line_end() {
+        let p = Pattern::with_options("^b$", Options::TEXTFILECONTENT).unwrap();
+        assert!(p.is_match("a\nb\nc").unwrap());
+        let p = Pattern::new("^b$").unwrap();
+        assert!(!p.is_match("a\nb\nc").unwrap());
+        let p = Pattern::new("(?m)^b$").unwrap();
+        assert!(p.is_match("a\nb\nc\n").unwrap());
+    }
+
+    #[test]
+    fn perl_classes_are_ascii() {
+        assert!(!m(r"^\d$", "٣"));
+        assert!(m(r"^\w+$", "abc_9"));
+        assert!(!m(r"^\w$", "é"));
+        assert!(m(r"^\s$", "\x0B"));
+        assert!(m(r"^\h+$", " \t"));
+        assert!(!m(r"^\h$", "\n"));
+        assert!(m(r"^[\d\s]+$", "1 2"));
+        assert!(m(r"^[^\d]+$", "ab"));
+    }
+
+    #[test]
+    fn pcre_literals() {
+        assert!(m(r"a{b", "a{b"));
+        assert!(m(r"^\{\s*x}", "{ x}"));
+        assert!(m(r"a{2}", "aa"));
+        assert!(m(r"a{2,}b", "aaab"));
+        assert!(!m(r"^a{2,3}$", "aaaa"));
+        assert!(m(r"x{,2}", "x{,2}"));
+        assert!(m(r"[[]", "["));
+        assert!(m(r"[^[\s]x", "ax"));
+        assert!(m(r"[[:space:]]", " "));
+        assert!(m(r"^[[:alpha:]]+$", "abc"));
+        assert!(m(r"\<tag\>", "<tag>"));
+        assert!(m(r"\Qa.b*\E$", "a.b*"));
+        assert!(!m(r"\Qa.b\E", "axb"));
+        assert!(m(r"\x41\x{42}\101\0", "ABA\0"));
+        assert!(m(r"(a)\1", "aa"));
+        assert!(m(r"a(?#comment)b", "ab"));
+        assert!(m(r"[a&&b]", "&"));
+        assert!(m(r"\/etc\/x", "/etc/x"));
+        assert!(m(r"\e", "\x1b"));
+        assert!(m(r"\cA", "\x01"));
+    }
+
+    #[test]
+    fn lookaround_and_inline_flags() {
+        assert!(m(r"^\s*OPTIONS=.*-u(?!\s*chrony\b).*", "OPTIONS=-u ntp"));
+        assert!(!m(
+            r"^\s*OPTIONS=.*-u(?!\s*chrony\b).*",
+            "OPTIONS=-u chrony"
+        ));
+        assert!(m(r"^[\s]*(?i)ciphers(?-i)\s+aes", " CIPHERS aes"));
+        assert!(!m(r"^[\s]*(?i)ciphers(?-i)\s+aes", " CIPHERS AES"));
+        assert!(m(r"(?<=foo)bar", "foobar"));
+    }
+
+    #[test]
+    fn captures_and_find_all() {
+        let p = Pattern::with_options(r"^(\w+)\s*=\s*(\d+)?$", Options::TEXTFILECONTENT).unwrap();
+        let all = p.find_all("a = 1\nb = \nc=3").unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(
+            all[0].groups,
+            vec![Some("a = 1".into()), Some("a".into()), Some("1".into())]
+        );
+        assert_eq!(all[1].groups[2], None);
+        let c = Pattern::new(r"x(\d+)")
+            .unwrap()
+            .captures("ax12bx3")
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.groups[1].as_deref(), Some("12"));
+        assert_eq!((c.start, c.end), (1, 4));
+        assert!(
+            Pattern::new("z")
+                .unwrap()
+                .captures("abc")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn singleline_and_case_insensitive() {
+        let o = Options {
+            singleline: true,
+            ..Options::default()
+        };
+        assert!(
+            Pattern::with_options("a.b", o)
+                .unwrap()
+                .is_match("a\nb")
+                .unwrap()
+        );
+        assert!(!m("a.b", "a\nb"));
+        let o = Options {
+            case_insensitive: true,
+            ..Options::default()
+        };
+        assert!(
+            Pattern::with_options("^abc$", o)
+                .unwrap()
+                .is_match("ABC\n")
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn runaway_pattern_is_an_error_not_a_hang() {
+        // Without lookaround or back references the pattern runs on the linear-time engine.
+        let p = Pattern::new(r"^(\w+\s?)*$").unwrap();
+        assert!(!p.is_match(&format!("{}!", "a".repeat(5000))).unwrap());
+        let p = Pattern::with_limits(
+            r"^(\w+\s?)*(?=!)$",
+            Options::default(),
+            Limits {
+                backtrack_limit: 100_000,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        let s = format!("{}!", "a".repeat(64));
+        assert!(matches!(
+            p.is_match(&s),
+            Err(PatternError::BacktrackLimit { .. })
+        ));
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        assert!(matches!(
+            Pattern::new("a\\"),
+            Err(PatternError::Syntax { .. })
+        ));
+        assert!(matches!(
+            Pattern::new("(a"),
+            Err(PatternError::Syntax { .. })
+        ));
+        assert!(matches!(
+            Pattern::new("[a"),
+            Err(PatternError::Syntax { .. })
+        ));
+        let l = Limits {
+            max_pattern_len: 3,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            Pattern::with_limits("abcd", Options::default(), l),
+            Err(PatternError::TooLong { len: 4, max: 3 })
+        ));
+    }
+}
