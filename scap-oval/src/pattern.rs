@@ -36,7 +36,7 @@
 //! let lines = Pattern::with_options(r"^(\w+)=(\d+)$", Options::TEXTFILECONTENT).unwrap();
 //! let found = lines.find_all("a=1\nb=x\nc=3\n").unwrap();
 //! assert_eq!(found.len(), 2);
-//! assert_eq!(found[1].groups[1].as_deref(), Some("3"));
+//! assert_eq!(found[1].groups[2].as_deref(), Some("3"));
 //! ```
 
 use std::collections::HashMap;
@@ -163,9 +163,9 @@ impl Pattern {
     /// ```
     /// use scap_oval::pattern::{Limits, Options, Pattern, PatternError};
     /// let limits = Limits { backtrack_limit: 10_000, ..Limits::default() };
-    /// // Lookaround needs the backtracking engine; nested `+` makes it exponential.
-    /// let p = Pattern::with_limits(r"^(a+)+(?=c)", Options::default(), limits).unwrap();
-    /// let subject = format!("{}b", "a".repeat(40));
+    /// // Lookaround needs the backtracking engine; the nested repetition makes it exponential.
+    /// let p = Pattern::with_limits(r"^(\w+\s?)*(?=!)$", Options::default(), limits).unwrap();
+    /// let subject = format!("{}!", "a".repeat(40));
     /// assert!(matches!(p.is_match(&subject), Err(PatternError::BacktrackLimit { .. })));
     /// ```
     pub fn with_limits(
