@@ -1,14 +1,50 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! CPE 2.3: names, bindings, matching, dictionaries and the applicability language.
+//!
+//! This crate reads and writes Common Platform Enumeration names and the XML documents built on
+//! them, without panicking on any input:
+//!
+//! - [`Name`] is the well-formed name (WFN) of NISTIR 7695 section 5: eleven [`Attribute`]s, each
+//!   ANY, NA or an [`AvString`] whose wildcards (`*`, runs of `?`) can only sit at its ends.
+//! - Both bindings of NISTIR 7695 section 6, parsed with `nom`: the URI (`cpe:/o:debian:debian_linux:11`,
+//!   CPE 2.2 compatible, with percent-encoding and the packed `~` edition) and the formatted
+//!   string (`cpe:2.3:o:debian:debian_linux:11:*:*:*:*:*:*:*`), which `Display` writes.
+//! - Name matching of NISTIR 7696: [`compare_values`] gives the attribute relations of table 6-2,
+//!   [`Name::compare`] the name relations (CPE_DISJOINT, CPE_EQUAL, CPE_SUBSET, CPE_SUPERSET).
+//! - The dictionary of NISTIR 7697 and the CPE 2.2 dictionary schema: `Dictionary`.
+//! - The applicability language of NISTIR 7698: [`PlatformSpecification`], evaluated with
+//!   three-valued logic against the target's CPE names and a caller's [`CheckEvaluator`].
+//!
+//! ```
+//! use scap_cpe::{Name, NameRelation};
+//!
+//! let installed: Name = "cpe:2.3:o:debian:debian_linux:11:*:*:*:*:*:*:*".parse()?;
+//! let wanted: Name = "cpe:/o:debian:debian_linux".parse()?;
+//! assert_eq!(wanted.compare(&installed), NameRelation::Superset);
+//! assert!(wanted.matches(&installed));
+//! assert_eq!(installed.to_uri(), "cpe:/o:debian:debian_linux:11");
+//! # Ok::<(), scap_cpe::Error>(())
+//! ```
+//!
+//! XML is parsed with `roxmltree`, DTDs refused and at most [`NODE_LIMIT`] nodes.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod applicability;
+mod binding;
+mod error;
+mod formatted;
+mod language;
+mod matching;
+mod text;
+mod uri;
+mod wfn;
+mod xml;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use applicability::{ApplicabilityResult, CheckEvaluator, NoChecks};
+pub use error::{Error, NameErrorKind};
+pub use language::{
+    CheckFactRef, FactRef, LANGUAGE_NS, LogicalTest, MAX_DEPTH, Operator, Platform,
+    PlatformSpecification, Test,
+};
+pub use matching::{AttributeComparison, AttributeRelation, NameRelation, compare_values};
+pub use text::Text;
+pub use wfn::{Attribute, AvString, Name, Value, Wildcard};
+pub use xml::NODE_LIMIT;

@@ -1,0 +1,60 @@
+//! Parses every SSG CPE dictionary and every platform-specification embedded in SSG XCCDF
+//! benchmarks. Needs the installed SSG content (`scripts/corpus.sh`).
+
+use std::path::PathBuf;
+
+use scap_cpe::PlatformSpecification;
+
+fn ssg_dir() -> PathBuf {
+    std::env::var_os("SCAP_SSG_DIR").map_or_else(
+        || PathBuf::from("/usr/share/xml/scap/ssg/content"),
+        PathBuf::from,
+    )
+}
+
+fn files_ending(suffix: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(ssg_dir())
+        .expect("SSG content directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("ssg-") && n.ends_with(suffix))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+#[ignore = "needs the ssg-* packages: scripts/corpus.sh"]
+fn every_ssg_xccdf_platform_specification_parses() {
+    let files = files_ending("-xccdf.xml");
+    assert!(!files.is_empty(), "no SSG XCCDF files found");
+    let mut platforms = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable file");
+        let doc = roxmltree::Document::parse_with_options(
+            &text,
+            roxmltree::ParsingOptions {
+                allow_dtd: false,
+                ..Default::default()
+            },
+        )
+        .expect("well-formed XML");
+        for node in doc.descendants().filter(|n| {
+            n.tag_name().name() == "platform-specification"
+                && n.tag_name().namespace() == Some(scap_cpe::LANGUAGE_NS)
+        }) {
+            let spec = PlatformSpecification::from_node(node)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            assert!(!spec.platforms.is_empty(), "{}", file.display());
+            platforms += spec.platforms.len();
+        }
+    }
+    assert!(
+        platforms > 100,
+        "only {platforms} platforms in {} files",
+        files.len()
+    );
+}
