@@ -1,0 +1,217 @@
+//! Small helpers over `roxmltree` nodes: typed attributes and texts whose errors carry the
+//! position, element name and enclosing id.
+
+use std::str::FromStr;
+
+use roxmltree::Node;
+
+use crate::error::{Context, Error, Position};
+use crate::model::namespaces;
+use crate::types::UnknownValue;
+
+/// Line and column of a node's start.
+pub(crate) fn position(node: Node<'_, '_>) -> Position {
+    let pos = node.document().text_pos_at(node.range().start);
+    Position {
+        line: pos.row,
+        column: pos.col,
+    }
+}
+
+/// The enclosing id as an error context.
+pub(crate) fn context(ctx: Option<&str>) -> Context {
+    Context(ctx.map(str::to_owned))
+}
+
+/// The element's local name.
+pub(crate) fn name<'a>(node: Node<'a, '_>) -> &'a str {
+    node.tag_name().name()
+}
+
+/// Whether the element is in the core definitions namespace.
+pub(crate) fn is_core(node: Node<'_, '_>) -> bool {
+    node.tag_name().namespace() == Some(namespaces::DEFINITIONS)
+}
+
+/// Whether the element is one the parser skips wherever it occurs: `ds:Signature` and
+/// `oval-def:notes` (notes are read only on definitions).
+pub(crate) fn is_skipped(node: Node<'_, '_>) -> bool {
+    match node.tag_name().namespace() {
+        Some(namespaces::XMLDSIG) => true,
+        Some(namespaces::DEFINITIONS) => name(node) == "notes",
+        _ => false,
+    }
+}
+
+/// The element children of a node.
+pub(crate) fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children().filter(Node::is_element)
+}
+
+/// The element children, without `ds:Signature` and `notes`.
+pub(crate) fn content<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    elements(node).filter(|n| !is_skipped(*n))
+}
+
+/// The concatenated text (and CDATA) children of an element, as written.
+pub(crate) fn text(node: Node<'_, '_>) -> String {
+    let mut texts = node
+        .children()
+        .filter(Node::is_text)
+        .filter_map(|n| n.text());
+    let first = texts.next().unwrap_or("");
+    let mut out = first.to_owned();
+    for t in texts {
+        out.push_str(t);
+    }
+    out
+}
+
+/// An error for an element the schema does not allow here.
+pub(crate) fn unexpected(node: Node<'_, '_>, ctx: Option<&str>) -> Error {
+    Error::UnexpectedElement {
+        element: name(node).to_owned(),
+        parent: node
+            .parent_element()
+            .map(|p| name(p).to_owned())
+            .unwrap_or_default(),
+        context: context(ctx),
+        position: position(node),
+    }
+}
+
+/// An error for a missing child element.
+pub(crate) fn missing_child(node: Node<'_, '_>, child: &'static str, ctx: Option<&str>) -> Error {
+    Error::MissingElement {
+        element: name(node).to_owned(),
+        child,
+        context: context(ctx),
+        position: position(node),
+    }
+}
+
+/// A required attribute.
+pub(crate) fn required<'a>(
+    node: Node<'a, '_>,
+    attribute: &'static str,
+    ctx: Option<&str>,
+) -> Result<&'a str, Error> {
+    node.attribute(attribute)
+        .ok_or_else(|| Error::MissingAttribute {
+            element: name(node).to_owned(),
+            attribute,
+            context: context(ctx),
+            position: position(node),
+        })
+}
+
+/// An optional string attribute, owned.
+pub(crate) fn optional(node: Node<'_, '_>, attribute: &str) -> Option<String> {
+    node.attribute(attribute).map(str::to_owned)
+}
+
+/// Parse an enumeration value, mapping the error to the node.
+pub(crate) fn enumeration<T: FromStr<Err = UnknownValue>>(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    value: &str,
+    ctx: Option<&str>,
+) -> Result<T, Error> {
+    value.parse().map_err(|source| Error::UnknownEnumeration {
+        element: name(node).to_owned(),
+        attribute,
+        source,
+        context: context(ctx),
+        position: position(node),
+    })
+}
+
+/// An optional enumeration attribute; absent means the schema default.
+pub(crate) fn enum_attr<T: FromStr<Err = UnknownValue> + Default>(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    ctx: Option<&str>,
+) -> Result<T, Error> {
+    match node.attribute(attribute) {
+        Some(v) => enumeration(node, attribute, v, ctx),
+        None => Ok(T::default()),
+    }
+}
+
+/// A required enumeration attribute.
+pub(crate) fn enum_required<T: FromStr<Err = UnknownValue>>(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    ctx: Option<&str>,
+) -> Result<T, Error> {
+    enumeration(node, attribute, required(node, attribute, ctx)?, ctx)
+}
+
+fn invalid(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    value: &str,
+    expected: &'static str,
+    ctx: Option<&str>,
+) -> Error {
+    Error::InvalidValue {
+        element: name(node).to_owned(),
+        attribute,
+        value: value.to_owned(),
+        expected,
+        context: context(ctx),
+        position: position(node),
+    }
+}
+
+/// An optional `xsd:boolean` attribute (`true`, `false`, `1`, `0`, surrounding blanks allowed).
+pub(crate) fn bool_attr(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    ctx: Option<&str>,
+) -> Result<Option<bool>, Error> {
+    match node.attribute(attribute) {
+        None => Ok(None),
+        Some(v) => match v.trim() {
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            _ => Err(invalid(node, attribute, v, "a boolean", ctx)),
+        },
+    }
+}
+
+/// A required `xsd:nonNegativeInteger` attribute (the `version` of every OVAL element).
+pub(crate) fn u64_required(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    ctx: Option<&str>,
+) -> Result<u64, Error> {
+    let v = required(node, attribute, ctx)?;
+    v.trim()
+        .parse()
+        .map_err(|_| invalid(node, attribute, v, "a non-negative integer", ctx))
+}
+
+/// A required `xsd:int` attribute.
+pub(crate) fn i64_required(
+    node: Node<'_, '_>,
+    attribute: &'static str,
+    ctx: Option<&str>,
+) -> Result<i64, Error> {
+    let v = required(node, attribute, ctx)?;
+    v.trim()
+        .parse()
+        .map_err(|_| invalid(node, attribute, v, "an integer", ctx))
+}
+
+/// The `xsi:nil` attribute.
+pub(crate) fn nil(node: Node<'_, '_>, ctx: Option<&str>) -> Result<bool, Error> {
+    match node.attribute((namespaces::XSI, "nil")) {
+        None => Ok(false),
+        Some(v) => match v.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(invalid(node, "xsi:nil", v, "a boolean", ctx)),
+        },
+    }
+}
