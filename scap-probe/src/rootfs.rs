@@ -1,0 +1,292 @@
+//! [`RootFs`]: an offline directory tree (a debootstrap tree, an unpacked image, a mounted disk)
+//! scanned as a jail.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Fact, Result};
+use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
+use crate::metadata::{DirEntry, FileType, Metadata};
+use crate::resolve::{Follow, Lookup, Resolved, resolve};
+use crate::target::Target;
+
+/// An offline root filesystem on the host, scanned as a jail.
+///
+/// Every path is resolved component by component by the shared
+/// [`resolve`](crate::resolve()): this crate reads each link with `read_link` and decides
+/// where it leads; the host OS is only ever handed paths with no symbolic link in them
+/// (`<root>/<physical path>`). Absolute links resolve against the root, `..` stops at the root,
+/// more than [`MAX_LINK_HOPS`](crate::MAX_LINK_HOPS) links is [`Error::LinkLoop`]. A link to
+/// `/etc/shadow` in a tree without one is [`Error::NotFound`], whatever the host has.
+///
+/// # Facts
+///
+/// An offline tree has no running kernel: uname, processes, sysctls, mounts, interfaces and the
+/// container facts are [`Error::NotCollectable`] unless the caller supplies them in
+/// [`facts`](RootFs::facts). The environment is never the scanner's own: it is the one given
+/// with [`with_environment`](RootFs::with_environment), else not collectable. The host name is
+/// `facts.hostname` if set, else the first line of the tree's `/etc/hostname`, else not
+/// collectable.
+///
+/// # Races (TOCTOU)
+///
+/// The tree is assumed not to change during a scan. If something on the host rearranges it
+/// concurrently, a component checked as a directory could be swapped for a link between the
+/// check and the use. Mitigations: the final component is never followed by the host
+/// (`symlink_metadata`); `open` checks, after opening, that the file it got is the one it
+/// resolved (same device and inode) and that it is a regular file; `read_dir` checks the
+/// directory before and after listing. A swap of an *intermediate* component, back and forth
+/// within that window, is not detected: closing it needs `openat2(RESOLVE_IN_ROOT)` or an
+/// `O_NOFOLLOW` fd walk, which std cannot express without `unsafe` or a new dependency. Do not
+/// scan a tree an adversary can modify while the scan runs.
+///
+/// ```
+/// use std::path::Path;
+/// use scap_probe::{RootFs, Target, DEFAULT_READ_LIMIT};
+///
+/// let dir = tempfile::tempdir()?;
+/// std::fs::create_dir(dir.path().join("etc"))?;
+/// std::fs::write(dir.path().join("etc/hostname"), "web1\n")?;
+/// std::os::unix::fs::symlink("/etc/../../../etc/hostname", dir.path().join("name"))?;
+///
+/// let root = RootFs::new(dir.path())?;
+/// assert_eq!(root.read(Path::new("/name"), DEFAULT_READ_LIMIT)?, b"web1\n");
+/// assert_eq!(root.hostname()?, "web1");
+/// assert!(root.environment().unwrap_err().is_not_collectable());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RootFs {
+    root: PathBuf,
+    /// Facts supplied by the caller (see the type docs); `None` fields are not collectable.
+    pub facts: Facts,
+}
+
+/// Physical lookups on the host below the root: `lstat` and `readlink`, never following.
+struct HostLookup<'a>(&'a RootFs);
+
+impl Lookup for HostLookup<'_> {
+    fn entry_type(&self, physical: &Path) -> Result<FileType> {
+        let host = self.0.host(physical);
+        std::fs::symlink_metadata(&host)
+            .map(|m| FileType::from(m.file_type()))
+            .map_err(|e| Error::from_io(physical, e))
+    }
+
+    fn link_target(&self, physical: &Path) -> Result<PathBuf> {
+        std::fs::read_link(self.0.host(physical)).map_err(|e| Error::from_io(physical, e))
+    }
+}
+
+/// The device and inode of host metadata.
+fn identity(m: &std::fs::Metadata) -> (u64, u64) {
+    let m = Metadata::from_std(m);
+    (m.device, m.inode)
+}
+
+impl RootFs {
+    /// A jail at host directory `root` (made absolute with the host's `canonicalize`: the root
+    /// path itself is trusted). [`Error::NotADirectory`] if it is not a directory.
+    pub fn new(root: impl AsRef<Path>) -> Result<RootFs> {
+        let given = root.as_ref();
+        let root = std::fs::canonicalize(given).map_err(|e| Error::from_io(given, e))?;
+        let meta = std::fs::metadata(&root).map_err(|e| Error::from_io(&root, e))?;
+        if !meta.is_dir() {
+            return Err(Error::NotADirectory { path: root });
+        }
+        Ok(RootFs {
+            root,
+            facts: Facts::default(),
+        })
+    }
+
+    /// The same tree with a caller-supplied environment for
+    /// [`environment`](Target::environment).
+    pub fn with_environment(mut self, env: Vec<(String, String)>) -> RootFs {
+        self.facts.environment = Some(env);
+        self
+    }
+
+    /// The same tree with a caller-supplied [`Uname`].
+    pub fn with_uname(mut self, uname: Uname) -> RootFs {
+        self.facts.uname = Some(uname);
+        self
+    }
+
+    /// The same tree answering host facts from `facts`.
+    pub fn with_facts(mut self, facts: Facts) -> RootFs {
+        self.facts = facts;
+        self
+    }
+
+    /// The host directory this jail is rooted at (absolute, canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The host path of `path` inside the tree, with every link resolved inside the jail.
+    /// For handing a file to a tool that needs a host path; subject to the races described in
+    /// the type docs.
+    pub fn host_path(&self, path: &Path) -> Result<PathBuf> {
+        let r = self.resolve(path, Follow::All)?;
+        Ok(self.host(&r.path))
+    }
+
+    /// `<root>/<physical>` for a physical path (absolute, normalised).
+    fn host(&self, physical: &Path) -> PathBuf {
+        match physical.strip_prefix("/") {
+            Ok(rel) if !rel.as_os_str().is_empty() => self.root.join(rel),
+            _ => self.root.clone(),
+        }
+    }
+
+    fn resolve(&self, path: &Path, follow: Follow) -> Result<Resolved> {
+        resolve(&HostLookup(self), path, follow)
+    }
+
+    fn lstat_resolved(&self, path: &Path, follow: Follow) -> Result<(Resolved, std::fs::Metadata)> {
+        let r = self.resolve(path, follow)?;
+        let m =
+            std::fs::symlink_metadata(self.host(&r.path)).map_err(|e| Error::from_io(path, e))?;
+        Ok((r, m))
+    }
+}
+
+fn race(path: &Path) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other("the file changed while it was being opened"),
+    }
+}
+
+impl Target for RootFs {
+    fn metadata(&self, path: &Path) -> Result<Metadata> {
+        self.lstat_resolved(path, Follow::Parents)
+            .map(|(_, m)| Metadata::from_std(&m))
+    }
+
+    fn stat(&self, path: &Path) -> Result<Metadata> {
+        // `symlink_metadata` even here: the resolved path has no link left, and if one
+        // appeared since, it is reported rather than followed by the host.
+        self.lstat_resolved(path, Follow::All)
+            .map(|(_, m)| Metadata::from_std(&m))
+    }
+
+    fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
+        let (r, before) = self.lstat_resolved(path, Follow::All)?;
+        if !before.is_dir() {
+            return Err(Error::NotADirectory {
+                path: path.to_path_buf(),
+            });
+        }
+        let host = self.host(&r.path);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&host).map_err(|e| Error::from_io(path, e))? {
+            let entry = entry.map_err(|e| Error::from_io(path, e))?;
+            let file_type = entry
+                .file_type()
+                .map(FileType::from)
+                .map_err(|e| Error::from_io(path, e))?;
+            out.push(DirEntry {
+                name: entry.file_name(),
+                file_type,
+            });
+        }
+        let after = std::fs::symlink_metadata(&host).map_err(|e| Error::from_io(path, e))?;
+        if !after.is_dir() || identity(&before) != identity(&after) {
+            return Err(race(path));
+        }
+        Ok(out)
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf> {
+        let (r, m) = self.lstat_resolved(path, Follow::Parents)?;
+        if !m.file_type().is_symlink() {
+            return Err(Error::NotASymlink {
+                path: path.to_path_buf(),
+            });
+        }
+        std::fs::read_link(self.host(&r.path)).map_err(|e| Error::from_io(path, e))
+    }
+
+    fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>> {
+        let (r, before) = self.lstat_resolved(path, Follow::All)?;
+        if before.is_dir() {
+            return Err(Error::IsADirectory {
+                path: path.to_path_buf(),
+            });
+        }
+        if !before.is_file() {
+            // Opening a FIFO would block and a device may never end.
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+            });
+        }
+        let file = File::open(self.host(&r.path)).map_err(|e| Error::from_io(path, e))?;
+        let after = file.metadata().map_err(|e| Error::from_io(path, e))?;
+        if !after.is_file() || identity(&before) != identity(&after) {
+            return Err(race(path));
+        }
+        Ok(Box::new(file))
+    }
+
+    fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
+        self.resolve(path, Follow::All).map(|r| r.path)
+    }
+
+    fn uname(&self) -> Result<Uname> {
+        self.facts.uname()
+    }
+
+    fn environment(&self) -> Result<Vec<(String, String)>> {
+        self.facts.environment()
+    }
+
+    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
+        self.facts.process_environment(pid)
+    }
+
+    fn processes(&self) -> Result<Vec<Process>> {
+        self.facts.processes()
+    }
+
+    fn sysctl(&self, name: &str) -> Result<String> {
+        self.facts.sysctl(name)
+    }
+
+    fn sysctl_names(&self) -> Result<Vec<String>> {
+        self.facts.sysctl_names()
+    }
+
+    fn mounts(&self) -> Result<Vec<Mount>> {
+        self.facts.mounts()
+    }
+
+    fn interfaces(&self) -> Result<Vec<Interface>> {
+        self.facts.interfaces()
+    }
+
+    fn hostname(&self) -> Result<String> {
+        if let Some(h) = &self.facts.hostname {
+            return Ok(h.clone());
+        }
+        match self.read(Path::new("/etc/hostname"), 64 * 1024) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                text.lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_string)
+                    .ok_or(Error::not_collectable(Fact::Hostname))
+            }
+            Err(e) if e.is_absent() => Err(Error::not_collectable(Fact::Hostname)),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn container(&self) -> Result<ContainerInfo> {
+        self.facts.container()
+    }
+}

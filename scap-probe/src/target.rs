@@ -1,0 +1,297 @@
+//! The [`Target`] trait: the one seam between probes and the system they look at.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Fact, Result};
+use crate::facts::{ContainerInfo, Interface, Mount, Process, Uname};
+use crate::metadata::{DirEntry, FileType, Metadata};
+use crate::resolve::{Follow, Lookup, resolve};
+
+/// The size limit [`Target::read`] callers use unless they have a reason not to: 64 MiB.
+pub const DEFAULT_READ_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// A system to be probed: a filesystem plus host facts.
+///
+/// Every path is a path *as seen inside the target*: absolute (`/etc/passwd`), never a host
+/// path. A relative path is [`Error::InvalidPath`].
+///
+/// # What a backend implements
+///
+/// Four required methods, with the semantics of the POSIX calls they are named after, applied
+/// inside the target: symbolic links in every component but the last are followed (for
+/// `open` and `read_dir` the last too), absolute link targets start at the target's root, and
+/// `..` at the root stays there. [`resolve`](crate::resolve()) does that resolution for a
+/// backend that can only look at physical paths.
+///
+/// - [`metadata`](Target::metadata): `lstat(2)`.
+/// - [`read_dir`](Target::read_dir): the entries of a directory.
+/// - [`read_link`](Target::read_link): `readlink(2)`.
+/// - [`open`](Target::open): a streamed reader of a regular file.
+///
+/// Everything else has a default: [`stat`](Target::stat) and
+/// [`canonicalize`](Target::canonicalize) resolve links through the four, [`read`](Target::read)
+/// reads through `open` with a size limit, and every host fact ([`uname`](Target::uname),
+/// [`processes`](Target::processes), ...) answers [`Error::NotCollectable`]: a target that cannot
+/// give a fact says so, which is a different answer from an empty list. Override what the
+/// backend can do better.
+///
+/// `Target` is object safe and `Send + Sync`: probes take `&dyn Target` and may call it from
+/// several threads at once.
+pub trait Target: Send + Sync {
+    /// Metadata of `path` without following it if it is a symbolic link (`lstat`).
+    fn metadata(&self, path: &Path) -> Result<Metadata>;
+
+    /// The entries of the directory `path` (following links), in any order, without `.` and
+    /// `..`. Entry types are as `lstat` gives them.
+    fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>>;
+
+    /// The target of the symbolic link `path`, verbatim; [`Error::NotASymlink`] if it is not
+    /// one.
+    fn read_link(&self, path: &Path) -> Result<PathBuf>;
+
+    /// A streamed reader of the regular file `path` (following links).
+    /// [`Error::IsADirectory`] for a directory; backends may refuse other non-regular files
+    /// (a FIFO would block) with [`Error::Io`].
+    fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>>;
+
+    /// Metadata of `path`, following symbolic links (`stat`).
+    ///
+    /// Default: [`canonicalize`](Target::canonicalize) then [`metadata`](Target::metadata).
+    fn stat(&self, path: &Path) -> Result<Metadata> {
+        let real = self.canonicalize(path)?;
+        self.metadata(&real).map_err(|e| e.with_path(path))
+    }
+
+    /// The physical path `path` names inside the target: absolute, no `.`/`..`, no symbolic
+    /// links (each followed with the jail rules of [`resolve`](crate::resolve())). The file must
+    /// exist.
+    ///
+    /// Default: [`resolve`](crate::resolve()) over [`metadata`](Target::metadata) and
+    /// [`read_link`](Target::read_link).
+    fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
+        resolve(&AsLookup(self), path, Follow::All).map(|r| r.path)
+    }
+
+    /// Whether `path` exists (following links): `Ok(false)` for [`Error::NotFound`] and
+    /// [`Error::NotADirectory`], other errors (a link loop, no permission) are passed on.
+    fn exists(&self, path: &Path) -> Result<bool> {
+        match self.stat(path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_absent() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The whole content of the regular file `path`, at most `limit` bytes; a longer file is
+    /// [`Error::TooLarge`] (nothing is returned rather than a truncated file). Use
+    /// [`DEFAULT_READ_LIMIT`] unless there is a reason for another.
+    ///
+    /// Default: reads [`open`](Target::open) up to `limit + 1` bytes.
+    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>> {
+        let reader = self.open(path)?;
+        let mut buf = Vec::new();
+        reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::from_io(path, e))?;
+        if u64::try_from(buf.len()).unwrap_or(u64::MAX) > limit {
+            return Err(Error::TooLarge {
+                path: path.to_path_buf(),
+                limit,
+            });
+        }
+        Ok(buf)
+    }
+
+    /// The kernel identification (`uname(2)`). Default: not collectable.
+    fn uname(&self) -> Result<Uname> {
+        Err(Error::not_collectable(Fact::Uname))
+    }
+
+    /// The environment variables of the scan context (name, value) in the order found: on a
+    /// live host, the scanner's own environment. Default: not collectable.
+    fn environment(&self) -> Result<Vec<(String, String)>> {
+        Err(Error::not_collectable(Fact::Environment))
+    }
+
+    /// The environment of process `pid` (OVAL `environmentvariable58`); [`Error::NotFound`]
+    /// if there is no such process. Default: not collectable.
+    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
+        let _ = pid;
+        Err(Error::not_collectable(Fact::ProcessEnvironment))
+    }
+
+    /// The running processes, ordered by pid. Default: not collectable.
+    fn processes(&self) -> Result<Vec<Process>> {
+        Err(Error::not_collectable(Fact::Processes))
+    }
+
+    /// The value of kernel parameter `name` in dotted form (`net.ipv4.ip_forward`), as text
+    /// without the trailing newline; [`Error::NotFound`] if there is no such parameter (its
+    /// path is [`sysctl_path`](crate::sysctl_path)`(name)`). Default: not collectable.
+    fn sysctl(&self, name: &str) -> Result<String> {
+        let _ = name;
+        Err(Error::not_collectable(Fact::Sysctl))
+    }
+
+    /// The names of all readable kernel parameters, sorted. Default: not collectable.
+    fn sysctl_names(&self) -> Result<Vec<String>> {
+        Err(Error::not_collectable(Fact::Sysctl))
+    }
+
+    /// The mounted filesystems in mount order. Default: not collectable.
+    fn mounts(&self) -> Result<Vec<Mount>> {
+        Err(Error::not_collectable(Fact::Mounts))
+    }
+
+    /// The network interfaces, ordered by name. Default: not collectable.
+    fn interfaces(&self) -> Result<Vec<Interface>> {
+        Err(Error::not_collectable(Fact::Interfaces))
+    }
+
+    /// The host name. Default: not collectable.
+    fn hostname(&self) -> Result<String> {
+        Err(Error::not_collectable(Fact::Hostname))
+    }
+
+    /// Whether the target is a container, and which runtime. Default: not collectable.
+    fn container(&self) -> Result<ContainerInfo> {
+        Err(Error::not_collectable(Fact::Container))
+    }
+}
+
+/// Let the resolver look through a target's own `metadata` and `read_link`.
+struct AsLookup<'a, T: ?Sized>(&'a T);
+
+impl<T: Target + ?Sized> Lookup for AsLookup<'_, T> {
+    fn entry_type(&self, physical: &Path) -> Result<FileType> {
+        self.0.metadata(physical).map(|m| m.file_type)
+    }
+
+    fn link_target(&self, physical: &Path) -> Result<PathBuf> {
+        self.0.read_link(physical)
+    }
+}
+
+/// Shared references and boxes of targets are targets, so `&dyn Target` can be passed where an
+/// `impl Target` is wanted.
+impl<T: Target + ?Sized> Target for &T {
+    fn metadata(&self, path: &Path) -> Result<Metadata> {
+        (**self).metadata(path)
+    }
+    fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
+        (**self).read_dir(path)
+    }
+    fn read_link(&self, path: &Path) -> Result<PathBuf> {
+        (**self).read_link(path)
+    }
+    fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>> {
+        (**self).open(path)
+    }
+    fn stat(&self, path: &Path) -> Result<Metadata> {
+        (**self).stat(path)
+    }
+    fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
+        (**self).canonicalize(path)
+    }
+    fn exists(&self, path: &Path) -> Result<bool> {
+        (**self).exists(path)
+    }
+    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>> {
+        (**self).read(path, limit)
+    }
+    fn uname(&self) -> Result<Uname> {
+        (**self).uname()
+    }
+    fn environment(&self) -> Result<Vec<(String, String)>> {
+        (**self).environment()
+    }
+    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
+        (**self).process_environment(pid)
+    }
+    fn processes(&self) -> Result<Vec<Process>> {
+        (**self).processes()
+    }
+    fn sysctl(&self, name: &str) -> Result<String> {
+        (**self).sysctl(name)
+    }
+    fn sysctl_names(&self) -> Result<Vec<String>> {
+        (**self).sysctl_names()
+    }
+    fn mounts(&self) -> Result<Vec<Mount>> {
+        (**self).mounts()
+    }
+    fn interfaces(&self) -> Result<Vec<Interface>> {
+        (**self).interfaces()
+    }
+    fn hostname(&self) -> Result<String> {
+        (**self).hostname()
+    }
+    fn container(&self) -> Result<ContainerInfo> {
+        (**self).container()
+    }
+}
+
+/// The `/proc/sys` path of kernel parameter `name`.
+///
+/// Dotted names map dots to `/` (`net.ipv4.ip_forward` is `/proc/sys/net/ipv4/ip_forward`).
+/// As in `sysctl(8)`, a name whose first `/` comes before its first `.` is taken as written in
+/// slash form, so components that contain dots stay reachable
+/// (`net/ipv4/conf/eth0.100/rp_filter`). [`sysctl_name`] is the inverse.
+///
+/// ```
+/// use std::path::Path;
+/// use scap_probe::{sysctl_name, sysctl_path};
+/// let p = sysctl_path("net.ipv4.ip_forward")?;
+/// assert_eq!(p, Path::new("/proc/sys/net/ipv4/ip_forward"));
+/// let vlan = sysctl_path("net/ipv4/conf/eth0.100/rp_filter")?;
+/// assert_eq!(sysctl_name(&vlan).as_deref(), Some("net.ipv4.conf.eth0/100.rp_filter"));
+/// assert!(sysctl_path("kernel..x").is_err());
+/// # Ok::<(), scap_probe::Error>(())
+/// ```
+pub fn sysctl_path(name: &str) -> Result<PathBuf> {
+    let invalid = |reason| Error::InvalidPath {
+        path: PathBuf::from(name),
+        reason,
+    };
+    let slash_form = match (name.find('/'), name.find('.')) {
+        (Some(s), Some(d)) => s < d,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let sep = if slash_form { '/' } else { '.' };
+    let mut path = PathBuf::from("/proc/sys");
+    for comp in name.split(sep) {
+        let comp = if slash_form {
+            comp.to_string()
+        } else {
+            comp.replace('/', ".")
+        };
+        if comp.is_empty() || comp == "." || comp == ".." {
+            return Err(invalid("not a sysctl name (empty, `.` or `..` component)"));
+        }
+        if comp.contains('\0') {
+            return Err(invalid("contains a NUL byte"));
+        }
+        path.push(comp);
+    }
+    Ok(path)
+}
+
+/// The dotted kernel parameter name of a `/proc/sys` path (dots inside a component become
+/// `/`, as `sysctl -a` prints them); `None` for a path outside `/proc/sys` or not UTF-8.
+pub fn sysctl_name(path: &Path) -> Option<String> {
+    let rest = path.strip_prefix("/proc/sys").ok()?;
+    let mut parts = Vec::new();
+    for c in rest.components() {
+        match c {
+            std::path::Component::Normal(n) => parts.push(n.to_str()?.replace('.', "/")),
+            _ => return None,
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.join("."))
+}
