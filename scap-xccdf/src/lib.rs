@@ -1,1 +1,67 @@
-//! XCCDF 1.2 and 1.1 benchmarks, SCAP source data streams, tailoring, evaluation and TestResult.
+//! XCCDF 1.2 and 1.1 benchmarks, SCAP source data streams and tailoring: model, parser,
+//! resolution and profile application (evaluation builds on [`Policy`]).
+//!
+//! The flow, as oscap runs it:
+//!
+//! 1. Parse the file once with roxmltree ([`ParseOptions::parse_document`]: DTDs refused,
+//!    size and node limits).
+//! 2. [`Source::from_document`] indexes a source data stream ([`DataStreamCollection`]), picks
+//!    the data stream and checklist (`--datastream-id`, `--xccdf-id`; first by default), reads
+//!    the XCCDF [`Benchmark`] and resolves it ([`Benchmark::resolve`]: item `extends`,
+//!    abstract items dropped). A standalone XCCDF file works too.
+//! 3. [`Policy::new`] applies a profile (from the benchmark or a [`Tailoring`]; `None` for the
+//!    default selection): effective rule selection, values, refined rules.
+//! 4. For each selected [`PolicyRule`], [`PolicyRule::checks`] gives the candidate checks;
+//!    [`Policy::exports`] binds their `check-export`s to values; [`Source::resolve_check_href`]
+//!    and [`Source::component_node`] find the OVAL (or OCIL) component to evaluate, in the
+//!    same document; [`Source::dictionaries`] and [`Benchmark::platform_specification_node`]
+//!    give the CPE dictionary and the applicability language for `scap_cpe`.
+//!
+//! ```
+//! use scap_xccdf::{ParseOptions, Policy, Source};
+//! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml"))?;
+//! let opts = ParseOptions::default();
+//! let doc = opts.parse_document(&text)?;
+//! let src = Source::from_document(&doc, &text, None, None, &opts)?;
+//! let policy = Policy::new(&src.benchmark, None, Some("xccdf_org.ssgproject.content_profile_stig"))?;
+//! assert_eq!(policy.selected_rules().count(), 37);
+//! let rule = policy.selected_rules().next().unwrap();
+//! let check = rule.checks()[0];
+//! let oval = src.resolve_check_href(&check.content_refs[0].href)?;
+//! assert_eq!(src.component_node(&doc, oval).unwrap().tag_name().name(), "oval_definitions");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Specifications: XCCDF 1.2 (NISTIR 7275 rev. 4) sections 6 (model: Benchmark, Group, Rule,
+//! Value, Profile, TestResult, Tailoring) and 7.2 (resolution of `extends`, profile application);
+//! XCCDF 1.1 documents are read into the same model; SCAP 1.2/1.3 source data streams
+//! (NIST SP 800-126 rev. 2/3, section 3) with OASIS XML catalogs.
+//!
+//! Non-fatal findings that oscap only warns about (a `select` of an unknown rule, a
+//! `refine-value` with an unknown selector) are collected as [`Warning`]s in
+//! [`Policy::warnings`]; everything else is a typed [`Error`] with a line:column location.
+
+pub mod datastream;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod policy;
+pub mod resolve;
+pub mod source;
+pub mod tailoring;
+pub mod text;
+pub mod xml;
+
+pub use datastream::{
+    CatalogEntry, Component, ComponentKind, ComponentRef, DataStream, DataStreamCollection,
+    Selection,
+};
+pub use error::{Error, Location, Result, Warning};
+pub use model::*;
+pub use policy::{
+    BoundExport, EffectiveValue, Policy, PolicyGroup, PolicyRule, ValueSource, find_profile_id,
+};
+pub use source::Source;
+pub use tailoring::Tailoring;
+pub use text::{Text, text_for_lang};
+pub use xml::ParseOptions;

@@ -1,0 +1,154 @@
+//! The whole loading flow: a parsed document that is either a source data stream collection or
+//! a standalone XCCDF Benchmark, to a resolved [`Benchmark`] plus what is needed to find its
+//! check and dictionary components.
+
+use roxmltree::{Document, Node};
+
+use crate::datastream::{Component, ComponentRef, DataStreamCollection, Selection};
+use crate::error::{Error, Location, Result};
+use crate::model::Benchmark;
+use crate::xml::{self, DS, ParseOptions};
+
+/// A loaded benchmark and, for a data stream, the index and the chosen data stream/checklist.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Source {
+    /// The data stream index (`None` for a standalone XCCDF file).
+    pub collection: Option<DataStreamCollection>,
+    /// The chosen data stream id.
+    pub data_stream_id: Option<String>,
+    /// The chosen checklist component-ref id.
+    pub checklist_ref_id: Option<String>,
+    /// The benchmark, resolved (`extends`, abstract items removed).
+    pub benchmark: Benchmark,
+}
+
+impl Source {
+    /// Loads from a parsed document: a `ds:data-stream-collection` (choosing the data stream
+    /// and checklist like oscap `--datastream-id` / `--xccdf-id`, first ones by default) or an
+    /// XCCDF `Benchmark`. `text` is the document's source, for error locations.
+    ///
+    /// ```no_run
+    /// let text = std::fs::read_to_string("fixtures/ds/ssg-chromium-ds.xml").unwrap();
+    /// let opts = scap_xccdf::ParseOptions::default();
+    /// let doc = opts.parse_document(&text).unwrap();
+    /// let src = scap_xccdf::Source::from_document(&doc, &text, None, None, &opts).unwrap();
+    /// let policy = scap_xccdf::Policy::new(&src.benchmark, None, None).unwrap();
+    /// for rule in policy.selected_rules() {
+    ///     for check in rule.checks() {
+    ///         for r in &check.content_refs {
+    ///             let component = src.resolve_check_href(&r.href).unwrap();
+    ///             let oval_root = src.component_node(&doc, component);
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    pub fn from_document(
+        doc: &Document<'_>,
+        text: &str,
+        datastream_id: Option<&str>,
+        xccdf_id: Option<&str>,
+        opts: &ParseOptions,
+    ) -> Result<Source> {
+        let root = doc.root_element();
+        if root.has_tag_name((DS, "data-stream-collection")) {
+            let collection = DataStreamCollection::from_node(root)?;
+            let sel = collection.select(datastream_id, xccdf_id)?;
+            let mut benchmark = sel.benchmark(doc, opts)?;
+            benchmark.resolve(text)?;
+            let data_stream_id = Some(sel.data_stream.id.clone());
+            let checklist_ref_id = Some(sel.checklist.id.clone());
+            Ok(Source {
+                collection: Some(collection),
+                data_stream_id,
+                checklist_ref_id,
+                benchmark,
+            })
+        } else if root.tag_name().name() == "Benchmark" {
+            let mut benchmark = Benchmark::from_node(root, opts)?;
+            benchmark.resolve(text)?;
+            Ok(Source {
+                collection: None,
+                data_stream_id: None,
+                checklist_ref_id: None,
+                benchmark,
+            })
+        } else {
+            Err(Error::UnexpectedRoot {
+                location: Location::of(root),
+                found: xml::expanded(root),
+                expected: "a source data stream collection or an XCCDF Benchmark",
+            })
+        }
+    }
+
+    /// The data stream selection (`None` for a standalone benchmark).
+    pub fn selection(&self) -> Option<Selection<'_>> {
+        let c = self.collection.as_ref()?;
+        c.select(
+            self.data_stream_id.as_deref(),
+            self.checklist_ref_id.as_deref(),
+        )
+        .ok()
+    }
+
+    /// Resolves a check-content-ref `href` to its component in the data stream. For a
+    /// standalone benchmark this is [`Error::NotFound`]: the href is a file name relative to
+    /// the benchmark file, for the caller to open.
+    pub fn resolve_check_href(&self, href: &str) -> Result<&Component> {
+        match self.selection() {
+            Some(sel) => sel.resolve_check_href(href),
+            None => Err(Error::NotFound {
+                kind: "check component (standalone benchmark)",
+                id: href.to_string(),
+            }),
+        }
+    }
+
+    /// The content root of a component (e.g. `oval_definitions`) in `doc`.
+    pub fn component_node<'a, 'i>(
+        &self,
+        doc: &'a Document<'i>,
+        component: &Component,
+    ) -> Option<Node<'a, 'i>> {
+        self.collection.as_ref()?.component_node(doc, &component.id)
+    }
+
+    /// The data stream's dictionary component-refs with their components' content roots
+    /// (`cpe-list` elements for `scap_cpe::Dictionary::from_node`).
+    pub fn dictionaries<'a, 'i>(
+        &self,
+        doc: &'a Document<'i>,
+    ) -> Vec<(&ComponentRef, Node<'a, 'i>)> {
+        let Some(sel) = self.selection() else {
+            return Vec::new();
+        };
+        let Some(coll) = self.collection.as_ref() else {
+            return Vec::new();
+        };
+        sel.data_stream
+            .dictionaries
+            .iter()
+            .filter_map(|r| {
+                let c = coll.referenced_component(r).ok()?;
+                Some((r, coll.component_node(doc, &c.id)?))
+            })
+            .collect()
+    }
+
+    /// Resolves an href written inside a dictionary (the CPE dictionary's `check href`, e.g.
+    /// `ssg-debian11-cpe-oval.xml`) through that dictionary's catalog.
+    pub fn resolve_dictionary_href(
+        &self,
+        dictionary: &ComponentRef,
+        href: &str,
+    ) -> Result<&Component> {
+        match (self.collection.as_ref(), self.selection()) {
+            (Some(c), Some(sel)) => c.resolve_href(sel.data_stream, dictionary, href),
+            _ => Err(Error::NotFound {
+                kind: "dictionary component",
+                id: href.to_string(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Corpus tests over the installed SCAP Security Guide content (ignored by default).
+//!
+//! Run with `cargo test -p scap-xccdf --test corpus -- --ignored --nocapture`; the directory is
+//! `$SCAP_SSG_DIR` (default `/usr/share/xml/scap/ssg/content`).
+//!
+//! Reference for profile selection: `oscap xccdf generate fix --fix-type bash --profile P`
+//! writes one `# BEGIN fix (i / N) for 'RULE_ID'` block per selected rule (including rules
+//! without a bash fix, which get a "FIX FOR THIS RULE IS MISSING" body), so its set of rule ids
+//! is oscap's selected-rule set for the profile. `oscap info --profile` prints no counts.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use scap_xccdf::{ParseOptions, Policy, Source};
+
+fn ssg_dir() -> PathBuf {
+    PathBuf::from(
+        std::env::var("SCAP_SSG_DIR").unwrap_or_else(|_| "/usr/share/xml/scap/ssg/content".into()),
+    )
+}
+
+fn files(suffix: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(ssg_dir())
+        .expect("SSG content directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            n.starts_with("ssg-") && n.ends_with(suffix)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn load(path: &Path) -> (String, Source) {
+    let text = std::fs::read_to_string(path).expect("readable SSG file");
+    let opts = ParseOptions::default();
+    let doc = opts.parse_document(&text).expect("well-formed SSG file");
+    let src = Source::from_document(&doc, &text, None, None, &opts)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (text, src)
+}
+
+/// Selected rule ids according to `oscap xccdf generate fix`.
+fn oscap_selected(path: &Path, profile: &str) -> BTreeSet<String> {
+    let out = Command::new("oscap")
+        .args([
+            "xccdf",
+            "generate",
+            "fix",
+            "--fix-type",
+            "bash",
+            "--profile",
+            profile,
+        ])
+        .arg(path)
+        .output()
+        .expect("oscap is installed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("# BEGIN fix ("))
+        .filter_map(|l| {
+            l.split_once(" for '")
+                .map(|(_, r)| r.trim_end_matches('\'').to_string())
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs the ssg-* packages: scripts/corpus.sh"]
+fn all_ssg_sources_load_and_every_profile_applies() {
+    let mut paths = files("-ds.xml");
+    paths.extend(files("-ds-1.2.xml"));
+    paths.extend(files("-xccdf.xml"));
+    assert!(paths.len() >= 31 * 3, "found only {} files", paths.len());
+    for p in &paths {
+        let (text, src) = load(p);
+        // Independent count of Rule elements in the checklist (SSG: one benchmark per file).
+        let rule_tags = text.matches("<xccdf-1.2:Rule ").count() + text.matches("<Rule ").count();
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        assert_eq!(policy.rules.len(), rule_tags, "{}", p.display());
+        let mut summary = Vec::new();
+        for prof in &src.benchmark.profiles {
+            let pol = Policy::new(&src.benchmark, None, Some(&prof.id)).unwrap();
+            assert!(
+                pol.selected_rules().count() > 0,
+                "{} {}",
+                p.display(),
+                prof.id
+            );
+            summary.push(pol.selected_rules().count());
+        }
+        println!(
+            "{}: {} rules, {} profiles, selected {:?}",
+            p.file_name().unwrap().to_string_lossy(),
+            policy.rules.len(),
+            src.benchmark.profiles.len(),
+            summary
+        );
+    }
+}
+
+fn compare_with_oscap(path: &Path) -> usize {
+    let (_text, src) = load(path);
+    let mut n = 0;
+    for prof in &src.benchmark.profiles {
+        let pol = Policy::new(&src.benchmark, None, Some(&prof.id)).expect("profile applies");
+        let ours: BTreeSet<String> = pol.selected_rules().map(|r| r.id().to_string()).collect();
+        let theirs = oscap_selected(path, &prof.id);
+        assert_eq!(
+            ours,
+            theirs,
+            "{} {}: ours-only {:?}, oscap-only {:?}",
+            path.display(),
+            prof.id,
+            ours.difference(&theirs).collect::<Vec<_>>(),
+            theirs.difference(&ours).collect::<Vec<_>>()
+        );
+        println!(
+            "{} {}: {} selected rules, same as oscap",
+            path.display(),
+            prof.id,
+            ours.len()
+        );
+        n += 1;
+    }
+    n
+}
+
+#[test]
+#[ignore = "needs the ssg-* packages and oscap: scripts/corpus.sh"]
+fn debian11_every_profile_selects_the_rules_oscap_selects() {
+    let n = compare_with_oscap(&ssg_dir().join("ssg-debian11-ds.xml"));
+    assert_eq!(n, 5);
+}
+
+#[test]
+#[ignore = "needs the ssg-* packages and oscap; slow (minutes): scripts/corpus.sh"]
+fn every_ssg_data_stream_every_profile_selects_the_rules_oscap_selects() {
+    let mut total = 0;
+    for p in files("-ds.xml") {
+        total += compare_with_oscap(&p);
+    }
+    println!("{total} profiles compared");
+    assert!(total > 100);
+}
