@@ -1,0 +1,899 @@
+//! Evaluation of OVAL definitions against a [`Target`].
+//!
+//! The evaluator walks criteria trees, evaluates each test once, collects each object once
+//! (cached by id: many tests share objects) and computes each variable once. Test results follow
+//! the OVAL 5.11 tables for `check_existence`, `check` and `state_operator`, with the collected
+//! object's flag deciding first, exactly as OpenSCAP 1.3 applies them (the rows are written out
+//! in [`test_result`]'s documentation).
+//!
+//! ```
+//! use scap_oval::eval::{Evaluator, Variables};
+//! use scap_oval::probes::Registry;
+//! use scap_oval::types::ResultValue;
+//! use scap_probe::MemoryTarget;
+//!
+//! let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+//!   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+//!   xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+//!  <generator><oval:schema_version>5.11</oval:schema_version>
+//!    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+//!  <definitions><definition id="oval:x:def:1" version="1" class="compliance">
+//!    <metadata><title>t</title><description>d</description></metadata>
+//!    <criteria><criterion test_ref="oval:x:tst:1"/></criteria></definition></definitions>
+//!  <tests><ind:textfilecontent54_test id="oval:x:tst:1" version="1" check="all" comment="c">
+//!    <ind:object object_ref="oval:x:obj:1"/></ind:textfilecontent54_test></tests>
+//!  <objects><ind:textfilecontent54_object id="oval:x:obj:1" version="1">
+//!    <ind:filepath>/etc/issue</ind:filepath>
+//!    <ind:pattern operation="pattern match">^Debian</ind:pattern>
+//!    <ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object></objects>
+//! </oval_definitions>"#;
+//! let defs: scap_oval::Definitions = xml.parse()?;
+//! let mut target = MemoryTarget::new();
+//! target.add_file("/etc/issue", b"Debian GNU/Linux 12\n".to_vec());
+//! let registry = Registry::builtin();
+//! let results = Evaluator::new(&defs, &target, &registry, Variables::default()).evaluate_all();
+//! assert_eq!(results.definition("oval:x:def:1"), Some(ResultValue::True));
+//! # Ok::<(), scap_oval::Error>(())
+//! ```
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use scap_probe::Target;
+
+use crate::compare::compare;
+use crate::functions;
+use crate::items::{EntityValue, Item, ItemEntity};
+use crate::logic;
+use crate::model::{
+    Component, Criteria, CriteriaNode, Definitions, Entity, Filter, Object, ObjectContent,
+    ObjectSet, State, Test, VariableKind,
+};
+use crate::probes::{Collection, ObjectRequest, Registry, RequestEntity};
+use crate::types::{
+    Check, Datatype, Existence, FilterAction, Flag, ItemStatus, Operator, ResultValue,
+    SetOperator,
+};
+
+/// Values of external variables, by variable id (XCCDF passes its `Value`s here).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Variables {
+    /// Variable id to its values.
+    pub values: HashMap<String, Vec<String>>,
+}
+
+impl Variables {
+    /// Read an OVAL variables document (`oval_variables`, as `oscap --variables` takes): each
+    /// `variable` element's id and its `value` children.
+    ///
+    /// ```
+    /// let xml = r#"<oval_variables xmlns="http://oval.mitre.org/XMLSchema/oval-variables-5">
+    ///   <variables><variable id="oval:x:var:1" datatype="int"><value>7</value></variable></variables>
+    /// </oval_variables>"#;
+    /// let vars = scap_oval::eval::Variables::parse(xml)?;
+    /// assert_eq!(vars.values["oval:x:var:1"], ["7"]);
+    /// # Ok::<(), scap_oval::Error>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Variables, crate::Error> {
+        let options = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+        let doc = roxmltree::Document::parse_with_options(text, options)?;
+        let mut vars = Variables::default();
+        for v in doc.descendants().filter(|n| n.has_tag_name("variable")) {
+            let Some(id) = v.attribute("id") else {
+                let pos = doc.text_pos_at(v.range().start);
+                return Err(crate::Error::MissingAttribute {
+                    element: "variable".to_owned(),
+                    attribute: "id",
+                    context: crate::error::Context(None),
+                    position: crate::Position { line: pos.row, column: pos.col },
+                });
+            };
+            let values = v
+                .children()
+                .filter(|c| c.has_tag_name("value"))
+                .map(|c| c.text().unwrap_or("").to_owned())
+                .collect();
+            vars.set(id, values);
+        }
+        Ok(vars)
+    }
+
+    /// Set the values of one external variable.
+    pub fn set(&mut self, id: &str, values: Vec<String>) {
+        self.values.insert(id.to_owned(), values);
+    }
+}
+
+/// The values a variable has on this target, and how complete they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableValues {
+    /// `complete`, `incomplete`, `does not exist` (no values), `error`, ...
+    pub flag: Flag,
+    /// The values, in order.
+    pub values: Vec<String>,
+    /// Why the values are missing, where they are.
+    pub messages: Vec<String>,
+}
+
+impl VariableValues {
+    fn complete(values: Vec<String>) -> VariableValues {
+        let flag = if values.is_empty() { Flag::DoesNotExist } else { Flag::Complete };
+        VariableValues { flag, values, messages: Vec::new() }
+    }
+
+    fn failed(flag: Flag, message: String) -> VariableValues {
+        VariableValues { flag, values: Vec::new(), messages: vec![message] }
+    }
+}
+
+/// A collected object: its flag, the ids of its items, messages, and the variable values it
+/// used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectedObject {
+    /// The object id.
+    pub id: String,
+    /// The collection flag.
+    pub flag: Flag,
+    /// Item ids into [`Results::items`].
+    pub items: Vec<u64>,
+    /// Messages explaining the flag.
+    pub messages: Vec<String>,
+    /// Variable id and value, for each variable the object referenced.
+    pub bindings: Vec<(String, String)>,
+}
+
+/// The result of one test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestResult {
+    /// The test id.
+    pub id: String,
+    /// Its result.
+    pub result: ResultValue,
+    /// Each collected item id and its result against the states.
+    pub items: Vec<(u64, ResultValue)>,
+    /// Variable id and value, for each variable the test's states and object referenced.
+    pub bindings: Vec<(String, String)>,
+}
+
+/// Everything an evaluation produced: definition and test results, the collected objects and
+/// their items (the system characteristics).
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Definition id and result, in document order.
+    pub definitions: Vec<(String, ResultValue)>,
+    /// Test results by test id.
+    pub tests: HashMap<String, TestResult>,
+    /// Collected objects by object id.
+    pub objects: HashMap<String, CollectedObject>,
+    /// Items by id.
+    pub items: Vec<(u64, Item)>,
+    /// Values of every variable computed.
+    pub variables: HashMap<String, VariableValues>,
+}
+
+impl Results {
+    /// The result of one definition.
+    pub fn definition(&self, id: &str) -> Option<ResultValue> {
+        self.definitions.iter().find(|(d, _)| d == id).map(|(_, r)| *r)
+    }
+}
+
+/// How deep definitions may extend each other and variables reference each other before the
+/// evaluator reports an `error` (guards against cycles the document did not declare).
+const MAX_DEPTH: usize = 64;
+
+/// The evaluator: one per document and target. Caches live as long as it does.
+pub struct Evaluator<'a> {
+    defs: &'a Definitions,
+    target: &'a dyn Target,
+    registry: &'a Registry,
+    external: Variables,
+    state: RefCell<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    definitions: HashMap<String, ResultValue>,
+    tests: HashMap<String, TestResult>,
+    objects: HashMap<String, CollectedObject>,
+    variables: HashMap<String, VariableValues>,
+    items: HashMap<Item, u64>,
+    item_list: Vec<Item>,
+    in_progress: HashSet<String>,
+    depth: usize,
+}
+
+impl std::fmt::Debug for Evaluator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Evaluator").field("registry", self.registry).finish_non_exhaustive()
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for `defs` on `target`, with the given probes and external variables.
+    pub fn new(
+        defs: &'a Definitions,
+        target: &'a dyn Target,
+        registry: &'a Registry,
+        external: Variables,
+    ) -> Evaluator<'a> {
+        Evaluator { defs, target, registry, external, state: RefCell::new(Cache::default()) }
+    }
+
+    /// Evaluate every definition of the document.
+    pub fn evaluate_all(self) -> Results {
+        let ids: Vec<String> = self.defs.definitions.iter().map(|d| d.id.clone()).collect();
+        self.evaluate(&ids)
+    }
+
+    /// Evaluate the given definitions (and what they need).
+    pub fn evaluate(self, ids: &[String]) -> Results {
+        let mut definitions = Vec::with_capacity(ids.len());
+        for id in ids {
+            definitions.push((id.clone(), self.definition(id)));
+        }
+        let cache = self.state.into_inner();
+        Results {
+            definitions,
+            tests: cache.tests,
+            objects: cache.objects,
+            items: cache
+                .item_list
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| (i as u64 + 1, item))
+                .collect(),
+            variables: cache.variables,
+        }
+    }
+
+    /// The result of one definition, evaluating it if needed.
+    pub fn definition(&self, id: &str) -> ResultValue {
+        if let Some(r) = self.state.borrow().definitions.get(id) {
+            return *r;
+        }
+        let key = format!("def {id}");
+        if !self.enter(&key) {
+            return ResultValue::Error;
+        }
+        let result = match self.defs.definition(id) {
+            Some(def) => match &def.criteria {
+                Some(c) => self.criteria(c),
+                None => ResultValue::NotEvaluated,
+            },
+            None => ResultValue::Error,
+        };
+        self.leave(&key);
+        self.state.borrow_mut().definitions.insert(id.to_owned(), result);
+        result
+    }
+
+    fn enter(&self, key: &str) -> bool {
+        let mut s = self.state.borrow_mut();
+        if s.depth >= MAX_DEPTH || !s.in_progress.insert(key.to_owned()) {
+            return false;
+        }
+        s.depth += 1;
+        true
+    }
+
+    fn leave(&self, key: &str) {
+        let mut s = self.state.borrow_mut();
+        s.in_progress.remove(key);
+        s.depth = s.depth.saturating_sub(1);
+    }
+
+    fn criteria(&self, c: &Criteria) -> ResultValue {
+        let results: Vec<ResultValue> = c
+            .children
+            .iter()
+            .map(|child| match child {
+                CriteriaNode::Criteria(sub) => self.criteria(sub),
+                CriteriaNode::Criterion(cr) => negate(self.test(&cr.test_ref), cr.negate),
+                CriteriaNode::ExtendDefinition(ed) => {
+                    negate(self.definition(&ed.definition_ref), ed.negate)
+                }
+            })
+            .collect();
+        negate(logic::combine(c.operator, results), c.negate)
+    }
+
+    /// The result of one test, evaluating it if needed.
+    pub fn test(&self, id: &str) -> ResultValue {
+        if let Some(r) = self.state.borrow().tests.get(id) {
+            return r.result;
+        }
+        let result = match self.defs.test(id) {
+            Some(t) => self.evaluate_test(t),
+            None => TestResult {
+                id: id.to_owned(),
+                result: ResultValue::Error,
+                items: Vec::new(),
+                bindings: Vec::new(),
+            },
+        };
+        let r = result.result;
+        self.state.borrow_mut().tests.insert(id.to_owned(), result);
+        r
+    }
+
+    fn evaluate_test(&self, t: &Test) -> TestResult {
+        let mut out = TestResult {
+            id: t.id.clone(),
+            result: ResultValue::Unknown,
+            items: Vec::new(),
+            bindings: Vec::new(),
+        };
+        let Some(object_id) = &t.object_ref else {
+            // A test without an object (unknown_test): oscap reports unknown.
+            return out;
+        };
+        let collected = self.object(object_id);
+        let states: Vec<&State> = t.state_refs.iter().filter_map(|s| self.defs.state(s)).collect();
+        if states.len() != t.state_refs.len() {
+            out.result = ResultValue::Error;
+            return out;
+        }
+        let items: Vec<(u64, Item)> = {
+            let s = self.state.borrow();
+            collected
+                .items
+                .iter()
+                .filter_map(|id| s.item_list.get((*id - 1) as usize).map(|i| (*id, i.clone())))
+                .collect()
+        };
+        let exists = items.iter().filter(|(_, i)| i.status == ItemStatus::Exists).count();
+        let errors = items.iter().filter(|(_, i)| i.status == ItemStatus::Error).count();
+        let has_state = !states.is_empty();
+        let check_states = |out: &mut TestResult| -> ResultValue {
+            let mut per_item = Vec::with_capacity(items.len());
+            for (id, item) in &items {
+                let r = match item.status {
+                    ItemStatus::Error | ItemStatus::NotCollected => ResultValue::Error,
+                    ItemStatus::DoesNotExist => ResultValue::False,
+                    ItemStatus::Exists => logic::combine(
+                        t.state_operator,
+                        states.iter().map(|s| self.state_result(item, s, &t.kind)),
+                    ),
+                };
+                out.items.push((*id, r));
+                per_item.push(r);
+            }
+            logic::check(t.check, per_item)
+        };
+        out.result = test_result(
+            collected.flag,
+            t.check_existence,
+            t.check,
+            exists,
+            errors,
+            has_state,
+            || check_states(&mut out),
+        );
+        if out.items.is_empty() {
+            out.items = items.iter().map(|(id, _)| (*id, ResultValue::NotEvaluated)).collect();
+        }
+        out.bindings = collected.bindings.clone();
+        for s in &states {
+            for e in &s.entities {
+                if let Some(v) = &e.var_ref {
+                    for value in self.variable(v).values {
+                        let pair = (v.clone(), value);
+                        if !out.bindings.contains(&pair) {
+                            out.bindings.push(pair);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Compare one item with one state (oscap's `eval_item`).
+    fn state_result(&self, item: &Item, state: &State, test_kind: &str) -> ResultValue {
+        let mut results = Vec::with_capacity(state.entities.len() * 2);
+        for se in &state.entities {
+            let mut name = se.name.as_str();
+            // textfilecontent_state/line is compared with the item's text (OVAL >= 5.4).
+            if name == "line" && test_kind == "textfilecontent_test" {
+                name = "text";
+            }
+            let mut matched = Vec::new();
+            let mut any_exists = false;
+            for ie in &item.entities {
+                any_exists |= ie.status == ItemStatus::Exists;
+                if ie.name != name {
+                    continue;
+                }
+                matched.push(self.entity_result(ie, se));
+            }
+            results.push(logic::check(se.entity_check, matched));
+            // The state entity's check_existence (default at_least_one_exists) over the item's
+            // entity statuses, as oscap counts them.
+            results.push(if any_exists { ResultValue::True } else { ResultValue::Unknown });
+        }
+        logic::combine(state.operator, results)
+    }
+
+    fn entity_result(&self, ie: &ItemEntity, se: &Entity) -> ResultValue {
+        if ie.status == ItemStatus::DoesNotExist {
+            return ResultValue::False;
+        }
+        let actual = match &ie.value {
+            EntityValue::Scalar(v) => v.as_str(),
+            EntityValue::Nil => "",
+            EntityValue::Record(_) => return self.record_result(ie, se),
+        };
+        let datatype = se.effective_datatype();
+        let cmp = |expected: &str| match compare(datatype, se.operation, actual, expected) {
+            Ok(true) => ResultValue::True,
+            Ok(false) => ResultValue::False,
+            Err(_) => ResultValue::Error,
+        };
+        match &se.var_ref {
+            Some(v) => {
+                let vals = self.variable(v);
+                match vals.flag {
+                    Flag::Complete | Flag::Incomplete => {
+                        logic::check(se.var_check, vals.values.iter().map(|x| cmp(x)).collect::<Vec<_>>())
+                    }
+                    _ => ResultValue::Error,
+                }
+            }
+            None => cmp(&se.value),
+        }
+    }
+
+    fn record_result(&self, ie: &ItemEntity, se: &Entity) -> ResultValue {
+        let EntityValue::Record(fields) = &ie.value else {
+            return ResultValue::Error;
+        };
+        let mut results = Vec::new();
+        for sf in &se.fields {
+            let matched: Vec<ResultValue> = fields
+                .iter()
+                .filter(|f| f.name == sf.name)
+                .map(|f| {
+                    if f.status == ItemStatus::DoesNotExist {
+                        return ResultValue::False;
+                    }
+                    match compare(sf.effective_datatype(), sf.operation, &f.value, &sf.value) {
+                        Ok(true) => ResultValue::True,
+                        Ok(false) => ResultValue::False,
+                        Err(_) => ResultValue::Error,
+                    }
+                })
+                .collect();
+            results.push(logic::check(sf.entity_check, matched));
+        }
+        logic::combine(Operator::And, results)
+    }
+
+    /// Collect an object (once; later calls return the cached collection).
+    pub fn object(&self, id: &str) -> CollectedObject {
+        if let Some(o) = self.state.borrow().objects.get(id) {
+            return o.clone();
+        }
+        let key = format!("obj {id}");
+        let collected = if !self.enter(&key) {
+            CollectedObject {
+                id: id.to_owned(),
+                flag: Flag::Error,
+                items: Vec::new(),
+                messages: vec![format!("{id}: object references itself")],
+                bindings: Vec::new(),
+            }
+        } else {
+            let c = match self.defs.object(id) {
+                Some(o) => self.collect(o),
+                None => CollectedObject {
+                    id: id.to_owned(),
+                    flag: Flag::Error,
+                    items: Vec::new(),
+                    messages: vec![format!("{id}: no such object")],
+                    bindings: Vec::new(),
+                },
+            };
+            self.leave(&key);
+            c
+        };
+        self.state.borrow_mut().objects.insert(id.to_owned(), collected.clone());
+        collected
+    }
+
+    fn collect(&self, o: &Object) -> CollectedObject {
+        let mut out = CollectedObject {
+            id: o.id.clone(),
+            flag: Flag::Error,
+            items: Vec::new(),
+            messages: Vec::new(),
+            bindings: Vec::new(),
+        };
+        let (flag, items) = match &o.content {
+            ObjectContent::Set(set) => self.collect_set(set, &mut out),
+            ObjectContent::Entities(eo) => {
+                let mut request = ObjectRequest::new(&o.id, &o.kind);
+                request.behaviors =
+                    eo.behaviors.iter().map(|b| (b.name.clone(), b.value.clone())).collect();
+                for e in &eo.entities {
+                    let values = match &e.var_ref {
+                        Some(v) => {
+                            let vals = self.variable(v);
+                            for value in &vals.values {
+                                out.bindings.push((v.clone(), value.clone()));
+                            }
+                            match vals.flag {
+                                Flag::Complete | Flag::Incomplete if !vals.values.is_empty() => {
+                                    vals.values
+                                }
+                                Flag::Complete | Flag::Incomplete | Flag::DoesNotExist => {
+                                    out.flag = Flag::DoesNotExist;
+                                    out.messages
+                                        .push(format!("Referenced variable has no values ({v})."));
+                                    return out;
+                                }
+                                other => {
+                                    out.flag = other;
+                                    out.messages.push(format!(
+                                        "There was a problem processing referenced variable ({v})."
+                                    ));
+                                    return out;
+                                }
+                            }
+                        }
+                        None => vec![e.value.clone()],
+                    };
+                    request.entities.push(RequestEntity {
+                        name: e.name.clone(),
+                        datatype: e.effective_datatype(),
+                        operation: e.operation,
+                        var_check: if e.var_ref.is_some() { e.var_check } else { Check::All },
+                        values,
+                        nil: e.nil,
+                    });
+                }
+                let collection = if o.kind == "variable_object" {
+                    self.variable_items(&request)
+                } else {
+                    match self.registry.get(&o.kind) {
+                        Some(probe) => probe.collect(self.target, &request),
+                        None => Collection::with_message(
+                            Flag::NotCollected,
+                            format!("{}: no probe for {} ({})", o.id, o.kind, o.namespace),
+                        ),
+                    }
+                };
+                out.messages.extend(collection.messages);
+                let items = self.apply_filters(collection.items, &eo.filters);
+                (collection.flag, items)
+            }
+        };
+        out.flag = if flag == Flag::Complete && items.is_empty() { Flag::DoesNotExist } else { flag };
+        out.items = items.into_iter().map(|i| self.intern(i)).collect();
+        out
+    }
+
+    fn variable_items(&self, request: &ObjectRequest) -> Collection {
+        let Some(e) = request.entity("var_ref") else {
+            return Collection::error(format!("{}: no var_ref entity", request.id));
+        };
+        let mut items = Vec::new();
+        for id in &e.values {
+            let vals = self.variable(id);
+            if vals.values.is_empty() {
+                continue;
+            }
+            let mut item = Item::new("independent", "variable_item");
+            item.push(ItemEntity::string("var_ref", id.clone()));
+            for v in &vals.values {
+                item.push(ItemEntity::string("value", v.clone()));
+            }
+            items.push(item);
+        }
+        Collection::from_items(items)
+    }
+
+    fn collect_set(&self, set: &ObjectSet, out: &mut CollectedObject) -> (Flag, Vec<Item>) {
+        let mut operands: Vec<(Flag, Vec<Item>)> = Vec::new();
+        for r in &set.object_refs {
+            let c = self.object(r);
+            out.bindings.extend(c.bindings.iter().cloned());
+            out.messages.extend(c.messages.iter().cloned());
+            let s = self.state.borrow();
+            let items = c
+                .items
+                .iter()
+                .filter_map(|id| s.item_list.get((*id - 1) as usize).cloned())
+                .collect();
+            operands.push((c.flag, items));
+        }
+        for sub in &set.sets {
+            operands.push(self.collect_set(sub, out));
+        }
+        let (flag, items) = combine_set(set.set_operator, operands);
+        (flag, self.apply_filters(items, &set.filters))
+    }
+
+    fn apply_filters(&self, items: Vec<Item>, filters: &[Filter]) -> Vec<Item> {
+        if filters.is_empty() {
+            return items;
+        }
+        items
+            .into_iter()
+            .filter(|item| {
+                filters.iter().all(|f| {
+                    let Some(state) = self.defs.state(&f.state_ref) else {
+                        return true;
+                    };
+                    let hit = self.state_result(item, state, "") == ResultValue::True;
+                    match f.action {
+                        FilterAction::Exclude => !hit,
+                        FilterAction::Include => hit,
+                    }
+                })
+            })
+            .collect()
+    }
+
+    fn intern(&self, item: Item) -> u64 {
+        let mut s = self.state.borrow_mut();
+        if let Some(id) = s.items.get(&item) {
+            return *id;
+        }
+        s.item_list.push(item.clone());
+        let id = s.item_list.len() as u64;
+        s.items.insert(item, id);
+        id
+    }
+
+    /// The values of a variable (computed once).
+    pub fn variable(&self, id: &str) -> VariableValues {
+        if let Some(v) = self.state.borrow().variables.get(id) {
+            return v.clone();
+        }
+        let key = format!("var {id}");
+        let values = if !self.enter(&key) {
+            VariableValues::failed(Flag::Error, format!("{id}: variable references itself"))
+        } else {
+            let v = match self.defs.variable(id) {
+                None => VariableValues::failed(Flag::Error, format!("{id}: no such variable")),
+                Some(var) => match &var.kind {
+                    VariableKind::Constant(c) => VariableValues::complete(c.values.clone()),
+                    VariableKind::External(_) => match self.external.values.get(id) {
+                        Some(v) => VariableValues::complete(v.clone()),
+                        None => VariableValues::failed(
+                            Flag::Error,
+                            format!("{id}: no value supplied for external variable"),
+                        ),
+                    },
+                    VariableKind::Local(c) => self.component(c, var.datatype),
+                },
+            };
+            self.leave(&key);
+            v
+        };
+        self.state.borrow_mut().variables.insert(id.to_owned(), values.clone());
+        values
+    }
+
+    fn component(&self, c: &Component, datatype: Datatype) -> VariableValues {
+        let sub = |c: &Component| self.component(c, datatype);
+        match c {
+            Component::Literal { value, .. } => VariableValues::complete(vec![value.clone()]),
+            Component::Variable { var_ref } => self.variable(var_ref),
+            Component::Object { object_ref, item_field, record_field } => {
+                let o = self.object(object_ref);
+                let s = self.state.borrow();
+                let mut values = Vec::new();
+                for id in &o.items {
+                    let Some(item) = s.item_list.get((*id - 1) as usize) else { continue };
+                    for e in item.entities.iter().filter(|e| &e.name == item_field) {
+                        match (&e.value, record_field) {
+                            (EntityValue::Scalar(v), None) => values.push(v.clone()),
+                            (EntityValue::Record(fields), Some(rf)) => values.extend(
+                                fields.iter().filter(|f| &f.name == rf).map(|f| f.value.clone()),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+                match o.flag {
+                    Flag::Error => VariableValues::failed(Flag::Error, format!("{object_ref}: collection error")),
+                    Flag::NotCollected | Flag::NotApplicable => VariableValues::failed(o.flag, format!("{object_ref}: {}", o.flag)),
+                    _ => VariableValues::complete(values),
+                }
+            }
+            Component::Arithmetic { operation, components } => {
+                self.function(components.iter().map(sub).collect(), |inputs| {
+                    functions::arithmetic(*operation, datatype, &inputs)
+                })
+            }
+            Component::Begin { character, component } => {
+                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::begin(character, &i[0])))
+            }
+            Component::End { character, component } => {
+                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::end(character, &i[0])))
+            }
+            Component::Concat(components) => {
+                self.function(components.iter().map(sub).collect(), |i| Ok::<_, String>(functions::concat(&i)))
+            }
+            Component::Count(components) => {
+                // count counts values even when an operand has none.
+                let parts: Vec<VariableValues> = components.iter().map(sub).collect();
+                if let Some(bad) = parts.iter().find(|p| matches!(p.flag, Flag::Error)) {
+                    return bad.clone();
+                }
+                let all: Vec<Vec<String>> = parts.into_iter().map(|p| p.values).collect();
+                VariableValues::complete(functions::count(&all))
+            }
+            Component::EscapeRegex(component) => {
+                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::escape_regex(&i[0])))
+            }
+            Component::GlobToRegex { glob_noescape, component } => self
+                .function(vec![sub(component)], |i| functions::glob_to_regex(&i[0], *glob_noescape)),
+            Component::RegexCapture { pattern, component } => {
+                self.function(vec![sub(component)], |i| functions::regex_capture(pattern, &i[0]))
+            }
+            Component::Split { delimiter, component } => {
+                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::split(delimiter, &i[0])))
+            }
+            Component::Substring { start, length, component } => self
+                .function(vec![sub(component)], |i| Ok::<_, String>(functions::substring(*start, *length, &i[0]))),
+            Component::TimeDifference { format_1, format_2, components } => {
+                self.function(components.iter().map(sub).collect(), |i| {
+                    functions::time_difference(*format_1, *format_2, &i)
+                })
+            }
+            Component::Unique(components) => {
+                self.function(components.iter().map(sub).collect(), |i| Ok::<_, String>(functions::unique(&i)))
+            }
+        }
+    }
+
+    fn function<E: std::fmt::Display>(
+        &self,
+        inputs: Vec<VariableValues>,
+        f: impl FnOnce(Vec<Vec<String>>) -> Result<Vec<String>, E>,
+    ) -> VariableValues {
+        if let Some(bad) = inputs.iter().find(|p| p.flag != Flag::Complete && p.flag != Flag::Incomplete) {
+            return bad.clone();
+        }
+        let values: Vec<Vec<String>> = inputs.into_iter().map(|p| p.values).collect();
+        match f(values) {
+            Ok(v) => VariableValues::complete(v),
+            Err(e) => VariableValues::failed(Flag::Error, e.to_string()),
+        }
+    }
+}
+
+fn negate(r: ResultValue, negate: bool) -> ResultValue {
+    match (negate, r) {
+        (true, ResultValue::True) => ResultValue::False,
+        (true, ResultValue::False) => ResultValue::True,
+        _ => r,
+    }
+}
+
+/// The result of a test from its object's flag and items.
+///
+/// Rows (the collected object's flag first, then `check_existence` over the item counts, then the
+/// items against the states with `check`):
+/// - `error`, `not collected`, `not applicable`: `true` for `any_exist` without states, else
+///   `error`, `unknown`, `not applicable` respectively;
+/// - `does not exist`: `true` for `none_exist` and `any_exist`, else `false`;
+/// - `complete`: the existence table; when `true` and there are states, the state check;
+/// - `incomplete`: `true` for `any_exist` and for `at_least_one_exists` with an existing item,
+///   `false` for `none_exist` with one and `only_one_exists` with two, else `unknown`; a `true`
+///   state check stays `true` only with `check="at least one"`, anything but `false` becomes
+///   `unknown`.
+pub fn test_result(
+    flag: Flag,
+    existence: Existence,
+    check: Check,
+    exists: usize,
+    errors: usize,
+    has_state: bool,
+    check_states: impl FnOnce() -> ResultValue,
+) -> ResultValue {
+    use ResultValue as R;
+    let any_no_state = existence == Existence::AnyExist && !has_state;
+    match flag {
+        Flag::Error => if any_no_state { R::True } else { R::Error },
+        Flag::NotCollected => if any_no_state { R::True } else { R::Unknown },
+        Flag::NotApplicable => if any_no_state { R::True } else { R::NotApplicable },
+        Flag::DoesNotExist => {
+            if matches!(existence, Existence::NoneExist | Existence::AnyExist) { R::True } else { R::False }
+        }
+        Flag::Complete => {
+            let r = existence_result(existence, exists, errors);
+            if r == R::True && has_state { check_states() } else { r }
+        }
+        Flag::Incomplete => {
+            let r = match existence {
+                Existence::AnyExist => R::True,
+                Existence::AtLeastOneExists if exists > 0 => R::True,
+                Existence::NoneExist if exists > 0 => R::False,
+                Existence::OnlyOneExists if exists > 1 => R::False,
+                _ => R::Unknown,
+            };
+            if r == R::True && has_state {
+                match check_states() {
+                    R::True if check == Check::AtLeastOne => R::True,
+                    R::True => R::Unknown,
+                    R::False => R::False,
+                    _ => R::Unknown,
+                }
+            } else {
+                r
+            }
+        }
+    }
+}
+
+/// The `check_existence` table over the counts of existing and erroneous items.
+pub fn existence_result(existence: Existence, exists: usize, errors: usize) -> ResultValue {
+    use ResultValue as R;
+    match existence {
+        Existence::AllExist => match (exists, errors) {
+            (e, 0) if e >= 1 => R::True,
+            (0, 0) => R::False,
+            _ => R::Error,
+        },
+        Existence::AnyExist => match (exists, errors) {
+            (_, 0) => R::True,
+            (e, _) if e >= 1 => R::True,
+            _ => R::Error,
+        },
+        Existence::AtLeastOneExists => match (exists, errors) {
+            (e, _) if e >= 1 => R::True,
+            (0, 0) => R::False,
+            _ => R::Error,
+        },
+        Existence::NoneExist => match (exists, errors) {
+            (0, 0) => R::True,
+            (e, 0) if e >= 1 => R::False,
+            _ => R::Error,
+        },
+        Existence::OnlyOneExists => match (exists, errors) {
+            (1, 0) => R::True,
+            (e, _) if e >= 2 => R::False,
+            (0, 0) => R::False,
+            _ => R::Error,
+        },
+    }
+}
+
+/// Combine the operands of an object `set`.
+fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<Item>)>) -> (Flag, Vec<Item>) {
+    let flags: Vec<Flag> = operands.iter().map(|(f, _)| *f).collect();
+    let worst = if flags.contains(&Flag::Error) {
+        Some(Flag::Error)
+    } else if flags.contains(&Flag::NotCollected) {
+        Some(Flag::NotCollected)
+    } else {
+        None
+    };
+    let mut it = operands.into_iter();
+    let (_, first) = it.next().unwrap_or((Flag::DoesNotExist, Vec::new()));
+    let second = it.next().map(|(_, i)| i);
+    let items = match (op, second) {
+        (_, None) => first,
+        (SetOperator::Union, Some(b)) => {
+            let mut out = first;
+            for i in b {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            out
+        }
+        (SetOperator::Intersection, Some(b)) => first.into_iter().filter(|i| b.contains(i)).collect(),
+        (SetOperator::Complement, Some(b)) => first.into_iter().filter(|i| !b.contains(i)).collect(),
+    };
+    let flag = match worst {
+        Some(f) => f,
+        None if items.is_empty() => Flag::DoesNotExist,
+        None => Flag::Complete,
+    };
+    (flag, items)
+}

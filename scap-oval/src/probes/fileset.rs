@@ -1,0 +1,384 @@
+//! Which files an object names: the `filepath` or `path` + `filename` entities and the file
+//! behaviors (`max_depth`, `recurse`, `recurse_direction`, `recurse_file_system`), shared by every
+//! file-based probe (file, textfilecontent54, filehash58, xmlfilecontent, ...).
+//!
+//! Exact (`equals`) values are looked up directly. Any other operation enumerates: the walk starts
+//! at the longest directory the pattern fixes (`^/etc/ssh/sshd_config\.d/.*` walks
+//! `/etc/ssh/sshd_config.d`), matches every path below it, and never follows a symlinked
+//! directory (no loops, no escape: the target's jail does the rest).
+
+use std::path::Path;
+
+use scap_probe::{FileType, Target};
+
+use super::{ObjectRequest, RequestEntity};
+use crate::types::Operation;
+
+/// Upper bound on directories visited for one object, so a pattern rooted at `/` on a huge
+/// tree ends with an error instead of running for hours.
+const MAX_VISITED_DIRS: usize = 200_000;
+
+/// Direction of recursion from a matched path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecurseDirection {
+    /// Only the path itself (default).
+    None,
+    /// Its subdirectories.
+    Down,
+    /// Its parents.
+    Up,
+}
+
+/// The file behaviors of an object, with the schema's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Behaviors {
+    /// `max_depth`: -1 means unlimited.
+    pub max_depth: i64,
+    /// `recurse_direction`.
+    pub direction: RecurseDirection,
+    /// Whether recursion follows symlinks to directories (`recurse` contains `symlinks`).
+    pub follow_symlinks: bool,
+    /// Whether recursion descends into real directories (`recurse` contains `directories`).
+    pub descend_directories: bool,
+    /// `recurse_file_system` is `defined`: stay on the starting path's device.
+    pub same_device: bool,
+}
+
+impl Default for Behaviors {
+    fn default() -> Self {
+        Behaviors {
+            max_depth: -1,
+            direction: RecurseDirection::None,
+            follow_symlinks: true,
+            descend_directories: true,
+            same_device: false,
+        }
+    }
+}
+
+impl Behaviors {
+    /// Read the behaviors of an object request.
+    pub fn of(object: &ObjectRequest) -> Behaviors {
+        let mut b = Behaviors::default();
+        if let Some(d) = object.behavior("max_depth") {
+            b.max_depth = d.trim().parse().unwrap_or(-1);
+        }
+        b.direction = match object.behavior("recurse_direction") {
+            Some("down") => RecurseDirection::Down,
+            Some("up") => RecurseDirection::Up,
+            _ => RecurseDirection::None,
+        };
+        if let Some(r) = object.behavior("recurse") {
+            b.follow_symlinks = r.contains("symlinks");
+            b.descend_directories = r.contains("directories");
+        }
+        b.same_device = object.behavior("recurse_file_system") == Some("defined");
+        b
+    }
+}
+
+/// A file (or, with a nil filename, a directory) an object names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// The directory.
+    pub path: String,
+    /// The file name; `None` for a directory named by a nil `filename`.
+    pub filename: Option<String>,
+}
+
+impl Candidate {
+    /// The full path.
+    pub fn filepath(&self) -> String {
+        match &self.filename {
+            Some(f) => join(&self.path, f),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// Why the candidates could not be listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilesetError(pub String);
+
+/// Join a directory and a name the way OVAL items spell paths.
+pub fn join(dir: &str, name: &str) -> String {
+    if dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Split a full path into its directory and file name.
+pub fn split(filepath: &str) -> (String, String) {
+    match filepath.rfind('/') {
+        Some(0) => ("/".to_owned(), filepath[1..].to_owned()),
+        Some(i) => (filepath[..i].to_owned(), filepath[i + 1..].to_owned()),
+        None => (String::new(), filepath.to_owned()),
+    }
+}
+
+/// The files (or directories) the object's `filepath` or `path`/`filename` entities name.
+///
+/// `want_dirs_for_nil` is true for probes whose items may be directories (the file probe);
+/// others skip a nil filename.
+pub fn candidates(
+    target: &dyn Target,
+    object: &ObjectRequest,
+) -> Result<Vec<Candidate>, FilesetError> {
+    let mut out = Vec::new();
+    if let Some(fp) = object.entity("filepath") {
+        for p in match_paths(target, fp, false)? {
+            let (path, filename) = split(&p);
+            out.push(Candidate {
+                path,
+                filename: Some(filename),
+            });
+        }
+    } else if let Some(path) = object.entity("path") {
+        let behaviors = Behaviors::of(object);
+        let mut dirs = match_paths(target, path, true)?;
+        dirs = recurse(target, dirs, behaviors)?;
+        let filename = object.entity("filename");
+        for dir in dirs {
+            match filename {
+                None => {}
+                Some(f) if f.nil => out.push(Candidate {
+                    path: dir,
+                    filename: None,
+                }),
+                Some(f) => {
+                    if let Some(names) = f.exact_values() {
+                        for name in names {
+                            let full = join(&dir, name);
+                            if exists(target, &full) {
+                                out.push(Candidate {
+                                    path: dir.clone(),
+                                    filename: Some(name.clone()),
+                                });
+                            }
+                        }
+                    } else {
+                        let Ok(entries) = target.read_dir(Path::new(&dir)) else {
+                            continue;
+                        };
+                        for entry in entries {
+                            let Some(name) = entry.name.to_str() else {
+                                continue;
+                            };
+                            if entry.file_type == FileType::Directory {
+                                continue;
+                            }
+                            if f.matches(name).map_err(|e| FilesetError(e.to_string()))? {
+                                out.push(Candidate {
+                                    path: dir.clone(),
+                                    filename: Some(name.to_owned()),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn exists(target: &dyn Target, path: &str) -> bool {
+    target.metadata(Path::new(path)).is_ok()
+}
+
+fn is_dir(target: &dyn Target, path: &str) -> bool {
+    target
+        .stat(Path::new(path))
+        .map(|m| m.file_type == FileType::Directory)
+        .unwrap_or(false)
+}
+
+/// Paths matching an entity: exact values looked up, anything else enumerated under the
+/// directory the pattern fixes. `dirs` selects directories (a `path` entity) or non-directories.
+fn match_paths(
+    target: &dyn Target,
+    entity: &RequestEntity,
+    dirs: bool,
+) -> Result<Vec<String>, FilesetError> {
+    if let Some(values) = entity.exact_values() {
+        return Ok(values
+            .iter()
+            .filter(|v| v.starts_with('/'))
+            .filter(|v| if dirs { is_dir(target, v) } else { exists(target, v) })
+            .cloned()
+            .collect());
+    }
+    let mut roots: Vec<String> = if entity.operation == Operation::PatternMatch {
+        entity.values.iter().map(|v| walk_root(v)).collect()
+    } else {
+        vec!["/".to_owned()]
+    };
+    roots.sort();
+    roots.dedup();
+    let mut out = Vec::new();
+    let mut visited = 0usize;
+    for root in roots {
+        if !is_dir(target, &root) {
+            continue;
+        }
+        // Iterative walk, never following symlinked directories.
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            visited += 1;
+            if visited > MAX_VISITED_DIRS {
+                return Err(FilesetError(format!(
+                    "more than {MAX_VISITED_DIRS} directories to search for {}",
+                    entity.name
+                )));
+            }
+            if dirs && entity.matches(&dir).map_err(|e| FilesetError(e.to_string()))? {
+                out.push(dir.clone());
+            }
+            let Ok(entries) = target.read_dir(Path::new(&dir)) else {
+                continue;
+            };
+            for entry in entries {
+                let Some(name) = entry.name.to_str() else {
+                    continue;
+                };
+                let full = join(&dir, name);
+                if entry.file_type == FileType::Directory {
+                    stack.push(full);
+                } else if !dirs && entity.matches(&full).map_err(|e| FilesetError(e.to_string()))? {
+                    out.push(full);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Expand matched directories by the recursion behaviors.
+fn recurse(
+    target: &dyn Target,
+    dirs: Vec<String>,
+    b: Behaviors,
+) -> Result<Vec<String>, FilesetError> {
+    if b.direction == RecurseDirection::None || b.max_depth == 0 {
+        return Ok(dirs);
+    }
+    let mut out = Vec::new();
+    for start in dirs {
+        match b.direction {
+            RecurseDirection::Up => {
+                let mut cur = start.clone();
+                let mut depth = 0i64;
+                out.push(cur.clone());
+                while cur != "/" && (b.max_depth < 0 || depth < b.max_depth) {
+                    cur = split(&cur).0;
+                    if cur.is_empty() {
+                        break;
+                    }
+                    depth += 1;
+                    out.push(cur.clone());
+                }
+            }
+            RecurseDirection::Down => {
+                let device = target.stat(Path::new(&start)).map(|m| m.device).ok();
+                let mut stack = vec![(start, 0i64)];
+                let mut visited = 0usize;
+                while let Some((dir, depth)) = stack.pop() {
+                    visited += 1;
+                    if visited > MAX_VISITED_DIRS {
+                        return Err(FilesetError(format!(
+                            "more than {MAX_VISITED_DIRS} directories below a recursive path"
+                        )));
+                    }
+                    out.push(dir.clone());
+                    if b.max_depth >= 0 && depth >= b.max_depth {
+                        continue;
+                    }
+                    let Ok(entries) = target.read_dir(Path::new(&dir)) else {
+                        continue;
+                    };
+                    for entry in entries {
+                        let Some(name) = entry.name.to_str() else {
+                            continue;
+                        };
+                        let full = join(&dir, name);
+                        let descend = match entry.file_type {
+                            FileType::Directory => b.descend_directories,
+                            FileType::Symlink => b.follow_symlinks && is_dir(target, &full),
+                            _ => false,
+                        };
+                        if !descend {
+                            continue;
+                        }
+                        if b.same_device {
+                            let dev = target.stat(Path::new(&full)).map(|m| m.device).ok();
+                            if dev != device {
+                                continue;
+                            }
+                        }
+                        stack.push((full, depth + 1));
+                    }
+                }
+            }
+            RecurseDirection::None => out.push(start),
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The directory a regular expression fixes: the literal prefix after `^` up to its last `/`.
+pub fn walk_root(pattern: &str) -> String {
+    let Some(rest) = pattern.strip_prefix('^') else {
+        return "/".to_owned();
+    };
+    let mut prefix = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lit = match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() || e == ' ' => e,
+                _ => break,
+            },
+            '.' | '[' | ']' | '(' | ')' | '{' | '}' | '*' | '+' | '?' | '|' | '^' | '$' => break,
+            c => c,
+        };
+        // A quantifier after a literal makes that literal optional: stop before it.
+        if matches!(chars.peek(), Some('*' | '?' | '{')) {
+            break;
+        }
+        prefix.push(lit);
+    }
+    match prefix.rfind('/') {
+        Some(0) | None => "/".to_owned(),
+        Some(i) => prefix[..i].to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_root_is_the_fixed_directory() {
+        assert_eq!(walk_root(r"^/etc/ssh/sshd_config\.d/.*\.conf$"), "/etc/ssh/sshd_config.d");
+        assert_eq!(walk_root(r"^/etc/audit/rules\.d/.*\.rules$"), "/etc/audit/rules.d");
+        assert_eq!(walk_root(r"^/etc/pam\.d/common-.*$"), "/etc/pam.d");
+        assert_eq!(walk_root(r"^/etc/foo?/x"), "/etc");
+        assert_eq!(walk_root(r"/etc/x"), "/");
+        assert_eq!(walk_root(r"^/(etc|usr)/x"), "/");
+        assert_eq!(walk_root(r"^/home/[^/]+$"), "/home");
+    }
+
+    #[test]
+    fn split_and_join_are_inverse() {
+        assert_eq!(split("/etc/passwd"), ("/etc".to_owned(), "passwd".to_owned()));
+        assert_eq!(split("/passwd"), ("/".to_owned(), "passwd".to_owned()));
+        assert_eq!(join("/", "passwd"), "/passwd");
+        assert_eq!(join("/etc", "passwd"), "/etc/passwd");
+    }
+}

@@ -1,0 +1,257 @@
+//! Probes: how an OVAL object is collected from a [`Target`] into [`Item`]s.
+//!
+//! Every built-in probe is written once against `&dyn Target`, so it works the same on an
+//! offline root, the live host, a container image or a backend of your own. A probe does not see
+//! the definitions model: the evaluator hands it an [`ObjectRequest`], the object with every
+//! variable already resolved, and gets back a [`Collection`] (a flag and the items).
+//!
+//! The [`Registry`] maps object element names (`textfilecontent54_object`) to probes; replace
+//! one entry to plug in your own (say an `rpminfo` backed by your package database):
+//!
+//! ```
+//! use scap_oval::probes::{Collection, ObjectRequest, Probe, Registry};
+//! use scap_oval::types::Flag;
+//! use scap_probe::Target;
+//!
+//! struct NoRpm;
+//! impl Probe for NoRpm {
+//!     fn collect(&self, _target: &dyn Target, _object: &ObjectRequest) -> Collection {
+//!         Collection::flag(Flag::DoesNotExist)
+//!     }
+//! }
+//! let mut registry = Registry::builtin();
+//! registry.insert("rpminfo_object", Box::new(NoRpm));
+//! assert!(registry.get("rpminfo_object").is_some());
+//! ```
+
+use std::collections::HashMap;
+
+use scap_probe::Target;
+
+use crate::compare::compare;
+use crate::items::Item;
+use crate::types::{Check, Datatype, Flag, Operation};
+
+mod dpkginfo;
+mod family;
+mod file;
+mod fileset;
+mod password;
+mod rpm;
+mod system;
+mod textfilecontent;
+
+pub use fileset::{Behaviors, RecurseDirection};
+
+/// An object ready for collection: its entities with variables resolved to values.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ObjectRequest {
+    /// The object id (for messages).
+    pub id: String,
+    /// The element name, e.g. `file_object`.
+    pub kind: String,
+    /// The entities in document order.
+    pub entities: Vec<RequestEntity>,
+    /// The `behaviors` element's attributes, name and value.
+    pub behaviors: Vec<(String, String)>,
+}
+
+impl ObjectRequest {
+    /// A request for an object of the given kind with no entities yet.
+    pub fn new(id: &str, kind: &str) -> ObjectRequest {
+        ObjectRequest {
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            ..ObjectRequest::default()
+        }
+    }
+
+    /// The entity called `name`, if the object has one.
+    pub fn entity(&self, name: &str) -> Option<&RequestEntity> {
+        self.entities.iter().find(|e| e.name == name)
+    }
+
+    /// The value of the behavior `name`, if set.
+    pub fn behavior(&self, name: &str) -> Option<&str> {
+        self.behaviors
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One object entity with its values resolved.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestEntity {
+    /// The element name, e.g. `filepath`.
+    pub name: String,
+    /// The datatype values are compared as.
+    pub datatype: Datatype,
+    /// The comparison a collected value must pass.
+    pub operation: Operation,
+    /// How many of several values (a multi-valued variable) must match.
+    pub var_check: Check,
+    /// The values: one for a literal, all of a variable's values for a `var_ref`.
+    pub values: Vec<String>,
+    /// `xsi:nil="true"`: the entity is present but empty (e.g. a `file_object` without filename).
+    pub nil: bool,
+}
+
+impl RequestEntity {
+    /// A literal entity with one value.
+    pub fn new(name: &str, datatype: Datatype, operation: Operation, value: &str) -> RequestEntity {
+        RequestEntity {
+            name: name.to_owned(),
+            datatype,
+            operation,
+            var_check: Check::All,
+            values: vec![value.to_owned()],
+            nil: false,
+        }
+    }
+
+    /// Whether a collected value satisfies this entity: the comparison with each value, the
+    /// per-value results combined by `var_check`.
+    pub fn matches(&self, actual: &str) -> Result<bool, crate::compare::CompareError> {
+        let mut hits = 0usize;
+        for expected in &self.values {
+            if compare(self.datatype, self.operation, actual, expected)? {
+                hits += 1;
+            }
+        }
+        Ok(match self.var_check {
+            Check::All => hits == self.values.len() && hits > 0,
+            Check::AtLeastOne => hits > 0,
+            Check::NoneExist | Check::NoneSatisfy => hits == 0,
+            Check::OnlyOne => hits == 1,
+        })
+    }
+
+    /// The exact values a collected value must equal, when the entity is an `equals` whose
+    /// values can be looked up directly instead of enumerated and filtered.
+    pub fn exact_values(&self) -> Option<&[String]> {
+        let any = self.values.len() <= 1 || matches!(self.var_check, Check::AtLeastOne);
+        (self.operation == Operation::Equals && any && !self.nil).then_some(&self.values[..])
+    }
+}
+
+/// What collecting one object gave: the flag and the items.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Collection {
+    /// The collected-object flag.
+    pub flag: Flag,
+    /// The items (empty unless the flag is `complete`, `incomplete` or `error`).
+    pub items: Vec<Item>,
+    /// Messages for the results document (why something could not be collected).
+    pub messages: Vec<String>,
+}
+
+impl Collection {
+    /// The flag that follows from the items: `complete` when there are any, else
+    /// `does not exist`.
+    pub fn from_items(items: Vec<Item>) -> Collection {
+        let flag = if items.is_empty() {
+            Flag::DoesNotExist
+        } else {
+            Flag::Complete
+        };
+        Collection {
+            flag,
+            items,
+            messages: Vec::new(),
+        }
+    }
+
+    /// No items, with a flag.
+    pub fn flag(flag: Flag) -> Collection {
+        Collection {
+            flag,
+            items: Vec::new(),
+            messages: Vec::new(),
+        }
+    }
+
+    /// No items, with a flag and the reason.
+    pub fn with_message(flag: Flag, message: impl Into<String>) -> Collection {
+        Collection {
+            flag,
+            items: Vec::new(),
+            messages: vec![message.into()],
+        }
+    }
+
+    /// An `error` collection carrying a message.
+    pub fn error(message: impl Into<String>) -> Collection {
+        Collection::with_message(Flag::Error, message)
+    }
+}
+
+/// A probe: collects one kind of object from a target.
+pub trait Probe: Send + Sync {
+    /// Collect the items the object describes.
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection;
+}
+
+/// The probes an evaluation uses, by object element name.
+#[derive(Default)]
+pub struct Registry {
+    probes: HashMap<String, Box<dyn Probe>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut kinds: Vec<_> = self.probes.keys().collect();
+        kinds.sort();
+        f.debug_struct("Registry").field("kinds", &kinds).finish()
+    }
+}
+
+impl Registry {
+    /// A registry with no probes.
+    pub fn empty() -> Registry {
+        Registry::default()
+    }
+
+    /// A registry with every built-in probe.
+    pub fn builtin() -> Registry {
+        let mut r = Registry::empty();
+        r.insert("textfilecontent54_object", Box::new(textfilecontent::TextFileContent54));
+        r.insert("textfilecontent_object", Box::new(textfilecontent::TextFileContent));
+        r.insert("file_object", Box::new(file::FileProbe));
+        r.insert("family_object", Box::new(family::FamilyProbe));
+        r.insert("dpkginfo_object", Box::new(dpkginfo::DpkgInfo));
+        r.insert("rpminfo_object", Box::new(rpm::RpmInfo));
+        r.insert("rpmverifyfile_object", Box::new(rpm::RpmInfo));
+        r.insert("password_object", Box::new(password::PasswordProbe));
+        r.insert("shadow_object", Box::new(password::ShadowProbe));
+        r.insert("uname_object", Box::new(system::UnameProbe));
+        r.insert("sysctl_object", Box::new(system::SysctlProbe));
+        r.insert("environmentvariable58_object", Box::new(system::EnvironmentProbe));
+        r.insert("partition_object", Box::new(system::PartitionProbe));
+        r.insert("systemdunitproperty_object", Box::new(system::SystemdProbe));
+        r.insert("systemdunitdependency_object", Box::new(system::SystemdProbe));
+        r
+    }
+
+    /// Add or replace the probe for an object element name.
+    pub fn insert(&mut self, kind: &str, probe: Box<dyn Probe>) {
+        self.probes.insert(kind.to_owned(), probe);
+    }
+
+    /// The probe for an object element name.
+    pub fn get(&self, kind: &str) -> Option<&dyn Probe> {
+        self.probes.get(kind).map(|p| p.as_ref())
+    }
+}
+
+/// Largest file a built-in probe reads whole (textfilecontent54, password, dpkg status...).
+pub const MAX_FILE_SIZE: u64 = 256 << 20;
+
+/// The pattern cache shared by the built-in probes.
+pub(crate) fn patterns() -> &'static crate::pattern::PatternCache {
+    static CACHE: std::sync::OnceLock<crate::pattern::PatternCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(crate::pattern::PatternCache::default)
+}

@@ -1,0 +1,172 @@
+//! Probes over host facts rather than files: uname, sysctl, environmentvariable58, partition,
+//! and the systemd unit probes.
+//!
+//! A fact the target cannot give ([`scap_probe::Error::NotCollectable`]) is never an empty
+//! answer. `uname` and `sysctl` of an offline tree are `not applicable` (runtime kernel state
+//! does not apply to a tree on disk; oscap gives the same flag); the environment, mounts and
+//! systemd state of an offline tree are `not collected`.
+
+use scap_probe::Target;
+
+use super::{Collection, ObjectRequest, Probe};
+use crate::items::{Item, ItemEntity};
+use crate::types::Flag;
+
+/// The uname probe.
+pub struct UnameProbe;
+/// The sysctl probe.
+pub struct SysctlProbe;
+/// The environmentvariable58 probe.
+pub struct EnvironmentProbe;
+/// The partition probe.
+pub struct PartitionProbe;
+/// The systemd unit probes (property and dependency).
+pub struct SystemdProbe;
+
+fn not_collectable(e: &scap_probe::Error, flag: Flag) -> Collection {
+    if e.is_not_collectable() {
+        Collection::with_message(flag, e.to_string())
+    } else {
+        Collection::error(e.to_string())
+    }
+}
+
+impl Probe for UnameProbe {
+    fn collect(&self, target: &dyn Target, _object: &ObjectRequest) -> Collection {
+        match target.uname() {
+            Ok(u) => {
+                let mut item = Item::new("unix", "uname_item");
+                item.push(ItemEntity::string("machine_class", u.machine.clone()));
+                item.push(ItemEntity::string("node_name", u.nodename.clone()));
+                item.push(ItemEntity::string("os_name", u.sysname.clone()));
+                item.push(ItemEntity::string("os_release", u.release.clone()));
+                item.push(ItemEntity::string("os_version", u.version.clone()));
+                item.push(ItemEntity::string("processor_type", u.processor.clone()));
+                Collection::from_items(vec![item])
+            }
+            Err(e) => not_collectable(&e, Flag::NotApplicable),
+        }
+    }
+}
+
+impl Probe for SysctlProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let Some(name) = object.entity("name") else {
+            return Collection::error(format!("{}: no name entity", object.id));
+        };
+        let names: Vec<String> = match name.exact_values() {
+            Some(v) => v.to_vec(),
+            None => match target.sysctl_names() {
+                Ok(all) => {
+                    let mut keep = Vec::new();
+                    for n in all {
+                        match name.matches(&n) {
+                            Ok(true) => keep.push(n),
+                            Ok(false) => {}
+                            Err(e) => return Collection::error(e.to_string()),
+                        }
+                    }
+                    keep
+                }
+                Err(e) => return not_collectable(&e, Flag::NotApplicable),
+            },
+        };
+        let mut items = Vec::new();
+        for n in names {
+            match target.sysctl(&n) {
+                Ok(v) => {
+                    let mut item = Item::new("unix", "sysctl_item");
+                    item.push(ItemEntity::string("name", n.clone()));
+                    // Multi-valued parameters (tab separated) give one value entity each.
+                    for part in v.trim_end_matches('\n').split('\t') {
+                        item.push(ItemEntity::string("value", part));
+                    }
+                    items.push(item);
+                }
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return not_collectable(&e, Flag::NotApplicable),
+            }
+        }
+        Collection::from_items(items)
+    }
+}
+
+impl Probe for EnvironmentProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let Some(name) = object.entity("name") else {
+            return Collection::error(format!("{}: no name entity", object.id));
+        };
+        let pid = object.entity("pid").filter(|p| !p.nil);
+        let env = match pid.and_then(|p| p.values.first()) {
+            Some(p) => match p.parse::<u32>() {
+                Ok(pid) => target.process_environment(pid),
+                Err(_) => return Collection::error(format!("{}: bad pid {p:?}", object.id)),
+            },
+            None => target.environment(),
+        };
+        let env = match env {
+            Ok(e) => e,
+            Err(e) if e.is_not_found() => return Collection::flag(Flag::DoesNotExist),
+            Err(e) => return not_collectable(&e, Flag::NotCollected),
+        };
+        let mut items = Vec::new();
+        for (n, v) in env {
+            match name.matches(&n) {
+                Ok(true) => {
+                    let mut item = Item::new("independent", "environmentvariable58_item");
+                    if let Some(p) = pid.and_then(|p| p.values.first()) {
+                        item.push(ItemEntity::int("pid", p));
+                    }
+                    item.push(ItemEntity::string("name", n));
+                    item.push(ItemEntity::string("value", v));
+                    items.push(item);
+                }
+                Ok(false) => {}
+                Err(e) => return Collection::error(e.to_string()),
+            }
+        }
+        Collection::from_items(items)
+    }
+}
+
+impl Probe for PartitionProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let Some(mp) = object.entity("mount_point") else {
+            return Collection::error(format!("{}: no mount_point entity", object.id));
+        };
+        let mounts = match target.mounts() {
+            Ok(m) => m,
+            Err(e) => return not_collectable(&e, Flag::NotCollected),
+        };
+        let mut items = Vec::new();
+        for m in mounts {
+            let point = m.mount_point.to_string_lossy().into_owned();
+            match mp.matches(&point) {
+                Ok(true) => {
+                    let mut item = Item::new("linux", "partition_item");
+                    item.push(ItemEntity::string("mount_point", point));
+                    item.push(ItemEntity::string("device", m.device.clone()));
+                    item.push(ItemEntity::string("fs_type", m.fs_type.clone()));
+                    for o in &m.options {
+                        item.push(ItemEntity::string("mount_options", o.clone()));
+                    }
+                    items.push(item);
+                }
+                Ok(false) => {}
+                Err(e) => return Collection::error(e.to_string()),
+            }
+        }
+        Collection::from_items(items)
+    }
+}
+
+impl Probe for SystemdProbe {
+    fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
+        // Unit state comes from systemd over D-Bus on a live host; reading unit files of an
+        // offline tree is not implemented yet. oscap answers the same way offline.
+        Collection::with_message(
+            Flag::NotCollected,
+            format!("{}: systemd unit state is not collectable from this target", object.id),
+        )
+    }
+}

@@ -1,0 +1,306 @@
+//! OVAL results documents (`oval-results-5`) with their system characteristics
+//! (`oval-system-characteristics-5`), as oscap writes them and its consumers read them.
+//!
+//! ```
+//! use scap_oval::results::{write_results, SystemInfo};
+//! # let defs: scap_oval::Definitions = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+//! #   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
+//! #   <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
+//! #   </generator></oval_definitions>"#.parse()?;
+//! let results = scap_oval::eval::Results::default();
+//! let xml = write_results(&defs, &results, &SystemInfo::default());
+//! assert!(xml.contains("<oval_results"));
+//! # Ok::<(), scap_oval::Error>(())
+//! ```
+
+use std::fmt::Write as _;
+
+use quick_xml::escape::escape;
+
+use crate::eval::Results;
+use crate::items::{EntityValue, Item};
+use crate::model::{Criteria, CriteriaNode, Definitions};
+use crate::types::{Datatype, Existence, ItemStatus, ResultValue};
+
+const NS_RESULTS: &str = "http://oval.mitre.org/XMLSchema/oval-results-5";
+const NS_COMMON: &str = "http://oval.mitre.org/XMLSchema/oval-common-5";
+const NS_SC: &str = "http://oval.mitre.org/XMLSchema/oval-system-characteristics-5";
+
+/// Facts about the scanned system for the `system_info` element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SystemInfo {
+    /// `os_name`.
+    pub os_name: String,
+    /// `os_version`.
+    pub os_version: String,
+    /// `architecture`.
+    pub architecture: String,
+    /// `primary_host_name`.
+    pub primary_host_name: String,
+}
+
+/// The current time as `xsd:dateTime` (UTC, seconds).
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn generator(out: &mut String, prefix: &str) {
+    let _ = write!(
+        out,
+        "<{prefix}generator><oval:product_name>scap-rs</oval:product_name>\
+         <oval:product_version>{}</oval:product_version>\
+         <oval:schema_version>5.11.2</oval:schema_version>\
+         <oval:timestamp>{}</oval:timestamp></{prefix}generator>",
+        env!("CARGO_PKG_VERSION"),
+        now()
+    );
+}
+
+/// Write a complete OVAL results document (directives: everything reported in full).
+pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -> String {
+    let mut out = String::with_capacity(1 << 20);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = write!(
+        out,
+        "<oval_results xmlns=\"{NS_RESULTS}\" xmlns:oval=\"{NS_COMMON}\">"
+    );
+    generator(&mut out, "");
+    out.push_str("<directives>");
+    for r in ["true", "false", "unknown", "error", "not_evaluated", "not_applicable"] {
+        let _ = write!(out, "<definition_{r} reported=\"true\" content=\"full\"/>");
+    }
+    out.push_str("</directives><results><system><definitions>");
+    for (id, result) in &results.definitions {
+        let version = defs.definition(id).map(|d| d.version).unwrap_or(1);
+        let _ = write!(
+            out,
+            "<definition definition_id=\"{}\" result=\"{}\" version=\"{version}\">",
+            escape(id.as_str()),
+            result
+        );
+        if let Some(c) = defs.definition(id).and_then(|d| d.criteria.as_ref()) {
+            write_criteria(&mut out, defs, results, c);
+        }
+        out.push_str("</definition>");
+    }
+    out.push_str("</definitions><tests>");
+    let mut tests: Vec<_> = results.tests.values().collect();
+    tests.sort_by(|a, b| a.id.cmp(&b.id));
+    for t in tests {
+        let model = defs.test(&t.id);
+        let version = model.map(|m| m.version).unwrap_or(1);
+        let _ = write!(out, "<test test_id=\"{}\" version=\"{version}\"", escape(t.id.as_str()));
+        if let Some(m) = model {
+            if m.check_existence != Existence::AtLeastOneExists {
+                let _ = write!(out, " check_existence=\"{}\"", m.check_existence);
+            }
+            let _ = write!(out, " check=\"{}\"", m.check);
+            if m.state_operator != crate::types::Operator::And {
+                let _ = write!(out, " state_operator=\"{}\"", m.state_operator);
+            }
+        }
+        let _ = write!(out, " result=\"{}\">", t.result);
+        if t.result != ResultValue::NotEvaluated {
+            for (item, r) in &t.items {
+                let _ = write!(out, "<tested_item item_id=\"{item}\" result=\"{r}\"/>");
+            }
+            for (var, value) in &t.bindings {
+                let _ = write!(
+                    out,
+                    "<tested_variable variable_id=\"{}\">{}</tested_variable>",
+                    escape(var.as_str()),
+                    escape(value.as_str())
+                );
+            }
+        }
+        out.push_str("</test>");
+    }
+    out.push_str("</tests>");
+    write_system_characteristics(&mut out, defs, results, info);
+    out.push_str("</system></results></oval_results>\n");
+    out
+}
+
+fn write_criteria(out: &mut String, defs: &Definitions, results: &Results, c: &Criteria) {
+    let r = criteria_result(defs, results, c);
+    let _ = write!(out, "<criteria operator=\"{}\"", c.operator);
+    if c.negate {
+        out.push_str(" negate=\"true\"");
+    }
+    let _ = write!(out, " result=\"{r}\">");
+    for child in &c.children {
+        match child {
+            CriteriaNode::Criteria(sub) => write_criteria(out, defs, results, sub),
+            CriteriaNode::Criterion(cr) => {
+                let version = defs.test(&cr.test_ref).map(|t| t.version).unwrap_or(1);
+                let r = results.tests.get(&cr.test_ref).map(|t| t.result).unwrap_or(ResultValue::NotEvaluated);
+                let _ = write!(out, "<criterion test_ref=\"{}\" version=\"{version}\"", escape(cr.test_ref.as_str()));
+                if cr.negate {
+                    out.push_str(" negate=\"true\"");
+                }
+                let _ = write!(out, " result=\"{r}\"/>");
+            }
+            CriteriaNode::ExtendDefinition(ed) => {
+                let version = defs.definition(&ed.definition_ref).map(|d| d.version).unwrap_or(1);
+                let r = definition_result(defs, results, &ed.definition_ref);
+                let _ = write!(
+                    out,
+                    "<extend_definition definition_ref=\"{}\" version=\"{version}\"",
+                    escape(ed.definition_ref.as_str())
+                );
+                if ed.negate {
+                    out.push_str(" negate=\"true\"");
+                }
+                let _ = write!(out, " result=\"{r}\"/>");
+            }
+        }
+    }
+    out.push_str("</criteria>");
+}
+
+fn negate(r: ResultValue, n: bool) -> ResultValue {
+    match (n, r) {
+        (true, ResultValue::True) => ResultValue::False,
+        (true, ResultValue::False) => ResultValue::True,
+        _ => r,
+    }
+}
+
+fn definition_result(defs: &Definitions, results: &Results, id: &str) -> ResultValue {
+    match defs.definition(id).and_then(|d| d.criteria.as_ref()) {
+        Some(c) => criteria_result(defs, results, c),
+        None => ResultValue::NotEvaluated,
+    }
+}
+
+/// The result of a criteria node, recomputed from the cached test results (cheap, and keeps the
+/// evaluator free of per-node bookkeeping).
+fn criteria_result(defs: &Definitions, results: &Results, c: &Criteria) -> ResultValue {
+    let rs: Vec<ResultValue> = c
+        .children
+        .iter()
+        .map(|child| match child {
+            CriteriaNode::Criteria(sub) => criteria_result(defs, results, sub),
+            CriteriaNode::Criterion(cr) => negate(
+                results.tests.get(&cr.test_ref).map(|t| t.result).unwrap_or(ResultValue::NotEvaluated),
+                cr.negate,
+            ),
+            CriteriaNode::ExtendDefinition(ed) => {
+                negate(definition_result(defs, results, &ed.definition_ref), ed.negate)
+            }
+        })
+        .collect();
+    negate(crate::logic::combine(c.operator, rs), c.negate)
+}
+
+fn write_system_characteristics(out: &mut String, defs: &Definitions, results: &Results, info: &SystemInfo) {
+    let _ = write!(out, "<oval_system_characteristics xmlns=\"{NS_SC}\" xmlns:oval=\"{NS_COMMON}\"");
+    for family in families(results) {
+        let _ = write!(out, " xmlns:{}-sys=\"{NS_SC}#{family}\"", short(&family));
+    }
+    out.push('>');
+    generator(out, "");
+    let _ = write!(
+        out,
+        "<system_info><os_name>{}</os_name><os_version>{}</os_version>\
+         <architecture>{}</architecture><primary_host_name>{}</primary_host_name>\
+         <interfaces/></system_info>",
+        escape(info.os_name.as_str()),
+        escape(info.os_version.as_str()),
+        escape(info.architecture.as_str()),
+        escape(info.primary_host_name.as_str())
+    );
+    let mut objects: Vec<_> = results.objects.values().collect();
+    objects.sort_by(|a, b| a.id.cmp(&b.id));
+    if !objects.is_empty() {
+        out.push_str("<collected_objects>");
+        for o in objects {
+            let version = defs.object(&o.id).map(|m| m.version).unwrap_or(1);
+            let _ = write!(
+                out,
+                "<object id=\"{}\" version=\"{version}\" flag=\"{}\">",
+                escape(o.id.as_str()),
+                o.flag
+            );
+            for m in &o.messages {
+                let _ = write!(out, "<message level=\"info\">{}</message>", escape(m.as_str()));
+            }
+            for (var, value) in &o.bindings {
+                let _ = write!(
+                    out,
+                    "<variable_value variable_id=\"{}\">{}</variable_value>",
+                    escape(var.as_str()),
+                    escape(value.as_str())
+                );
+            }
+            for item in &o.items {
+                let _ = write!(out, "<reference item_ref=\"{item}\"/>");
+            }
+            out.push_str("</object>");
+        }
+        out.push_str("</collected_objects>");
+    }
+    if !results.items.is_empty() {
+        out.push_str("<system_data>");
+        for (id, item) in &results.items {
+            write_item(out, *id, item);
+        }
+        out.push_str("</system_data>");
+    }
+    out.push_str("</oval_system_characteristics>");
+}
+
+fn families(results: &Results) -> Vec<String> {
+    let mut f: Vec<String> = results.items.iter().map(|(_, i)| i.family.clone()).collect();
+    f.sort();
+    f.dedup();
+    f
+}
+
+/// The namespace prefix used for a family (`independent` → `ind`).
+fn short(family: &str) -> &str {
+    match family {
+        "independent" => "ind",
+        "linux" => "lin",
+        other => other,
+    }
+}
+
+fn write_item(out: &mut String, id: u64, item: &Item) {
+    let p = short(&item.family);
+    let _ = write!(out, "<{p}-sys:{} id=\"{id}\"", item.kind);
+    if item.status != ItemStatus::Exists {
+        let _ = write!(out, " status=\"{}\"", item.status);
+    }
+    out.push('>');
+    for e in &item.entities {
+        let _ = write!(out, "<{p}-sys:{}", e.name);
+        if e.datatype != Datatype::String {
+            let _ = write!(out, " datatype=\"{}\"", e.datatype);
+        }
+        if e.status != ItemStatus::Exists {
+            let _ = write!(out, " status=\"{}\"", e.status);
+        }
+        if e.mask {
+            out.push_str(" mask=\"true\"");
+        }
+        match &e.value {
+            EntityValue::Scalar(v) if !e.mask && !v.is_empty() => {
+                let _ = write!(out, ">{}</{p}-sys:{}>", escape(v.as_str()), e.name);
+            }
+            EntityValue::Record(fields) if !e.mask => {
+                out.push('>');
+                for f in fields {
+                    let _ = write!(out, "<{p}-sys:field name=\"{}\"", escape(f.name.as_str()));
+                    if f.datatype != Datatype::String {
+                        let _ = write!(out, " datatype=\"{}\"", f.datatype);
+                    }
+                    let _ = write!(out, ">{}</{p}-sys:field>", escape(f.value.as_str()));
+                }
+                let _ = write!(out, "</{p}-sys:{}>", e.name);
+            }
+            _ => out.push_str("/>"),
+        }
+    }
+    let _ = write!(out, "</{p}-sys:{}>", item.kind);
+}
