@@ -1,0 +1,89 @@
+//! Parsing the largest installed SSG source data stream: roxmltree document, data stream index,
+//! Benchmark model + resolution, and applying every profile. Falls back to the committed
+//! Chromium fixture when the SSG content is absent (`$SCAP_SSG_DIR`, default
+//! /usr/share/xml/scap/ssg/content).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use scap_xccdf::{DataStreamCollection, ParseOptions, Policy, Source};
+
+fn largest_data_stream() -> PathBuf {
+    let dir =
+        std::env::var("SCAP_SSG_DIR").unwrap_or_else(|_| "/usr/share/xml/scap/ssg/content".into());
+    let best = std::fs::read_dir(&dir).ok().and_then(|rd| {
+        rd.filter_map(Result::ok)
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                n.starts_with("ssg-") && n.ends_with("-ds.xml")
+            })
+            .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
+            .max()
+            .map(|(_, p)| p)
+    });
+    best.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/ds/ssg-chromium-ds.xml")
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let path = largest_data_stream();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("cannot read {}", path.display());
+        return;
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let opts = ParseOptions::default();
+    let mut g = c.benchmark_group("xccdf_parse");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function(format!("roxmltree_document/{name}"), |b| {
+        b.iter(|| {
+            black_box(
+                opts.parse_document(black_box(&text))
+                    .map(|d| d.descendants().count()),
+            )
+        })
+    });
+    let Ok(doc) = opts.parse_document(&text) else {
+        return;
+    };
+    g.bench_function(format!("datastream_index/{name}"), |b| {
+        b.iter(|| {
+            black_box(
+                DataStreamCollection::from_document(black_box(&doc)).map(|d| d.components.len()),
+            )
+        })
+    });
+    g.bench_function(format!("benchmark_model_resolved/{name}"), |b| {
+        b.iter(|| {
+            black_box(
+                Source::from_document(&doc, &text, None, None, &opts)
+                    .map(|s| s.benchmark.profiles.len()),
+            )
+        })
+    });
+    g.bench_function(format!("parse_and_apply_all_profiles/{name}"), |b| {
+        b.iter(|| {
+            let doc = opts.parse_document(&text).ok()?;
+            let src = Source::from_document(&doc, &text, None, None, &opts).ok()?;
+            let mut n = 0;
+            for p in &src.benchmark.profiles {
+                n += Policy::new(&src.benchmark, None, Some(&p.id))
+                    .ok()?
+                    .selected_rules()
+                    .count();
+            }
+            Some(black_box(n))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
