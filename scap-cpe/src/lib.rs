@@ -10,7 +10,7 @@
 //!   string (`cpe:2.3:o:debian:debian_linux:11:*:*:*:*:*:*:*`), which `Display` writes.
 //! - Name matching of NISTIR 7696: [`compare_values`] gives the attribute relations of table 6-2,
 //!   [`Name::compare`] the name relations (CPE_DISJOINT, CPE_EQUAL, CPE_SUBSET, CPE_SUPERSET).
-//! - The dictionary of NISTIR 7697 and the CPE 2.2 dictionary schema: `Dictionary`.
+//! - The dictionary of NISTIR 7697 and the CPE 2.2 dictionary schema: [`Dictionary`].
 //! - The applicability language of NISTIR 7698: [`PlatformSpecification`], evaluated with
 //!   three-valued logic against the target's CPE names and a caller's [`CheckEvaluator`].
 //!
@@ -29,6 +29,7 @@
 
 mod applicability;
 mod binding;
+mod dictionary;
 mod error;
 mod formatted;
 mod language;
@@ -39,6 +40,10 @@ mod wfn;
 mod xml;
 
 pub use applicability::{ApplicabilityResult, CheckEvaluator, NoChecks};
+pub use dictionary::{
+    CPE23_EXTENSION_NS, Check, Cpe23Item, DICTIONARY_NS, DeprecatedBy, Deprecation,
+    DeprecationType, Dictionary, Generator, Item, Notes, Reference,
+};
 pub use error::{Error, NameErrorKind};
 pub use language::{
     CheckFactRef, FactRef, LANGUAGE_NS, LogicalTest, MAX_DEPTH, Operator, Platform,

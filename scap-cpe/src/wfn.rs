@@ -707,6 +707,95 @@ impl Name {
         out
     }
 
+    /// Parses the WFN text of NISTIR 7695 section 5.4: `wfn:[` then `attribute=value` pairs
+    /// separated by `,`, then `]`; a value is `ANY`, `NA` or a double-quoted WFN string
+    /// ([`AvString::parse_wfn`]). Attributes not listed are ANY.
+    ///
+    /// ```
+    /// use scap_cpe::Name;
+    /// let n = Name::parse_wfn(r#"wfn:[part="a",vendor="microsoft",product="internet_explorer",version="8\.*",update="sp?"]"#)?;
+    /// assert_eq!(n.to_uri(), "cpe:/a:microsoft:internet_explorer:8.%02:sp%01");
+    /// assert!(Name::parse_wfn("wfn:[part=\"a\",part=\"o\"]").is_err());
+    /// # Ok::<(), scap_cpe::Error>(())
+    /// ```
+    pub fn parse_wfn(text: &str) -> Result<Name, Error> {
+        let fail = |offset: usize, attribute: Option<Attribute>, kind| Error::Name {
+            offset,
+            attribute,
+            kind,
+        };
+        let bad =
+            |offset: usize, what: &'static str| fail(offset, None, NameErrorKind::BadWfn(what));
+        let Some(mut rest) = text.strip_prefix("wfn:[") else {
+            return Err(bad(0, "expected `wfn:[`"));
+        };
+        let mut name = Name::new();
+        let mut seen = [false; 11];
+        if let Some(after) = rest.strip_prefix(']') {
+            return if after.is_empty() {
+                Ok(name)
+            } else {
+                Err(bad(text.len() - after.len(), "text after `]`"))
+            };
+        }
+        loop {
+            let at = text.len() - rest.len();
+            let Some((attr_text, after)) = rest.split_once('=') else {
+                return Err(bad(at, "expected `attribute=value`"));
+            };
+            let attribute = Attribute::from_name(attr_text.trim())
+                .ok_or_else(|| bad(at, "unknown attribute name"))?;
+            if std::mem::replace(&mut seen[attribute.index()], true) {
+                return Err(bad(at, "attribute given twice"));
+            }
+            let value_at = text.len() - after.len();
+            let after = after.trim_start();
+            let (value, after) = if let Some(a) = after.strip_prefix("ANY") {
+                (Value::Any, a)
+            } else if let Some(a) = after.strip_prefix("NA") {
+                (Value::Na, a)
+            } else if let Some(quoted) = after.strip_prefix('"') {
+                // The closing quote is the first `"` not quoted by a backslash.
+                let mut end = None;
+                let mut escaped = false;
+                for (i, c) in quoted.char_indices() {
+                    match c {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '"' => {
+                            end = Some(i);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                let end = end.ok_or_else(|| bad(value_at, "unterminated string"))?;
+                let inner = quoted.get(..end).unwrap_or("");
+                let v = AvString::parse_wfn(inner).map_err(|e| match e {
+                    Error::Value { kind, .. } => fail(value_at, Some(attribute), kind),
+                    other => other,
+                })?;
+                (Value::Str(v), quoted.get(end + 1..).unwrap_or(""))
+            } else {
+                return Err(bad(value_at, "expected ANY, NA or a quoted string"));
+            };
+            check_value(attribute, &value).map_err(|kind| fail(value_at, Some(attribute), kind))?;
+            name.set_unchecked(attribute, value);
+            let after = after.trim_start();
+            if let Some(a) = after.strip_prefix(',') {
+                rest = a.trim_start();
+            } else if let Some(a) = after.strip_prefix(']') {
+                return if a.is_empty() {
+                    Ok(name)
+                } else {
+                    Err(bad(text.len() - a.len(), "text after `]`"))
+                };
+            } else {
+                return Err(bad(text.len() - after.len(), "expected `,` or `]`"));
+            }
+        }
+    }
+
     /// Writes a value without checks; the binding parsers call it after [`check_value`].
     pub(crate) fn set_unchecked(&mut self, attribute: Attribute, value: Value) {
         self.values[attribute.index()] = value;

@@ -58,3 +58,79 @@ fn every_ssg_xccdf_platform_specification_parses() {
         files.len()
     );
 }
+
+#[test]
+#[ignore = "needs the ssg-* packages: scripts/corpus.sh"]
+fn every_ssg_cpe_dictionary_parses() {
+    let files = files_ending("-cpe-dictionary.xml");
+    assert!(!files.is_empty(), "no SSG CPE dictionaries found");
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable file");
+        let dict: scap_cpe::Dictionary = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert_eq!(
+            dict.items.len(),
+            text.matches("<cpe-dict:cpe-item ").count(),
+            "{}",
+            file.display()
+        );
+        for item in &dict.items {
+            assert!(
+                !item.checks.is_empty(),
+                "{}: {:?}",
+                file.display(),
+                item.name
+            );
+            // Every name survives both bindings.
+            assert_eq!(
+                scap_cpe::Name::parse(&item.name.to_uri()).as_ref(),
+                Ok(&item.name)
+            );
+            assert_eq!(
+                scap_cpe::Name::parse(&item.name.to_string()).as_ref(),
+                Ok(&item.name)
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs the ssg-* packages: scripts/corpus.sh"]
+fn every_ssg_data_stream_cpe_component_parses() {
+    let files = files_ending("-ds.xml");
+    assert!(!files.is_empty(), "no SSG data streams found");
+    let mut with_specification = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable file");
+        let doc = roxmltree::Document::parse_with_options(
+            &text,
+            roxmltree::ParsingOptions {
+                allow_dtd: false,
+                ..Default::default()
+            },
+        )
+        .expect("well-formed XML");
+        let mut dictionaries = 0;
+        let mut specifications = 0;
+        for node in doc.descendants() {
+            if node.has_tag_name((scap_cpe::DICTIONARY_NS, "cpe-list")) {
+                scap_cpe::Dictionary::from_node(node)
+                    .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+                dictionaries += 1;
+            } else if node.has_tag_name((scap_cpe::LANGUAGE_NS, "platform-specification")) {
+                PlatformSpecification::from_node(node)
+                    .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+                specifications += 1;
+            }
+        }
+        assert!(dictionaries >= 1, "{}: no cpe-list", file.display());
+        // Not every benchmark has one (ssg-chromium has none).
+        with_specification += usize::from(specifications > 0);
+    }
+    assert!(
+        with_specification * 2 > files.len(),
+        "{with_specification} of {}",
+        files.len()
+    );
+}
