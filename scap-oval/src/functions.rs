@@ -7,7 +7,10 @@
 //! `a1 b1 a2 b2`). Products are capped at [`MAX_VALUES`] values.
 //!
 //! Where the spec is silent these follow `oscap` 1.3.7 (`oval_component.c`,
-//! `oval_glob_to_regex.c`); deliberate differences are listed at each function.
+//! `oval_glob_to_regex.c`); deliberate differences are listed at each function. The
+//! expectations in this module's tests for `concat` order, `glob_to_regex`, `substring`,
+//! `split`, `regex_capture`, `escape_regex`, `unique`, `arithmetic` (float), `begin`, `end`,
+//! `count` and `time_difference` were checked against `oscap` 1.3.7 output.
 //!
 //! ```
 //! use scap_oval::functions::{concat, escape_regex, glob_to_regex, substring};
@@ -18,7 +21,7 @@
 //! assert_eq!(substring(2, 3, &["abcdef".to_string()]).unwrap(), ["bcd"]);
 //! ```
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
@@ -454,15 +457,11 @@ pub fn substring(start: i64, length: i64, values: &[String]) -> Result<Vec<Strin
         .collect()
 }
 
-/// `unique`: the distinct values of all components, in first-seen order.
+/// `unique`: the distinct values of all components, sorted bytewise (oscap collects them
+/// through an ordered map, so its variable values come out sorted too).
 pub fn unique(components: &[Vec<String>]) -> Vec<String> {
-    let mut seen = HashSet::new();
-    components
-        .iter()
-        .flatten()
-        .filter(|v| seen.insert(v.as_str()))
-        .cloned()
-        .collect()
+    let set: BTreeSet<&str> = components.iter().flatten().map(String::as_str).collect();
+    set.into_iter().map(str::to_owned).collect()
 }
 
 /// `time_difference`: seconds between date-times, `first - second`, for every combination of
@@ -679,7 +678,7 @@ mod tests {
         assert_eq!(count(&[s(&["a", "a"]), s(&["b"]), vec![]]), ["3"]);
         assert_eq!(
             unique(&[s(&["b", "a"]), s(&["a", "c", "b"])]),
-            ["b", "a", "c"]
+            ["a", "b", "c"]
         );
         assert_eq!(split(",", &s(&["a,,b", "c"])).unwrap(), ["a", "", "b", "c"]);
         assert_eq!(split("", &s(&["ab"])).unwrap(), ["a", "b"]);
