@@ -1205,3 +1205,117 @@ mod oscap_known_answers {
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     }
 }
+
+#[cfg(test)]
+mod version_order {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rel(o: Ordering) -> &'static str {
+        match o {
+            Ordering::Less => "<",
+            Ordering::Equal => "=",
+            Ordering::Greater => ">",
+        }
+    }
+
+    /// Every pair of `fixtures/oval/dpkg-versions.txt` (answers of `dpkg --compare-versions`).
+    #[test]
+    fn agrees_with_dpkg_known_answers() {
+        let table = include_str!("../../fixtures/oval/dpkg-versions.txt");
+        let mut n = 0;
+        for line in table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [a, r, b] = cols.as_slice() else {
+                panic!("bad row {line:?}")
+            };
+            let ours = debian_evr_cmp(a, b).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(rel(ours), *r, "{a} vs {b}");
+            n += 1;
+        }
+        assert!(n > 1000, "{n}");
+    }
+
+    fn dpkg_available() -> bool {
+        std::process::Command::new("dpkg")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    /// Debian-looking versions built from the characters that matter to the ordering.
+    fn debian_version() -> impl Strategy<Value = String> {
+        ("[0-9]{0,2}", "[0-9][0-9a-z.+~]{0,8}", "[0-9a-z.+~]{0,5}").prop_map(|(e, u, r)| {
+            let mut s = String::new();
+            if !e.is_empty() {
+                s.push_str(&e);
+                s.push(':');
+            }
+            s.push_str(&u);
+            if !r.is_empty() {
+                s.push('-');
+                s.push_str(&r);
+            }
+            s
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// When `dpkg` is installed, random versions order exactly as `dpkg --compare-versions`.
+        #[test]
+        fn random_versions_agree_with_dpkg(a in debian_version(), b in debian_version()) {
+            if dpkg_available() {
+                let ours = debian_evr_cmp(&a, &b).unwrap();
+                let ask = |op: &str| std::process::Command::new("dpkg")
+                    .args(["--compare-versions", &a, op, &b])
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                let theirs = if ask("lt") { Ordering::Less } else if ask("eq") { Ordering::Equal } else { Ordering::Greater };
+                prop_assert_eq!(ours, theirs, "{} vs {}", a, b);
+            }
+        }
+
+        /// Debian ordering is a total order: antisymmetric and transitive.
+        #[test]
+        fn debian_order_is_total(mut v in proptest::collection::vec(debian_version(), 3)) {
+            for x in &v {
+                prop_assert_eq!(debian_evr_cmp(x, x).unwrap(), Ordering::Equal);
+                for y in &v {
+                    prop_assert_eq!(debian_evr_cmp(x, y).unwrap(), debian_evr_cmp(y, x).unwrap().reverse());
+                }
+            }
+            v.sort_by(|x, y| debian_evr_cmp(x, y).unwrap_or(Ordering::Equal));
+            prop_assert!(debian_evr_cmp(&v[0], &v[2]).unwrap() != Ordering::Greater);
+        }
+
+        /// rpmvercmp is antisymmetric and, on sorted triples, transitive.
+        #[test]
+        fn rpm_order_is_total(mut v in proptest::collection::vec("[0-9a-z.~^_+-]{0,10}", 3)) {
+            for x in &v {
+                prop_assert_eq!(rpmvercmp(x, x), Ordering::Equal);
+                for y in &v {
+                    prop_assert_eq!(rpmvercmp(x, y), rpmvercmp(y, x).reverse(), "{} {}", x, y);
+                }
+            }
+            v.sort_by(|x, y| rpmvercmp(x, y));
+            prop_assert!(rpmvercmp(&v[0], &v[2]) != Ordering::Greater, "{:?}", v);
+        }
+
+        /// No datatype/operation pair panics on arbitrary text.
+        #[test]
+        fn compare_never_panics(d in 0usize..13, o in 0usize..13, a in "\\PC{0,24}", e in "\\PC{0,24}") {
+            let d = Datatype::ALL[d % Datatype::ALL.len()];
+            let o = Operation::ALL[o % Operation::ALL.len()];
+            let _ = compare(d, o, &a, &e);
+            let _ = evr_cmp(&a, &e);
+            let _ = version_cmp(&a, &e);
+            let _ = segment_cmp(&a, &e);
+        }
+    }
+}
