@@ -4,7 +4,7 @@
 //! (cached by id: many tests share objects) and computes each variable once. Test results follow
 //! the OVAL 5.11 tables for `check_existence`, `check` and `state_operator`, with the collected
 //! object's flag deciding first, exactly as OpenSCAP 1.3 applies them (the rows are written out
-//! in [`test_result`]'s documentation).
+//! in [`logic::test_result`]'s documentation).
 //!
 //! ```
 //! use scap_oval::eval::{Evaluator, Variables};
@@ -51,8 +51,7 @@ use crate::model::{
 };
 use crate::probes::{Collection, ObjectRequest, Registry, RequestEntity};
 use crate::types::{
-    Check, Datatype, Existence, FilterAction, Flag, ItemStatus, Operator, ResultValue,
-    SetOperator,
+    Check, Datatype, FilterAction, Flag, ItemStatus, Operator, ResultValue, SetOperator,
 };
 
 /// Values of external variables, by variable id (XCCDF passes its `Value`s here).
@@ -342,34 +341,27 @@ impl<'a> Evaluator<'a> {
                 .filter_map(|id| s.item_list.get((*id - 1) as usize).map(|i| (*id, i.clone())))
                 .collect()
         };
-        let exists = items.iter().filter(|(_, i)| i.status == ItemStatus::Exists).count();
-        let errors = items.iter().filter(|(_, i)| i.status == ItemStatus::Error).count();
-        let has_state = !states.is_empty();
+        let counts = logic::ItemCounts::of(items.iter().map(|(_, i)| i.status));
+        let spec = logic::TestSpec {
+            existence: t.check_existence,
+            check: t.check,
+            has_state: !states.is_empty(),
+        };
         let check_states = |out: &mut TestResult| -> ResultValue {
             let mut per_item = Vec::with_capacity(items.len());
             for (id, item) in &items {
-                let r = match item.status {
-                    ItemStatus::Error | ItemStatus::NotCollected => ResultValue::Error,
-                    ItemStatus::DoesNotExist => ResultValue::False,
-                    ItemStatus::Exists => logic::combine(
+                let r = logic::item_result(item.status, || {
+                    logic::combine(
                         t.state_operator,
                         states.iter().map(|s| self.state_result(item, s, &t.kind)),
-                    ),
-                };
+                    )
+                });
                 out.items.push((*id, r));
                 per_item.push(r);
             }
             logic::check(t.check, per_item)
         };
-        out.result = test_result(
-            collected.flag,
-            t.check_existence,
-            t.check,
-            exists,
-            errors,
-            has_state,
-            || check_states(&mut out),
-        );
+        out.result = logic::test_result(collected.flag, spec, counts, || check_states(&mut out));
         if out.items.is_empty() {
             out.items = items.iter().map(|(id, _)| (*id, ResultValue::NotEvaluated)).collect();
         }
@@ -715,7 +707,7 @@ impl<'a> Evaluator<'a> {
                 self.function(vec![sub(component)], |i| Ok::<_, String>(functions::end(character, &i[0])))
             }
             Component::Concat(components) => {
-                self.function(components.iter().map(sub).collect(), |i| Ok::<_, String>(functions::concat(&i)))
+                self.function(components.iter().map(sub).collect(), |i| functions::concat(&i))
             }
             Component::Count(components) => {
                 // count counts values even when an operand has none.
@@ -730,18 +722,18 @@ impl<'a> Evaluator<'a> {
                 self.function(vec![sub(component)], |i| Ok::<_, String>(functions::escape_regex(&i[0])))
             }
             Component::GlobToRegex { glob_noescape, component } => self
-                .function(vec![sub(component)], |i| functions::glob_to_regex(&i[0], *glob_noescape)),
+                .function(vec![sub(component)], |i| functions::glob_to_regex(*glob_noescape, &i[0])),
             Component::RegexCapture { pattern, component } => {
                 self.function(vec![sub(component)], |i| functions::regex_capture(pattern, &i[0]))
             }
             Component::Split { delimiter, component } => {
-                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::split(delimiter, &i[0])))
+                self.function(vec![sub(component)], |i| functions::split(delimiter, &i[0]))
             }
             Component::Substring { start, length, component } => self
-                .function(vec![sub(component)], |i| Ok::<_, String>(functions::substring(*start, *length, &i[0]))),
+                .function(vec![sub(component)], |i| functions::substring(*start, *length, &i[0])),
             Component::TimeDifference { format_1, format_2, components } => {
                 self.function(components.iter().map(sub).collect(), |i| {
-                    functions::time_difference(*format_1, *format_2, &i)
+                    functions::time_difference(*format_1, *format_2, &i, chrono::Utc::now().timestamp())
                 })
             }
             Component::Unique(components) => {
@@ -767,100 +759,7 @@ impl<'a> Evaluator<'a> {
 }
 
 fn negate(r: ResultValue, negate: bool) -> ResultValue {
-    match (negate, r) {
-        (true, ResultValue::True) => ResultValue::False,
-        (true, ResultValue::False) => ResultValue::True,
-        _ => r,
-    }
-}
-
-/// The result of a test from its object's flag and items.
-///
-/// Rows (the collected object's flag first, then `check_existence` over the item counts, then the
-/// items against the states with `check`):
-/// - `error`, `not collected`, `not applicable`: `true` for `any_exist` without states, else
-///   `error`, `unknown`, `not applicable` respectively;
-/// - `does not exist`: `true` for `none_exist` and `any_exist`, else `false`;
-/// - `complete`: the existence table; when `true` and there are states, the state check;
-/// - `incomplete`: `true` for `any_exist` and for `at_least_one_exists` with an existing item,
-///   `false` for `none_exist` with one and `only_one_exists` with two, else `unknown`; a `true`
-///   state check stays `true` only with `check="at least one"`, anything but `false` becomes
-///   `unknown`.
-pub fn test_result(
-    flag: Flag,
-    existence: Existence,
-    check: Check,
-    exists: usize,
-    errors: usize,
-    has_state: bool,
-    check_states: impl FnOnce() -> ResultValue,
-) -> ResultValue {
-    use ResultValue as R;
-    let any_no_state = existence == Existence::AnyExist && !has_state;
-    match flag {
-        Flag::Error => if any_no_state { R::True } else { R::Error },
-        Flag::NotCollected => if any_no_state { R::True } else { R::Unknown },
-        Flag::NotApplicable => if any_no_state { R::True } else { R::NotApplicable },
-        Flag::DoesNotExist => {
-            if matches!(existence, Existence::NoneExist | Existence::AnyExist) { R::True } else { R::False }
-        }
-        Flag::Complete => {
-            let r = existence_result(existence, exists, errors);
-            if r == R::True && has_state { check_states() } else { r }
-        }
-        Flag::Incomplete => {
-            let r = match existence {
-                Existence::AnyExist => R::True,
-                Existence::AtLeastOneExists if exists > 0 => R::True,
-                Existence::NoneExist if exists > 0 => R::False,
-                Existence::OnlyOneExists if exists > 1 => R::False,
-                _ => R::Unknown,
-            };
-            if r == R::True && has_state {
-                match check_states() {
-                    R::True if check == Check::AtLeastOne => R::True,
-                    R::True => R::Unknown,
-                    R::False => R::False,
-                    _ => R::Unknown,
-                }
-            } else {
-                r
-            }
-        }
-    }
-}
-
-/// The `check_existence` table over the counts of existing and erroneous items.
-pub fn existence_result(existence: Existence, exists: usize, errors: usize) -> ResultValue {
-    use ResultValue as R;
-    match existence {
-        Existence::AllExist => match (exists, errors) {
-            (e, 0) if e >= 1 => R::True,
-            (0, 0) => R::False,
-            _ => R::Error,
-        },
-        Existence::AnyExist => match (exists, errors) {
-            (_, 0) => R::True,
-            (e, _) if e >= 1 => R::True,
-            _ => R::Error,
-        },
-        Existence::AtLeastOneExists => match (exists, errors) {
-            (e, _) if e >= 1 => R::True,
-            (0, 0) => R::False,
-            _ => R::Error,
-        },
-        Existence::NoneExist => match (exists, errors) {
-            (0, 0) => R::True,
-            (e, 0) if e >= 1 => R::False,
-            _ => R::Error,
-        },
-        Existence::OnlyOneExists => match (exists, errors) {
-            (1, 0) => R::True,
-            (e, _) if e >= 2 => R::False,
-            (0, 0) => R::False,
-            _ => R::Error,
-        },
-    }
+    if negate { logic::negate(r) } else { r }
 }
 
 /// Combine the operands of an object `set`.

@@ -159,11 +159,7 @@ fn write_criteria(out: &mut String, defs: &Definitions, results: &Results, c: &C
 }
 
 fn negate(r: ResultValue, n: bool) -> ResultValue {
-    match (n, r) {
-        (true, ResultValue::True) => ResultValue::False,
-        (true, ResultValue::False) => ResultValue::True,
-        _ => r,
-    }
+    if n { crate::logic::negate(r) } else { r }
 }
 
 fn definition_result(defs: &Definitions, results: &Results, id: &str) -> ResultValue {
