@@ -291,6 +291,10 @@ impl DataStreamCollection {
     /// dictionary component-ref holding the reference), follow the catalog URI `#cref-id` to a
     /// component-ref of the data stream and then to its component. An href of the form
     /// `#component-ref-id` is followed directly.
+    ///
+    /// Errors: [`Error::NotFound`] when the href or the component is unknown,
+    /// [`Error::RemoteComponent`] when the component-ref points to a remote URL or the href is
+    /// itself a URL (`scheme://...`) that no catalog entry maps.
     pub fn resolve_href(
         &self,
         ds: &DataStream,
@@ -305,8 +309,22 @@ impl DataStreamCollection {
             kind: "check href",
             id: href.to_string(),
         };
+        if !target.starts_with('#') && target.contains("://") {
+            // A URL with no component-ref (SSG's SCAP 1.2 RHEL data streams name Red Hat's
+            // OVAL feed this way).
+            return Err(Error::RemoteComponent {
+                href: href.to_string(),
+                url: target.to_string(),
+            });
+        }
         let cref_id = target.strip_prefix('#').ok_or_else(not_found)?;
         let cref = ds.component_ref(cref_id).ok_or_else(not_found)?;
+        if cref.component_id().is_none() {
+            return Err(Error::RemoteComponent {
+                href: href.to_string(),
+                url: cref.href.clone(),
+            });
+        }
         self.referenced_component(cref)
     }
 

@@ -36,6 +36,9 @@ pub enum Error {
     /// The XML itself is malformed, uses a DTD, or exceeds the roxmltree node limit.
     #[error("XML error: {0}")]
     Xml(#[from] roxmltree::Error),
+    /// An embedded CPE document (dictionary, platform-specification) is invalid.
+    #[error("CPE: {0}")]
+    Cpe(#[from] scap_cpe::Error),
     /// Reading a file failed.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -113,6 +116,16 @@ pub enum Error {
         kind: &'static str,
         /// The id (or href) that was looked up.
         id: String,
+    },
+    /// A check href resolves to a component-ref whose `xlink:href` is not local (`#id`) but a
+    /// remote resource, such as Red Hat's OVAL feed in SSG's RHEL data streams (oscap needs
+    /// `--fetch-remote-resources` for these; fetching is up to the caller).
+    #[error("check href {href:?} refers to the remote resource {url:?}")]
+    RemoteComponent {
+        /// The href as written in the check.
+        href: String,
+        /// The component-ref's `xlink:href`.
+        url: String,
     },
     /// A data stream collection has no data stream, or a data stream no checklist.
     #[error("{0}")]

@@ -136,6 +136,18 @@ impl Source {
             .collect()
     }
 
+    /// The benchmark's embedded `cpe2:platform-specification`, parsed by `scap_cpe` (`None` if
+    /// the benchmark has none). Rules and groups name its platforms as `platform idref="#id"`.
+    pub fn platform_specification(
+        &self,
+        doc: &Document<'_>,
+    ) -> Result<Option<scap_cpe::PlatformSpecification>> {
+        match self.benchmark.platform_specification_node(doc) {
+            None => Ok(None),
+            Some(n) => Ok(Some(scap_cpe::PlatformSpecification::from_node(n)?)),
+        }
+    }
+
     /// Resolves an href written inside a dictionary (the CPE dictionary's `check href`, e.g.
     /// `ssg-debian11-cpe-oval.xml`) through that dictionary's catalog.
     pub fn resolve_dictionary_href(

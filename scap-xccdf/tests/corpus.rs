@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use scap_xccdf::{ParseOptions, Policy, Source};
+use scap_xccdf::{Error, ParseOptions, Policy, Source};
 
 fn ssg_dir() -> PathBuf {
     PathBuf::from(
@@ -39,7 +39,58 @@ fn load(path: &Path) -> (String, Source) {
     let doc = opts.parse_document(&text).expect("well-formed SSG file");
     let src = Source::from_document(&doc, &text, None, None, &opts)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    check_references(path, &doc, &src);
     (text, src)
+}
+
+/// Every check href resolves to a component of the data stream (OVAL or OCIL), every
+/// check-export names a Value, every `#platform` idref names a platform of the embedded
+/// platform-specification, and the CPE dictionary's check file resolves.
+fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
+    let spec = src
+        .platform_specification(doc)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let policy = Policy::new(&src.benchmark, None, None).expect("default policy");
+    assert!(policy.export_warnings().is_empty(), "{}", path.display());
+    for r in &policy.rules {
+        for p in r
+            .rule
+            .common
+            .platforms
+            .iter()
+            .filter(|p| p.starts_with('#'))
+        {
+            let spec = spec.as_ref().expect("platform-specification");
+            assert!(spec.platform(p).is_some(), "{}: {p}", path.display());
+        }
+        if src.collection.is_none() {
+            continue;
+        }
+        for c in &r.rule.checks {
+            for cr in &c.content_refs {
+                match src.resolve_check_href(&cr.href) {
+                    Ok(comp) => assert!(src.component_node(doc, comp).is_some()),
+                    // Red Hat's remote OVAL feed in the RHEL-family data streams.
+                    Err(Error::RemoteComponent { url, .. }) => {
+                        assert!(url.starts_with("https://"), "{url}")
+                    }
+                    Err(e) => panic!("{}: {e}", path.display()),
+                }
+            }
+        }
+    }
+    if src.collection.is_some() {
+        let dicts = src.dictionaries(doc);
+        assert_eq!(dicts.len(), 1, "{}", path.display());
+        let dict = dicts[0].0;
+        assert!(!dict.catalog.is_empty());
+        for entry in &dict.catalog {
+            let cpe_oval = src
+                .resolve_dictionary_href(dict, &entry.name)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(cpe_oval.kind, scap_xccdf::ComponentKind::OvalDefinitions);
+        }
+    }
 }
 
 /// Selected rule ids according to `oscap xccdf generate fix`.

@@ -307,6 +307,12 @@ fn xccdf_1_1_benchmark_model() {
     assert_eq!(raw.models.len(), 2);
     assert_eq!(raw.profiles.len(), 4);
     assert_eq!(raw.lang.as_deref(), Some("en"));
+    let spec = Source::from_document(&doc, &text, None, None, &opts)
+        .unwrap()
+        .platform_specification(&doc)
+        .unwrap()
+        .unwrap();
+    assert!(spec.platform("#linux").is_some());
     let ps = raw.platform_specification_node(&doc).unwrap();
     assert_eq!(ps.children().filter(|c| c.is_element()).count(), 1);
     assert!(
