@@ -42,13 +42,18 @@
 //! [`Policy::warnings`]; everything else is a typed [`Error`] with a line:column location.
 
 pub mod datastream;
+pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod model;
+#[cfg(feature = "oval")]
+pub mod oval_engine;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
 pub mod source;
 pub mod tailoring;
+pub mod testresult;
 pub mod text;
 pub mod xml;
 
@@ -56,12 +61,15 @@ pub use datastream::{
     CatalogEntry, Component, ComponentKind, ComponentRef, DataStream, DataStreamCollection,
     Selection,
 };
+pub use engine::{CheckEngine, CheckOutcome, CheckRequest, Engines, ExportedValue, XccdfResult};
 pub use error::{Error, Location, Result, Warning};
+pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, unevaluated};
 pub use model::*;
 pub use policy::{
     BoundExport, EffectiveValue, Policy, PolicyGroup, PolicyRule, ValueSource, find_profile_id,
 };
 pub use source::Source;
 pub use tailoring::Tailoring;
+pub use testresult::{TestResultInfo, write_test_result};
 pub use text::{Text, text_for_lang};
 pub use xml::ParseOptions;

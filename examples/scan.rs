@@ -1,0 +1,306 @@
+//! Scan a host (or an offline tree) with an XCCDF benchmark from a SCAP source data stream,
+//! like `oscap xccdf eval`.
+//!
+//! ```text
+//! cargo run --release --example scan -- [--profile ID] [--root DIR] [--results FILE]
+//!     [--tailoring-file FILE] [--datastream-id ID] [--xccdf-id ID]
+//!     [--rule ID]... [--skip-rule ID]... DATASTREAM
+//! ```
+//!
+//! With no arguments at all it scans this host with a small bundled baseline
+//! (`examples/data/linux-baseline-ds.xml`: eight checks that make sense on any Linux host).
+//!
+//! Prints one line per selected rule (result, rule id, title), then the count of each result
+//! and the scores. `--root DIR` scans an unpacked tree offline (a chroot, an image, a mounted
+//! disk) instead of the running system. `--results FILE` writes an XCCDF 1.2 TestResult
+//! (written to a temporary file, then renamed: never half a file). `--profile` takes a full
+//! profile id or its short name (`standard` for `xccdf_org.ssgproject.content_profile_standard`).
+//! `--rule` and `--skip-rule` take full rule ids or the part after `_rule_`.
+//!
+//! Exit status: 0 when no rule failed, 2 when a rule failed or errored, 1 on bad usage or bad
+//! input (as oscap).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use scap_probe::{LiveHost, RootFs, Target};
+use scap_xccdf::oval_engine::OvalEngine;
+use scap_xccdf::{
+    EvalOptions, ParseOptions, Policy, ScanResults, Source, Tailoring, TestResultInfo, XccdfResult,
+};
+
+/// The bundled default benchmark.
+const DEFAULT_DS: &str = include_str!("data/linux-baseline-ds.xml");
+const DEFAULT_DS_NAME: &str = "examples/data/linux-baseline-ds.xml";
+
+const USAGE: &str =
+    "usage: scan [--profile ID] [--root DIR] [--results FILE] [--tailoring-file FILE]
+            [--datastream-id ID] [--xccdf-id ID] [--rule ID]... [--skip-rule ID]... DATASTREAM
+       scan            (no arguments: scan this host with the bundled Linux baseline)";
+
+#[derive(Default)]
+struct Args {
+    profile: Option<String>,
+    root: Option<PathBuf>,
+    results: Option<PathBuf>,
+    tailoring: Option<PathBuf>,
+    datastream_id: Option<String>,
+    xccdf_id: Option<String>,
+    rules: Vec<String>,
+    skip_rules: Vec<String>,
+    datastream: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args::default();
+    let mut it = std::env::args_os().skip(1);
+    while let Some(arg) = it.next() {
+        let Some(flag) = arg.to_str() else {
+            if a.datastream.is_some() {
+                return Err("more than one DATASTREAM".into());
+            }
+            a.datastream = Some(PathBuf::from(arg));
+            continue;
+        };
+        let flag = flag.to_string();
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--profile" => a.profile = Some(string(value()?)?),
+            "--root" => a.root = Some(PathBuf::from(value()?)),
+            "--results" => a.results = Some(PathBuf::from(value()?)),
+            "--tailoring-file" => a.tailoring = Some(PathBuf::from(value()?)),
+            "--datastream-id" => a.datastream_id = Some(string(value()?)?),
+            "--xccdf-id" => a.xccdf_id = Some(string(value()?)?),
+            "--rule" => a.rules.push(string(value()?)?),
+            "--skip-rule" => a.skip_rules.push(string(value()?)?),
+            "-h" | "--help" => return Err(String::new()),
+            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
+            _ if a.datastream.is_none() => a.datastream = Some(PathBuf::from(arg)),
+            _ => return Err("more than one DATASTREAM".into()),
+        }
+    }
+    Ok(a)
+}
+
+fn string(s: std::ffi::OsString) -> Result<String, String> {
+    s.into_string()
+        .map_err(|s| format!("not UTF-8: {}", s.to_string_lossy()))
+}
+
+/// A failure with the exit status it gives.
+struct Failure(u8, String);
+
+fn main() -> ExitCode {
+    let no_args = std::env::args_os().len() <= 1;
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("scan: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(1);
+        }
+    };
+    match run(args, no_args) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(code, msg)) => {
+            eprintln!("scan: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn bad(msg: impl std::fmt::Display) -> Failure {
+    Failure(1, msg.to_string())
+}
+
+fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
+    let started = Instant::now();
+    let (text, href) = match &args.datastream {
+        Some(p) => (
+            std::fs::read_to_string(p).map_err(|e| bad(format!("{}: {e}", p.display())))?,
+            p.display().to_string(),
+        ),
+        None if no_args => {
+            println!(
+                "No data stream given: scanning this host with the bundled baseline ({DEFAULT_DS_NAME}).\n\
+                 Scan with SCAP Security Guide content: scan --profile standard /usr/share/xml/scap/ssg/content/ssg-debian12-ds.xml\n"
+            );
+            (DEFAULT_DS.to_string(), DEFAULT_DS_NAME.to_string())
+        }
+        None => return Err(bad(format!("no DATASTREAM given\n{USAGE}"))),
+    };
+    let opts = ParseOptions::default();
+    let doc = opts
+        .parse_document(&text)
+        .map_err(|e| bad(format!("{href}: {e}")))?;
+    let source = Source::from_document(
+        &doc,
+        &text,
+        args.datastream_id.as_deref(),
+        args.xccdf_id.as_deref(),
+        &opts,
+    )
+    .map_err(|e| bad(format!("{href}: {e}")))?;
+
+    let tailoring = match &args.tailoring {
+        None => None,
+        Some(p) => {
+            let t = std::fs::read_to_string(p).map_err(|e| bad(format!("{}: {e}", p.display())))?;
+            Some(
+                Tailoring::parse_str(&t, &opts)
+                    .map_err(|e| bad(format!("{}: {e}", p.display())))?,
+            )
+        }
+    };
+    let profile_id = match &args.profile {
+        None => None,
+        Some(name) => Some(
+            scap_xccdf::find_profile_id(&source.benchmark, tailoring.as_ref(), name)
+                .map_err(|e| bad(format!("--profile {name}: {e}")))?,
+        ),
+    };
+    let policy = Policy::new(&source.benchmark, tailoring.as_ref(), profile_id.as_deref())
+        .map_err(|e| bad(format!("{href}: {e}")))?;
+
+    let resolve = |list: &[String]| -> Result<Vec<String>, Failure> {
+        list.iter()
+            .map(|r| {
+                let suffix = format!("_rule_{r}");
+                policy
+                    .rules
+                    .iter()
+                    .find(|x| x.id() == r || x.id().ends_with(&suffix))
+                    .map(|x| x.id().to_string())
+                    .ok_or_else(|| bad(format!("no rule {r} in the benchmark")))
+            })
+            .collect()
+    };
+    let eval_opts = EvalOptions::new(resolve(&args.rules)?, resolve(&args.skip_rules)?);
+
+    let target: Box<dyn Target> = match &args.root {
+        Some(root) => {
+            Box::new(RootFs::new(root).map_err(|e| bad(format!("--root {}: {e}", root.display())))?)
+        }
+        None => Box::new(LiveHost::new()),
+    };
+    let engine = OvalEngine::new(&doc, &source, target.as_ref());
+    let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
+        .map_err(|e| bad(format!("{href}: {e}")))?;
+
+    print_results(&results, &source, &policy, started);
+
+    if let Some(out) = &args.results {
+        let host = target.hostname().unwrap_or_else(|_| "unknown".to_string());
+        let mut info = TestResultInfo::new(href.clone(), host);
+        if args.root.is_none() {
+            if let Ok(name) = std::env::var("USER") {
+                info.identity = Some((name, false, is_root()));
+            }
+        }
+        let xml = scap_xccdf::write_test_result(&results, &info);
+        write_atomically(out, xml.as_bytes())
+            .map_err(|e| bad(format!("{}: {e}", out.display())))?;
+    }
+    Ok(if results.has_failures() { 2 } else { 0 })
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|e| e == "0"))
+        })
+        .unwrap_or(false)
+}
+
+/// Writes to `FILE.tmp.PID` next to `path`, then renames over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp.{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let res = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
+}
+
+fn short_id(id: &str) -> &str {
+    id.find("_rule_")
+        .map_or(id, |i| id.get(i + 6..).unwrap_or(id))
+}
+
+fn print_results(results: &ScanResults, source: &Source, policy: &Policy, started: Instant) {
+    let title = source
+        .benchmark
+        .title
+        .first()
+        .map(|t| t.text.trim().to_string())
+        .unwrap_or_default();
+    let profile = policy
+        .profile
+        .as_ref()
+        .map(|p| p.id.as_str())
+        .unwrap_or("(default selection)");
+    println!("Benchmark {title}  [{}]", source.benchmark.id);
+    println!("Profile   {profile}\n");
+    let shown: Vec<_> = results
+        .rules
+        .iter()
+        .filter(|r| r.result != XccdfResult::NotSelected)
+        .collect();
+    let width = shown
+        .iter()
+        .map(|r| short_id(&r.rule_id).len())
+        .max()
+        .unwrap_or(0)
+        .min(60);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for r in &shown {
+        let _ = writeln!(
+            out,
+            "{:<13} {:<width$}  {}",
+            r.result.as_str(),
+            short_id(&r.rule_id),
+            r.title
+        );
+    }
+    let counts: Vec<String> = XccdfResult::ALL
+        .iter()
+        .filter(|&&x| x != XccdfResult::NotSelected)
+        .filter_map(|&x| {
+            let n = results.count(x);
+            (n > 0).then(|| format!("{n} {x}"))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} rules evaluated: {}",
+        shown.len(),
+        if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.join(", ")
+        }
+    );
+    for s in &results.scores {
+        let _ = writeln!(
+            out,
+            "score {:.2} / {:.2}  ({})",
+            s.value, s.maximum, s.system
+        );
+    }
+    let _ = writeln!(out, "time {:.2}s", started.elapsed().as_secs_f64());
+}

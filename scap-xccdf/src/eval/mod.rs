@@ -1,0 +1,951 @@
+//! XCCDF evaluation (XCCDF 1.2 section 7.2.3, "Benchmark processing", as `oscap xccdf eval`
+//! runs it): from a loaded [`Source`] and an applied [`Policy`] to [`ScanResults`].
+//!
+//! For every Rule, in document order:
+//!
+//! 1. not selected (profile, `--rule`, `--skip-rule`) → `notselected`;
+//! 2. not applicable → `notapplicable`: the Rule, each ancestor Group and the Benchmark must
+//!    each have no `platform` or one that applies. A `#id` platform is evaluated with the
+//!    benchmark's CPE applicability language (`scap_cpe`), a CPE name against the data
+//!    stream's CPE dictionaries; both end in OVAL checks (the `*-cpe-oval.xml` component),
+//!    evaluated through the [`CheckEngine`] like any rule check;
+//! 3. the check: the `complex-check` if any (AND/OR, `negate`), else among the candidate
+//!    `check`s for the selector in effect the last one whose system an engine supports (oscap's
+//!    choice), `notchecked` if there is none. `check-export`s are bound to the profile's values
+//!    (a dangling one gives `unknown`, as oscap). The `check-content-ref`s are alternatives:
+//!    the next one is tried while the engine answers `notchecked`. `multi-check="true"` without
+//!    a `name` gives one rule-result per name when the engine can list them. `negate` applies
+//!    last.
+//!
+//! All checks of all rules go to the engine in batches (one per round of content-ref
+//! alternatives), so the OVAL engine collects each object once for the whole benchmark.
+//! Scores follow [`score`].
+
+use std::collections::{HashMap, HashSet};
+
+use roxmltree::Document;
+use scap_cpe::{ApplicabilityResult, CheckFactRef, Dictionary, Name, PlatformSpecification};
+
+use crate::engine::{CheckEngine, CheckOutcome, CheckRequest, ExportedValue, XccdfResult};
+use crate::error::Result;
+use crate::model::{
+    Benchmark, Check, CheckContentRef, CheckNode, ComplexCheck, Ident, Item, Role, Severity,
+};
+use crate::policy::Policy;
+pub mod score;
+
+use crate::source::Source;
+use score::ScoreValue;
+
+/// The OVAL check system URI.
+pub const OVAL_SYSTEM: &str = "http://oval.mitre.org/XMLSchema/oval-definitions-5";
+
+/// How deep `complex-check`s may nest before the evaluator gives `error`.
+pub const MAX_CHECK_DEPTH: usize = 64;
+
+/// Options of one evaluation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EvalOptions {
+    /// Evaluate only these rules (oscap `--rule`); empty: every selected rule.
+    pub rules: Vec<String>,
+    /// Never evaluate these rules (oscap `--skip-rule`); they are reported `notselected`.
+    pub skip_rules: Vec<String>,
+}
+
+impl EvalOptions {
+    /// Options selecting only `rules` (empty: all) and skipping `skip_rules`.
+    ///
+    /// ```
+    /// let o = scap_xccdf::EvalOptions::new(vec!["r1".into()], vec![]);
+    /// assert_eq!(o.rules, ["r1"]);
+    /// ```
+    pub fn new(rules: Vec<String>, skip_rules: Vec<String>) -> EvalOptions {
+        EvalOptions { rules, skip_rules }
+    }
+}
+
+/// The result of one Rule (one `rule-result`; a multi-check Rule has several).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RuleOutcome {
+    /// The Rule id.
+    pub rule_id: String,
+    /// The Rule's first title (for display).
+    pub title: String,
+    /// The result.
+    pub result: XccdfResult,
+    /// When it was evaluated (`xsd:dateTime`).
+    pub time: String,
+    /// Severity (possibly refined by the profile).
+    pub severity: Severity,
+    /// Role (possibly refined).
+    pub role: Role,
+    /// Weight (possibly refined).
+    pub weight: f64,
+    /// The Rule's version.
+    pub version: Option<String>,
+    /// The Rule's idents.
+    pub idents: Vec<Ident>,
+    /// The check evaluated, with only the content-ref that was used (and for a multi-check,
+    /// its `name`); `None` when no check was evaluated (notselected, notapplicable, ...).
+    pub check: Option<Check>,
+    /// The complex-check evaluated, if the Rule has one.
+    pub complex_check: Option<ComplexCheck>,
+    /// Messages (why a rule was not checked, engine messages).
+    pub messages: Vec<String>,
+}
+
+/// Everything one evaluation produced: the data of an XCCDF `TestResult`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ScanResults {
+    /// The Benchmark id.
+    pub benchmark_id: String,
+    /// The Benchmark version.
+    pub benchmark_version: Option<String>,
+    /// The applied profile id (`None`: default selection).
+    pub profile_id: Option<String>,
+    /// Start of the evaluation.
+    pub start_time: String,
+    /// End of the evaluation.
+    pub end_time: String,
+    /// One entry per Rule (several for a multi-check Rule), document order.
+    pub rules: Vec<RuleOutcome>,
+    /// Effective value of every Value (`set-value` in the TestResult), sorted by id.
+    pub values: Vec<(String, String)>,
+    /// Scores, the benchmark's scoring models (the default model if it names none).
+    pub scores: Vec<ScoreValue>,
+}
+
+impl ScanResults {
+    /// How many rule-results have `result`.
+    ///
+    /// ```
+    /// # let r = scap_xccdf::ScanResults::empty("b");
+    /// assert_eq!(r.count(scap_xccdf::XccdfResult::Pass), 0);
+    /// ```
+    pub fn count(&self, result: XccdfResult) -> usize {
+        self.rules.iter().filter(|r| r.result == result).count()
+    }
+
+    /// A result set with no rules (for building results by hand).
+    ///
+    /// ```
+    /// assert!(scap_xccdf::ScanResults::empty("xccdf_x_benchmark_b").rules.is_empty());
+    /// ```
+    pub fn empty(benchmark_id: &str) -> ScanResults {
+        ScanResults {
+            benchmark_id: benchmark_id.to_string(),
+            benchmark_version: None,
+            profile_id: None,
+            start_time: now(),
+            end_time: now(),
+            rules: Vec::new(),
+            values: Vec::new(),
+            scores: Vec::new(),
+        }
+    }
+
+    /// `true` if some rule failed or errored (oscap then exits with status 2).
+    ///
+    /// ```
+    /// assert!(!scap_xccdf::ScanResults::empty("b").has_failures());
+    /// ```
+    pub fn has_failures(&self) -> bool {
+        self.rules.iter().any(|r| r.result.is_failure())
+    }
+}
+
+/// The results before evaluation: selected rules `notchecked`, the others `notselected`,
+/// no scores. A starting point for results computed elsewhere (and for scoring tests).
+///
+/// ```
+/// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+///   <Rule id="xccdf_x_rule_a" selected="true"/><Rule id="xccdf_x_rule_b" selected="false"/></Benchmark>"#;
+/// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+/// let p = scap_xccdf::Policy::new(&b, None, None)?;
+/// let r = scap_xccdf::unevaluated(&b, &p);
+/// assert_eq!(r.count(scap_xccdf::XccdfResult::NotChecked), 1);
+/// # Ok::<(), scap_xccdf::Error>(())
+/// ```
+pub fn unevaluated(benchmark: &Benchmark, policy: &Policy) -> ScanResults {
+    let mut r = ScanResults::empty(&benchmark.id);
+    r.benchmark_version = benchmark.version.clone();
+    r.profile_id = policy.profile.as_ref().map(|p| p.id.clone());
+    r.values = policy
+        .values
+        .iter()
+        .map(|(k, v)| (k.clone(), v.value.clone()))
+        .collect();
+    r.rules = policy
+        .rules
+        .iter()
+        .map(|pr| {
+            let mut o = base_outcome(pr);
+            o.result = if pr.selected {
+                XccdfResult::NotChecked
+            } else {
+                XccdfResult::NotSelected
+            };
+            o
+        })
+        .collect();
+    r
+}
+
+fn base_outcome(pr: &crate::policy::PolicyRule) -> RuleOutcome {
+    let rule = &pr.rule;
+    RuleOutcome {
+        rule_id: rule.common.id.clone(),
+        title: rule
+            .common
+            .title
+            .first()
+            .map(|t| t.text.trim().to_string())
+            .unwrap_or_default(),
+        result: XccdfResult::NotChecked,
+        time: now(),
+        severity: rule.severity,
+        role: rule.role,
+        weight: rule.common.weight,
+        version: rule.common.version.clone(),
+        idents: rule.idents.clone(),
+        check: None,
+        complex_check: None,
+        messages: Vec::new(),
+    }
+}
+
+/// The current local time as `xsd:dateTime` with offset, seconds precision (as oscap).
+pub(crate) fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// Evaluates the policy's rules with `engine` (see the module documentation).
+///
+/// `doc` must be the document `source` was loaded from. Errors only for a broken platform
+/// specification; everything a check can get wrong becomes a rule result.
+///
+/// ```
+/// use scap_xccdf::{CheckEngine, CheckOutcome, CheckRequest, EvalOptions, Policy, Source, XccdfResult};
+/// struct AllPass;
+/// impl CheckEngine for AllPass {
+///     fn supports(&self, s: &str) -> bool { s == scap_xccdf::eval::OVAL_SYSTEM }
+///     fn evaluate(&self, b: &[CheckRequest]) -> Vec<CheckOutcome> {
+///         b.iter().map(|_| CheckOutcome::new(XccdfResult::Pass)).collect()
+///     }
+/// }
+/// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+///   <Rule id="xccdf_x_rule_a" selected="true"><title>A</title>
+///     <check system="http://oval.mitre.org/XMLSchema/oval-definitions-5">
+///       <check-content-ref href="x.xml" name="oval:x:def:1"/></check></Rule>
+///   <Rule id="xccdf_x_rule_b" selected="false"/>
+/// </Benchmark>"#;
+/// let opts = scap_xccdf::ParseOptions::default();
+/// let doc = opts.parse_document(text)?;
+/// let src = Source::from_document(&doc, text, None, None, &opts)?;
+/// let policy = Policy::new(&src.benchmark, None, None)?;
+/// let res = scap_xccdf::evaluate(&doc, &src, &policy, &AllPass, &EvalOptions::default())?;
+/// assert_eq!(res.rules[0].result, XccdfResult::Pass);
+/// assert_eq!(res.rules[1].result, XccdfResult::NotSelected);
+/// assert_eq!(res.scores[0].value, 100.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn evaluate(
+    doc: &Document<'_>,
+    source: &Source,
+    policy: &Policy,
+    engine: &dyn CheckEngine,
+    opts: &EvalOptions,
+) -> Result<ScanResults> {
+    let start_time = now();
+    let benchmark = &source.benchmark;
+    let only: HashSet<&str> = opts.rules.iter().map(String::as_str).collect();
+    let skip: HashSet<&str> = opts.skip_rules.iter().map(String::as_str).collect();
+    let wanted = |id: &str| (only.is_empty() || only.contains(id)) && !skip.contains(id);
+
+    // Applicability of the selected rules (and of their ancestors).
+    let mut applicability = Applicability::new(doc, source, engine)?;
+    let group_platforms = group_platforms(benchmark);
+
+    // Plan: one entry per rule, leaves collected for batched evaluation.
+    let mut plans: Vec<Plan> = Vec::with_capacity(policy.rules.len());
+    let mut leaves: Vec<Leaf> = Vec::new();
+    for pr in &policy.rules {
+        let rule = &pr.rule;
+        if !pr.selected || !wanted(pr.id()) {
+            plans.push(Plan::Fixed(XccdfResult::NotSelected, None));
+            continue;
+        }
+        let mut chain: Vec<&[String]> = vec![&benchmark.platforms];
+        for g in &pr.groups {
+            if let Some(p) = group_platforms.get(g.as_str()) {
+                chain.push(p);
+            }
+        }
+        chain.push(&rule.common.platforms);
+        if !chain.iter().all(|p| applicability.any_applies(p)) {
+            plans.push(Plan::Fixed(XccdfResult::NotApplicable, None));
+            continue;
+        }
+        if let Some(cc) = &rule.complex_check {
+            let tree = plan_complex(cc, policy, source, engine, &mut leaves, 0);
+            plans.push(Plan::Complex(tree));
+            continue;
+        }
+        let Some(check) = pr
+            .checks()
+            .into_iter()
+            .rfind(|c| engine.supports(&c.system))
+        else {
+            plans.push(Plan::Fixed(
+                XccdfResult::NotChecked,
+                Some("No candidate or applicable check found.".to_string()),
+            ));
+            continue;
+        };
+        // Multi-check: one rule-result per name.
+        if check.multi_check {
+            if let Some(first) = check.content_refs.first().filter(|r| r.name.is_none()) {
+                let probe = request_for(check, first, source, Vec::new());
+                if let Some(names) = engine.names_for(&probe) {
+                    if names.is_empty() {
+                        plans.push(Plan::Fixed(
+                            XccdfResult::Unknown,
+                            Some("No definitions found for @multi-check.".to_string()),
+                        ));
+                        continue;
+                    }
+                    let mut idx = Vec::new();
+                    for name in names {
+                        let mut c = check.clone();
+                        c.content_refs = vec![CheckContentRef {
+                            href: first.href.clone(),
+                            name: Some(name),
+                        }];
+                        idx.push(push_leaf(&c, policy, source, &mut leaves));
+                    }
+                    plans.push(Plan::Multi(idx));
+                    continue;
+                }
+            }
+        }
+        plans.push(Plan::Simple(push_leaf(check, policy, source, &mut leaves)));
+    }
+
+    run_leaves(&mut leaves, engine);
+
+    // Assemble.
+    let mut rules = Vec::with_capacity(plans.len());
+    for (pr, plan) in policy.rules.iter().zip(plans) {
+        let rule = &pr.rule;
+        let base = base_outcome(pr);
+        match plan {
+            Plan::Fixed(result, message) => rules.push(RuleOutcome {
+                result,
+                messages: message.into_iter().collect(),
+                ..base
+            }),
+            Plan::Simple(i) => rules.push(leaf_outcome(base, leaves.get(i))),
+            Plan::Multi(idx) => {
+                for i in idx {
+                    rules.push(leaf_outcome(base.clone(), leaves.get(i)));
+                }
+            }
+            Plan::Complex(tree) => {
+                let mut messages = Vec::new();
+                let result = tree.result(&leaves, &mut messages);
+                rules.push(RuleOutcome {
+                    result,
+                    messages,
+                    complex_check: rule.complex_check.clone(),
+                    ..base
+                });
+            }
+        }
+    }
+
+    let mut results = ScanResults {
+        benchmark_id: benchmark.id.clone(),
+        benchmark_version: benchmark.version.clone(),
+        profile_id: policy.profile.as_ref().map(|p| p.id.clone()),
+        start_time,
+        end_time: now(),
+        rules,
+        values: policy
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect(),
+        scores: Vec::new(),
+    };
+    results.scores = score::scores(benchmark, policy, &results.rules);
+    Ok(results)
+}
+
+enum Plan {
+    Fixed(XccdfResult, Option<String>),
+    Simple(usize),
+    Multi(Vec<usize>),
+    Complex(Tree),
+}
+
+/// A complex-check with leaves replaced by indexes into the leaf table.
+enum Tree {
+    Leaf(usize),
+    Node {
+        and: bool,
+        negate: bool,
+        children: Vec<Tree>,
+    },
+    /// Nested too deep, or a check no engine supports.
+    Fixed(XccdfResult),
+}
+
+impl Tree {
+    fn result(&self, leaves: &[Leaf], messages: &mut Vec<String>) -> XccdfResult {
+        match self {
+            Tree::Fixed(r) => *r,
+            Tree::Leaf(i) => match leaves.get(*i) {
+                Some(l) => {
+                    let o = l.final_outcome();
+                    messages.extend(o.messages.iter().cloned());
+                    o.result
+                }
+                None => XccdfResult::Error,
+            },
+            Tree::Node {
+                and,
+                negate,
+                children,
+            } => {
+                let mut acc: Option<XccdfResult> = None;
+                for c in children {
+                    let r = c.result(leaves, messages);
+                    acc = Some(match acc {
+                        None => r,
+                        Some(a) if *and => a.and(r),
+                        Some(a) => a.or(r),
+                    });
+                }
+                // An empty complex-check has nothing to check.
+                let r = acc.unwrap_or(XccdfResult::NotChecked);
+                if *negate { r.negate() } else { r }
+            }
+        }
+    }
+}
+
+fn plan_complex(
+    cc: &ComplexCheck,
+    policy: &Policy,
+    source: &Source,
+    engine: &dyn CheckEngine,
+    leaves: &mut Vec<Leaf>,
+    depth: usize,
+) -> Tree {
+    if depth > MAX_CHECK_DEPTH {
+        return Tree::Fixed(XccdfResult::Error);
+    }
+    let children = cc
+        .checks
+        .iter()
+        .map(|n| match n {
+            CheckNode::Check(c) if engine.supports(&c.system) => {
+                Tree::Leaf(push_leaf(c, policy, source, leaves))
+            }
+            CheckNode::Check(c) => {
+                // Unsupported system: notchecked, negated like any check (a no-op).
+                let _ = c;
+                Tree::Fixed(XccdfResult::NotChecked)
+            }
+            CheckNode::Complex(inner) => {
+                plan_complex(inner, policy, source, engine, leaves, depth + 1)
+            }
+        })
+        .collect();
+    Tree::Node {
+        and: matches!(cc.operator, crate::model::CheckOperator::And),
+        negate: cc.negate,
+        children,
+    }
+}
+
+/// One simple check to evaluate, with its content-ref alternatives.
+struct Leaf {
+    check: Check,
+    requests: Vec<CheckRequest>,
+    /// Index of the content-ref being tried.
+    current: usize,
+    outcome: Option<CheckOutcome>,
+}
+
+impl Leaf {
+    /// The outcome with the check's `negate` applied.
+    fn final_outcome(&self) -> CheckOutcome {
+        let mut o = self.outcome.clone().unwrap_or_else(|| {
+            CheckOutcome::with_message(
+                XccdfResult::NotChecked,
+                "None of the check-content-ref elements was resolvable.",
+            )
+        });
+        if self.check.negate {
+            o.result = o.result.negate();
+        }
+        o
+    }
+}
+
+fn request_for(
+    check: &Check,
+    r: &CheckContentRef,
+    source: &Source,
+    exports: Vec<ExportedValue>,
+) -> CheckRequest {
+    let mut req = CheckRequest::new(check.system.clone(), r.href.clone(), r.name.as_deref());
+    req.component = source
+        .resolve_check_href(&r.href)
+        .ok()
+        .map(|c| c.id.clone());
+    req.exports = exports;
+    req
+}
+
+fn push_leaf(check: &Check, policy: &Policy, source: &Source, leaves: &mut Vec<Leaf>) -> usize {
+    let bound = policy.exports(check);
+    let mut exports = Vec::with_capacity(bound.len());
+    let mut missing = false;
+    for b in bound {
+        match b.value {
+            Some(v) => exports.push(ExportedValue::new(
+                b.value_id,
+                b.export_name,
+                v.value,
+                v.value_type,
+            )),
+            None => missing = true,
+        }
+    }
+    let requests: Vec<CheckRequest> = check
+        .content_refs
+        .iter()
+        .map(|r| request_for(check, r, source, exports.clone()))
+        .collect();
+    let outcome = if missing {
+        Some(CheckOutcome::with_message(
+            XccdfResult::Unknown,
+            "Value bindings not found.",
+        ))
+    } else {
+        None
+    };
+    leaves.push(Leaf {
+        check: check.clone(),
+        requests,
+        current: 0,
+        outcome,
+    });
+    leaves.len() - 1
+}
+
+/// Evaluates all leaves in rounds: each round sends every unresolved leaf's current
+/// content-ref; a `notchecked` answer moves the leaf to its next alternative.
+fn run_leaves(leaves: &mut [Leaf], engine: &dyn CheckEngine) {
+    loop {
+        let pending: Vec<usize> = leaves
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.outcome.is_none() && l.current < l.requests.len())
+            .map(|(i, _)| i)
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        let batch: Vec<CheckRequest> = pending
+            .iter()
+            .filter_map(|&i| {
+                leaves
+                    .get(i)
+                    .and_then(|l| l.requests.get(l.current))
+                    .cloned()
+            })
+            .collect();
+        let mut answers = engine.evaluate(&batch).into_iter();
+        for i in pending {
+            let answer = answers.next().unwrap_or_else(|| {
+                CheckOutcome::with_message(XccdfResult::Error, "the engine gave no answer")
+            });
+            let Some(leaf) = leaves.get_mut(i) else {
+                continue;
+            };
+            if answer.result == XccdfResult::NotChecked && leaf.current + 1 < leaf.requests.len() {
+                leaf.current += 1;
+            } else {
+                if answer.result == XccdfResult::NotChecked {
+                    leaf.current += 1;
+                }
+                leaf.outcome = Some(answer);
+            }
+        }
+    }
+}
+
+fn leaf_outcome(base: RuleOutcome, leaf: Option<&Leaf>) -> RuleOutcome {
+    let Some(leaf) = leaf else {
+        return RuleOutcome {
+            result: XccdfResult::Error,
+            ..base
+        };
+    };
+    let o = leaf.final_outcome();
+    let mut check = leaf.check.clone();
+    // Keep the content-ref that gave the answer (oscap does the same).
+    if let Some(r) = leaf
+        .requests
+        .get(leaf.current.min(leaf.requests.len().saturating_sub(1)))
+    {
+        if o.result != XccdfResult::NotChecked {
+            check.content_refs = vec![CheckContentRef {
+                href: r.href.clone(),
+                name: r.name.clone(),
+            }];
+        }
+    }
+    let mut messages = o.messages;
+    if o.result == XccdfResult::NotChecked && messages.is_empty() {
+        messages.push("None of the check-content-ref elements was resolvable.".to_string());
+    }
+    RuleOutcome {
+        result: o.result,
+        check: Some(check),
+        messages,
+        ..base
+    }
+}
+
+/// `platform`s of every Group, by id.
+fn group_platforms(b: &Benchmark) -> HashMap<&str, &[String]> {
+    let mut out = HashMap::new();
+    let mut stack: Vec<&Item> = b.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        if let Item::Group(g) = item {
+            out.insert(g.common.id.as_str(), g.common.platforms.as_slice());
+            stack.extend(g.items.iter());
+        }
+    }
+    out
+}
+
+/// Applicability of platforms: the applicable CPE names of the dictionaries and the
+/// platform specification, every OVAL check they use evaluated up front in one batch.
+struct Applicability {
+    names: Vec<Name>,
+    spec: Option<PlatformSpecification>,
+    checks: HashMap<(String, String), ApplicabilityResult>,
+    memo: HashMap<String, bool>,
+}
+
+impl Applicability {
+    fn new(doc: &Document<'_>, source: &Source, engine: &dyn CheckEngine) -> Result<Applicability> {
+        let spec = source.platform_specification(doc)?;
+        let mut dicts: Vec<(Dictionary, &crate::datastream::ComponentRef)> = Vec::new();
+        for (cref, node) in source.dictionaries(doc) {
+            // A broken dictionary makes its names unavailable (oscap warns and goes on).
+            if let Ok(d) = Dictionary::from_node(node) {
+                dicts.push((d, cref));
+            }
+        }
+        // Every check of the dictionaries and of the language, keyed by (href, id).
+        let mut requests: Vec<CheckRequest> = Vec::new();
+        let mut keys: Vec<(String, String)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (d, cref) in &dicts {
+            for item in d.items.iter().filter(|i| !i.deprecated) {
+                for c in &item.checks {
+                    let href = c.href.clone().unwrap_or_default();
+                    if !seen.insert((href.clone(), c.id_ref.clone())) {
+                        continue;
+                    }
+                    let mut req =
+                        CheckRequest::new(c.system.clone(), href.clone(), Some(&c.id_ref));
+                    req.component = source
+                        .resolve_dictionary_href(cref, &href)
+                        .ok()
+                        .map(|x| x.id.clone());
+                    requests.push(req);
+                    keys.push((href, c.id_ref.clone()));
+                }
+            }
+        }
+        if let Some(spec) = &spec {
+            let mut facts = Vec::new();
+            for p in &spec.platforms {
+                collect_check_facts(&p.test, &mut facts, 0);
+            }
+            for f in facts {
+                if !seen.insert((f.href.clone(), f.id_ref.clone())) {
+                    continue;
+                }
+                let mut req = CheckRequest::new(f.system.clone(), f.href.clone(), Some(&f.id_ref));
+                req.component = source
+                    .resolve_check_href(&f.href)
+                    .ok()
+                    .map(|x| x.id.clone());
+                requests.push(req);
+                keys.push((f.href.clone(), f.id_ref.clone()));
+            }
+        }
+        let supported: Vec<usize> = (0..requests.len())
+            .filter(|&i| requests.get(i).is_some_and(|r| engine.supports(&r.system)))
+            .collect();
+        let batch: Vec<CheckRequest> = supported
+            .iter()
+            .filter_map(|&i| requests.get(i).cloned())
+            .collect();
+        let answers = if batch.is_empty() {
+            Vec::new()
+        } else {
+            engine.evaluate(&batch)
+        };
+        let mut checks = HashMap::new();
+        for (i, a) in supported.into_iter().zip(answers) {
+            let r = match a.result {
+                XccdfResult::Pass => ApplicabilityResult::True,
+                XccdfResult::Fail => ApplicabilityResult::False,
+                _ => ApplicabilityResult::Error,
+            };
+            if let Some(k) = keys.get(i) {
+                checks.insert(k.clone(), r);
+            }
+        }
+        let mut lookup = |c: &CheckFactRef| {
+            checks
+                .get(&(c.href.clone(), c.id_ref.clone()))
+                .copied()
+                .unwrap_or(ApplicabilityResult::Error)
+        };
+        let mut names = Vec::new();
+        for (d, _) in &dicts {
+            names.extend(d.applicable_names(&mut lookup));
+        }
+        Ok(Applicability {
+            names,
+            spec,
+            checks,
+            memo: HashMap::new(),
+        })
+    }
+
+    /// oscap: no platform means applicable; otherwise some platform must apply.
+    fn any_applies(&mut self, platforms: &[String]) -> bool {
+        platforms.is_empty() || platforms.iter().any(|p| self.applies(p))
+    }
+
+    fn applies(&mut self, platform: &str) -> bool {
+        if let Some(&b) = self.memo.get(platform) {
+            return b;
+        }
+        let mut ok = false;
+        if let Some(spec) = &self.spec {
+            let id = platform.strip_prefix('#').unwrap_or(platform);
+            let checks = &self.checks;
+            let mut lookup = |c: &CheckFactRef| {
+                checks
+                    .get(&(c.href.clone(), c.id_ref.clone()))
+                    .copied()
+                    .unwrap_or(ApplicabilityResult::Error)
+            };
+            ok = spec.evaluate(id, &self.names, &mut lookup) == Some(ApplicabilityResult::True);
+        }
+        if !ok {
+            if let Ok(name) = platform.parse::<Name>() {
+                ok = self.names.iter().any(|n| name.matches(n));
+            }
+        }
+        self.memo.insert(platform.to_string(), ok);
+        ok
+    }
+}
+
+fn collect_check_facts(t: &scap_cpe::LogicalTest, out: &mut Vec<CheckFactRef>, depth: usize) {
+    if depth > scap_cpe::MAX_DEPTH {
+        return;
+    }
+    for x in &t.tests {
+        match x {
+            scap_cpe::Test::Logical(l) => collect_check_facts(l, out, depth + 1),
+            scap_cpe::Test::Check(c) => out.push(c.clone()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::CheckOutcome;
+    use crate::xml::ParseOptions;
+    use std::cell::RefCell;
+
+    /// Answers by definition name: `p*` pass, `f*` fail, `e*` error, `u*` unknown, `n*`
+    /// notchecked; records what it was asked.
+    #[derive(Default)]
+    struct ByName(RefCell<Vec<CheckRequest>>);
+    impl CheckEngine for ByName {
+        fn supports(&self, s: &str) -> bool {
+            s == "urn:t"
+        }
+        fn evaluate(&self, batch: &[CheckRequest]) -> Vec<CheckOutcome> {
+            self.0.borrow_mut().extend(batch.iter().cloned());
+            batch
+                .iter()
+                .map(|r| {
+                    let n = r.name.clone().unwrap_or_default();
+                    CheckOutcome::new(match n.chars().next() {
+                        Some('p') => XccdfResult::Pass,
+                        Some('f') => XccdfResult::Fail,
+                        Some('e') => XccdfResult::Error,
+                        Some('u') => XccdfResult::Unknown,
+                        _ => XccdfResult::NotChecked,
+                    })
+                })
+                .collect()
+        }
+        fn names_for(&self, _r: &CheckRequest) -> Option<Vec<String>> {
+            Some(vec!["p1".into(), "f2".into()])
+        }
+    }
+
+    fn run(body: &str, engine: &ByName) -> ScanResults {
+        let text = format!(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+            <Value id="xccdf_x_value_v" type="number"><value>5</value></Value>{body}</Benchmark>"#
+        );
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(&text).unwrap();
+        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        evaluate(&doc, &src, &policy, engine, &EvalOptions::default()).unwrap()
+    }
+
+    fn check(name: &str) -> String {
+        format!(r#"<check system="urn:t"><check-content-ref href="h" name="{name}"/></check>"#)
+    }
+
+    #[test]
+    fn complex_check_and_or_negate() {
+        let e = ByName::default();
+        let body = format!(
+            r#"<Rule id="xccdf_x_rule_1" selected="true"><complex-check operator="AND">{}{}</complex-check></Rule>
+               <Rule id="xccdf_x_rule_2" selected="true"><complex-check operator="OR">{}{}</complex-check></Rule>
+               <Rule id="xccdf_x_rule_3" selected="true"><complex-check operator="OR" negate="true">{}{}</complex-check></Rule>
+               <Rule id="xccdf_x_rule_4" selected="true"><complex-check operator="AND">{}<complex-check operator="OR">{}{}</complex-check></complex-check></Rule>"#,
+            check("p"),
+            check("e"),
+            check("f"),
+            check("u"),
+            check("f"),
+            check("f"),
+            check("p"),
+            check("f"),
+            check("e"),
+        );
+        let r = run(&body, &e);
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        use XccdfResult::*;
+        assert_eq!(got, [Error, Unknown, Pass, Error]);
+    }
+
+    #[test]
+    fn check_negate_and_alternatives() {
+        let e = ByName::default();
+        let body = r#"<Rule id="xccdf_x_rule_1" selected="true"><check system="urn:t" negate="true">
+              <check-content-ref href="h" name="p"/></check></Rule>
+            <Rule id="xccdf_x_rule_2" selected="true"><check system="urn:t">
+              <check-content-ref href="h" name="n-missing"/><check-content-ref href="h2" name="f"/></check></Rule>
+            <Rule id="xccdf_x_rule_3" selected="true"><check system="urn:other">
+              <check-content-ref href="h" name="p"/></check></Rule>
+            <Rule id="xccdf_x_rule_4" selected="true"><check system="urn:t">
+              <check-export value-id="xccdf_x_value_nope" export-name="oval:x:var:1"/>
+              <check-content-ref href="h" name="p"/></check></Rule>
+            <Rule id="xccdf_x_rule_5" selected="true"><check system="urn:t">
+              <check-export value-id="xccdf_x_value_v" export-name="oval:x:var:1"/>
+              <check-content-ref href="h" name="p"/></check></Rule>"#;
+        let r = run(body, &e);
+        use XccdfResult::*;
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        assert_eq!(got, [Fail, Fail, NotChecked, Unknown, Pass]);
+        // Rule 2 kept the content-ref that answered.
+        let c = r.rules[1].check.as_ref().unwrap();
+        assert_eq!(c.content_refs.len(), 1);
+        assert_eq!(c.content_refs[0].href, "h2");
+        // Rule 5's export reached the engine with the Value's value.
+        let asked = e.0.borrow();
+        let q = asked.iter().find(|q| !q.exports.is_empty()).unwrap();
+        assert_eq!(q.exports[0].export_name, "oval:x:var:1");
+        assert_eq!(q.exports[0].value, "5");
+        // Rule 4 (dangling export) never reached the engine.
+        assert_eq!(asked.iter().filter(|q| !q.exports.is_empty()).count(), 1);
+    }
+
+    #[test]
+    fn multi_check_gives_one_result_per_name() {
+        let e = ByName::default();
+        let body = r#"<Rule id="xccdf_x_rule_1" selected="true"><check system="urn:t" multi-check="true">
+              <check-content-ref href="h"/></check></Rule>"#;
+        let r = run(body, &e);
+        let got: Vec<(&str, XccdfResult)> = r
+            .rules
+            .iter()
+            .map(|x| {
+                (
+                    x.check.as_ref().unwrap().content_refs[0]
+                        .name
+                        .as_deref()
+                        .unwrap(),
+                    x.result,
+                )
+            })
+            .collect();
+        assert_eq!(got, [("p1", XccdfResult::Pass), ("f2", XccdfResult::Fail)]);
+    }
+
+    #[test]
+    fn rule_filters_make_notselected() {
+        let e = ByName::default();
+        let body = format!(
+            r#"<Rule id="xccdf_x_rule_1" selected="true">{}</Rule><Rule id="xccdf_x_rule_2" selected="true">{}</Rule>"#,
+            check("p"),
+            check("f")
+        );
+        let text = format!(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">{body}</Benchmark>"#
+        );
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(&text).unwrap();
+        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        let r = evaluate(
+            &doc,
+            &src,
+            &policy,
+            &e,
+            &EvalOptions::new(vec![], vec!["xccdf_x_rule_2".into()]),
+        )
+        .unwrap();
+        assert_eq!(r.rules[1].result, XccdfResult::NotSelected);
+        assert!(!r.has_failures());
+        let r = evaluate(
+            &doc,
+            &src,
+            &policy,
+            &e,
+            &EvalOptions::new(vec!["xccdf_x_rule_2".into()], vec![]),
+        )
+        .unwrap();
+        assert_eq!(r.rules[0].result, XccdfResult::NotSelected);
+        assert_eq!(r.rules[1].result, XccdfResult::Fail);
+        assert!(r.has_failures());
+    }
+}

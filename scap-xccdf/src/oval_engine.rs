@@ -1,0 +1,376 @@
+//! The OVAL checking engine: [`CheckEngine`] on top of `scap-oval` (feature `oval`, on by
+//! default), behaving like oscap's OVAL agent.
+//!
+//! - Each OVAL component (a data stream `ds:component`, or a document registered with
+//!   [`OvalEngine::insert`] under its href) is parsed once, on first use.
+//! - A batch is grouped by component; the definitions a group needs are evaluated by ONE
+//!   `scap_oval` evaluator, so objects and variables are collected once for all rules. The
+//!   `check-export`s become external variables (`export-name` → value). If two checks export
+//!   different values under the same name, they are evaluated in separate passes (oscap
+//!   re-evaluates in that case too).
+//! - Definition results map to XCCDF results as oscap maps them: `true` → pass, `false` →
+//!   fail for `compliance`, `inventory` and `miscellaneous` definitions; inverted (true →
+//!   fail, false → pass) for `vulnerability` and `patch`; `unknown` → unknown, `error` →
+//!   error, `not evaluated` → notchecked, `not applicable` → notapplicable.
+//! - A `name` that is not in the component answers `notchecked` (so the next content-ref is
+//!   tried); a missing `name` evaluates every definition of the component and ANDs the
+//!   results (`error` if there is none). For `multi-check`, [`CheckEngine::names_for`] lists
+//!   the component's definition ids.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use roxmltree::Document;
+use scap_oval::Definitions;
+use scap_oval::eval::{Evaluator, Results, Variables};
+use scap_oval::probes::Registry;
+use scap_oval::types::{DefinitionClass, ResultValue};
+use scap_probe::Target;
+
+use crate::engine::{CheckEngine, CheckOutcome, CheckRequest, XccdfResult};
+use crate::eval::OVAL_SYSTEM;
+use crate::source::Source;
+
+/// Maps an OVAL definition result to an XCCDF result for a definition of `class` (oscap's
+/// `xccdf_get_result_from_oval`).
+///
+/// ```
+/// use scap_oval::types::{DefinitionClass, ResultValue};
+/// use scap_xccdf::{oval_engine::map_result, XccdfResult};
+/// assert_eq!(map_result(DefinitionClass::Compliance, ResultValue::True), XccdfResult::Pass);
+/// assert_eq!(map_result(DefinitionClass::Vulnerability, ResultValue::True), XccdfResult::Fail);
+/// ```
+pub fn map_result(class: DefinitionClass, result: ResultValue) -> XccdfResult {
+    let inverted = matches!(
+        class,
+        DefinitionClass::Vulnerability | DefinitionClass::Patch
+    );
+    match result {
+        ResultValue::True if inverted => XccdfResult::Fail,
+        ResultValue::True => XccdfResult::Pass,
+        ResultValue::False if inverted => XccdfResult::Pass,
+        ResultValue::False => XccdfResult::Fail,
+        ResultValue::Unknown => XccdfResult::Unknown,
+        ResultValue::Error => XccdfResult::Error,
+        ResultValue::NotEvaluated => XccdfResult::NotChecked,
+        ResultValue::NotApplicable => XccdfResult::NotApplicable,
+    }
+}
+
+type Loaded = Rc<Result<Definitions, String>>;
+
+/// The OVAL [`CheckEngine`]: evaluates OVAL definitions of a source data stream (or of
+/// documents registered by href) against a [`Target`].
+///
+/// ```
+/// use scap_xccdf::{CheckEngine, CheckRequest, XccdfResult, oval_engine::OvalEngine};
+/// let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+///   xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+///  <generator><oval:schema_version>5.11</oval:schema_version>
+///    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+///  <definitions><definition id="oval:x:def:1" version="1" class="compliance">
+///    <metadata><title>t</title><description>d</description></metadata>
+///    <criteria><criterion test_ref="oval:x:tst:1"/></criteria></definition></definitions>
+///  <tests><ind:textfilecontent54_test id="oval:x:tst:1" version="1" check="all" comment="c">
+///    <ind:object object_ref="oval:x:obj:1"/></ind:textfilecontent54_test></tests>
+///  <objects><ind:textfilecontent54_object id="oval:x:obj:1" version="1">
+///    <ind:filepath>/etc/issue</ind:filepath>
+///    <ind:pattern operation="pattern match">^Debian</ind:pattern>
+///    <ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object></objects>
+/// </oval_definitions>"#;
+/// let mut target = scap_probe::MemoryTarget::new();
+/// target.add_file("/etc/issue", b"Debian GNU/Linux 12\n".to_vec());
+/// let mut engine = OvalEngine::standalone(&target);
+/// engine.insert("x-oval.xml", xml.parse()?);
+/// let sys = scap_xccdf::eval::OVAL_SYSTEM;
+/// let out = engine.evaluate(&[
+///     CheckRequest::new(sys, "x-oval.xml", Some("oval:x:def:1")),
+///     CheckRequest::new(sys, "x-oval.xml", Some("oval:x:def:404")),
+///     CheckRequest::new(sys, "other.xml", Some("oval:x:def:1")),
+/// ]);
+/// let got: Vec<XccdfResult> = out.iter().map(|o| o.result).collect();
+/// assert_eq!(got, [XccdfResult::Pass, XccdfResult::NotChecked, XccdfResult::NotChecked]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct OvalEngine<'a> {
+    target: &'a dyn Target,
+    registry: Registry,
+    ds: Option<(&'a Document<'a>, &'a Source)>,
+    loaded: RefCell<HashMap<String, Loaded>>,
+    last_results: RefCell<Vec<(String, Rc<Results>)>>,
+    keep_results: bool,
+}
+
+impl std::fmt::Debug for OvalEngine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OvalEngine")
+            .field("components", &self.loaded.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> OvalEngine<'a> {
+    /// An engine for the OVAL components of a source data stream (`doc` is the document
+    /// `source` was loaded from), with every built-in probe.
+    pub fn new(doc: &'a Document<'a>, source: &'a Source, target: &'a dyn Target) -> Self {
+        OvalEngine {
+            target,
+            registry: Registry::builtin(),
+            ds: Some((doc, source)),
+            loaded: RefCell::new(HashMap::new()),
+            last_results: RefCell::new(Vec::new()),
+            keep_results: false,
+        }
+    }
+
+    /// An engine without a data stream: only documents added with [`OvalEngine::insert`].
+    pub fn standalone(target: &'a dyn Target) -> Self {
+        OvalEngine {
+            target,
+            registry: Registry::builtin(),
+            ds: None,
+            loaded: RefCell::new(HashMap::new()),
+            last_results: RefCell::new(Vec::new()),
+            keep_results: false,
+        }
+    }
+
+    /// Replaces the probe registry (to plug in probes of one's own).
+    pub fn with_registry(mut self, registry: Registry) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    /// Keeps the OVAL results of every evaluation pass (for OVAL results or ARF output), see
+    /// [`OvalEngine::take_results`].
+    pub fn keep_results(mut self, keep: bool) -> Self {
+        self.keep_results = keep;
+        self
+    }
+
+    /// The OVAL results of the passes run so far (component key and results), when
+    /// [`OvalEngine::keep_results`] is on.
+    pub fn take_results(&self) -> Vec<(String, Rc<Results>)> {
+        std::mem::take(&mut *self.last_results.borrow_mut())
+    }
+
+    /// Registers definitions under `key`: a check href (`ssg-x-oval.xml`) or a component id.
+    pub fn insert(&mut self, key: &str, defs: Definitions) {
+        self.loaded
+            .borrow_mut()
+            .insert(key.to_string(), Rc::new(Ok(defs)));
+    }
+
+    /// The key a request's content is found under: its component, else its href.
+    fn key(req: &CheckRequest) -> String {
+        req.component.clone().unwrap_or_else(|| req.href.clone())
+    }
+
+    /// The definitions for a key: loaded once; `None` if there is no such content.
+    fn load(&self, req: &CheckRequest) -> Option<Loaded> {
+        let key = Self::key(req);
+        if let Some(l) = self.loaded.borrow().get(&key) {
+            return Some(l.clone());
+        }
+        if let Some(l) = self.loaded.borrow().get(&req.href) {
+            return Some(l.clone());
+        }
+        let (doc, source) = self.ds?;
+        let comp_id = req.component.as_deref()?;
+        let collection = source.collection.as_ref()?;
+        let node = collection.component_node(doc, comp_id)?;
+        let parsed = Definitions::from_node(node, &scap_oval::Limits::default())
+            .map_err(|e| format!("OVAL component {comp_id}: {e}"));
+        let l = Rc::new(parsed);
+        self.loaded.borrow_mut().insert(key, l.clone());
+        Some(l)
+    }
+}
+
+/// One evaluation pass over one component: requests sharing external variables.
+struct Pass {
+    vars: HashMap<String, String>,
+    members: Vec<usize>,
+}
+
+impl CheckEngine for OvalEngine<'_> {
+    fn supports(&self, system: &str) -> bool {
+        system == OVAL_SYSTEM
+    }
+
+    fn evaluate(&self, batch: &[CheckRequest]) -> Vec<CheckOutcome> {
+        let mut out: Vec<CheckOutcome> = batch
+            .iter()
+            .map(|_| CheckOutcome::new(XccdfResult::NotChecked))
+            .collect();
+        // Group by component, then split by conflicting variable values.
+        let mut groups: Vec<(String, Loaded, Vec<Pass>)> = Vec::new();
+        for (i, req) in batch.iter().enumerate() {
+            if req.system != OVAL_SYSTEM {
+                continue;
+            }
+            let Some(loaded) = self.load(req) else {
+                if let Some(o) = out.get_mut(i) {
+                    o.messages
+                        .push(format!("OVAL content {} not found", req.href));
+                }
+                continue;
+            };
+            let key = Self::key(req);
+            let gi = match groups.iter().position(|g| g.0 == key) {
+                Some(gi) => gi,
+                None => {
+                    groups.push((key, loaded, Vec::new()));
+                    groups.len() - 1
+                }
+            };
+            let Some(group) = groups.get_mut(gi) else {
+                continue;
+            };
+            let fits = |p: &Pass| {
+                req.exports
+                    .iter()
+                    .all(|e| p.vars.get(&e.export_name).is_none_or(|v| *v == e.value))
+            };
+            let pi = match group.2.iter().position(fits) {
+                Some(pi) => pi,
+                None => {
+                    group.2.push(Pass {
+                        vars: HashMap::new(),
+                        members: Vec::new(),
+                    });
+                    group.2.len() - 1
+                }
+            };
+            if let Some(pass) = group.2.get_mut(pi) {
+                for e in &req.exports {
+                    pass.vars.insert(e.export_name.clone(), e.value.clone());
+                }
+                pass.members.push(i);
+            }
+        }
+        for (key, loaded, passes) in groups {
+            let defs = match &*loaded {
+                Ok(d) => d,
+                Err(msg) => {
+                    for p in &passes {
+                        for &i in &p.members {
+                            if let Some(o) = out.get_mut(i) {
+                                *o = CheckOutcome::with_message(XccdfResult::Error, msg.clone());
+                            }
+                        }
+                    }
+                    continue;
+                }
+            };
+            for pass in passes {
+                let mut ids: Vec<String> = Vec::new();
+                let mut wanted = std::collections::HashSet::new();
+                for &i in &pass.members {
+                    let Some(req) = batch.get(i) else { continue };
+                    match &req.name {
+                        Some(n) if defs.definition(n).is_some() => {
+                            if wanted.insert(n.clone()) {
+                                ids.push(n.clone());
+                            }
+                        }
+                        Some(_) => {}
+                        None => {
+                            for d in &defs.definitions {
+                                if wanted.insert(d.id.clone()) {
+                                    ids.push(d.id.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                let mut vars = Variables::default();
+                for (k, v) in &pass.vars {
+                    vars.set(k, vec![v.clone()]);
+                }
+                let results =
+                    Evaluator::new(defs, self.target, &self.registry, vars).evaluate(&ids);
+                let by_id: HashMap<&str, ResultValue> = results
+                    .definitions
+                    .iter()
+                    .map(|(id, r)| (id.as_str(), *r))
+                    .collect();
+                let class_of = |id: &str| {
+                    defs.definition(id)
+                        .map(|d| d.class)
+                        .unwrap_or(DefinitionClass::Compliance)
+                };
+                for &i in &pass.members {
+                    let Some(req) = batch.get(i) else { continue };
+                    let outcome = match &req.name {
+                        Some(n) => match by_id.get(n.as_str()) {
+                            Some(r) => CheckOutcome::new(map_result(class_of(n), *r)),
+                            None => CheckOutcome::with_message(
+                                XccdfResult::NotChecked,
+                                format!("OVAL definition {n} not found in {}", req.href),
+                            ),
+                        },
+                        None => {
+                            let mut acc: Option<XccdfResult> = None;
+                            for d in &defs.definitions {
+                                let r = by_id
+                                    .get(d.id.as_str())
+                                    .map(|r| map_result(d.class, *r))
+                                    .unwrap_or(XccdfResult::Error);
+                                acc = Some(acc.map_or(r, |a| a.and(r)));
+                            }
+                            CheckOutcome::new(acc.unwrap_or(XccdfResult::Error))
+                        }
+                    };
+                    if let Some(o) = out.get_mut(i) {
+                        *o = outcome;
+                    }
+                }
+                if self.keep_results {
+                    self.last_results
+                        .borrow_mut()
+                        .push((key.clone(), Rc::new(results)));
+                }
+            }
+        }
+        out
+    }
+
+    fn names_for(&self, request: &CheckRequest) -> Option<Vec<String>> {
+        let loaded = self.load(request)?;
+        match &*loaded {
+            Ok(d) => Some(d.definitions.iter().map(|x| x.id.clone()).collect()),
+            Err(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_mapping_table() {
+        use DefinitionClass::*;
+        use ResultValue as R;
+        use XccdfResult as X;
+        let rows = [
+            (R::True, X::Pass, X::Fail),
+            (R::False, X::Fail, X::Pass),
+            (R::Unknown, X::Unknown, X::Unknown),
+            (R::Error, X::Error, X::Error),
+            (R::NotEvaluated, X::NotChecked, X::NotChecked),
+            (R::NotApplicable, X::NotApplicable, X::NotApplicable),
+        ];
+        for (oval, straight, inverted) in rows {
+            for c in [Compliance, Inventory, Miscellaneous] {
+                assert_eq!(map_result(c, oval), straight, "{c:?} {oval:?}");
+            }
+            for c in [Vulnerability, Patch] {
+                assert_eq!(map_result(c, oval), inverted, "{c:?} {oval:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! The XCCDF 1.2 `TestResult` writer (XCCDF 1.2 section 6.6; element order of
+//! `cdf:testResultType` in `xccdf_1.2.xsd`), laid out like oscap 1.3's.
+//!
+//! The document's root is the `TestResult` element itself (a global element of the XCCDF 1.2
+//! schema), in the XCCDF 1.2 namespace: id `xccdf_org.open-scap_testresult_<profile>` (or
+//! `_default-profile`), `start-time`, `end-time`, `version` (the benchmark's), `test-system`;
+//! then `benchmark`, `title`, `identity`, `profile`, `target`, `target-address`es,
+//! `target-facts`, a `set-value` per Value, a `rule-result` per Rule result and a `score` per
+//! scoring model.
+
+use std::fmt::Write as _;
+
+use quick_xml::escape::escape;
+
+use crate::eval::ScanResults;
+use crate::model::{Check, CheckNode, ComplexCheck};
+
+/// The XCCDF 1.2 namespace.
+const NS: &str = "http://checklists.nist.gov/xccdf/1.2";
+
+/// How deep a `complex-check` is written before the writer stops descending.
+const MAX_DEPTH: usize = 64;
+
+/// What the results do not know about the scan: where the benchmark came from and what was
+/// scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct TestResultInfo {
+    /// `benchmark href`: the file the benchmark came from.
+    pub benchmark_href: String,
+    /// `test-system`: the scanner's CPE name.
+    pub test_system: String,
+    /// `target`: the target's host name.
+    pub target: String,
+    /// `target-address`es.
+    pub target_addresses: Vec<String>,
+    /// `target-facts`: (name, type, value); type is `string`, `number` or `boolean`.
+    pub facts: Vec<(String, String, String)>,
+    /// `identity`: the account that ran the scan, with `authenticated` and `privileged`.
+    pub identity: Option<(String, bool, bool)>,
+}
+
+impl TestResultInfo {
+    /// Info for a target name, with this crate as the test system and the scanner facts oscap
+    /// writes.
+    ///
+    /// ```
+    /// let i = scap_xccdf::TestResultInfo::new("bench.xml", "host1");
+    /// assert_eq!(i.target, "host1");
+    /// assert!(i.test_system.starts_with("cpe:/a:scap-rs:scap-xccdf:"));
+    /// ```
+    pub fn new(benchmark_href: impl Into<String>, target: impl Into<String>) -> TestResultInfo {
+        let version = env!("CARGO_PKG_VERSION");
+        TestResultInfo {
+            benchmark_href: benchmark_href.into(),
+            test_system: format!("cpe:/a:scap-rs:scap-xccdf:{version}"),
+            target: target.into(),
+            target_addresses: Vec::new(),
+            facts: vec![
+                (
+                    "urn:xccdf:fact:scanner:name".into(),
+                    "string".into(),
+                    "scap-rs".into(),
+                ),
+                (
+                    "urn:xccdf:fact:scanner:version".into(),
+                    "string".into(),
+                    version.into(),
+                ),
+            ],
+            identity: None,
+        }
+    }
+}
+
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    escape(s)
+}
+
+/// The TestResult id oscap gives: `xccdf_org.open-scap_testresult_` + profile id (or
+/// `default-profile`).
+///
+/// ```
+/// assert_eq!(scap_xccdf::testresult::test_result_id(None), "xccdf_org.open-scap_testresult_default-profile");
+/// ```
+pub fn test_result_id(profile: Option<&str>) -> String {
+    format!(
+        "xccdf_org.open-scap_testresult_{}",
+        profile.unwrap_or("default-profile")
+    )
+}
+
+fn num(x: f64) -> String {
+    format!("{x:.6}")
+}
+
+fn write_check(out: &mut String, check: &Check, indent: &str) {
+    let _ = write!(out, "{indent}<check system=\"{}\"", esc(&check.system));
+    if check.negate {
+        out.push_str(" negate=\"true\"");
+    }
+    if let Some(id) = &check.id {
+        let _ = write!(out, " id=\"{}\"", esc(id));
+    }
+    if let Some(s) = &check.selector {
+        let _ = write!(out, " selector=\"{}\"", esc(s));
+    }
+    if check.multi_check {
+        out.push_str(" multi-check=\"true\"");
+    }
+    out.push_str(">\n");
+    for i in &check.imports {
+        let _ = write!(
+            out,
+            "{indent}  <check-import import-name=\"{}\"",
+            esc(&i.import_name)
+        );
+        if let Some(x) = &i.import_xpath {
+            let _ = write!(out, " import-xpath=\"{}\"", esc(x));
+        }
+        out.push_str("/>\n");
+    }
+    for e in &check.exports {
+        let _ = writeln!(
+            out,
+            "{indent}  <check-export value-id=\"{}\" export-name=\"{}\"/>",
+            esc(&e.value_id),
+            esc(&e.export_name)
+        );
+    }
+    for r in &check.content_refs {
+        let _ = write!(out, "{indent}  <check-content-ref");
+        if let Some(n) = &r.name {
+            let _ = write!(out, " name=\"{}\"", esc(n));
+        }
+        let _ = writeln!(out, " href=\"{}\"/>", esc(&r.href));
+    }
+    if check.content_refs.is_empty() {
+        if let Some(c) = &check.content {
+            // check-content is mixed content in the source; it is kept as text here.
+            let _ = writeln!(out, "{indent}  <check-content>{}</check-content>", esc(c));
+        }
+    }
+    let _ = writeln!(out, "{indent}</check>");
+}
+
+fn write_complex(out: &mut String, cc: &ComplexCheck, indent: &str, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let op = match cc.operator {
+        crate::model::CheckOperator::Or => "OR",
+        _ => "AND",
+    };
+    let _ = write!(out, "{indent}<complex-check operator=\"{op}\"");
+    if cc.negate {
+        out.push_str(" negate=\"true\"");
+    }
+    out.push_str(">\n");
+    let inner = format!("{indent}  ");
+    for c in &cc.checks {
+        match c {
+            CheckNode::Check(c) => write_check(out, c, &inner),
+            CheckNode::Complex(c) => write_complex(out, c, &inner, depth + 1),
+        }
+    }
+    let _ = writeln!(out, "{indent}</complex-check>");
+}
+
+/// Writes the results as an XCCDF 1.2 `TestResult` document.
+///
+/// ```
+/// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+///   <version>1.0</version><Rule id="xccdf_x_rule_a" selected="true"/></Benchmark>"#;
+/// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+/// let p = scap_xccdf::Policy::new(&b, None, None)?;
+/// let res = scap_xccdf::unevaluated(&b, &p);
+/// let xml = scap_xccdf::write_test_result(&res, &scap_xccdf::TestResultInfo::new("b.xml", "host"));
+/// assert!(xml.contains(r#"<rule-result idref="xccdf_x_rule_a""#));
+/// assert!(xml.contains("<result>notchecked</result>"));
+/// # Ok::<(), scap_xccdf::Error>(())
+/// ```
+pub fn write_test_result(results: &ScanResults, info: &TestResultInfo) -> String {
+    let mut out = String::with_capacity(512 + results.rules.len() * 512);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = write!(
+        out,
+        "<TestResult xmlns=\"{NS}\" id=\"{}\" start-time=\"{}\" end-time=\"{}\" version=\"{}\"",
+        esc(&test_result_id(results.profile_id.as_deref())),
+        esc(&results.start_time),
+        esc(&results.end_time),
+        esc(results.benchmark_version.as_deref().unwrap_or("")),
+    );
+    if !info.test_system.is_empty() {
+        let _ = write!(out, " test-system=\"{}\"", esc(&info.test_system));
+    }
+    out.push_str(">\n");
+    let _ = writeln!(
+        out,
+        "  <benchmark href=\"{}\" id=\"{}\"/>",
+        esc(&info.benchmark_href),
+        esc(&results.benchmark_id)
+    );
+    out.push_str("  <title>OSCAP Scan Result</title>\n");
+    if let Some((name, auth, priv_)) = &info.identity {
+        let _ = writeln!(
+            out,
+            "  <identity authenticated=\"{auth}\" privileged=\"{priv_}\">{}</identity>",
+            esc(name)
+        );
+    }
+    if let Some(p) = &results.profile_id {
+        let _ = writeln!(out, "  <profile idref=\"{}\"/>", esc(p));
+    }
+    let _ = writeln!(out, "  <target>{}</target>", esc(&info.target));
+    for a in &info.target_addresses {
+        let _ = writeln!(out, "  <target-address>{}</target-address>", esc(a));
+    }
+    if !info.facts.is_empty() {
+        out.push_str("  <target-facts>\n");
+        for (name, ty, value) in &info.facts {
+            let _ = writeln!(
+                out,
+                "    <fact name=\"{}\" type=\"{}\">{}</fact>",
+                esc(name),
+                esc(ty),
+                esc(value)
+            );
+        }
+        out.push_str("  </target-facts>\n");
+    }
+    for (id, value) in &results.values {
+        let _ = writeln!(
+            out,
+            "  <set-value idref=\"{}\">{}</set-value>",
+            esc(id),
+            esc(value)
+        );
+    }
+    for r in &results.rules {
+        let _ = write!(
+            out,
+            "  <rule-result idref=\"{}\" role=\"{}\" time=\"{}\" severity=\"{}\" weight=\"{}\"",
+            esc(&r.rule_id),
+            r.role.as_str(),
+            esc(&r.time),
+            r.severity.as_str(),
+            num(r.weight)
+        );
+        if let Some(v) = &r.version {
+            let _ = write!(out, " version=\"{}\"", esc(v));
+        }
+        out.push_str(">\n");
+        let _ = writeln!(out, "    <result>{}</result>", r.result.as_str());
+        for i in &r.idents {
+            let _ = writeln!(
+                out,
+                "    <ident system=\"{}\">{}</ident>",
+                esc(&i.system),
+                esc(&i.value)
+            );
+        }
+        for m in &r.messages {
+            let _ = writeln!(out, "    <message severity=\"info\">{}</message>", esc(m));
+        }
+        if let Some(c) = &r.check {
+            write_check(&mut out, c, "    ");
+        } else if let Some(cc) = &r.complex_check {
+            write_complex(&mut out, cc, "    ", 0);
+        }
+        out.push_str("  </rule-result>\n");
+    }
+    for s in &results.scores {
+        let _ = writeln!(
+            out,
+            "  <score system=\"{}\" maximum=\"{}\">{}</score>",
+            esc(&s.system),
+            num(s.maximum),
+            num(s.value)
+        );
+    }
+    out.push_str("</TestResult>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::XccdfResult;
+    use crate::model::Benchmark;
+    use crate::policy::Policy;
+
+    const BENCH: &str = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+      <version>2.0</version>
+      <Profile id="xccdf_x_profile_p"><title>P</title><set-value idref="xccdf_x_value_v">a&lt;b</set-value></Profile>
+      <Value id="xccdf_x_value_v"><value>1</value></Value>
+      <Rule id="xccdf_x_rule_a" selected="true" severity="high">
+        <ident system="https://ncp.nist.gov/cce">CCE-1</ident>
+        <check system="http://oval.mitre.org/XMLSchema/oval-definitions-5" negate="true">
+          <check-export value-id="xccdf_x_value_v" export-name="oval:x:var:1"/>
+          <check-content-ref href="x.xml" name="oval:x:def:1"/></check></Rule>
+      <Rule id="xccdf_x_rule_b" selected="false"><complex-check operator="OR" negate="true">
+          <check system="urn:a"><check-content-ref href="a"/></check></complex-check></Rule>
+    </Benchmark>"#;
+
+    fn doc() -> String {
+        let b = Benchmark::parse_str(BENCH, &Default::default()).unwrap();
+        let p = Policy::new(&b, None, Some("xccdf_x_profile_p")).unwrap();
+        let mut res = crate::eval::unevaluated(&b, &p);
+        res.rules[0].result = XccdfResult::Fail;
+        res.rules[0].check = Some(p.rules[0].rule.checks[0].clone());
+        res.rules[0].messages.push("m & m".into());
+        res.rules[1].complex_check = p.rules[1].rule.complex_check.clone();
+        res.scores = crate::eval::score::scores(&b, &p, &res.rules);
+        let mut info = TestResultInfo::new("bench & co.xml", "host");
+        info.target_addresses.push("127.0.0.1".into());
+        info.identity = Some(("root".into(), false, true));
+        write_test_result(&res, &info)
+    }
+
+    #[test]
+    fn structure() {
+        let text = doc();
+        let d = roxmltree::Document::parse(&text).unwrap();
+        let root = d.root_element();
+        assert_eq!(root.tag_name().namespace(), Some(NS));
+        assert_eq!(root.tag_name().name(), "TestResult");
+        assert_eq!(
+            root.attribute("id"),
+            Some("xccdf_org.open-scap_testresult_xccdf_x_profile_p")
+        );
+        assert_eq!(root.attribute("version"), Some("2.0"));
+        let names: Vec<&str> = root
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "benchmark",
+                "title",
+                "identity",
+                "profile",
+                "target",
+                "target-address",
+                "target-facts",
+                "set-value",
+                "rule-result",
+                "rule-result",
+                "score"
+            ]
+        );
+        let bench = root
+            .children()
+            .find(|n| n.has_tag_name("benchmark"))
+            .unwrap();
+        assert_eq!(bench.attribute("href"), Some("bench & co.xml"));
+        let sv = root
+            .children()
+            .find(|n| n.has_tag_name("set-value"))
+            .unwrap();
+        assert_eq!(sv.text(), Some("a<b"));
+        let rr: Vec<_> = root
+            .children()
+            .filter(|n| n.has_tag_name("rule-result"))
+            .collect();
+        assert_eq!(rr[0].attribute("severity"), Some("high"));
+        assert_eq!(rr[0].attribute("weight"), Some("1.000000"));
+        let kids: Vec<&str> = rr[0]
+            .children()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        assert_eq!(kids, ["result", "ident", "message", "check"]);
+        let check = rr[0].children().find(|n| n.has_tag_name("check")).unwrap();
+        assert_eq!(check.attribute("negate"), Some("true"));
+        let cref = check
+            .children()
+            .find(|n| n.has_tag_name("check-content-ref"))
+            .unwrap();
+        assert_eq!(cref.attribute("name"), Some("oval:x:def:1"));
+        assert_eq!(
+            rr[1]
+                .children()
+                .find(|n| n.has_tag_name("result"))
+                .unwrap()
+                .text(),
+            Some("notselected")
+        );
+        assert!(rr[1].children().any(|n| n.has_tag_name("complex-check")));
+        let score = root.children().find(|n| n.has_tag_name("score")).unwrap();
+        assert_eq!(score.attribute("system"), Some("urn:xccdf:scoring:default"));
+        assert_eq!(score.text(), Some("0.000000"));
+    }
+
+    #[test]
+    #[ignore = "needs xmllint and the openscap XSDs (/usr/share/openscap/schemas)"]
+    fn valid_against_xccdf_1_2_xsd() {
+        let xsd = "/usr/share/openscap/schemas/xccdf/1.2/xccdf_1.2.xsd";
+        let dir = std::env::temp_dir().join(format!("scap-xccdf-tr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("tr.xml");
+        std::fs::write(&file, doc()).unwrap();
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema", xsd])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
