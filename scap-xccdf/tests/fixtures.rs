@@ -110,6 +110,18 @@ fn chromium_data_stream_index() {
         ds.checklist(Some("x")),
         Err(Error::NotFound { .. })
     ));
+    // A catalog entry leading to a component-ref with a remote xlink:href.
+    let mut remote_ds = ds.clone();
+    remote_ds.checks[0].href = "https://example.org/oval.xml.bz2".into();
+    assert!(matches!(
+        dsc.resolve_href(&remote_ds, checklist, "ssg-chromium-oval.xml"),
+        Err(Error::RemoteComponent { url, .. }) if url == "https://example.org/oval.xml.bz2"
+    ));
+    // A URL href without catalog entry.
+    assert!(matches!(
+        dsc.resolve_href(ds, checklist, "https://example.org/feed.xml"),
+        Err(Error::RemoteComponent { .. })
+    ));
     // A different document: no node.
     let other = roxmltree::Document::parse("<a><b/><c/><d/><e/><f/><g/><h/></a>").unwrap();
     assert!(dsc.component_node(&other, &oval.id).is_none());
