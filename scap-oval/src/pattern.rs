@@ -770,6 +770,13 @@ mod tests {
     }
 
     #[test]
+    fn compiled_patterns_are_shareable_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Pattern>();
+        shareable::<PatternCache>();
+    }
+
+    #[test]
     fn dollar_matches_before_a_final_newline_only() {
         assert!(m("^abc$", "abc"));
         assert!(m("^abc$", "abc\n"));

@@ -25,6 +25,8 @@ fn ssg_dir() -> PathBuf {
 struct Corpus {
     /// (pattern, is a textfilecontent54 object pattern)
     patterns: BTreeSet<(String, bool)>,
+    /// How many (pattern, options) pairs came from variable values.
+    from_variables: usize,
 }
 
 fn collect(doc: &roxmltree::Document<'_>, corpus: &mut Corpus) {
@@ -82,7 +84,9 @@ fn collect(doc: &roxmltree::Document<'_>, corpus: &mut Corpus) {
                 .is_some_and(|p| p.tag_name().name() == "textfilecontent54_object");
         if let Some(var) = n.attribute("var_ref") {
             for v in var_values.get(var).into_iter().flatten() {
-                corpus.patterns.insert((v.clone(), tfc));
+                if corpus.patterns.insert((v.clone(), tfc)) {
+                    corpus.from_variables += 1;
+                }
             }
         } else if let Some(t) = n.text() {
             corpus.patterns.insert((t.to_owned(), tfc));
@@ -119,6 +123,7 @@ fn every_ssg_regex_compiles() {
 
     let mut failures = Vec::new();
     let mut translated = 0;
+    let mut raw_rejects = Vec::new();
     let mut distinct = BTreeSet::new();
     for (p, tfc) in &corpus.patterns {
         distinct.insert(p.as_str());
@@ -133,6 +138,10 @@ fn every_ssg_regex_compiles() {
         {
             translated += 1;
         }
+        // Patterns fancy-regex would reject without the PCRE translation.
+        if fancy_regex::Regex::new(p).is_err() {
+            raw_rejects.push(p.clone());
+        }
         for o in [Options::default(), opts] {
             if let Err(e) = Pattern::with_options(p, o) {
                 failures.push(format!("{p:?}: {e}"));
@@ -140,13 +149,19 @@ fn every_ssg_regex_compiles() {
         }
     }
     eprintln!(
-        "{} data streams, {} distinct patterns ({} pattern/option pairs), {} rewritten by translate(), {} failures",
+        "{} data streams, {} distinct patterns ({} pattern/option pairs, {} from variable values), \
+         {} rewritten by translate(), {} rejected by fancy-regex untranslated, {} failures",
         files.len(),
         distinct.len(),
         corpus.patterns.len(),
+        corpus.from_variables,
         translated,
+        raw_rejects.len(),
         failures.len()
     );
+    for p in &raw_rejects {
+        eprintln!("needs translation: {p:?}");
+    }
     for f in &failures {
         eprintln!("FAIL {f}");
     }
