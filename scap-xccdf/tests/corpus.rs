@@ -8,7 +8,7 @@
 //! without a bash fix, which get a "FIX FOR THIS RULE IS MISSING" body), so its set of rule ids
 //! is oscap's selected-rule set for the profile. `oscap info --profile` prints no counts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -93,8 +93,8 @@ fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
     }
 }
 
-/// Selected rule ids according to `oscap xccdf generate fix`.
-fn oscap_selected(path: &Path, profile: &str) -> BTreeSet<String> {
+/// The bash remediation script oscap generates for a profile.
+fn oscap_fix_script(path: &Path, profile: &str) -> String {
     let out = Command::new("oscap")
         .args([
             "xccdf",
@@ -108,8 +108,12 @@ fn oscap_selected(path: &Path, profile: &str) -> BTreeSet<String> {
         .arg(path)
         .output()
         .expect("oscap is installed");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Selected rule ids according to the script: one `# BEGIN fix (i / N) for 'ID'` per rule.
+fn script_selected(script: &str) -> BTreeSet<String> {
+    script
         .lines()
         .filter_map(|l| l.strip_prefix("# BEGIN fix ("))
         .filter_map(|l| {
@@ -117,6 +121,27 @@ fn oscap_selected(path: &Path, profile: &str) -> BTreeSet<String> {
                 .map(|(_, r)| r.trim_end_matches('\'').to_string())
         })
         .collect()
+}
+
+/// `NAME='VALUE'` lines of the script where NAME is the suffix of a Value id
+/// (`xccdf_org.ssgproject.content_value_NAME`): SSG fixes start with such an assignment
+/// of `<sub idref="..."/>`, so VALUE is oscap's effective value.
+fn script_values(script: &str, values: &BTreeSet<&str>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for l in script.lines() {
+        let l = l.trim();
+        let Some((name, rest)) = l.split_once("='") else {
+            continue;
+        };
+        let Some(value) = rest.strip_suffix('\'') else {
+            continue;
+        };
+        if value.contains('\'') || !values.contains(name) {
+            continue;
+        }
+        out.insert(name.to_string(), value.to_string());
+    }
+    out
 }
 
 #[test]
@@ -159,7 +184,8 @@ fn compare_with_oscap(path: &Path) -> usize {
     for prof in &src.benchmark.profiles {
         let pol = Policy::new(&src.benchmark, None, Some(&prof.id)).expect("profile applies");
         let ours: BTreeSet<String> = pol.selected_rules().map(|r| r.id().to_string()).collect();
-        let theirs = oscap_selected(path, &prof.id);
+        let script = oscap_fix_script(path, &prof.id);
+        let theirs = script_selected(&script);
         assert_eq!(
             ours,
             theirs,
@@ -169,11 +195,28 @@ fn compare_with_oscap(path: &Path) -> usize {
             ours.difference(&theirs).collect::<Vec<_>>(),
             theirs.difference(&ours).collect::<Vec<_>>()
         );
+        let names: BTreeSet<&str> = pol
+            .values
+            .keys()
+            .filter_map(|k| k.strip_prefix("xccdf_org.ssgproject.content_value_"))
+            .collect();
+        let their_values = script_values(&script, &names);
+        for (name, value) in &their_values {
+            let ours = &pol.values[&format!("xccdf_org.ssgproject.content_value_{name}")];
+            assert_eq!(
+                &ours.value,
+                value,
+                "{} {}: Value {name}",
+                path.display(),
+                prof.id
+            );
+        }
         println!(
-            "{} {}: {} selected rules, same as oscap",
+            "{} {}: {} selected rules and {} values, same as oscap",
             path.display(),
             prof.id,
-            ours.len()
+            ours.len(),
+            their_values.len()
         );
         n += 1;
     }
