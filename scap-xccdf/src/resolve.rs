@@ -425,27 +425,87 @@ pub fn flatten_profile(profiles: &[&Profile], index: usize) -> Result<Profile> {
         }
         chain.push(pi);
         cur_idx = pi;
+        // `pi` comes from enumerating `profiles`: in bounds.
         cur = profiles[pi];
     }
     let mut out = start.clone();
     out.settings.clear();
     for &i in chain.iter().rev() {
+        out.settings.extend(profiles[i].settings.iter().cloned());
+    }
+    // Nearest ancestor first for the inherited texts.
+    for &i in chain.iter().skip(1) {
         let p = profiles[i];
-        out.settings.extend(p.settings.iter().cloned());
-        if i != index {
-            if out.title.is_empty() {
-                out.title = p.title.clone();
-            }
-            if out.description.is_empty() {
-                out.description = p.description.clone();
-            }
-            if out.platforms.is_empty() {
-                out.platforms = p.platforms.clone();
-            }
-            if out.version.is_none() {
-                out.version = p.version.clone();
-            }
+        if out.title.is_empty() {
+            out.title = p.title.clone();
+        }
+        if out.description.is_empty() {
+            out.description = p.description.clone();
+        }
+        if out.platforms.is_empty() {
+            out.platforms = p.platforms.clone();
+        }
+        if out.version.is_none() {
+            out.version = p.version.clone();
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ParseOptions;
+
+    fn profiles(src: &str) -> Vec<Profile> {
+        Benchmark::parse_str(src, &ParseOptions::default())
+            .unwrap()
+            .profiles
+    }
+
+    #[test]
+    fn chain_inherits_nearest_texts_and_orders_settings() {
+        let ps = profiles(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="b">
+            <Profile id="root"><title>Root</title><description>root d</description>
+              <select idref="r" selected="true"/></Profile>
+            <Profile id="mid" extends="root"><title>Mid</title><select idref="r" selected="false"/></Profile>
+            <Profile id="leaf" extends="mid"><select idref="s" selected="true"/></Profile>
+            </Benchmark>"#,
+        );
+        let refs: Vec<&Profile> = ps.iter().collect();
+        let leaf = flatten_profile(&refs, 2).unwrap();
+        assert_eq!(leaf.title[0].plain(), "Mid");
+        assert_eq!(leaf.description[0].plain(), "root d");
+        let sel: Vec<(&str, bool)> = leaf
+            .selects()
+            .map(|s| (s.idref.as_str(), s.selected))
+            .collect();
+        assert_eq!(sel, [("r", true), ("r", false), ("s", true)]);
+    }
+
+    #[test]
+    fn shadowing_profile_extends_same_id() {
+        let bench = profiles(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="b">
+            <Profile id="p"><title>Bench</title><select idref="r" selected="true"/></Profile></Benchmark>"#,
+        );
+        let tail = profiles(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="t">
+            <Profile id="p" extends="p"><select idref="s" selected="true"/></Profile></Benchmark>"#,
+        );
+        let refs = vec![&tail[0], &bench[0]];
+        let p = flatten_profile(&refs, 0).unwrap();
+        assert_eq!(p.selects().count(), 2);
+        assert_eq!(p.title[0].plain(), "Bench");
+        // Alone, a self-extension dangles.
+        let alone = vec![&tail[0]];
+        assert!(matches!(
+            flatten_profile(&alone, 0),
+            Err(Error::DanglingExtends {
+                kind: "profile",
+                ..
+            })
+        ));
+    }
 }
