@@ -1,4 +1,65 @@
 //! OVAL 5.11 definitions: model, parser, evaluator, probes and results.
+//!
+//! This crate reads Open Vulnerability and Assessment Language (OVAL) 5.11 definitions
+//! documents, standalone (`ssg-rhel9-oval.xml`) or as the `oval_definitions` component of a
+//! SCAP 1.2 source data stream, into a typed, owned model ([`Definitions`]), and provides the
+//! pieces that evaluate it: entity comparison ([`compare`]), local-variable functions
+//! ([`functions`]), result logic ([`logic`]) and Perl-compatible patterns ([`pattern`]).
+//!
+//! ```
+//! use scap_oval::model::{CriteriaNode, ObjectContent};
+//!
+//! let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+//!     xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+//!     xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+//!   <generator><oval:schema_version>5.11</oval:schema_version>
+//!     <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+//!   <definitions><definition id="oval:ex:def:1" version="1" class="compliance">
+//!     <metadata><title>Example</title><description/></metadata>
+//!     <criteria><criterion test_ref="oval:ex:tst:1"/></criteria></definition></definitions>
+//!   <tests><ind:family_test id="oval:ex:tst:1" version="1" check="all" comment="family">
+//!     <ind:object object_ref="oval:ex:obj:1"/></ind:family_test></tests>
+//!   <objects><ind:family_object id="oval:ex:obj:1" version="1"/></objects>
+//! </oval_definitions>"#;
+//!
+//! let defs: scap_oval::Definitions = xml.parse()?;
+//! let def = defs.definition("oval:ex:def:1").expect("parsed");
+//! let Some(CriteriaNode::Criterion(c)) = def.criteria.as_ref().map(|c| &c.children[0]) else {
+//!     unreachable!()
+//! };
+//! let test = defs.test(&c.test_ref).expect("references are checked on load");
+//! assert_eq!((test.family.as_str(), test.kind.as_str()), ("independent", "family_test"));
+//! let object = defs.object(test.object_ref.as_deref().unwrap_or_default()).expect("checked");
+//! assert!(matches!(&object.content, ObjectContent::Entities(e) if e.entities.is_empty()));
+//! # Ok::<(), scap_oval::Error>(())
+//! ```
+//!
+//! # Design
+//!
+//! Tests, objects and states exist in about a hundred types over many platform namespaces.
+//! The model keeps them generically, typed at the language level: namespace, family
+//! (`independent`, `unix`, `linux`, `windows`, ...), element name, the common attributes, and
+//! the entities in document order. Unknown families and types load fine, so the evaluator can
+//! report them as not supported instead of the load failing.
+//!
+//! Loading checks reference integrity: every `test_ref`, `definition_ref`, `object_ref`,
+//! `state_ref`, filter, set `object_reference` and `var_ref` must name an element of the right
+//! kind, or the load fails with [`Error::DanglingReference`] naming both ends. Input size, node
+//! count and nesting depth are bounded ([`Limits`]); DTDs (and so entity expansion) are refused.
+//!
+//! # Specification coverage
+//!
+//! OVAL 5.11.2, the definitions schema (`oval-definitions-schema.xsd`, named here by its
+//! types): `oval_definitions`, `GeneratorType` (common schema), `DefinitionType`,
+//! `MetadataType`, `AffectedType`, `ReferenceType`, `CriteriaType`, `CriterionType`,
+//! `ExtendDefinitionType`; `TestType` with `ObjectRefType` and `StateRefType`; `ObjectType`
+//! with `set` and `filter`; `StateType`; the entity base types of objects and states
+//! (`EntityObjectBaseType`, `EntityStateBaseType`) including record `field`s and `xsi:nil`;
+//! `VariableType` (`constant_variable`, `external_variable` with `PossibleValueType` and
+//! `PossibleRestrictionType`, `local_variable`) with every member of `ComponentGroup` (arithmetic, begin, concat, count, end, escape_regex,
+//! glob_to_regex, regex_capture, split, substring, time_difference, unique). The enumerations
+//! of the common schema are in [`types`]. Not kept: `ds:Signature` elements and `notes` of
+//! tests, objects and states (skipped), vendor metadata extensions.
 
 pub mod compare;
 pub mod error;

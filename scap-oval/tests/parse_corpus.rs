@@ -97,3 +97,37 @@ fn every_oval_component_of_every_ssg_data_stream_parses() {
     }
     eprintln!("{} data streams, {components} OVAL components", paths.len());
 }
+
+/// Parse the largest data stream (or `$SCAP_OVAL_MEMORY_FILE`) and keep every OVAL model
+/// alive: run alone under `/usr/bin/time -v` to measure peak memory
+/// (`--exact largest_data_stream_models --ignored`).
+#[test]
+#[ignore = "needs the ssg-* packages: scripts/corpus.sh"]
+fn largest_data_stream_models() {
+    let path = match std::env::var("SCAP_OVAL_MEMORY_FILE") {
+        Ok(p) => PathBuf::from(p),
+        Err(_) => files(&ssg_dir(), "-ds.xml")
+            .into_iter()
+            .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .expect("no data stream"),
+    };
+    let text = std::fs::read_to_string(&path).expect("read");
+    let models: Vec<Definitions> = if path.to_string_lossy().ends_with("-ds.xml") {
+        let doc = roxmltree::Document::parse(&text).expect("well-formed");
+        doc.descendants()
+            .filter(|n| n.has_tag_name((DEFINITIONS, "oval_definitions")))
+            .map(|n| Definitions::from_node(n, &Limits::default()).expect("parses"))
+            .collect()
+    } else {
+        vec![Definitions::parse(text.as_bytes()).expect("parses")]
+    };
+    drop(text);
+    let definitions: usize = models.iter().map(|m| m.definitions.len()).sum();
+    let tests: usize = models.iter().map(|m| m.tests.len()).sum();
+    eprintln!(
+        "{}: {} OVAL documents, {definitions} definitions, {tests} tests",
+        path.display(),
+        models.len()
+    );
+    assert!(definitions > 0);
+}

@@ -1,5 +1,5 @@
-//! OVAL definitions (`oval-def:definition`): metadata and the criteria tree (OVAL 5.11
-//! Language Specification §4.3.3 DefinitionType, §4.3.4–4.3.9).
+//! OVAL definitions (`oval-def:definition`): metadata and the criteria tree
+//! (`DefinitionType`, `MetadataType`, `CriteriaType`, `CriterionType`, `ExtendDefinitionType`).
 
 use crate::types::{DefinitionClass, Operator};
 

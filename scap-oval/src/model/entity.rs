@@ -1,5 +1,5 @@
-//! Object and state entities (OVAL 5.11 §4.3.17 EntityObjectBaseType, §4.3.22
-//! EntityStateBaseType, and the record `field` children of §4.3.20 / §4.3.25).
+//! Object and state entities (`EntityObjectBaseType`, `EntityStateBaseType` and
+//! the record `field` types of the OVAL 5.11 definitions schema).
 
 use crate::types::{Check, Datatype, Operation};
 

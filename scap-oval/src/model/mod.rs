@@ -1,5 +1,5 @@
-//! The typed model of an OVAL 5.11 `oval_definitions` document (OVAL 5.11 Language
-//! Specification §4.3): plain data with owned strings, so it outlives the XML it came from.
+//! The typed model of an OVAL 5.11 `oval_definitions` document (the OVAL 5.11
+//! definitions schema): plain data with owned strings, so it outlives the XML it came from.
 //!
 //! [`Definitions`] is the document; it keeps every element in document order and an index from
 //! id to position for O(1) lookup ([`Definitions::test`], [`Definitions::object`], ...).
@@ -43,7 +43,8 @@ pub struct Generator {
 /// A parsed `oval_definitions` document.
 ///
 /// The vectors keep document order. The lookup methods use an index built by the parser; after
-/// changing the vectors by hand call [`Definitions::rebuild_index`].
+/// changing the vectors by hand call [`Definitions::rebuild_index`] (a stale index makes lookups
+/// miss, never return the wrong element).
 ///
 /// ```
 /// let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
@@ -133,11 +134,16 @@ impl Definitions {
             .definitions
             .get(id)
             .and_then(|&i| self.definitions.get(i))
+            .filter(|x| x.id == id)
     }
 
     /// The test with this id.
     pub fn test(&self, id: &str) -> Option<&Test> {
-        self.index.tests.get(id).and_then(|&i| self.tests.get(i))
+        self.index
+            .tests
+            .get(id)
+            .and_then(|&i| self.tests.get(i))
+            .filter(|x| x.id == id)
     }
 
     /// The object with this id.
@@ -146,11 +152,16 @@ impl Definitions {
             .objects
             .get(id)
             .and_then(|&i| self.objects.get(i))
+            .filter(|x| x.id == id)
     }
 
     /// The state with this id.
     pub fn state(&self, id: &str) -> Option<&State> {
-        self.index.states.get(id).and_then(|&i| self.states.get(i))
+        self.index
+            .states
+            .get(id)
+            .and_then(|&i| self.states.get(i))
+            .filter(|x| x.id == id)
     }
 
     /// The variable with this id.
@@ -159,5 +170,45 @@ impl Definitions {
             .variables
             .get(id)
             .and_then(|&i| self.variables.get(i))
+            .filter(|x| x.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(id: &str) -> Test {
+        Test {
+            id: id.to_owned(),
+            ..Test::default()
+        }
+    }
+
+    #[test]
+    fn lookups_follow_the_index_and_rebuild() {
+        let mut defs = Definitions::new(
+            Generator::default(),
+            Vec::new(),
+            vec![test("oval:a:tst:1"), test("oval:a:tst:2")],
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        assert_eq!(
+            defs.test("oval:a:tst:2").map(|t| t.id.as_str()),
+            Some("oval:a:tst:2")
+        );
+        assert!(defs.test("oval:a:tst:3").is_none());
+        defs.tests.remove(0);
+        // Stale until rebuilt: lookups miss rather than return the wrong test.
+        assert!(defs.test("oval:a:tst:2").is_none());
+        assert!(defs.test("oval:a:tst:1").is_none());
+        defs.rebuild_index();
+        assert_eq!(
+            defs.test("oval:a:tst:2").map(|t| t.id.as_str()),
+            Some("oval:a:tst:2")
+        );
+        assert!(defs.test("oval:a:tst:1").is_none());
     }
 }

@@ -1,4 +1,4 @@
-//! OVAL objects (OVAL 5.11 §4.3.14 ObjectType, §4.3.15 set, §4.3.16 filter).
+//! OVAL objects (`ObjectType`, `set` and `filter` of the OVAL 5.11 definitions schema).
 
 use super::Entity;
 use crate::types::{FilterAction, SetOperator};

@@ -1,4 +1,4 @@
-//! OVAL states (OVAL 5.11 §4.3.21 StateType).
+//! OVAL states (`StateType` of the OVAL 5.11 definitions schema).
 
 use super::Entity;
 use crate::types::Operator;

@@ -1,4 +1,4 @@
-//! OVAL tests (OVAL 5.11 §4.3.11 TestType, §4.3.12 ObjectRefType, §4.3.13 StateRefType).
+//! OVAL tests (`TestType`, `ObjectRefType`, `StateRefType`).
 
 use crate::types::{Check, Existence, Operator};
 

@@ -1,6 +1,6 @@
-//! OVAL variables and their components (OVAL 5.11 §4.3.26–4.3.31 VariableType,
-//! external_variable, constant_variable, local_variable, and the component and function groups
-//! of §4.3.32–4.3.49).
+//! OVAL variables and their components (`VariableType`, `external_variable`,
+//! `constant_variable`, `local_variable` and the `ComponentGroup` and `FunctionGroup` of the
+//! OVAL 5.11 definitions schema).
 
 use crate::types::{ArithmeticOperation, Datatype, DateTimeFormat, Operation, Operator};
 

@@ -215,3 +215,71 @@ pub(crate) fn nil(node: Node<'_, '_>, ctx: Option<&str>) -> Result<bool, Error> 
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_root<R>(xml: &str, f: impl FnOnce(Node<'_, '_>) -> R) -> R {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        f(doc.root_element())
+    }
+
+    #[test]
+    fn text_joins_text_and_cdata_around_comments() {
+        let t = with_root("<a>x<!-- c --><![CDATA[<y>]]> z<b>no</b></a>", text);
+        assert_eq!(t, "x<y> z");
+        assert_eq!(with_root("<a/>", text), "");
+    }
+
+    #[test]
+    fn booleans_follow_xsd() {
+        let xml = r#"<a t="true" o=" 1 " f="0" bad="True"/>"#;
+        with_root(xml, |n| {
+            assert_eq!(bool_attr(n, "t", None).unwrap(), Some(true));
+            assert_eq!(bool_attr(n, "o", None).unwrap(), Some(true));
+            assert_eq!(bool_attr(n, "f", None).unwrap(), Some(false));
+            assert_eq!(bool_attr(n, "absent", None).unwrap(), None);
+            assert!(matches!(
+                bool_attr(n, "bad", None),
+                Err(Error::InvalidValue { .. })
+            ));
+        });
+    }
+
+    #[test]
+    fn integers_and_positions() {
+        let xml = "<r>\n  <a v=\"18446744073709551616\" w=\"-3\"/></r>";
+        with_root(xml, |r| {
+            let a = elements(r).next().unwrap();
+            assert_eq!(position(a), Position { line: 2, column: 3 });
+            let err = u64_required(a, "v", Some("oval:x:obj:1")).unwrap_err();
+            assert!(matches!(
+                &err,
+                Error::InvalidValue {
+                    position: Position { line: 2, .. },
+                    ..
+                }
+            ));
+            assert!(err.to_string().contains("(in oval:x:obj:1)"), "{err}");
+            assert_eq!(i64_required(a, "w", None).unwrap(), -3);
+            assert!(matches!(
+                u64_required(a, "w", None),
+                Err(Error::InvalidValue { .. })
+            ));
+            assert!(matches!(
+                required(a, "x", None),
+                Err(Error::MissingAttribute { attribute: "x", .. })
+            ));
+        });
+    }
+
+    #[test]
+    fn signature_and_notes_are_skipped() {
+        let xml = r#"<t xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+            xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><notes/><ds:Signature/><set/></t>"#;
+        let names: Vec<String> =
+            with_root(xml, |n| content(n).map(|c| name(c).to_owned()).collect());
+        assert_eq!(names, ["set"]);
+    }
+}
