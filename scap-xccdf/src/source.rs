@@ -136,6 +136,20 @@ impl Source {
             .collect()
     }
 
+    /// The data stream's CPE dictionaries parsed by `scap_cpe`, each with its component-ref
+    /// (pass that to [`Source::resolve_dictionary_href`] with a dictionary check's `href` to
+    /// find the CPE OVAL component). Empty for a standalone benchmark.
+    pub fn cpe_dictionaries(
+        &self,
+        doc: &Document<'_>,
+    ) -> Result<Vec<(&ComponentRef, scap_cpe::Dictionary)>> {
+        self.dictionaries(doc)
+            .into_iter()
+            .filter(|(_, node)| node.has_tag_name((xml::CPE_DICT, "cpe-list")))
+            .map(|(r, node)| Ok((r, scap_cpe::Dictionary::from_node(node)?)))
+            .collect()
+    }
+
     /// The benchmark's embedded `cpe2:platform-specification`, parsed by `scap_cpe` (`None` if
     /// the benchmark has none). Rules and groups name its platforms as `platform idref="#id"`.
     pub fn platform_specification(

@@ -82,6 +82,19 @@ fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
     if src.collection.is_some() {
         let dicts = src.dictionaries(doc);
         assert_eq!(dicts.len(), 1, "{}", path.display());
+        for (dict_ref, dict) in src
+            .cpe_dictionaries(doc)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        {
+            for item in &dict.items {
+                for href in item.checks.iter().filter_map(|c| c.href.as_deref()) {
+                    let comp = src
+                        .resolve_dictionary_href(dict_ref, href)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    assert_eq!(comp.kind, scap_xccdf::ComponentKind::OvalDefinitions);
+                }
+            }
+        }
         let dict = dicts[0].0;
         assert!(!dict.catalog.is_empty());
         for entry in &dict.catalog {

@@ -210,6 +210,18 @@ fn chromium_benchmark_model() {
         src.component_node(&doc, comp).unwrap().tag_name().name(),
         "oval_definitions"
     );
+    let cpe = src.cpe_dictionaries(&doc).unwrap();
+    assert_eq!(cpe.len(), 1);
+    let (dict_ref, dict) = &cpe[0];
+    assert_eq!(dict.items.len(), 1);
+    let cpe_check = &dict.items[0].checks[0];
+    let href = cpe_check.href.as_deref().unwrap();
+    assert_eq!(href, "ssg-chromium-cpe-oval.xml");
+    let cpe_oval = src.resolve_dictionary_href(dict_ref, href).unwrap();
+    assert_eq!(
+        cpe_oval.id,
+        "scap_org.open-scap_comp_ssg-chromium-cpe-oval.xml"
+    );
     let dicts = src.dictionaries(&doc);
     assert_eq!(dicts.len(), 1);
     assert_eq!(dicts[0].1.tag_name().name(), "cpe-list");
