@@ -32,7 +32,8 @@ const PROC_LIMIT: u64 = 4 * 1024 * 1024;
 /// - `environment`: the scanner's own (`std::env::vars_os`, lossy UTF-8);
 ///   `process_environment(pid)`: `/proc/[pid]/environ` (needs the right to read it).
 /// - `processes`: `/proc/[pid]/{stat,status,cmdline,exe,loginuid,attr/current}`; processes
-///   that exit during the scan are skipped; `exe` is `None` where not permitted. Start time:
+///   that exit during the scan or cannot be read are skipped; `exe` is `None` where not
+///   permitted. Start time:
 ///   `btime` of `/proc/stat` plus start ticks at 100 Hz.
 /// - `sysctl`: `/proc/sys`, name `a.b.c` is file `a/b/c` ([`sysctl_path`]).
 /// - `mounts`: `/proc/self/mounts`, octal escapes undone.
@@ -226,11 +227,10 @@ impl Target for LiveHost {
         pids.sort_unstable();
         let mut out = Vec::with_capacity(pids.len());
         for pid in pids {
-            match self.process(pid, boot) {
-                Ok(p) => out.push(p),
-                // Exited meanwhile, or hidden (hidepid): not a running process we can see.
-                Err(e) if e.is_absent() || e.is_permission_denied() => {}
-                Err(e) => return Err(e),
+            // A process that exited meanwhile (ENOENT, ESRCH), is hidden (hidepid) or whose
+            // stat cannot be parsed is not one we can report: skip it.
+            if let Ok(p) = self.process(pid, boot) {
+                out.push(p);
             }
         }
         Ok(out)
