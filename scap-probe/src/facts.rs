@@ -116,6 +116,10 @@ impl Process {
 }
 
 /// One mounted filesystem (OVAL `linux-def:partition_item`), as `/proc/self/mounts` lists it.
+///
+/// Space figures (`total_space`, `space_used`, `space_left`, block size) need `statvfs(2)`,
+/// which std does not expose and this crate does not call (no `unsafe`, no new dependency):
+/// they are not part of this fact.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Mount {
