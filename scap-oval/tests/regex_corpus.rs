@@ -122,6 +122,7 @@ fn every_ssg_regex_compiles() {
     }
 
     let mut failures = Vec::new();
+    let started = std::time::Instant::now();
     let mut translated = 0;
     let mut raw_rejects = Vec::new();
     let mut distinct = BTreeSet::new();
@@ -159,6 +160,7 @@ fn every_ssg_regex_compiles() {
         raw_rejects.len(),
         failures.len()
     );
+    eprintln!("compiling and checking took {:?}", started.elapsed());
     for p in &raw_rejects {
         eprintln!("needs translation: {p:?}");
     }
