@@ -174,64 +174,71 @@ impl<T: Target + ?Sized> Lookup for AsLookup<'_, T> {
     }
 }
 
-/// Shared references and boxes of targets are targets, so `&dyn Target` can be passed where an
-/// `impl Target` is wanted.
-impl<T: Target + ?Sized> Target for &T {
-    fn metadata(&self, path: &Path) -> Result<Metadata> {
-        (**self).metadata(path)
-    }
-    fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
-        (**self).read_dir(path)
-    }
-    fn read_link(&self, path: &Path) -> Result<PathBuf> {
-        (**self).read_link(path)
-    }
-    fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>> {
-        (**self).open(path)
-    }
-    fn stat(&self, path: &Path) -> Result<Metadata> {
-        (**self).stat(path)
-    }
-    fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
-        (**self).canonicalize(path)
-    }
-    fn exists(&self, path: &Path) -> Result<bool> {
-        (**self).exists(path)
-    }
-    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>> {
-        (**self).read(path, limit)
-    }
-    fn uname(&self) -> Result<Uname> {
-        (**self).uname()
-    }
-    fn environment(&self) -> Result<Vec<(String, String)>> {
-        (**self).environment()
-    }
-    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
-        (**self).process_environment(pid)
-    }
-    fn processes(&self) -> Result<Vec<Process>> {
-        (**self).processes()
-    }
-    fn sysctl(&self, name: &str) -> Result<String> {
-        (**self).sysctl(name)
-    }
-    fn sysctl_names(&self) -> Result<Vec<String>> {
-        (**self).sysctl_names()
-    }
-    fn mounts(&self) -> Result<Vec<Mount>> {
-        (**self).mounts()
-    }
-    fn interfaces(&self) -> Result<Vec<Interface>> {
-        (**self).interfaces()
-    }
-    fn hostname(&self) -> Result<String> {
-        (**self).hostname()
-    }
-    fn container(&self) -> Result<ContainerInfo> {
-        (**self).container()
-    }
+/// Forward every method (defaults included, so overrides are kept) through a pointer type.
+macro_rules! forward_target {
+    ($($ptr:ty),*) => {$(
+        impl<T: Target + ?Sized> Target for $ptr {
+            fn metadata(&self, path: &Path) -> Result<Metadata> {
+                (**self).metadata(path)
+            }
+            fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
+                (**self).read_dir(path)
+            }
+            fn read_link(&self, path: &Path) -> Result<PathBuf> {
+                (**self).read_link(path)
+            }
+            fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>> {
+                (**self).open(path)
+            }
+            fn stat(&self, path: &Path) -> Result<Metadata> {
+                (**self).stat(path)
+            }
+            fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
+                (**self).canonicalize(path)
+            }
+            fn exists(&self, path: &Path) -> Result<bool> {
+                (**self).exists(path)
+            }
+            fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>> {
+                (**self).read(path, limit)
+            }
+            fn uname(&self) -> Result<Uname> {
+                (**self).uname()
+            }
+            fn environment(&self) -> Result<Vec<(String, String)>> {
+                (**self).environment()
+            }
+            fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
+                (**self).process_environment(pid)
+            }
+            fn processes(&self) -> Result<Vec<Process>> {
+                (**self).processes()
+            }
+            fn sysctl(&self, name: &str) -> Result<String> {
+                (**self).sysctl(name)
+            }
+            fn sysctl_names(&self) -> Result<Vec<String>> {
+                (**self).sysctl_names()
+            }
+            fn mounts(&self) -> Result<Vec<Mount>> {
+                (**self).mounts()
+            }
+            fn interfaces(&self) -> Result<Vec<Interface>> {
+                (**self).interfaces()
+            }
+            fn hostname(&self) -> Result<String> {
+                (**self).hostname()
+            }
+            fn container(&self) -> Result<ContainerInfo> {
+                (**self).container()
+            }
+        }
+    )*};
 }
+
+// `&T`, `Box<T>` and `Arc<T>` of a target are targets, so `&dyn Target`, `Box<dyn Target>` and
+// `Arc<dyn Target>` can be passed where an `impl Target` is wanted.
+forward_target!(&T, Box<T>, std::sync::Arc<T>);
 
 /// The `/proc/sys` path of kernel parameter `name`.
 ///

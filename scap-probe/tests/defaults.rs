@@ -113,3 +113,15 @@ fn targets_are_shareable_across_threads() {
         }
     });
 }
+
+#[test]
+fn pointers_to_targets_are_targets() {
+    fn hostname(t: impl Target) -> String {
+        t.hostname().unwrap()
+    }
+    let shared: std::sync::Arc<dyn Target> = std::sync::Arc::new(tree());
+    let boxed: Box<dyn Target> = Box::new(tree());
+    assert_eq!(hostname(std::sync::Arc::clone(&shared)), "mem");
+    assert_eq!(hostname(&*boxed), "mem");
+    assert_eq!(hostname(boxed), "mem");
+}
