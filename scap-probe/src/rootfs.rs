@@ -34,12 +34,14 @@ use crate::target::Target;
 /// The tree is assumed not to change during a scan. If something on the host rearranges it
 /// concurrently, a component checked as a directory could be swapped for a link between the
 /// check and the use. Mitigations: the final component is never followed by the host
-/// (`symlink_metadata`); `open` checks, after opening, that the file it got is the one it
-/// resolved (same device and inode) and that it is a regular file; `read_dir` checks the
-/// directory before and after listing. A swap of an *intermediate* component, back and forth
-/// within that window, is not detected: closing it needs `openat2(RESOLVE_IN_ROOT)` or an
-/// `O_NOFOLLOW` fd walk, which std cannot express without `unsafe` or a new dependency. Do not
-/// scan a tree an adversary can modify while the scan runs.
+/// (`symlink_metadata`); `open` checks that the file it got is the regular file it resolved
+/// (same device and inode), and `open` and `read_dir` resolve the path again afterwards and
+/// require the same physical path and file, else [`Error::Io`] ("changed while being
+/// opened"). Not detected: a component swapped for a link and back again entirely within that
+/// window. Closing it needs `openat2(RESOLVE_IN_ROOT)` or an `O_NOFOLLOW` fd walk, which std
+/// cannot express without `unsafe` or a new dependency (`rustix`). `metadata`/`stat` have the
+/// same window and no after-check. Do not scan a tree an adversary can modify while the scan
+/// runs.
 ///
 /// ```
 /// use std::path::Path;
@@ -145,6 +147,17 @@ impl RootFs {
         resolve(&HostLookup(self), path, follow)
     }
 
+    /// After a host operation on the resolved `r`: resolve `path` again and check it still
+    /// leads to the same physical path and the same file (device, inode) as `used`. Catches a
+    /// component swapped for a link while the host was following the path.
+    fn verify_unchanged(&self, path: &Path, r: &Resolved, used: &std::fs::Metadata) -> Result<()> {
+        let (again, now) = self.lstat_resolved(path, Follow::All)?;
+        if again.path != r.path || identity(&now) != identity(used) {
+            return Err(race(path));
+        }
+        Ok(())
+    }
+
     fn lstat_resolved(&self, path: &Path, follow: Follow) -> Result<(Resolved, std::fs::Metadata)> {
         let r = self.resolve(path, follow)?;
         let m =
@@ -193,10 +206,7 @@ impl Target for RootFs {
                 file_type,
             });
         }
-        let after = std::fs::symlink_metadata(&host).map_err(|e| Error::from_io(path, e))?;
-        if !after.is_dir() || identity(&before) != identity(&after) {
-            return Err(race(path));
-        }
+        self.verify_unchanged(path, &r, &before)?;
         Ok(out)
     }
 
@@ -225,10 +235,11 @@ impl Target for RootFs {
             });
         }
         let file = File::open(self.host(&r.path)).map_err(|e| Error::from_io(path, e))?;
-        let after = file.metadata().map_err(|e| Error::from_io(path, e))?;
-        if !after.is_file() || identity(&before) != identity(&after) {
+        let opened = file.metadata().map_err(|e| Error::from_io(path, e))?;
+        if !opened.is_file() || identity(&before) != identity(&opened) {
             return Err(race(path));
         }
+        self.verify_unchanged(path, &r, &opened)?;
         Ok(Box::new(file))
     }
 
