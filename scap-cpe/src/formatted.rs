@@ -128,3 +128,82 @@ fn push_wildcard(w: crate::Wildcard, out: &mut String) {
         crate::Wildcard::Questions(n) => out.extend(std::iter::repeat_n('?', n as usize)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> (usize, Option<Attribute>, NameErrorKind) {
+        match parse(text) {
+            Err(Error::Name {
+                offset,
+                attribute,
+                kind,
+            }) => (offset, attribute, kind),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_say_where() {
+        use NameErrorKind::*;
+        let cases = [
+            ("cpe:2.2:a:b:c:*:*:*:*:*:*:*:*", (0, None, BadPrefix)),
+            ("cpe:2.3:a:b:c", (13, None, TooFewComponents(3))),
+            (
+                "cpe:2.3:a:b:c:*:*:*:*:*:*:*:*:*",
+                (29, None, TooManyComponents),
+            ),
+            (
+                "cpe:2.3:q:b:c:*:*:*:*:*:*:*:*",
+                (8, Some(Attribute::Part), InvalidPart),
+            ),
+            (
+                "cpe:2.3:a:b!:c:*:*:*:*:*:*:*:*",
+                (11, Some(Attribute::Vendor), Unquoted('!')),
+            ),
+            (
+                "cpe:2.3:a:b:c:*:*:*:*:*:*:*:x\\",
+                (29, Some(Attribute::Other), DanglingEscape),
+            ),
+            (
+                "cpe:2.3:a:b::*:*:*:*:*:*:*:*",
+                (12, Some(Attribute::Product), EmptyValue),
+            ),
+            (
+                "cpe:2.3:a:b:**c:*:*:*:*:*:*:*:*",
+                (13, Some(Attribute::Product), MisplacedWildcard),
+            ),
+            (
+                "cpe:2.3:a:b:c?*:*:*:*:*:*:*:*:*",
+                (13, Some(Attribute::Product), MisplacedWildcard),
+            ),
+            (
+                "cpe:2.3:a:b:c:*:*:*:english:*:*:*:*",
+                (20, Some(Attribute::Language), InvalidLanguage),
+            ),
+            (
+                "cpe:2.3:a:b:c é:*:*:*:*:*:*:*:*",
+                (13, Some(Attribute::Product), InvalidCharacter(' ')),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error_of(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn quoted_colon_does_not_split() {
+        let name = parse(r"cpe:2.3:a:b\:c:d:*:*:*:*:*:*:*:*").unwrap();
+        assert_eq!(name.vendor().as_str().unwrap().body(), "b:c");
+        assert_eq!(bind(&name), r"cpe:2.3:a:b\:c:d:*:*:*:*:*:*:*:*");
+    }
+
+    #[test]
+    fn hyphen_dot_and_underscore_may_be_quoted_or_not() {
+        let plain = parse("cpe:2.3:a:b-c.d_e:*:*:*:*:*:*:*:*:*").unwrap();
+        let quoted = parse(r"cpe:2.3:a:b\-c\.d\_e:*:*:*:*:*:*:*:*:*").unwrap();
+        assert_eq!(plain, quoted);
+        assert_eq!(bind(&quoted), "cpe:2.3:a:b-c.d_e:*:*:*:*:*:*:*:*:*");
+    }
+}

@@ -25,7 +25,29 @@
 //! # Ok::<(), scap_cpe::Error>(())
 //! ```
 //!
-//! XML is parsed with `roxmltree`, DTDs refused and at most [`NODE_LIMIT`] nodes.
+//! XML is parsed with `roxmltree`, DTDs refused and at most [`NODE_LIMIT`] nodes; logical tests
+//! nest at most [`MAX_DEPTH`] deep. Every error is an [`Error`] saying where: the byte offset and
+//! attribute for names, the line and element for XML.
+//!
+//! # Choices where the specifications leave room
+//!
+//! - **String values** need at least one character besides wildcards (as the CPE 2.3 naming
+//!   schema's pattern requires): `*` alone is ANY, and `?` alone is refused. Characters are
+//!   printable ASCII without space. `part` must be `a`, `o` or `h`; `language` a tag
+//!   `ll[l][-RR|-DDD]` without wildcards.
+//! - **Case**: values keep their case; comparisons ignore ASCII case (NISTIR 7696 lower-cases
+//!   both sides before comparing). The URI prefix and part are read without regard to case.
+//! - **`?` runs** follow NISTIR 7696's `compare_strings`: n `?` at an end let the match begin
+//!   (end) up to n characters in, so `sp?` matches both `sp1` and `sp`.
+//! - **A lone `-` string** (WFN `"\-"`) binds to `\-` (formatted string) and `%2d` (URI), because
+//!   the literal `-` would read back as NA; this keeps `unbind(bind(x)) == x` for every WFN.
+//! - **fact-ref** (NISTIR 7698): TRUE when some name of the target is matched by the fact-ref
+//!   name, i.e. with the fact-ref as source and the target's name as target the NISTIR 7696
+//!   relation is CPE_SUPERSET or CPE_EQUAL ([`Name::matches`]); FALSE otherwise, never ERROR.
+//!   The target's names are typically [`Dictionary::applicable_names`]: the dictionary items whose
+//!   checks the caller's [`CheckEvaluator`] finds TRUE.
+//! - **Logical tests** use NISTIR 7698's three-valued AND/OR/negation; an empty AND is TRUE and an
+//!   empty OR FALSE (as OpenSCAP does); evaluation stops at the first deciding child.
 
 mod applicability;
 mod binding;

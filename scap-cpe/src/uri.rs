@@ -216,3 +216,88 @@ fn push_wildcard(w: Wildcard, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> (usize, Option<Attribute>, NameErrorKind) {
+        match parse(text) {
+            Err(Error::Name {
+                offset,
+                attribute,
+                kind,
+            }) => (offset, attribute, kind),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_say_where() {
+        use NameErrorKind::*;
+        let cases = [
+            ("cpe:a:b", (0, None, BadPrefix)),
+            ("cpe:/a:b:c:d:e:f:en:x", (19, None, TooManyComponents)),
+            (
+                "cpe:/a:b%2",
+                (8, Some(Attribute::Vendor), BadPercentEncoding),
+            ),
+            (
+                "cpe:/a:b%zz",
+                (8, Some(Attribute::Vendor), BadPercentEncoding),
+            ),
+            (
+                "cpe:/a:b%00",
+                (8, Some(Attribute::Vendor), BadPercentEncoding),
+            ),
+            (
+                "cpe:/a:b c",
+                (8, Some(Attribute::Vendor), InvalidCharacter(' ')),
+            ),
+            (
+                "cpe:/a:bé",
+                (8, Some(Attribute::Vendor), InvalidCharacter('é')),
+            ),
+            (
+                "cpe:/a:b*",
+                (8, Some(Attribute::Vendor), InvalidCharacter('*')),
+            ),
+            ("cpe:/a:%02", (10, Some(Attribute::Vendor), EmptyValue)),
+            (
+                "cpe:/a:b:c:1:2:~x~y",
+                (15, Some(Attribute::Edition), BadPackedEdition),
+            ),
+            (
+                "cpe:/a:b:c:1:2:~~~x%0~~",
+                (19, Some(Attribute::TargetSw), BadPercentEncoding),
+            ),
+            (
+                "cpe:/a:b:c:1:2:3:en_us",
+                (17, Some(Attribute::Language), InvalidLanguage),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error_of(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn percent_encodings_decode_in_either_case() {
+        let lower = parse("cpe:/a:big%24money").unwrap();
+        let upper = parse("cpe:/a:BIG%24money").unwrap();
+        assert_eq!(lower.vendor().as_str().unwrap().body(), "big$money");
+        assert_eq!(parse("cpe:/a:a%2Db").unwrap(), parse("cpe:/a:a-b").unwrap());
+        // Case is kept in values; matching ignores it.
+        assert_ne!(lower, upper);
+        assert_eq!(lower.compare(&upper), crate::NameRelation::Equal);
+    }
+
+    #[test]
+    fn unpacked_edition_without_extended_attributes_stays_plain() {
+        let name = parse("cpe:/o:redhat:enterprise_linux:7::server").unwrap();
+        assert_eq!(bind(&name), "cpe:/o:redhat:enterprise_linux:7::server");
+        let packed = parse("cpe:/o:redhat:enterprise_linux:7::~server~~~~").unwrap();
+        // Packing with only the edition set unpacks to the same WFN.
+        assert_eq!(packed, name);
+    }
+}

@@ -801,3 +801,114 @@ impl Name {
         self.values[attribute.index()] = value;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(usize, Tok)> {
+        s.char_indices()
+            .map(|(i, c)| {
+                let t = match c {
+                    '*' => Tok::Star,
+                    '?' => Tok::Quest,
+                    c => Tok::Lit(c),
+                };
+                (i, t)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wildcards_only_at_the_ends() {
+        use NameErrorKind::{EmptyValue, MisplacedWildcard};
+        let ok = [
+            ("abc", Wildcard::None, Wildcard::None),
+            ("*abc", Wildcard::Star, Wildcard::None),
+            ("abc*", Wildcard::None, Wildcard::Star),
+            ("*abc*", Wildcard::Star, Wildcard::Star),
+            ("??abc???", Wildcard::Questions(2), Wildcard::Questions(3)),
+            ("*abc?", Wildcard::Star, Wildcard::Questions(1)),
+            ("?abc*", Wildcard::Questions(1), Wildcard::Star),
+        ];
+        for (text, prefix, suffix) in ok {
+            let v = build(&toks(text), text.len()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert_eq!(
+                (v.prefix(), v.body(), v.suffix()),
+                (prefix, "abc", suffix),
+                "{text}"
+            );
+            assert_eq!(v.to_wfn(), text);
+        }
+        let bad = [
+            ("", (0, EmptyValue)),
+            ("*", (1, EmptyValue)),
+            ("???", (3, EmptyValue)),
+            ("**a", (1, MisplacedWildcard)),
+            ("*?a", (1, MisplacedWildcard)),
+            ("?*a", (1, MisplacedWildcard)),
+            ("a*b", (1, MisplacedWildcard)),
+            ("a?b", (1, MisplacedWildcard)),
+            ("a**", (1, MisplacedWildcard)),
+            ("a?*", (1, MisplacedWildcard)),
+            ("a*?", (1, MisplacedWildcard)),
+        ];
+        for (text, expected) in bad {
+            assert_eq!(build(&toks(text), text.len()), Err(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn part_and_language_are_constrained() {
+        let mut name = Name::new();
+        for part in ["a", "o", "h"] {
+            name.set(Attribute::Part, Value::literal(part).unwrap())
+                .unwrap();
+        }
+        for bad in ["A", "x", "ao"] {
+            assert!(
+                name.set(Attribute::Part, Value::literal(bad).unwrap())
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        for tag in ["en", "eng", "en-us", "es-419", "EN-US"] {
+            assert!(
+                name.set(Attribute::Language, Value::literal(tag).unwrap())
+                    .is_ok(),
+                "{tag}"
+            );
+        }
+        for bad in ["e", "engl", "en-u", "en-1234", "en_us", "en-us-x"] {
+            assert!(
+                name.set(Attribute::Language, Value::literal(bad).unwrap())
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        let wild = Value::Str(AvString::parse_wfn("en*").unwrap());
+        assert!(name.set(Attribute::Language, wild).is_err());
+        // Nothing constrains the others.
+        let wild = Value::Str(AvString::parse_wfn(r"*\-x?").unwrap());
+        assert!(name.set(Attribute::Other, wild).is_ok());
+    }
+
+    #[test]
+    fn wfn_text_errors() {
+        for bad in [
+            "wfn[part=\"a\"]",
+            "wfn:[part=\"a\"",
+            "wfn:[part=\"a\"]x",
+            "wfn:[colour=\"a\"]",
+            "wfn:[vendor=\"a]",
+            "wfn:[vendor=any]",
+            "wfn:[vendor=\"a-b\"]",
+            "wfn:[vendor=\"a\",vendor=\"b\"]",
+        ] {
+            assert!(Name::parse_wfn(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Name::parse_wfn("wfn:[]").unwrap(), Name::new());
+        let spaced = Name::parse_wfn(r#"wfn:[ part = "a" , vendor = NA ]"#).unwrap();
+        assert_eq!(spaced.vendor(), &Value::Na);
+    }
+}
