@@ -383,26 +383,21 @@ impl<'a> Evaluator<'a> {
 
     /// Compare one item with one state (oscap's `eval_item`).
     fn state_result(&self, item: &Item, state: &State, test_kind: &str) -> ResultValue {
-        let mut results = Vec::with_capacity(state.entities.len() * 2);
+        let mut results = Vec::with_capacity(state.entities.len());
         for se in &state.entities {
             let mut name = se.name.as_str();
             // textfilecontent_state/line is compared with the item's text (OVAL >= 5.4).
             if name == "line" && test_kind == "textfilecontent_test" {
                 name = "text";
             }
-            let mut matched = Vec::new();
-            let mut any_exists = false;
-            for ie in &item.entities {
-                any_exists |= ie.status == ItemStatus::Exists;
-                if ie.name != name {
-                    continue;
-                }
-                matched.push(self.entity_result(ie, se));
-            }
+            let matched: Vec<ResultValue> = item
+                .entities
+                .iter()
+                .filter(|ie| ie.name == name)
+                .map(|ie| self.entity_result(ie, se))
+                .collect();
+            // An entity the item lacks gives no results, which `check` reads as `unknown`.
             results.push(logic::check(se.entity_check, matched));
-            // The state entity's check_existence (default at_least_one_exists) over the item's
-            // entity statuses, as oscap counts them.
-            results.push(if any_exists { ResultValue::True } else { ResultValue::Unknown });
         }
         logic::combine(state.operator, results)
     }
@@ -524,8 +519,18 @@ impl<'a> Evaluator<'a> {
                                         .push(format!("Referenced variable has no values ({v})."));
                                     return out;
                                 }
-                                other => {
-                                    out.flag = other;
+                                // A fact the target cannot give stays distinct from absence.
+                                Flag::NotCollected | Flag::NotApplicable => {
+                                    out.flag = vals.flag;
+                                    out.messages.push(format!(
+                                        "There was a problem processing referenced variable ({v})."
+                                    ));
+                                    return out;
+                                }
+                                // oscap reports an object whose variable failed as having no
+                                // items, not as an error.
+                                Flag::Error => {
+                                    out.flag = Flag::DoesNotExist;
                                     out.messages.push(format!(
                                         "There was a problem processing referenced variable ({v})."
                                     ));
@@ -570,9 +575,13 @@ impl<'a> Evaluator<'a> {
             return Collection::error(format!("{}: no var_ref entity", request.id));
         };
         let mut items = Vec::new();
+        let mut messages = Vec::new();
         for id in &e.values {
             let vals = self.variable(id);
-            if vals.values.is_empty() {
+            // A variable computed to no values has no item; one that failed (an external
+            // variable without a value) still has one, without values, as in oscap.
+            if vals.values.is_empty() && matches!(vals.flag, Flag::Complete | Flag::Incomplete | Flag::DoesNotExist) {
+                messages.push(format!("Referenced variable has no values ({id})."));
                 continue;
             }
             let mut item = Item::new("independent", "variable_item");
@@ -582,7 +591,9 @@ impl<'a> Evaluator<'a> {
             }
             items.push(item);
         }
-        Collection::from_items(items)
+        let mut c = Collection::from_items(items);
+        c.messages = messages;
+        c
     }
 
     fn collect_set(&self, set: &ObjectSet, out: &mut CollectedObject) -> (Flag, Vec<Item>) {
@@ -709,15 +720,9 @@ impl<'a> Evaluator<'a> {
             Component::Concat(components) => {
                 self.function(components.iter().map(sub).collect(), |i| functions::concat(&i))
             }
-            Component::Count(components) => {
-                // count counts values even when an operand has none.
-                let parts: Vec<VariableValues> = components.iter().map(sub).collect();
-                if let Some(bad) = parts.iter().find(|p| matches!(p.flag, Flag::Error)) {
-                    return bad.clone();
-                }
-                let all: Vec<Vec<String>> = parts.into_iter().map(|p| p.values).collect();
-                VariableValues::complete(functions::count(&all))
-            }
+            Component::Count(components) => self.function(components.iter().map(sub).collect(), |i| {
+                Ok::<_, String>(functions::count(&i))
+            }),
             Component::EscapeRegex(component) => {
                 self.function(vec![sub(component)], |i| Ok::<_, String>(functions::escape_regex(&i[0])))
             }

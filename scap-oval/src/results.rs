@@ -81,7 +81,7 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
         if let Some(c) = defs.definition(id).and_then(|d| d.criteria.as_ref()) {
             write_criteria(&mut out, defs, results, c);
         }
-        out.push_str("</definition>");
+        out.push_str("</definition>\n");
     }
     out.push_str("</definitions><tests>");
     let mut tests: Vec<_> = results.tests.values().collect();
@@ -113,7 +113,7 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
                 );
             }
         }
-        out.push_str("</test>");
+        out.push_str("</test>\n");
     }
     out.push_str("</tests>");
     write_system_characteristics(&mut out, defs, results, info);
@@ -232,7 +232,7 @@ fn write_system_characteristics(out: &mut String, defs: &Definitions, results: &
             for item in &o.items {
                 let _ = write!(out, "<reference item_ref=\"{item}\"/>");
             }
-            out.push_str("</object>");
+            out.push_str("</object>\n");
         }
         out.push_str("</collected_objects>");
     }
@@ -298,5 +298,5 @@ fn write_item(out: &mut String, id: u64, item: &Item) {
             _ => out.push_str("/>"),
         }
     }
-    let _ = write!(out, "</{p}-sys:{}>", item.kind);
+    let _ = writeln!(out, "</{p}-sys:{}>", item.kind);
 }
