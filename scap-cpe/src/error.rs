@@ -102,8 +102,8 @@ pub enum NameErrorKind {
     /// or a `*` next to another wildcard.
     #[error("wildcard `*` or `?` allowed only at the start or end of a value")]
     MisplacedWildcard,
-    /// A value made only of wildcards, or empty.
-    #[error("value must contain at least one character besides wildcards")]
+    /// An empty value, or one made only of `*` (a run of `?` alone is allowed).
+    #[error("value must contain at least one character besides `*`")]
     EmptyValue,
     /// The part is not `a`, `o` or `h` (or ANY/NA).
     #[error("part must be `a`, `o` or `h`")]

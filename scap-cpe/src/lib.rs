@@ -31,9 +31,11 @@
 //!
 //! # Choices where the specifications leave room
 //!
-//! - **String values** need at least one character besides wildcards (as the CPE 2.3 naming
-//!   schema's pattern requires): `*` alone is ANY, and `?` alone is refused. Characters are
-//!   printable ASCII without space. `part` must be `a`, `o` or `h`; `language` a tag
+//! - **String values** follow the WFN grammar of NISTIR 7695 section 5.3.2: printable ASCII
+//!   without space, `*` or a run of `?` only at either end; a run of `?` may stand alone. A lone
+//!   `*` string is refused (both bindings read `*`/empty as ANY). The grammar forbids a value
+//!   that is just a quoted hyphen (`"\-"`); this crate accepts it and binds it unambiguously
+//!   (see below). `part` must be `a`, `o` or `h`; `language` a tag
 //!   `ll[l][-RR|-DDD]` without wildcards.
 //! - **Case**: values keep their case; comparisons ignore ASCII case (NISTIR 7696 lower-cases
 //!   both sides before comparing). The URI prefix and part are read without regard to case.

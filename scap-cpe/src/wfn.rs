@@ -139,8 +139,10 @@ impl Wildcard {
     }
 }
 
-/// A WFN string value: a non-empty literal body of printable ASCII characters (no whitespace)
-/// with optional wildcards at its start and end.
+/// A WFN string value: a literal body of printable ASCII characters (no whitespace) with
+/// optional wildcards at its start and end. The body is non-empty except in a value made only of
+/// `?` (`??` matches any one- or two-character value); a value made only of `*` is refused, since
+/// both bindings would read it back as ANY.
 ///
 /// The body holds the characters themselves, unquoted: the body `8.0` is written `8\.0` in a WFN
 /// ([`AvString::to_wfn`]), `8.0` in both bindings. Because wildcards live only in
@@ -162,19 +164,35 @@ pub struct AvString {
 }
 
 impl AvString {
-    /// A value with the given wildcards around `body`; `body` must be non-empty printable
-    /// ASCII (`!`..=`~`). A `*` or `?` inside `body` is a literal character.
+    /// A value with the given wildcards around `body`; `body` must be printable ASCII
+    /// (`!`..=`~`), and non-empty unless the value is only a run of `?`. A `*` or `?` inside
+    /// `body` is a literal character.
     ///
     /// ```
     /// use scap_cpe::{AvString, Wildcard};
     /// assert!(AvString::new(Wildcard::Star, "", Wildcard::None).is_err());
+    /// assert_eq!(AvString::new(Wildcard::None, "", Wildcard::Questions(2))?.to_wfn(), "??");
     /// assert!(AvString::new(Wildcard::Star, "café", Wildcard::None).is_err());
+    /// # Ok::<(), scap_cpe::Error>(())
     /// ```
     pub fn new(prefix: Wildcard, body: &str, suffix: Wildcard) -> Result<AvString, Error> {
         if body.is_empty() {
-            return Err(Error::Value {
-                attribute: None,
-                kind: NameErrorKind::EmptyValue,
+            // Only a run of `?` may stand without a body; it is kept as the prefix.
+            let run = match (prefix.normalized(), suffix.normalized()) {
+                (Wildcard::Questions(a), Wildcard::Questions(b)) => a.saturating_add(b),
+                (Wildcard::Questions(a), Wildcard::None)
+                | (Wildcard::None, Wildcard::Questions(a)) => a,
+                _ => {
+                    return Err(Error::Value {
+                        attribute: None,
+                        kind: NameErrorKind::EmptyValue,
+                    });
+                }
+            };
+            return Ok(AvString {
+                prefix: Wildcard::Questions(run),
+                body: String::new(),
+                suffix: Wildcard::None,
             });
         }
         if let Some(c) = body.chars().find(|c| !is_printable(*c)) {
@@ -338,6 +356,14 @@ pub(crate) fn build(
         i += 1;
     }
     if body.is_empty() {
+        if body_start == tokens.len() && matches!(prefix, Wildcard::Questions(_)) {
+            // A value that is only a run of `?` (NISTIR 7695: `spec_chrs *body2`).
+            return Ok(AvString {
+                prefix,
+                body,
+                suffix: Wildcard::None,
+            });
+        }
         return match tokens.get(body_start) {
             // A wildcard right after the prefix: `**`, `*?`, `?*`.
             Some((at, _)) => Err((*at, NameErrorKind::MisplacedWildcard)),
@@ -831,6 +857,12 @@ mod tests {
             ("*abc?", Wildcard::Star, Wildcard::Questions(1)),
             ("?abc*", Wildcard::Questions(1), Wildcard::Star),
         ];
+        let only = build(&toks("???"), 3).unwrap();
+        assert_eq!(
+            (only.prefix(), only.body(), only.suffix()),
+            (Wildcard::Questions(3), "", Wildcard::None)
+        );
+        assert_eq!(only.to_wfn(), "???");
         for (text, prefix, suffix) in ok {
             let v = build(&toks(text), text.len()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!(
@@ -843,7 +875,6 @@ mod tests {
         let bad = [
             ("", (0, EmptyValue)),
             ("*", (1, EmptyValue)),
-            ("???", (3, EmptyValue)),
             ("**a", (1, MisplacedWildcard)),
             ("*?a", (1, MisplacedWildcard)),
             ("?*a", (1, MisplacedWildcard)),

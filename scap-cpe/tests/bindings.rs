@@ -227,6 +227,9 @@ fn general_value() -> impl Strategy<Value = Value> {
     prop_oneof![
         1 => Just(Value::Any),
         1 => Just(Value::Na),
+        1 => (1u32..4).prop_map(|n| Value::Str(
+            AvString::new(Wildcard::Questions(n), "", Wildcard::None).expect("a run of `?`")
+        )),
         4 => (wildcard(), body(), wildcard())
             .prop_map(|(p, b, s)| Value::Str(AvString::new(p, &b, s).expect("non-empty printable body"))),
     ]

@@ -8,7 +8,7 @@ fn s(wfn: &str) -> Value {
     Value::Str(AvString::parse_wfn(wfn).unwrap_or_else(|e| panic!("{wfn}: {e}")))
 }
 
-/// Table 6-2, one line per row: (row, source, target, relation). "i" and "k" are distinct
+/// Table 6-2 in its own row order: (row, source, target, relation). "i" and "k" are distinct
 /// strings without wildcards, "m + wild cards" a string with wildcards.
 #[test]
 fn every_row_of_table_6_2() {
@@ -24,16 +24,16 @@ fn every_row_of_table_6_2() {
         (6, Value::Na, Value::Na, Equal),
         (7, Value::Na, i(), Disjoint),
         (8, Value::Na, m(), Undefined),
-        (9, i(), Value::Any, Subset),
-        (10, i(), Value::Na, Disjoint),
-        (11, i(), i(), Equal),
-        (12, i(), k(), Disjoint),
-        (13, i(), m(), Undefined),
-        (14, m(), Value::Any, Subset),
-        (15, m(), Value::Na, Disjoint),
-        // Row 16 is "SUPERSET or DISJOINT": both outcomes.
-        (16, m(), i(), Superset),
-        (17, m(), m(), Undefined),
+        (9, i(), i(), Equal),
+        (10, i(), k(), Disjoint),
+        (11, i(), m(), Undefined),
+        (12, i(), Value::Na, Disjoint),
+        (13, i(), Value::Any, Subset),
+        // Row 14 is "SUPERSET or DISJOINT": both outcomes are checked.
+        (14, m(), i(), Superset),
+        (15, m(), Value::Any, Subset),
+        (16, m(), Value::Na, Disjoint),
+        (17, m(), s("*xp"), Undefined),
     ];
     for (row, source, target, expected) in rows {
         assert_eq!(
@@ -47,8 +47,11 @@ fn every_row_of_table_6_2() {
     assert_eq!(
         compare_values(&s("linux*"), &i()),
         Disjoint,
-        "row 16, DISJOINT"
+        "row 14, DISJOINT"
     );
+    // The section 6.1 examples of row 14.
+    assert_eq!(compare_values(&s(r"9\.*"), &s(r"9\.3")), Superset);
+    assert_eq!(compare_values(&s(r"9\.*"), &s(r"8\.3")), Disjoint);
 }
 
 #[test]
@@ -90,6 +93,10 @@ fn question_marks_match_up_to_their_count_at_either_end() {
         ("?p1", "xsp1", Disjoint),
         ("??p1", "xsp1", Superset),
         ("?sp1?", "sp1", Superset),
+        // A value made only of `?` matches values up to that long.
+        ("??", "ab", Superset),
+        ("??", "a", Superset),
+        ("??", "abc", Disjoint),
         ("?sp1?", "xsp1y", Superset),
         ("?sp1?", "xxsp1y", Disjoint),
         ("*sp1?", "xxsp1y", Superset),
@@ -194,6 +201,32 @@ fn name_relations_of_table_6_4() {
             matches!(expected, NameRelation::Superset | NameRelation::Equal)
         );
     }
+}
+
+/// Table 6-3 of NISTIR 7696, the attribute comparison example.
+#[test]
+fn table_6_3_example() {
+    let source = Name::parse_wfn(
+        r#"wfn:[part="a",vendor="Adobe",product=ANY,version="9\.*",update=ANY,edition="PalmOS"]"#,
+    )
+    .unwrap();
+    let target = Name::parse_wfn(
+        r#"wfn:[part="a",vendor=ANY,product="Reader",version="9\.3\.2",update=NA,edition=NA]"#,
+    )
+    .unwrap();
+    let table = source.compare_attributes(&target);
+    let expected = [
+        (Attribute::Part, Equal),
+        (Attribute::Vendor, Subset),
+        (Attribute::Product, Superset),
+        (Attribute::Version, Superset),
+        (Attribute::Update, Superset),
+        (Attribute::Edition, Disjoint),
+    ];
+    for (attribute, relation) in expected {
+        assert_eq!(table.get(attribute), relation, "{attribute}");
+    }
+    assert_eq!(table.relation(), NameRelation::Disjoint);
 }
 
 #[test]
