@@ -13,9 +13,18 @@ use crate::wfn::Name;
 use crate::xml;
 
 /// Namespace of `cpe-list` (dictionary schemas 2.0 to 2.3 share it).
+///
+/// ```
+/// let doc = roxmltree::Document::parse(r#"<cpe-list xmlns="http://cpe.mitre.org/dictionary/2.0"/>"#).unwrap();
+/// assert!(doc.root_element().has_tag_name((scap_cpe::DICTIONARY_NS, "cpe-list")));
+/// ```
 pub const DICTIONARY_NS: &str = "http://cpe.mitre.org/dictionary/2.0";
 
 /// Namespace of the CPE 2.3 dictionary extension (`cpe23-item`).
+///
+/// ```
+/// assert!(scap_cpe::CPE23_EXTENSION_NS.ends_with("cpe-extension/2.3"));
+/// ```
 pub const CPE23_EXTENSION_NS: &str = "http://scap.nist.gov/schema/cpe-extension/2.3";
 
 /// A `cpe-list`: the items of a CPE dictionary.

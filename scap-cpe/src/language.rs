@@ -12,9 +12,21 @@ use crate::wfn::Name;
 use crate::xml;
 
 /// Namespace of the CPE applicability language (2.0 and 2.3 share it).
+///
+/// ```
+/// let doc = roxmltree::Document::parse(
+///     r#"<b xmlns:cpe-lang="http://cpe.mitre.org/language/2.0"><cpe-lang:platform-specification/></b>"#,
+/// ).unwrap();
+/// let found = doc.descendants().find(|n| n.has_tag_name((scap_cpe::LANGUAGE_NS, "platform-specification")));
+/// assert!(found.is_some());
+/// ```
 pub const LANGUAGE_NS: &str = "http://cpe.mitre.org/language/2.0";
 
 /// Deepest nesting of `logical-test` elements accepted (and evaluated).
+///
+/// ```
+/// assert!(scap_cpe::MAX_DEPTH >= 8);
+/// ```
 pub const MAX_DEPTH: usize = 64;
 
 /// A `platform-specification`: the list of platforms an XCCDF benchmark refers to.

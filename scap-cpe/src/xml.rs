@@ -5,8 +5,13 @@ use roxmltree::{Document, Node, ParsingOptions};
 use crate::error::Error;
 use crate::wfn::Name;
 
-/// Most nodes a document may have: generous for any real dictionary (the NVD's official
-/// dictionary is about 15 million nodes), small enough to stop memory blow-ups on hostile input.
+/// Most nodes a document parsed by this crate may have: generous for real dictionaries and data
+/// streams (the largest SSG data stream has well under a million), small enough to bound memory
+/// on hostile input.
+///
+/// ```
+/// assert_eq!(scap_cpe::NODE_LIMIT, 50_000_000);
+/// ```
 pub const NODE_LIMIT: u32 = 50_000_000;
 
 /// Parses `text` with DTDs refused and the node limit applied.
