@@ -3,10 +3,19 @@
 
 use std::fmt;
 
+use crate::dictionary::Dictionary;
 use crate::language::{
     CheckFactRef, FactRef, LogicalTest, MAX_DEPTH, Operator, Platform, PlatformSpecification, Test,
 };
 use crate::wfn::Name;
+
+/// Where fact-refs get their answer: a known list of target names, or a dictionary whose items'
+/// checks are run on demand.
+#[derive(Clone, Copy)]
+enum Facts<'a> {
+    Names(&'a [Name]),
+    Dictionary(&'a Dictionary),
+}
 
 /// The result of evaluating a platform, test, or check: TRUE, FALSE or ERROR (NISTIR 7698).
 ///
@@ -171,12 +180,45 @@ impl LogicalTest {
         target_names: &[Name],
         checks: &mut dyn CheckEvaluator,
     ) -> ApplicabilityResult {
-        self.evaluate_at(target_names, checks, 1)
+        self.evaluate_at(Facts::Names(target_names), checks, 1)
+    }
+
+    /// Evaluates the test the way OpenSCAP does, without a list of target names: a fact-ref is
+    /// TRUE when some non-deprecated dictionary item whose name the fact-ref name matches
+    /// ([`Name::matches`]) has a check that the evaluator finds TRUE ([`Item::evaluate`]);
+    /// otherwise ERROR if one of those items' checks gave only ERROR, else FALSE. Items without
+    /// checks count as FALSE. Checks run each time a fact-ref needs them, so an evaluator backed
+    /// by an expensive engine should cache its results.
+    ///
+    /// [`Item::evaluate`]: crate::Item::evaluate
+    ///
+    /// ```
+    /// use scap_cpe::{ApplicabilityResult, CheckFactRef, Dictionary, PlatformSpecification};
+    /// let dict: Dictionary = r#"<cpe-list xmlns="http://cpe.mitre.org/dictionary/2.0">
+    ///   <cpe-item name="cpe:/a:sudo"><title>sudo</title><check system="oval">oval:sudo:def:1</check></cpe-item>
+    /// </cpe-list>"#.parse()?;
+    /// let spec: PlatformSpecification = r#"<platform-specification xmlns="http://cpe.mitre.org/language/2.0">
+    ///   <platform id="sudo"><logical-test operator="AND" negate="false">
+    ///     <fact-ref name="cpe:/a:sudo"/></logical-test></platform>
+    /// </platform-specification>"#.parse()?;
+    /// let test = &spec.platforms[0].test;
+    /// let mut installed = |_: &CheckFactRef| ApplicabilityResult::True;
+    /// assert_eq!(test.evaluate_with_dictionary(&dict, &mut installed), ApplicabilityResult::True);
+    /// let mut missing = |_: &CheckFactRef| ApplicabilityResult::False;
+    /// assert_eq!(test.evaluate_with_dictionary(&dict, &mut missing), ApplicabilityResult::False);
+    /// # Ok::<(), scap_cpe::Error>(())
+    /// ```
+    pub fn evaluate_with_dictionary(
+        &self,
+        dictionary: &Dictionary,
+        checks: &mut dyn CheckEvaluator,
+    ) -> ApplicabilityResult {
+        self.evaluate_at(Facts::Dictionary(dictionary), checks, 1)
     }
 
     fn evaluate_at(
         &self,
-        target_names: &[Name],
+        facts: Facts<'_>,
         checks: &mut dyn CheckEvaluator,
         depth: usize,
     ) -> ApplicabilityResult {
@@ -189,8 +231,11 @@ impl LogicalTest {
         };
         for test in &self.tests {
             let r = match test {
-                Test::Logical(t) => t.evaluate_at(target_names, checks, depth + 1),
-                Test::Fact(f) => f.evaluate(target_names),
+                Test::Logical(t) => t.evaluate_at(facts, checks, depth + 1),
+                Test::Fact(f) => match facts {
+                    Facts::Names(names) => f.evaluate(names),
+                    Facts::Dictionary(dictionary) => fact_from_dictionary(f, dictionary, checks),
+                },
                 Test::Check(c) => checks.evaluate(c),
             };
             acc = match self.operator {
@@ -203,6 +248,24 @@ impl LogicalTest {
         }
         if self.negate { acc.negate() } else { acc }
     }
+}
+
+fn fact_from_dictionary(
+    fact: &FactRef,
+    dictionary: &Dictionary,
+    checks: &mut dyn CheckEvaluator,
+) -> ApplicabilityResult {
+    let mut result = ApplicabilityResult::False;
+    for item in dictionary.matching(&fact.name) {
+        if item.deprecated || item.checks.is_empty() {
+            continue;
+        }
+        result = result.or(item.evaluate(checks));
+        if result == ApplicabilityResult::True {
+            break;
+        }
+    }
+    result
 }
 
 impl Platform {
@@ -223,6 +286,25 @@ impl Platform {
         checks: &mut dyn CheckEvaluator,
     ) -> ApplicabilityResult {
         self.test.evaluate(target_names, checks)
+    }
+
+    /// Evaluates the platform's logical test against a dictionary
+    /// ([`LogicalTest::evaluate_with_dictionary`]).
+    ///
+    /// ```
+    /// use scap_cpe::{ApplicabilityResult, Dictionary, LogicalTest, NoChecks, Operator, Platform};
+    /// let platform = Platform::new("empty", LogicalTest::new(Operator::Or, false));
+    /// assert_eq!(
+    ///     platform.evaluate_with_dictionary(&Dictionary::default(), &mut NoChecks),
+    ///     ApplicabilityResult::False
+    /// );
+    /// ```
+    pub fn evaluate_with_dictionary(
+        &self,
+        dictionary: &Dictionary,
+        checks: &mut dyn CheckEvaluator,
+    ) -> ApplicabilityResult {
+        self.test.evaluate_with_dictionary(dictionary, checks)
     }
 }
 

@@ -47,7 +47,9 @@
 //!   name, i.e. with the fact-ref as source and the target's name as target the NISTIR 7696
 //!   relation is CPE_SUPERSET or CPE_EQUAL ([`Name::matches`]); FALSE otherwise, never ERROR.
 //!   The target's names are typically [`Dictionary::applicable_names`]: the dictionary items whose
-//!   checks the caller's [`CheckEvaluator`] finds TRUE.
+//!   checks the caller's [`CheckEvaluator`] finds TRUE. [`LogicalTest::evaluate_with_dictionary`]
+//!   does the same lazily, as OpenSCAP does: a fact-ref runs the checks of the dictionary items
+//!   it matches, and is ERROR when those checks are.
 //! - **Logical tests** use NISTIR 7698's three-valued AND/OR/negation; an empty AND is TRUE and an
 //!   empty OR FALSE (as OpenSCAP does); evaluation stops at the first deciding child.
 

@@ -263,3 +263,51 @@ fn reports_where_a_specification_is_wrong() {
         assert!(err.to_string().contains(expected), "{xml}: {err}");
     }
 }
+
+#[test]
+fn dictionary_evaluation_agrees_with_applicable_names() {
+    let spec: PlatformSpecification = fixture("ssg-rhel8-platform-specification.xml")
+        .parse()
+        .unwrap();
+    let dict: Dictionary = fixture("ssg-rhel8-cpe-dictionary.xml").parse().unwrap();
+    let check_ids: Vec<String> = dict
+        .items
+        .iter()
+        .flat_map(|i| i.checks.iter().map(|c| c.id_ref.clone()))
+        .collect();
+    // Several deterministic "installed" sets: every k-th check is TRUE.
+    for k in 1..=5 {
+        let installed: Vec<&String> = check_ids.iter().step_by(k).collect();
+        let mut checks =
+            |c: &CheckFactRef| ApplicabilityResult::from(installed.contains(&&c.id_ref));
+        let names = dict.applicable_names(&mut checks);
+        let mut trues = 0;
+        for platform in &spec.platforms {
+            let by_names = platform.evaluate(&names, &mut checks);
+            let by_dictionary = platform.evaluate_with_dictionary(&dict, &mut checks);
+            assert_eq!(
+                by_names, by_dictionary,
+                "platform {} with k={k}",
+                platform.id
+            );
+            trues += usize::from(by_names == T);
+        }
+        assert!(trues > 0, "k={k}: no platform applies");
+    }
+}
+
+#[test]
+fn dictionary_evaluation_propagates_check_errors() {
+    let dict: Dictionary = fixture("ssg-rhel8-cpe-dictionary.xml").parse().unwrap();
+    let spec: PlatformSpecification = fixture("ssg-rhel8-platform-specification.xml")
+        .parse()
+        .unwrap();
+    let machine = spec.platform("machine").expect("platform machine");
+    assert_eq!(machine.evaluate_with_dictionary(&dict, &mut NoChecks), E);
+    // A fact-ref no dictionary item matches is FALSE, not ERROR.
+    let mut test = scap_cpe::LogicalTest::new(Operator::And, false);
+    test.tests.push(Test::Fact(scap_cpe::FactRef::new(
+        Name::parse("cpe:/a:no_such_package").unwrap(),
+    )));
+    assert_eq!(test.evaluate_with_dictionary(&dict, &mut NoChecks), F);
+}
