@@ -195,10 +195,11 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
 
     if let Some(out) = &args.results {
         let host = target.hostname().unwrap_or_else(|_| "unknown".to_string());
-        let mut info = TestResultInfo::new(href.clone(), host);
+        let mut info = TestResultInfo::new(href.clone(), host.clone());
+        add_target_facts(&mut info, target.as_ref(), &host);
         if args.root.is_none() {
-            if let Ok(name) = std::env::var("USER") {
-                info.identity = Some((name, false, is_root()));
+            if let Some(uid) = own_uid() {
+                info.identity = Some((user_name(uid), false, uid == 0));
             }
         }
         let xml = scap_xccdf::write_test_result(&results, &info);
@@ -208,15 +209,61 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     Ok(if results.has_failures() { 2 } else { 0 })
 }
 
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
+/// `target-address`es and the asset facts oscap writes: host name, MAC and IP addresses.
+fn add_target_facts(info: &mut TestResultInfo, target: &dyn Target, host: &str) {
+    let fact = |name: &str, value: String| {
+        (
+            format!("urn:xccdf:fact:{name}"),
+            "string".to_string(),
+            value,
+        )
+    };
+    info.facts
+        .push(fact("asset:identifier:fqdn", host.to_string()));
+    info.facts
+        .push(fact("asset:identifier:host_name", host.to_string()));
+    let Ok(interfaces) = target.interfaces() else {
+        return;
+    };
+    let mut ips = Vec::new();
+    for i in &interfaces {
+        if !i.hardware_addr.is_empty() {
+            let mac = i.hardware_addr.to_uppercase();
+            info.facts.push(fact("ethernet:MAC", mac.clone()));
+            info.facts.push(fact("asset:identifier:mac", mac));
+        }
+        for a in &i.addresses {
+            info.target_addresses.push(a.addr.to_string());
+            ips.push(a.addr);
+        }
+    }
+    for ip in ips {
+        let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+        info.facts
+            .push(fact(&format!("asset:identifier:{kind}"), ip.to_string()));
+    }
+}
+
+/// The effective uid of this process (from /proc/self/status).
+fn own_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(2)?.parse().ok()
+}
+
+/// The account name of `uid` in /etc/passwd, else the number.
+fn user_name(uid: u32) -> String {
+    let uid_s = uid.to_string();
+    std::fs::read_to_string("/etc/passwd")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(2).map(|e| e == "0"))
+        .and_then(|p| {
+            p.lines().find_map(|l| {
+                let mut f = l.split(':');
+                let name = f.next()?;
+                (f.nth(1)? == uid_s).then(|| name.to_string())
+            })
         })
-        .unwrap_or(false)
+        .unwrap_or(uid_s)
 }
 
 /// Writes to `FILE.tmp.PID` next to `path`, then renames over `path`.

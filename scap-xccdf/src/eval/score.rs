@@ -13,6 +13,9 @@
 //! - `urn:xccdf:scoring:flat-unweighted`: the same with every weight 1.
 //! - `urn:xccdf:scoring:absolute`: 1 if the flat score equals its maximum, else 0; the maximum
 //!   written is the flat maximum (as oscap writes it).
+//!
+//! Arithmetic is in single precision, as oscap's, so that written scores are identical to
+//! oscap's (`39.166664`, not `39.166667`).
 
 use std::collections::HashMap;
 
@@ -47,8 +50,8 @@ pub struct ScoreValue {
 
 /// Inputs of scoring: weights (refined by the profile) and the first result of each rule.
 struct Scorer<'a> {
-    results: HashMap<&'a str, (XccdfResult, f64)>,
-    group_weights: HashMap<&'a str, f64>,
+    results: HashMap<&'a str, (XccdfResult, f32)>,
+    group_weights: HashMap<&'a str, f32>,
 }
 
 fn counted(r: XccdfResult) -> bool {
@@ -71,12 +74,12 @@ impl<'a> Scorer<'a> {
         for r in rules {
             results
                 .entry(r.rule_id.as_str())
-                .or_insert((r.result, r.weight));
+                .or_insert((r.result, r.weight as f32));
         }
         let group_weights = policy
             .groups
             .iter()
-            .map(|g| (g.id.as_str(), g.weight))
+            .map(|g| (g.id.as_str(), g.weight as f32))
             .collect();
         Scorer {
             results,
@@ -84,23 +87,23 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    fn weight(&self, item: &Item) -> f64 {
+    fn weight(&self, item: &Item) -> f32 {
         match item {
             Item::Rule(r) => self
                 .results
                 .get(r.common.id.as_str())
                 .map(|x| x.1)
-                .unwrap_or(r.common.weight),
+                .unwrap_or(r.common.weight as f32),
             Item::Group(g) => self
                 .group_weights
                 .get(g.common.id.as_str())
                 .copied()
-                .unwrap_or(g.common.weight),
+                .unwrap_or(g.common.weight as f32),
         }
     }
 
     /// Default model: (score, count) of the children of a node, or of a rule.
-    fn default_item(&self, item: &Item, depth: usize) -> Option<(f64, usize)> {
+    fn default_item(&self, item: &Item, depth: usize) -> Option<(f32, usize)> {
         match item {
             Item::Rule(r) => {
                 let (res, _) = *self.results.get(r.common.id.as_str())?;
@@ -113,7 +116,7 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    fn default_node(&self, items: &[Item], depth: usize) -> (f64, usize) {
+    fn default_node(&self, items: &[Item], depth: usize) -> (f32, usize) {
         if depth > MAX_DEPTH {
             return (0.0, 0);
         }
@@ -137,7 +140,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// Flat model: (score, maximum).
-    fn flat(&self, items: &[Item], unweighted: bool, depth: usize) -> (f64, f64) {
+    fn flat(&self, items: &[Item], unweighted: bool, depth: usize) -> (f32, f32) {
         if depth > MAX_DEPTH {
             return (0.0, 0.0);
         }
@@ -200,8 +203,8 @@ pub fn score(
     };
     Some(ScoreValue {
         system: system.to_string(),
-        value,
-        maximum,
+        value: f64::from(value),
+        maximum: f64::from(maximum),
     })
 }
 
@@ -288,5 +291,21 @@ mod tests {
         assert_eq!(s[1], (0.0, 0.0));
         // 0 == 0: oscap's absolute model says 1 when nothing was counted.
         assert_eq!(s[3], (1.0, 0.0));
+    }
+
+    #[test]
+    fn single_precision_like_oscap() {
+        let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+          <Rule id="xccdf_x_rule_1" selected="true"/><Rule id="xccdf_x_rule_2" selected="true"/>
+          <Rule id="xccdf_x_rule_3" selected="true"/></Benchmark>"#;
+        let b = Benchmark::parse_str(text, &Default::default()).unwrap();
+        let p = Policy::new(&b, None, None).unwrap();
+        let mut res = unevaluated(&b, &p);
+        res.rules[0].result = Pass;
+        res.rules[1].result = Fail;
+        res.rules[2].result = Unknown;
+        let s = score(&b, &p, &res.rules, DEFAULT).unwrap();
+        // 100/3 in f32, as oscap writes it.
+        assert_eq!(format!("{:.6}", s.value), "33.333332");
     }
 }
