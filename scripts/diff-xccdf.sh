@@ -6,7 +6,10 @@
 # usage: scripts/diff-xccdf.sh [DATASTREAM.xml [PROFILE ...]]
 #   default: the SSG Debian 11 data stream, every profile `oscap info` lists.
 # env: ROOT=DIR (default: built with scripts/make-debian-root.sh bullseye), KEEP=DIR for the
-#      outputs, ALLOW_DIFF=N to accept up to N differing rule results per profile (default 0).
+#      outputs, ALLOW_DIFF=N to accept up to N differing rule results per profile (default 0),
+#      TAILORING=FILE to pass --tailoring-file to both (name its profiles on the command line),
+#      e.g. TAILORING=fixtures/eval/ssg-debian11-tailoring.xml scripts/diff-xccdf.sh \
+#           "$SSG/ssg-debian11-ds.xml" xccdf_io.github.scap-rs_profile_standard_tailored
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-ssg.sh >&2
@@ -30,15 +33,18 @@ else
 fi
 [ ${#profiles[@]} -gt 0 ] || { echo "no profiles in $ds" >&2; exit 1; }
 
+tailor=()
+[ -n "${TAILORING:-}" ] && tailor=(--tailoring-file "$TAILORING")
+
 status=0
 for p in "${profiles[@]}"; do
     name=${p##*_profile_}
     /usr/bin/time -f "%e %M" -o "$out/$name.oscap.time" \
         env APT_CONFIG="$out/apt.conf" OSCAP_PROBE_ROOT="$root" \
-        oscap xccdf eval --profile "$p" --results "$out/$name.oscap.xml" "$ds" \
+        oscap xccdf eval "${tailor[@]}" --profile "$p" --results "$out/$name.oscap.xml" "$ds" \
         > "$out/$name.oscap.txt" 2> "$out/$name.oscap.err" || true
     /usr/bin/time -f "%e %M" -o "$out/$name.ours.time" \
-        "$ours" --root "$root" --profile "$p" --results "$out/$name.ours.xml" "$ds" \
+        "$ours" --root "$root" "${tailor[@]}" --profile "$p" --results "$out/$name.ours.xml" "$ds" \
         > "$out/$name.ours.txt" 2> "$out/$name.ours.err" || true
     python3 - "$out/$name.oscap.xml" "$out/$name.ours.xml" "$out/$name.oscap.time" \
         "$out/$name.ours.time" "${ALLOW_DIFF:-0}" "$name" <<'PY' || status=1
