@@ -520,16 +520,16 @@ impl<'a> Evaluator<'a> {
                                     return out;
                                 }
                                 // A fact the target cannot give stays distinct from absence.
-                                Flag::NotCollected | Flag::NotApplicable => {
+                                Flag::NotCollected => {
                                     out.flag = vals.flag;
                                     out.messages.push(format!(
                                         "There was a problem processing referenced variable ({v})."
                                     ));
                                     return out;
                                 }
-                                // oscap reports an object whose variable failed as having no
-                                // items, not as an error.
-                                Flag::Error => {
+                                // oscap reports an object whose variable failed, or came
+                                // from objects that do not apply, as having no items.
+                                Flag::Error | Flag::NotApplicable => {
                                     out.flag = Flag::DoesNotExist;
                                     out.messages.push(format!(
                                         "There was a problem processing referenced variable ({v})."
