@@ -1,0 +1,63 @@
+//! Parsing the largest installed SSG OVAL definitions file into the `scap_oval` model, reported
+//! in MB/s: the whole `Definitions::parse`, the `roxmltree` XML pass alone, and the model pass
+//! alone (`Definitions::from_node` on a parsed document). Falls back to the largest committed
+//! OVAL fixture when the SSG content is absent (`$SCAP_SSG_DIR`, default
+//! /usr/share/xml/scap/ssg/content).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use scap_oval::{Definitions, Limits};
+
+/// The largest `ssg-*-oval.xml`, or the committed fixture.
+fn largest_oval() -> PathBuf {
+    let dir =
+        std::env::var("SCAP_SSG_DIR").unwrap_or_else(|_| "/usr/share/xml/scap/ssg/content".into());
+    let best = std::fs::read_dir(&dir).ok().and_then(|rd| {
+        rd.filter_map(Result::ok)
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                n.starts_with("ssg-") && n.ends_with("-oval.xml")
+            })
+            .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
+            .max()
+            .map(|(_, p)| p)
+    });
+    best.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/oval/ssg-debian11-cpe-oval.xml")
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let path = largest_oval();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("cannot read {}", path.display());
+        return;
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut group = c.benchmark_group("oval_parse");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(20);
+
+    group.bench_function(format!("Definitions::parse {name}"), |b| {
+        b.iter(|| Definitions::parse(black_box(text.as_bytes())))
+    });
+    group.bench_function(format!("roxmltree only {name}"), |b| {
+        b.iter(|| roxmltree::Document::parse(black_box(&text)).map(|d| d.descendants().count()))
+    });
+    if let Ok(doc) = roxmltree::Document::parse(&text) {
+        let limits = Limits::default();
+        group.bench_function(format!("model only (from_node) {name}"), |b| {
+            b.iter(|| Definitions::from_node(black_box(doc.root_element()), &limits))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
