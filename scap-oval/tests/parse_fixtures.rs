@@ -308,6 +308,7 @@ fn hand_made_every_construct() {
     let record = &defs.state("oval:test:ste:3").unwrap().entities[0];
     assert_eq!(record.datatype, Some(Datatype::Record));
     assert_eq!(record.fields.len(), 2);
+    assert_eq!(record.value, "");
     assert_eq!(record.fields[0].name, "user");
     assert_eq!(record.fields[0].operation, Operation::CaseInsensitiveEquals);
     assert_eq!(record.fields[0].value, "root");

@@ -190,6 +190,10 @@ impl Parser<'_, '_, '_> {
                 return Err(xml::unexpected(child, Some(id)));
             }
         }
+        if !entity.fields.is_empty() {
+            // The text of a record is the indentation between its fields, not a value.
+            entity.value.clear();
+        }
         Ok(entity)
     }
 
