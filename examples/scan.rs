@@ -187,7 +187,19 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         }
         None => Box::new(LiveHost::new()),
     };
-    let engine = OvalEngine::new(&doc, &source, target.as_ref());
+    for w in policy.warnings.iter().chain(&policy.export_warnings()) {
+        eprintln!("scan: warning: {w}");
+    }
+    let mut engine = OvalEngine::new(&doc, &source, target.as_ref());
+    if source.collection.is_none() {
+        // A standalone XCCDF benchmark: its check hrefs are OVAL files next to it.
+        let base = args
+            .datastream
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
+        load_oval_files(&mut engine, &policy, base)?;
+    }
     let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
 
@@ -207,6 +219,37 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
             .map_err(|e| bad(format!("{}: {e}", out.display())))?;
     }
     Ok(if results.has_failures() { 2 } else { 0 })
+}
+
+/// Parses the OVAL files the selected rules' checks name, relative to `base`.
+fn load_oval_files(
+    engine: &mut OvalEngine<'_>,
+    policy: &Policy,
+    base: &Path,
+) -> Result<(), Failure> {
+    let mut seen = std::collections::BTreeSet::new();
+    for rule in policy.selected_rules() {
+        for check in rule.checks() {
+            if check.system != scap_xccdf::eval::OVAL_SYSTEM {
+                continue;
+            }
+            for r in &check.content_refs {
+                if !seen.insert(r.href.clone()) {
+                    continue;
+                }
+                let path = base.join(&r.href);
+                let Ok(bytes) = std::fs::read(&path) else {
+                    // oscap reports such rules notchecked; so do we (the engine finds nothing).
+                    eprintln!("scan: warning: {}: cannot read OVAL file", path.display());
+                    continue;
+                };
+                let defs = scap_oval::Definitions::parse(&bytes)
+                    .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+                engine.insert(&r.href, defs);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `target-address`es and the asset facts oscap writes: host name, MAC and IP addresses.
