@@ -9,14 +9,14 @@
 
 use std::path::Path;
 
-use scap_probe::{FileType, Target};
+use scap_probe::{Direction, FileType, Target, WalkOptions, walk};
 
 use super::{ObjectRequest, RequestEntity};
 use crate::types::Operation;
 
-/// Upper bound on directories visited for one object, so a pattern rooted at `/` on a huge
-/// tree ends with an error instead of running for hours.
-const MAX_VISITED_DIRS: usize = 200_000;
+/// Upper bound on entries visited for one object, so a pattern rooted at `/` on a huge tree
+/// ends with an error instead of running for hours.
+const MAX_VISITED: usize = 2_000_000;
 
 /// Direction of recursion from a matched path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,7 +208,13 @@ fn match_paths(
         return Ok(values
             .iter()
             .filter(|v| v.starts_with('/'))
-            .filter(|v| if dirs { is_dir(target, v) } else { exists(target, v) })
+            .filter(|v| {
+                if dirs {
+                    is_dir(target, v)
+                } else {
+                    exists(target, v)
+                }
+            })
             .cloned()
             .collect());
     }
@@ -222,35 +228,28 @@ fn match_paths(
     let mut out = Vec::new();
     let mut visited = 0usize;
     for root in roots {
-        if !is_dir(target, &root) {
-            continue;
-        }
-        // Iterative walk, never following symlinked directories.
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
+        // Symlinked directories are not followed: no loops, and a link out of a directory
+        // is reported as itself.
+        for entry in walk(target, Path::new(&root), WalkOptions::new()) {
+            let Ok(entry) = entry else { continue };
             visited += 1;
-            if visited > MAX_VISITED_DIRS {
+            if visited > MAX_VISITED {
                 return Err(FilesetError(format!(
-                    "more than {MAX_VISITED_DIRS} directories to search for {}",
+                    "more than {MAX_VISITED} entries to search for {}",
                     entity.name
                 )));
             }
-            if dirs && entity.matches(&dir).map_err(|e| FilesetError(e.to_string()))? {
-                out.push(dir.clone());
+            if entry.is_dir != dirs {
+                continue;
             }
-            let Ok(entries) = target.read_dir(Path::new(&dir)) else {
+            let Some(path) = entry.path.to_str() else {
                 continue;
             };
-            for entry in entries {
-                let Some(name) = entry.name.to_str() else {
-                    continue;
-                };
-                let full = join(&dir, name);
-                if entry.file_type == FileType::Directory {
-                    stack.push(full);
-                } else if !dirs && entity.matches(&full).map_err(|e| FilesetError(e.to_string()))? {
-                    out.push(full);
-                }
+            if entity
+                .matches(path)
+                .map_err(|e| FilesetError(e.to_string()))?
+            {
+                out.push(path.to_owned());
             }
         }
     }
@@ -266,64 +265,39 @@ fn recurse(
     if b.direction == RecurseDirection::None || b.max_depth == 0 {
         return Ok(dirs);
     }
+    // OVAL's max_depth counts levels of directories below (or above) the start; the walk's
+    // counts levels of entries it lists below the start.
+    let levels = usize::try_from(b.max_depth).ok();
+    let options = WalkOptions::new()
+        .direction(if b.direction == RecurseDirection::Up {
+            Direction::Up
+        } else {
+            Direction::Down
+        })
+        .max_depth(match b.direction {
+            RecurseDirection::Up => levels,
+            _ => levels.map(|l| l.saturating_sub(1)),
+        })
+        .descend_directories(b.descend_directories)
+        .follow_symlinks(b.follow_symlinks)
+        .same_device(b.same_device);
     let mut out = Vec::new();
     for start in dirs {
-        match b.direction {
-            RecurseDirection::Up => {
-                let mut cur = start.clone();
-                let mut depth = 0i64;
-                out.push(cur.clone());
-                while cur != "/" && (b.max_depth < 0 || depth < b.max_depth) {
-                    cur = split(&cur).0;
-                    if cur.is_empty() {
-                        break;
-                    }
-                    depth += 1;
-                    out.push(cur.clone());
-                }
+        let mut visited = 0usize;
+        for entry in walk(target, Path::new(&start), options) {
+            let Ok(entry) = entry else { continue };
+            visited += 1;
+            if visited > MAX_VISITED {
+                return Err(FilesetError(format!(
+                    "more than {MAX_VISITED} entries below a recursive path"
+                )));
             }
-            RecurseDirection::Down => {
-                let device = target.stat(Path::new(&start)).map(|m| m.device).ok();
-                let mut stack = vec![(start, 0i64)];
-                let mut visited = 0usize;
-                while let Some((dir, depth)) = stack.pop() {
-                    visited += 1;
-                    if visited > MAX_VISITED_DIRS {
-                        return Err(FilesetError(format!(
-                            "more than {MAX_VISITED_DIRS} directories below a recursive path"
-                        )));
-                    }
-                    out.push(dir.clone());
-                    if b.max_depth >= 0 && depth >= b.max_depth {
-                        continue;
-                    }
-                    let Ok(entries) = target.read_dir(Path::new(&dir)) else {
-                        continue;
-                    };
-                    for entry in entries {
-                        let Some(name) = entry.name.to_str() else {
-                            continue;
-                        };
-                        let full = join(&dir, name);
-                        let descend = match entry.file_type {
-                            FileType::Directory => b.descend_directories,
-                            FileType::Symlink => b.follow_symlinks && is_dir(target, &full),
-                            _ => false,
-                        };
-                        if !descend {
-                            continue;
-                        }
-                        if b.same_device {
-                            let dev = target.stat(Path::new(&full)).map(|m| m.device).ok();
-                            if dev != device {
-                                continue;
-                            }
-                        }
-                        stack.push((full, depth + 1));
-                    }
-                }
+            let wanted = entry.is_dir
+                && levels.is_none_or(|l| entry.depth <= l)
+                && (entry.depth == 0 || !entry.file_type.is_symlink() || b.follow_symlinks);
+            if let (true, Some(p)) = (wanted, entry.path.to_str()) {
+                out.push(p.to_owned());
             }
-            RecurseDirection::None => out.push(start),
         }
     }
     out.sort();
@@ -365,8 +339,14 @@ mod tests {
 
     #[test]
     fn walk_root_is_the_fixed_directory() {
-        assert_eq!(walk_root(r"^/etc/ssh/sshd_config\.d/.*\.conf$"), "/etc/ssh/sshd_config.d");
-        assert_eq!(walk_root(r"^/etc/audit/rules\.d/.*\.rules$"), "/etc/audit/rules.d");
+        assert_eq!(
+            walk_root(r"^/etc/ssh/sshd_config\.d/.*\.conf$"),
+            "/etc/ssh/sshd_config.d"
+        );
+        assert_eq!(
+            walk_root(r"^/etc/audit/rules\.d/.*\.rules$"),
+            "/etc/audit/rules.d"
+        );
         assert_eq!(walk_root(r"^/etc/pam\.d/common-.*$"), "/etc/pam.d");
         assert_eq!(walk_root(r"^/etc/foo?/x"), "/etc");
         assert_eq!(walk_root(r"/etc/x"), "/");
@@ -374,9 +354,98 @@ mod tests {
         assert_eq!(walk_root(r"^/home/[^/]+$"), "/home");
     }
 
+    fn tree() -> scap_probe::MemoryTarget {
+        let mut t = scap_probe::MemoryTarget::new();
+        t.add_file("/etc/ssh/sshd_config", "")
+            .add_file("/etc/ssh/sshd_config.d/a.conf", "")
+            .add_file("/etc/ssh/sshd_config.d/b.txt", "")
+            .add_file("/var/log/audit/x/y/z.log", "")
+            .add_symlink("/var/log/audit/link", "/etc");
+        t
+    }
+
+    fn request(entities: Vec<RequestEntity>, behaviors: &[(&str, &str)]) -> ObjectRequest {
+        let mut r = ObjectRequest::new("oval:t:obj:1", "file_object");
+        r.entities = entities;
+        r.behaviors = behaviors
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        r
+    }
+
+    fn pm(name: &str, v: &str) -> RequestEntity {
+        RequestEntity::new(
+            name,
+            crate::types::Datatype::String,
+            Operation::PatternMatch,
+            v,
+        )
+    }
+
+    fn eq(name: &str, v: &str) -> RequestEntity {
+        RequestEntity::new(name, crate::types::Datatype::String, Operation::Equals, v)
+    }
+
+    #[test]
+    fn filepath_pattern_walks_from_the_fixed_directory() {
+        let t = tree();
+        let r = request(
+            vec![pm("filepath", r"^/etc/ssh/sshd_config\.d/.*\.conf$")],
+            &[],
+        );
+        let c = candidates(&t, &r).unwrap();
+        assert_eq!(
+            c.iter().map(Candidate::filepath).collect::<Vec<_>>(),
+            ["/etc/ssh/sshd_config.d/a.conf"]
+        );
+    }
+
+    #[test]
+    fn recursion_down_respects_max_depth_and_does_not_follow_links() {
+        let t = tree();
+        let mut nil = eq("filename", "");
+        nil.nil = true;
+        let dirs = |depth: &str| {
+            let r = request(
+                vec![eq("path", "/var/log/audit"), nil.clone()],
+                &[
+                    ("recurse_direction", "down"),
+                    ("max_depth", depth),
+                    ("recurse", "directories"),
+                ],
+            );
+            candidates(&t, &r)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.path)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(dirs("1"), ["/var/log/audit", "/var/log/audit/x"]);
+        assert_eq!(
+            dirs("-1"),
+            ["/var/log/audit", "/var/log/audit/x", "/var/log/audit/x/y"]
+        );
+        assert_eq!(dirs("0"), ["/var/log/audit"]);
+    }
+
+    #[test]
+    fn filename_pattern_lists_non_directories() {
+        let t = tree();
+        let r = request(vec![eq("path", "/etc/ssh"), pm("filename", "^sshd")], &[]);
+        let c = candidates(&t, &r).unwrap();
+        assert_eq!(
+            c.iter().map(Candidate::filepath).collect::<Vec<_>>(),
+            ["/etc/ssh/sshd_config"]
+        );
+    }
+
     #[test]
     fn split_and_join_are_inverse() {
-        assert_eq!(split("/etc/passwd"), ("/etc".to_owned(), "passwd".to_owned()));
+        assert_eq!(
+            split("/etc/passwd"),
+            ("/etc".to_owned(), "passwd".to_owned())
+        );
         assert_eq!(split("/passwd"), ("/".to_owned(), "passwd".to_owned()));
         assert_eq!(join("/", "passwd"), "/passwd");
         assert_eq!(join("/etc", "passwd"), "/etc/passwd");
