@@ -11,10 +11,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
-use scap_oval::results::{write_results, SystemInfo};
-use scap_oval::Definitions;
+use scap_oval::results::{SystemInfo, write_results};
 use scap_probe::{LiveHost, RootFs, Target};
 
 struct Args {
@@ -24,7 +24,8 @@ struct Args {
     definitions: PathBuf,
 }
 
-const USAGE: &str = "usage: oval-eval [--root DIR] [--results OUT.xml] [--variables VARS.xml] DEFINITIONS.xml";
+const USAGE: &str =
+    "usage: oval-eval [--root DIR] [--results OUT.xml] [--variables VARS.xml] DEFINITIONS.xml";
 
 fn parse_args() -> Result<Args, String> {
     let mut root = None;
@@ -33,7 +34,11 @@ fn parse_args() -> Result<Args, String> {
     let mut definitions = None;
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().map(PathBuf::from).ok_or(format!("{name} needs a value"));
+        let mut value = |name: &str| {
+            it.next()
+                .map(PathBuf::from)
+                .ok_or(format!("{name} needs a value"))
+        };
         match a.to_str() {
             Some("--root") => root = Some(value("--root")?),
             Some("--results") => results = Some(value("--results")?),
@@ -45,7 +50,12 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let definitions = definitions.ok_or("no DEFINITIONS file given")?;
-    Ok(Args { root, results, variables, definitions })
+    Ok(Args {
+        root,
+        results,
+        variables,
+        definitions,
+    })
 }
 
 fn load(path: &PathBuf) -> Result<Definitions, String> {
@@ -61,7 +71,8 @@ fn load(path: &PathBuf) -> Result<Definitions, String> {
         .descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "oval_definitions")
         .ok_or(format!("{}: no oval_definitions element", path.display()))?;
-    Definitions::from_node(node, &Default::default()).map_err(|e| format!("{}: {e}", path.display()))
+    Definitions::from_node(node, &Default::default())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn main() -> ExitCode {

@@ -74,7 +74,10 @@ impl Variables {
     /// # Ok::<(), scap_oval::Error>(())
     /// ```
     pub fn parse(text: &str) -> Result<Variables, crate::Error> {
-        let options = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        };
         let doc = roxmltree::Document::parse_with_options(text, options)?;
         let mut vars = Variables::default();
         for v in doc.descendants().filter(|n| n.has_tag_name("variable")) {
@@ -84,7 +87,10 @@ impl Variables {
                     element: "variable".to_owned(),
                     attribute: "id",
                     context: crate::error::Context(None),
-                    position: crate::Position { line: pos.row, column: pos.col },
+                    position: crate::Position {
+                        line: pos.row,
+                        column: pos.col,
+                    },
                 });
             };
             let values = v
@@ -116,12 +122,24 @@ pub struct VariableValues {
 
 impl VariableValues {
     fn complete(values: Vec<String>) -> VariableValues {
-        let flag = if values.is_empty() { Flag::DoesNotExist } else { Flag::Complete };
-        VariableValues { flag, values, messages: Vec::new() }
+        let flag = if values.is_empty() {
+            Flag::DoesNotExist
+        } else {
+            Flag::Complete
+        };
+        VariableValues {
+            flag,
+            values,
+            messages: Vec::new(),
+        }
     }
 
     fn failed(flag: Flag, message: String) -> VariableValues {
-        VariableValues { flag, values: Vec::new(), messages: vec![message] }
+        VariableValues {
+            flag,
+            values: Vec::new(),
+            messages: vec![message],
+        }
     }
 }
 
@@ -173,7 +191,10 @@ pub struct Results {
 impl Results {
     /// The result of one definition.
     pub fn definition(&self, id: &str) -> Option<ResultValue> {
-        self.definitions.iter().find(|(d, _)| d == id).map(|(_, r)| *r)
+        self.definitions
+            .iter()
+            .find(|(d, _)| d == id)
+            .map(|(_, r)| *r)
     }
 }
 
@@ -204,7 +225,9 @@ struct Cache {
 
 impl std::fmt::Debug for Evaluator<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Evaluator").field("registry", self.registry).finish_non_exhaustive()
+        f.debug_struct("Evaluator")
+            .field("registry", self.registry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -216,7 +239,13 @@ impl<'a> Evaluator<'a> {
         registry: &'a Registry,
         external: Variables,
     ) -> Evaluator<'a> {
-        Evaluator { defs, target, registry, external, state: RefCell::new(Cache::default()) }
+        Evaluator {
+            defs,
+            target,
+            registry,
+            external,
+            state: RefCell::new(Cache::default()),
+        }
     }
 
     /// Evaluate every definition of the document.
@@ -263,7 +292,10 @@ impl<'a> Evaluator<'a> {
             None => ResultValue::Error,
         };
         self.leave(&key);
-        self.state.borrow_mut().definitions.insert(id.to_owned(), result);
+        self.state
+            .borrow_mut()
+            .definitions
+            .insert(id.to_owned(), result);
         result
     }
 
@@ -328,7 +360,11 @@ impl<'a> Evaluator<'a> {
             return out;
         };
         let collected = self.object(object_id);
-        let states: Vec<&State> = t.state_refs.iter().filter_map(|s| self.defs.state(s)).collect();
+        let states: Vec<&State> = t
+            .state_refs
+            .iter()
+            .filter_map(|s| self.defs.state(s))
+            .collect();
         if states.len() != t.state_refs.len() {
             out.result = ResultValue::Error;
             return out;
@@ -338,7 +374,11 @@ impl<'a> Evaluator<'a> {
             collected
                 .items
                 .iter()
-                .filter_map(|id| s.item_list.get((*id - 1) as usize).map(|i| (*id, i.clone())))
+                .filter_map(|id| {
+                    s.item_list
+                        .get((*id - 1) as usize)
+                        .map(|i| (*id, i.clone()))
+                })
                 .collect()
         };
         let counts = logic::ItemCounts::of(items.iter().map(|(_, i)| i.status));
@@ -363,7 +403,10 @@ impl<'a> Evaluator<'a> {
         };
         out.result = logic::test_result(collected.flag, spec, counts, || check_states(&mut out));
         if out.items.is_empty() {
-            out.items = items.iter().map(|(id, _)| (*id, ResultValue::NotEvaluated)).collect();
+            out.items = items
+                .iter()
+                .map(|(id, _)| (*id, ResultValue::NotEvaluated))
+                .collect();
         }
         out.bindings = collected.bindings.clone();
         for s in &states {
@@ -421,9 +464,10 @@ impl<'a> Evaluator<'a> {
             Some(v) => {
                 let vals = self.variable(v);
                 match vals.flag {
-                    Flag::Complete | Flag::Incomplete => {
-                        logic::check(se.var_check, vals.values.iter().map(|x| cmp(x)).collect::<Vec<_>>())
-                    }
+                    Flag::Complete | Flag::Incomplete => logic::check(
+                        se.var_check,
+                        vals.values.iter().map(|x| cmp(x)).collect::<Vec<_>>(),
+                    ),
                     _ => ResultValue::Error,
                 }
             }
@@ -484,7 +528,10 @@ impl<'a> Evaluator<'a> {
             self.leave(&key);
             c
         };
-        self.state.borrow_mut().objects.insert(id.to_owned(), collected.clone());
+        self.state
+            .borrow_mut()
+            .objects
+            .insert(id.to_owned(), collected.clone());
         collected
     }
 
@@ -500,8 +547,11 @@ impl<'a> Evaluator<'a> {
             ObjectContent::Set(set) => self.collect_set(set, &mut out),
             ObjectContent::Entities(eo) => {
                 let mut request = ObjectRequest::new(&o.id, &o.kind);
-                request.behaviors =
-                    eo.behaviors.iter().map(|b| (b.name.clone(), b.value.clone())).collect();
+                request.behaviors = eo
+                    .behaviors
+                    .iter()
+                    .map(|b| (b.name.clone(), b.value.clone()))
+                    .collect();
                 for e in &eo.entities {
                     let values = match &e.var_ref {
                         Some(v) => {
@@ -544,7 +594,11 @@ impl<'a> Evaluator<'a> {
                         name: e.name.clone(),
                         datatype: e.effective_datatype(),
                         operation: e.operation,
-                        var_check: if e.var_ref.is_some() { e.var_check } else { Check::All },
+                        var_check: if e.var_ref.is_some() {
+                            e.var_check
+                        } else {
+                            Check::All
+                        },
                         values,
                         nil: e.nil,
                     });
@@ -565,7 +619,11 @@ impl<'a> Evaluator<'a> {
                 (collection.flag, items)
             }
         };
-        out.flag = if flag == Flag::Complete && items.is_empty() { Flag::DoesNotExist } else { flag };
+        out.flag = if flag == Flag::Complete && items.is_empty() {
+            Flag::DoesNotExist
+        } else {
+            flag
+        };
         out.items = items.into_iter().map(|i| self.intern(i)).collect();
         out
     }
@@ -580,7 +638,12 @@ impl<'a> Evaluator<'a> {
             let vals = self.variable(id);
             // A variable computed to no values has no item; one that failed (an external
             // variable without a value) still has one, without values, as in oscap.
-            if vals.values.is_empty() && matches!(vals.flag, Flag::Complete | Flag::Incomplete | Flag::DoesNotExist) {
+            if vals.values.is_empty()
+                && matches!(
+                    vals.flag,
+                    Flag::Complete | Flag::Incomplete | Flag::DoesNotExist
+                )
+            {
                 messages.push(format!("Referenced variable has no values ({id})."));
                 continue;
             }
@@ -675,7 +738,10 @@ impl<'a> Evaluator<'a> {
             self.leave(&key);
             v
         };
-        self.state.borrow_mut().variables.insert(id.to_owned(), values.clone());
+        self.state
+            .borrow_mut()
+            .variables
+            .insert(id.to_owned(), values.clone());
         values
     }
 
@@ -684,66 +750,103 @@ impl<'a> Evaluator<'a> {
         match c {
             Component::Literal { value, .. } => VariableValues::complete(vec![value.clone()]),
             Component::Variable { var_ref } => self.variable(var_ref),
-            Component::Object { object_ref, item_field, record_field } => {
+            Component::Object {
+                object_ref,
+                item_field,
+                record_field,
+            } => {
                 let o = self.object(object_ref);
                 let s = self.state.borrow();
                 let mut values = Vec::new();
                 for id in &o.items {
-                    let Some(item) = s.item_list.get((*id - 1) as usize) else { continue };
+                    let Some(item) = s.item_list.get((*id - 1) as usize) else {
+                        continue;
+                    };
                     for e in item.entities.iter().filter(|e| &e.name == item_field) {
                         match (&e.value, record_field) {
                             (EntityValue::Scalar(v), None) => values.push(v.clone()),
                             (EntityValue::Record(fields), Some(rf)) => values.extend(
-                                fields.iter().filter(|f| &f.name == rf).map(|f| f.value.clone()),
+                                fields
+                                    .iter()
+                                    .filter(|f| &f.name == rf)
+                                    .map(|f| f.value.clone()),
                             ),
                             _ => {}
                         }
                     }
                 }
                 match o.flag {
-                    Flag::Error => VariableValues::failed(Flag::Error, format!("{object_ref}: collection error")),
-                    Flag::NotCollected | Flag::NotApplicable => VariableValues::failed(o.flag, format!("{object_ref}: {}", o.flag)),
+                    Flag::Error => VariableValues::failed(
+                        Flag::Error,
+                        format!("{object_ref}: collection error"),
+                    ),
+                    Flag::NotCollected | Flag::NotApplicable => {
+                        VariableValues::failed(o.flag, format!("{object_ref}: {}", o.flag))
+                    }
                     _ => VariableValues::complete(values),
                 }
             }
-            Component::Arithmetic { operation, components } => {
-                self.function(components.iter().map(sub).collect(), |inputs| {
-                    functions::arithmetic(*operation, datatype, &inputs)
-                })
-            }
-            Component::Begin { character, component } => {
-                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::begin(character, &i[0])))
-            }
-            Component::End { character, component } => {
-                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::end(character, &i[0])))
-            }
-            Component::Concat(components) => {
-                self.function(components.iter().map(sub).collect(), |i| functions::concat(&i))
-            }
-            Component::Count(components) => self.function(components.iter().map(sub).collect(), |i| {
-                Ok::<_, String>(functions::count(&i))
+            Component::Arithmetic {
+                operation,
+                components,
+            } => self.function(components.iter().map(sub).collect(), |inputs| {
+                functions::arithmetic(*operation, datatype, &inputs)
             }),
-            Component::EscapeRegex(component) => {
-                self.function(vec![sub(component)], |i| Ok::<_, String>(functions::escape_regex(&i[0])))
-            }
-            Component::GlobToRegex { glob_noescape, component } => self
-                .function(vec![sub(component)], |i| functions::glob_to_regex(*glob_noescape, &i[0])),
-            Component::RegexCapture { pattern, component } => {
-                self.function(vec![sub(component)], |i| functions::regex_capture(pattern, &i[0]))
-            }
-            Component::Split { delimiter, component } => {
-                self.function(vec![sub(component)], |i| functions::split(delimiter, &i[0]))
-            }
-            Component::Substring { start, length, component } => self
-                .function(vec![sub(component)], |i| functions::substring(*start, *length, &i[0])),
-            Component::TimeDifference { format_1, format_2, components } => {
-                self.function(components.iter().map(sub).collect(), |i| {
-                    functions::time_difference(*format_1, *format_2, &i, chrono::Utc::now().timestamp())
-                })
-            }
-            Component::Unique(components) => {
-                self.function(components.iter().map(sub).collect(), |i| Ok::<_, String>(functions::unique(&i)))
-            }
+            Component::Begin {
+                character,
+                component,
+            } => self.function(vec![sub(component)], |i| {
+                Ok::<_, String>(functions::begin(character, &i[0]))
+            }),
+            Component::End {
+                character,
+                component,
+            } => self.function(vec![sub(component)], |i| {
+                Ok::<_, String>(functions::end(character, &i[0]))
+            }),
+            Component::Concat(components) => self
+                .function(components.iter().map(sub).collect(), |i| {
+                    functions::concat(&i)
+                }),
+            Component::Count(components) => self
+                .function(components.iter().map(sub).collect(), |i| {
+                    Ok::<_, String>(functions::count(&i))
+                }),
+            Component::EscapeRegex(component) => self.function(vec![sub(component)], |i| {
+                Ok::<_, String>(functions::escape_regex(&i[0]))
+            }),
+            Component::GlobToRegex {
+                glob_noescape,
+                component,
+            } => self.function(vec![sub(component)], |i| {
+                functions::glob_to_regex(*glob_noescape, &i[0])
+            }),
+            Component::RegexCapture { pattern, component } => self
+                .function(vec![sub(component)], |i| {
+                    functions::regex_capture(pattern, &i[0])
+                }),
+            Component::Split {
+                delimiter,
+                component,
+            } => self.function(vec![sub(component)], |i| functions::split(delimiter, &i[0])),
+            Component::Substring {
+                start,
+                length,
+                component,
+            } => self.function(vec![sub(component)], |i| {
+                functions::substring(*start, *length, &i[0])
+            }),
+            Component::TimeDifference {
+                format_1,
+                format_2,
+                components,
+            } => self.function(components.iter().map(sub).collect(), |i| {
+                functions::time_difference(*format_1, *format_2, &i, chrono::Utc::now().timestamp())
+            }),
+            Component::Unique(components) => self
+                .function(components.iter().map(sub).collect(), |i| {
+                    Ok::<_, String>(functions::unique(&i))
+                }),
         }
     }
 
@@ -752,7 +855,10 @@ impl<'a> Evaluator<'a> {
         inputs: Vec<VariableValues>,
         f: impl FnOnce(Vec<Vec<String>>) -> Result<Vec<String>, E>,
     ) -> VariableValues {
-        if let Some(bad) = inputs.iter().find(|p| p.flag != Flag::Complete && p.flag != Flag::Incomplete) {
+        if let Some(bad) = inputs
+            .iter()
+            .find(|p| p.flag != Flag::Complete && p.flag != Flag::Incomplete)
+        {
             return bad.clone();
         }
         let values: Vec<Vec<String>> = inputs.into_iter().map(|p| p.values).collect();
@@ -791,8 +897,12 @@ fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<Item>)>) -> (Flag, Vec<
             }
             out
         }
-        (SetOperator::Intersection, Some(b)) => first.into_iter().filter(|i| b.contains(i)).collect(),
-        (SetOperator::Complement, Some(b)) => first.into_iter().filter(|i| !b.contains(i)).collect(),
+        (SetOperator::Intersection, Some(b)) => {
+            first.into_iter().filter(|i| b.contains(i)).collect()
+        }
+        (SetOperator::Complement, Some(b)) => {
+            first.into_iter().filter(|i| !b.contains(i)).collect()
+        }
     };
     let flag = match worst {
         Some(f) => f,

@@ -98,7 +98,11 @@ impl ItemEntity {
 
     /// A boolean entity (`true`/`false`).
     pub fn boolean(name: &str, value: bool) -> ItemEntity {
-        ItemEntity::typed(name, Datatype::Boolean, if value { "true" } else { "false" })
+        ItemEntity::typed(
+            name,
+            Datatype::Boolean,
+            if value { "true" } else { "false" },
+        )
     }
 
     /// An int entity.

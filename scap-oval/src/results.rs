@@ -66,7 +66,14 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
     );
     generator(&mut out, "");
     out.push_str("<directives>");
-    for r in ["true", "false", "unknown", "error", "not_evaluated", "not_applicable"] {
+    for r in [
+        "true",
+        "false",
+        "unknown",
+        "error",
+        "not_evaluated",
+        "not_applicable",
+    ] {
         let _ = write!(out, "<definition_{r} reported=\"true\" content=\"full\"/>");
     }
     out.push_str("</directives><results><system><definitions>");
@@ -89,7 +96,11 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
     for t in tests {
         let model = defs.test(&t.id);
         let version = model.map(|m| m.version).unwrap_or(1);
-        let _ = write!(out, "<test test_id=\"{}\" version=\"{version}\"", escape(t.id.as_str()));
+        let _ = write!(
+            out,
+            "<test test_id=\"{}\" version=\"{version}\"",
+            escape(t.id.as_str())
+        );
         if let Some(m) = model {
             if m.check_existence != Existence::AtLeastOneExists {
                 let _ = write!(out, " check_existence=\"{}\"", m.check_existence);
@@ -133,15 +144,26 @@ fn write_criteria(out: &mut String, defs: &Definitions, results: &Results, c: &C
             CriteriaNode::Criteria(sub) => write_criteria(out, defs, results, sub),
             CriteriaNode::Criterion(cr) => {
                 let version = defs.test(&cr.test_ref).map(|t| t.version).unwrap_or(1);
-                let r = results.tests.get(&cr.test_ref).map(|t| t.result).unwrap_or(ResultValue::NotEvaluated);
-                let _ = write!(out, "<criterion test_ref=\"{}\" version=\"{version}\"", escape(cr.test_ref.as_str()));
+                let r = results
+                    .tests
+                    .get(&cr.test_ref)
+                    .map(|t| t.result)
+                    .unwrap_or(ResultValue::NotEvaluated);
+                let _ = write!(
+                    out,
+                    "<criterion test_ref=\"{}\" version=\"{version}\"",
+                    escape(cr.test_ref.as_str())
+                );
                 if cr.negate {
                     out.push_str(" negate=\"true\"");
                 }
                 let _ = write!(out, " result=\"{r}\"/>");
             }
             CriteriaNode::ExtendDefinition(ed) => {
-                let version = defs.definition(&ed.definition_ref).map(|d| d.version).unwrap_or(1);
+                let version = defs
+                    .definition(&ed.definition_ref)
+                    .map(|d| d.version)
+                    .unwrap_or(1);
                 let r = definition_result(defs, results, &ed.definition_ref);
                 let _ = write!(
                     out,
@@ -178,19 +200,32 @@ fn criteria_result(defs: &Definitions, results: &Results, c: &Criteria) -> Resul
         .map(|child| match child {
             CriteriaNode::Criteria(sub) => criteria_result(defs, results, sub),
             CriteriaNode::Criterion(cr) => negate(
-                results.tests.get(&cr.test_ref).map(|t| t.result).unwrap_or(ResultValue::NotEvaluated),
+                results
+                    .tests
+                    .get(&cr.test_ref)
+                    .map(|t| t.result)
+                    .unwrap_or(ResultValue::NotEvaluated),
                 cr.negate,
             ),
-            CriteriaNode::ExtendDefinition(ed) => {
-                negate(definition_result(defs, results, &ed.definition_ref), ed.negate)
-            }
+            CriteriaNode::ExtendDefinition(ed) => negate(
+                definition_result(defs, results, &ed.definition_ref),
+                ed.negate,
+            ),
         })
         .collect();
     negate(crate::logic::combine(c.operator, rs), c.negate)
 }
 
-fn write_system_characteristics(out: &mut String, defs: &Definitions, results: &Results, info: &SystemInfo) {
-    let _ = write!(out, "<oval_system_characteristics xmlns=\"{NS_SC}\" xmlns:oval=\"{NS_COMMON}\"");
+fn write_system_characteristics(
+    out: &mut String,
+    defs: &Definitions,
+    results: &Results,
+    info: &SystemInfo,
+) {
+    let _ = write!(
+        out,
+        "<oval_system_characteristics xmlns=\"{NS_SC}\" xmlns:oval=\"{NS_COMMON}\""
+    );
     for family in families(results) {
         let _ = write!(out, " xmlns:{}-sys=\"{NS_SC}#{family}\"", short(&family));
     }
@@ -219,7 +254,11 @@ fn write_system_characteristics(out: &mut String, defs: &Definitions, results: &
                 o.flag
             );
             for m in &o.messages {
-                let _ = write!(out, "<message level=\"info\">{}</message>", escape(m.as_str()));
+                let _ = write!(
+                    out,
+                    "<message level=\"info\">{}</message>",
+                    escape(m.as_str())
+                );
             }
             for (var, value) in &o.bindings {
                 let _ = write!(
@@ -247,7 +286,11 @@ fn write_system_characteristics(out: &mut String, defs: &Definitions, results: &
 }
 
 fn families(results: &Results) -> Vec<String> {
-    let mut f: Vec<String> = results.items.iter().map(|(_, i)| i.family.clone()).collect();
+    let mut f: Vec<String> = results
+        .items
+        .iter()
+        .map(|(_, i)| i.family.clone())
+        .collect();
     f.sort();
     f.dedup();
     f

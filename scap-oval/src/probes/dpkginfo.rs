@@ -5,7 +5,7 @@ use std::path::Path;
 
 use scap_probe::Target;
 
-use super::{Collection, ObjectRequest, Probe, MAX_FILE_SIZE};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 use crate::types::Datatype;
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use scap_probe::Target;
 
-use super::fileset::{candidates, Candidate};
+use super::fileset::{Candidate, candidates};
 use super::{Collection, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 

@@ -218,8 +218,14 @@ impl Registry {
     /// A registry with every built-in probe.
     pub fn builtin() -> Registry {
         let mut r = Registry::empty();
-        r.insert("textfilecontent54_object", Box::new(textfilecontent::TextFileContent54));
-        r.insert("textfilecontent_object", Box::new(textfilecontent::TextFileContent));
+        r.insert(
+            "textfilecontent54_object",
+            Box::new(textfilecontent::TextFileContent54),
+        );
+        r.insert(
+            "textfilecontent_object",
+            Box::new(textfilecontent::TextFileContent),
+        );
         r.insert("file_object", Box::new(file::FileProbe));
         r.insert("family_object", Box::new(family::FamilyProbe));
         r.insert("dpkginfo_object", Box::new(dpkginfo::DpkgInfo));
@@ -229,10 +235,16 @@ impl Registry {
         r.insert("shadow_object", Box::new(password::ShadowProbe));
         r.insert("uname_object", Box::new(system::UnameProbe));
         r.insert("sysctl_object", Box::new(system::SysctlProbe));
-        r.insert("environmentvariable58_object", Box::new(system::EnvironmentProbe));
+        r.insert(
+            "environmentvariable58_object",
+            Box::new(system::EnvironmentProbe),
+        );
         r.insert("partition_object", Box::new(system::PartitionProbe));
         r.insert("systemdunitproperty_object", Box::new(system::SystemdProbe));
-        r.insert("systemdunitdependency_object", Box::new(system::SystemdProbe));
+        r.insert(
+            "systemdunitdependency_object",
+            Box::new(system::SystemdProbe),
+        );
         r
     }
 

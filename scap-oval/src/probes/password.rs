@@ -5,7 +5,7 @@ use std::path::Path;
 
 use scap_probe::Target;
 
-use super::{Collection, ObjectRequest, Probe, MAX_FILE_SIZE};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 
 /// The password probe.
@@ -85,7 +85,10 @@ impl Probe for ShadowProbe {
             {
                 let v = f[2 + i];
                 if v.is_empty() {
-                    item.push(ItemEntity::does_not_exist(name, crate::types::Datatype::Int));
+                    item.push(ItemEntity::does_not_exist(
+                        name,
+                        crate::types::Datatype::Int,
+                    ));
                 } else {
                     item.push(ItemEntity::int(name, v));
                 }

@@ -14,7 +14,11 @@ use crate::types::Flag;
 /// The rpm probes.
 pub struct RpmInfo;
 
-const RPM_DATABASES: &[&str] = &["/var/lib/rpm/Packages", "/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"];
+const RPM_DATABASES: &[&str] = &[
+    "/var/lib/rpm/Packages",
+    "/var/lib/rpm/rpmdb.sqlite",
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+];
 
 impl Probe for RpmInfo {
     fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
@@ -24,7 +28,10 @@ impl Probe for RpmInfo {
         if has_db {
             Collection::with_message(
                 Flag::NotCollected,
-                format!("{}: reading an rpm database is not supported yet", object.id),
+                format!(
+                    "{}: reading an rpm database is not supported yet",
+                    object.id
+                ),
             )
         } else {
             Collection::flag(Flag::DoesNotExist)

@@ -166,7 +166,10 @@ impl Probe for SystemdProbe {
         // offline tree is not implemented yet. oscap answers the same way offline.
         Collection::with_message(
             Flag::NotCollected,
-            format!("{}: systemd unit state is not collectable from this target", object.id),
+            format!(
+                "{}: systemd unit state is not collectable from this target",
+                object.id
+            ),
         )
     }
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use scap_probe::{FileType, Target};
 
-use super::fileset::{candidates, Candidate};
-use super::{patterns, Collection, ObjectRequest, Probe, MAX_FILE_SIZE};
+use super::fileset::{Candidate, candidates};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, patterns};
 use crate::items::{Item, ItemEntity};
 use crate::pattern::Options;
 use crate::types::Flag;
@@ -73,7 +73,9 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
         for regex in &pattern.values {
             let compiled = match patterns().get(regex, opts) {
                 Ok(p) => p,
-                Err(e) => return Collection::error(format!("{}: pattern {regex:?}: {e}", object.id)),
+                Err(e) => {
+                    return Collection::error(format!("{}: pattern {regex:?}: {e}", object.id));
+                }
             };
             let matches = match compiled.find_all(&text) {
                 Ok(m) => m,
@@ -104,7 +106,10 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
                 let whole = m.groups.first().cloned().flatten().unwrap_or_default();
                 item.push(ItemEntity::string("text", whole));
                 for g in m.groups.iter().skip(1) {
-                    item.push(ItemEntity::string("subexpression", g.clone().unwrap_or_default()));
+                    item.push(ItemEntity::string(
+                        "subexpression",
+                        g.clone().unwrap_or_default(),
+                    ));
                 }
                 items.push(item);
             }
