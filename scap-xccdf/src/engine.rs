@@ -463,6 +463,26 @@ mod tests {
     }
 
     #[test]
+    fn laws_hold_over_every_pair() {
+        for a in XccdfResult::ALL {
+            assert_eq!(a.negate().negate(), a);
+            for b in XccdfResult::ALL {
+                assert_eq!(a.and(b), b.and(a), "{a} AND {b}");
+                assert_eq!(a.or(b), b.or(a), "{a} OR {b}");
+                // De Morgan, with negate as table 14 defines it (`fixed` is a rule outcome,
+                // never a check result, and has no negation).
+                if a != XccdfResult::Fixed && b != XccdfResult::Fixed {
+                    assert_eq!(a.and(b).negate(), a.negate().or(b.negate()), "{a} {b}");
+                }
+                for c in XccdfResult::ALL {
+                    assert_eq!(a.and(b).and(c), a.and(b.and(c)), "{a} {b} {c}");
+                    assert_eq!(a.or(b).or(c), a.or(b.or(c)), "{a} {b} {c}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn tokens_round_trip() {
         for r in XccdfResult::ALL {
             assert_eq!(XccdfResult::parse(r.as_str()), Some(r));

@@ -15,7 +15,9 @@
 //! - A `name` that is not in the component answers `notchecked` (so the next content-ref is
 //!   tried); a missing `name` evaluates every definition of the component and ANDs the
 //!   results (`error` if there is none). For `multi-check`, [`CheckEngine::names_for`] lists
-//!   the component's definition ids.
+//!   the component's definition ids. The AND is NISTIR 7275r4 table 12; oscap 1.3's own table
+//!   has the error and unknown rows swapped (there, error AND pass is unknown), which only
+//!   shows when such a combination mixes error and unknown with other results.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -372,5 +374,80 @@ mod tests {
                 assert_eq!(map_result(c, oval), inverted, "{c:?} {oval:?}");
             }
         }
+    }
+
+    const DEFS: &str = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+      xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+      xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+     <generator><oval:schema_version>5.11</oval:schema_version>
+       <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+     <definitions>
+      <definition id="oval:x:def:1" version="1" class="compliance">
+       <metadata><title>t</title><description>d</description></metadata>
+       <criteria><criterion test_ref="oval:x:tst:1"/></criteria></definition>
+      <definition id="oval:x:def:2" version="1" class="vulnerability">
+       <metadata><title>t</title><description>d</description></metadata>
+       <criteria><criterion test_ref="oval:x:tst:1"/></criteria></definition>
+     </definitions>
+     <tests><ind:textfilecontent54_test id="oval:x:tst:1" version="1" check="all" comment="c">
+       <ind:object object_ref="oval:x:obj:1"/><ind:state state_ref="oval:x:ste:1"/>
+     </ind:textfilecontent54_test></tests>
+     <objects><ind:textfilecontent54_object id="oval:x:obj:1" version="1">
+       <ind:filepath>/etc/limit</ind:filepath>
+       <ind:pattern operation="pattern match">^limit=(\d+)$</ind:pattern>
+       <ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object></objects>
+     <states><ind:textfilecontent54_state id="oval:x:ste:1" version="1">
+       <ind:subexpression datatype="int" operation="equals" var_ref="oval:x:var:1"/>
+     </ind:textfilecontent54_state></states>
+     <variables><external_variable id="oval:x:var:1" version="1" datatype="int" comment="v"/></variables>
+    </oval_definitions>"#;
+
+    fn request(name: Option<&str>, value: &str) -> CheckRequest {
+        let mut r = CheckRequest::new(OVAL_SYSTEM, "x.xml", name);
+        r.exports.push(crate::engine::ExportedValue::new(
+            "xccdf_x_value_v",
+            "oval:x:var:1",
+            value,
+            crate::model::ValueType::Number,
+        ));
+        r
+    }
+
+    #[test]
+    fn conflicting_exports_are_evaluated_apart() {
+        let mut t = scap_probe::MemoryTarget::new();
+        t.add_file("/etc/limit", "limit=5\n");
+        let mut e = OvalEngine::standalone(&t);
+        e.insert("x.xml", DEFS.parse().unwrap());
+        let out: Vec<XccdfResult> = e
+            .evaluate(&[
+                request(Some("oval:x:def:1"), "5"),
+                request(Some("oval:x:def:1"), "7"),
+                request(Some("oval:x:def:2"), "5"),
+                request(Some("oval:x:def:2"), "7"),
+            ])
+            .into_iter()
+            .map(|o| o.result)
+            .collect();
+        use XccdfResult::*;
+        // def:2 is a vulnerability: true means vulnerable, i.e. fail.
+        assert_eq!(out, [Pass, Fail, Fail, Pass]);
+    }
+
+    #[test]
+    fn without_name_every_definition_is_anded() {
+        let mut t = scap_probe::MemoryTarget::new();
+        t.add_file("/etc/limit", "limit=5\n");
+        let mut e = OvalEngine::standalone(&t);
+        e.insert("x.xml", DEFS.parse().unwrap());
+        // def:1 pass AND def:2 fail (inverted) = fail; with 7: fail AND pass = fail.
+        let out = e.evaluate(&[request(None, "5"), request(None, "7")]);
+        assert_eq!(out[0].result, XccdfResult::Fail);
+        assert_eq!(out[1].result, XccdfResult::Fail);
+        let names = e.names_for(&request(None, "5")).unwrap();
+        assert_eq!(names, ["oval:x:def:1", "oval:x:def:2"]);
+        // Missing file: the engine answers notchecked, and it is not a parse of nothing.
+        let missing = CheckRequest::new(OVAL_SYSTEM, "y.xml", Some("oval:x:def:1"));
+        assert!(e.names_for(&missing).is_none());
     }
 }
