@@ -176,8 +176,10 @@ pub struct TestResult {
 /// their items (the system characteristics).
 #[derive(Debug, Clone, Default)]
 pub struct Results {
-    /// Definition id and result, in document order.
+    /// Definition id and result, for the definitions asked for, in the order asked.
     pub definitions: Vec<(String, ResultValue)>,
+    /// Every definition evaluated, including those only reached through `extend_definition`.
+    pub evaluated_definitions: HashMap<String, ResultValue>,
     /// Test results by test id.
     pub tests: HashMap<String, TestResult>,
     /// Collected objects by object id.
@@ -263,6 +265,7 @@ impl<'a> Evaluator<'a> {
         let cache = self.state.into_inner();
         Results {
             definitions,
+            evaluated_definitions: cache.definitions,
             tests: cache.tests,
             objects: cache.objects,
             items: cache

@@ -164,7 +164,7 @@ fn write_criteria(out: &mut String, defs: &Definitions, results: &Results, c: &C
                     .definition(&ed.definition_ref)
                     .map(|d| d.version)
                     .unwrap_or(1);
-                let r = definition_result(defs, results, &ed.definition_ref);
+                let r = definition_result(results, &ed.definition_ref);
                 let _ = write!(
                     out,
                     "<extend_definition definition_ref=\"{}\" version=\"{version}\"",
@@ -184,11 +184,13 @@ fn negate(r: ResultValue, n: bool) -> ResultValue {
     if n { crate::logic::negate(r) } else { r }
 }
 
-fn definition_result(defs: &Definitions, results: &Results, id: &str) -> ResultValue {
-    match defs.definition(id).and_then(|d| d.criteria.as_ref()) {
-        Some(c) => criteria_result(defs, results, c),
-        None => ResultValue::NotEvaluated,
-    }
+/// A definition's result as evaluated (never recomputed: a definition may extend itself).
+fn definition_result(results: &Results, id: &str) -> ResultValue {
+    results
+        .evaluated_definitions
+        .get(id)
+        .copied()
+        .unwrap_or(ResultValue::NotEvaluated)
 }
 
 /// The result of a criteria node, recomputed from the cached test results (cheap, and keeps the
@@ -207,10 +209,9 @@ fn criteria_result(defs: &Definitions, results: &Results, c: &Criteria) -> Resul
                     .unwrap_or(ResultValue::NotEvaluated),
                 cr.negate,
             ),
-            CriteriaNode::ExtendDefinition(ed) => negate(
-                definition_result(defs, results, &ed.definition_ref),
-                ed.negate,
-            ),
+            CriteriaNode::ExtendDefinition(ed) => {
+                negate(definition_result(results, &ed.definition_ref), ed.negate)
+            }
         })
         .collect();
     negate(crate::logic::combine(c.operator, rs), c.negate)
