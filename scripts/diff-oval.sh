@@ -23,6 +23,19 @@ ours=${CARGO_TARGET_DIR:-target}/release/examples/oval-eval
 # at a file that empties Dir::Etc::parts.
 printf 'Dir::Etc::parts "/nonexistent";\n' > "$out/apt.conf"
 
+# Our results must be valid against the OVAL 5.11 XSDs (results, system characteristics and the
+# item schemas of each family we write).
+xsd=/usr/share/openscap/schemas/oval/5.11.3
+cat > "$out/validate.xsd" <<XSD
+<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:scap-rs:validate">
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-results-5" schemaLocation="$xsd/oval-results-schema.xsd"/>
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#independent" schemaLocation="$xsd/independent-system-characteristics-schema.xsd"/>
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#unix" schemaLocation="$xsd/unix-system-characteristics-schema.xsd"/>
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#linux" schemaLocation="$xsd/linux-system-characteristics-schema.xsd"/>
+</xsd:schema>
+XSD
+
 status=0
 for defs in "$@"; do
     name=$(basename "$defs" .xml)
@@ -31,6 +44,7 @@ for defs in "$@"; do
         oscap oval eval --results "$out/$name.oscap.xml" "$defs" > "$out/$name.oscap.txt" 2>/dev/null || true
     /usr/bin/time -f "%e %M" -o "$out/$name.ours.time" \
         "$ours" --root "$root" --results "$out/$name.ours.xml" "$defs" > "$out/$name.ours.txt"
+    xmllint --noout --schema "$out/validate.xsd" "$out/$name.ours.xml" || status=1
     python3 - "$out/$name.oscap.txt" "$out/$name.ours.txt" "$out/$name.oscap.time" "$out/$name.ours.time" scripts/oscap-known-differences.txt "$name" <<'PY' || status=1
 import sys
 def load(p):
