@@ -35,11 +35,17 @@ use crate::types::{Check, Datatype, Flag, Operation};
 mod dpkginfo;
 mod family;
 mod file;
+mod filehash;
 mod fileset;
+mod interface;
 mod password;
+mod process;
 mod rpm;
+mod selinux;
+mod symlink;
 mod system;
 mod textfilecontent;
+mod xmlfilecontent;
 
 pub use fileset::{Behaviors, RecurseDirection};
 
@@ -244,6 +250,19 @@ impl Registry {
         r.insert(
             "systemdunitdependency_object",
             Box::new(system::SystemdProbe),
+        );
+        r.insert("symlink_object", Box::new(symlink::SymlinkProbe));
+        r.insert("interface_object", Box::new(interface::InterfaceProbe));
+        r.insert("process58_object", Box::new(process::Process58Probe));
+        r.insert("filehash58_object", Box::new(filehash::FileHash58Probe));
+        r.insert(
+            "xmlfilecontent_object",
+            Box::new(xmlfilecontent::XmlFileContentProbe),
+        );
+        r.insert("selinuxboolean_object", Box::new(selinux::SelinuxBooleanProbe));
+        r.insert(
+            "selinuxsecuritycontext_object",
+            Box::new(selinux::SelinuxSecurityContextProbe),
         );
         r
     }

@@ -1,0 +1,351 @@
+//! `ind:xmlfilecontent_object`: the values an XPath 1.0 expression selects in XML files.
+//!
+//! The file is read through [`Target::read`] (at most [`MAX_XML_SIZE`] bytes) and parsed with
+//! `roxmltree`, which refuses a document type declaration: no DTD, no entity expansion, so no
+//! "billion laughs" and no external entity fetch (oscap expands internal entities; such a file
+//! is an `error` here). The tree is then copied into an `sxd-document` DOM (at most
+//! [`MAX_DEPTH`] levels) and the expression evaluated with `sxd-xpath`, a complete XPath 1.0
+//! implementation.
+//!
+//! Items are as oscap 1.3.7 writes them: `filepath`, `path`, `filename`, `xpath`, then one
+//! `value_of` per selected text or attribute node in document order (a selected element gives
+//! no `value_of`, but the item still exists); a number result is one `value_of` with datatype
+//! `int` (integral) or `float`, a boolean one with datatype `boolean`, a string one plain. An
+//! empty node-set gives no item. A file that is not well-formed XML is an `error`, with the
+//! message oscap writes (`Can't parse '/path'.`).
+
+use std::path::Path;
+
+use scap_probe::{FileType, Target};
+use sxd_document::dom::{Document, Element};
+use sxd_document::{Package, QName};
+use sxd_xpath::nodeset::Node;
+use sxd_xpath::{Context, Factory, Value};
+
+use super::fileset::{Candidate, candidates, join};
+use super::{Collection, ObjectRequest, Probe};
+use crate::items::{Item, ItemEntity};
+use crate::types::{Datatype, Flag, Operation};
+
+/// The xmlfilecontent probe.
+pub struct XmlFileContentProbe;
+
+/// Largest XML file read: 16 MiB.
+pub const MAX_XML_SIZE: u64 = 16 << 20;
+
+/// Deepest element nesting accepted (the XPath engine walks the tree recursively).
+pub const MAX_DEPTH: usize = 256;
+
+/// Longest XPath expression accepted, and its deepest bracket nesting (the XPath parser is
+/// recursive).
+const MAX_XPATH_LEN: usize = 4096;
+const MAX_XPATH_NESTING: usize = 64;
+
+/// What evaluating one expression over one document gave.
+#[derive(Debug, Clone, PartialEq)]
+enum Selected {
+    /// An empty node-set: no item.
+    Nothing,
+    /// The `value_of` entities (possibly none: elements selected).
+    Values(Vec<ItemEntity>),
+}
+
+/// Check an expression against the length and nesting limits.
+fn check_xpath(xpath: &str) -> Result<(), String> {
+    if xpath.len() > MAX_XPATH_LEN {
+        return Err(format!("XPath longer than {MAX_XPATH_LEN} bytes"));
+    }
+    let mut depth = 0usize;
+    for c in xpath.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                if depth > MAX_XPATH_NESTING {
+                    return Err(format!("XPath nested deeper than {MAX_XPATH_NESTING}"));
+                }
+            }
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Copy a roxmltree document into an sxd DOM, iteratively and with a depth limit.
+fn copy<'d>(src: &roxmltree::Document<'_>, doc: Document<'d>) -> Result<(), String> {
+    fn element<'d>(doc: Document<'d>, node: roxmltree::Node<'_, '_>) -> Element<'d> {
+        let tag = node.tag_name();
+        let e = doc.create_element(QName::with_namespace_uri(tag.namespace(), tag.name()));
+        for a in node.attributes() {
+            e.set_attribute_value(
+                QName::with_namespace_uri(a.namespace(), a.name()),
+                a.value(),
+            );
+        }
+        e
+    }
+    let root = doc.root();
+    let mut stack: Vec<(roxmltree::Node<'_, '_>, Element<'d>, usize)> = Vec::new();
+    for child in src.root().children() {
+        if child.is_element() {
+            let e = element(doc, child);
+            root.append_child(e);
+            stack.push((child, e, 1));
+        } else if child.is_comment() {
+            root.append_child(doc.create_comment(child.text().unwrap_or("")));
+        } else if let Some(pi) = child.pi() {
+            root.append_child(doc.create_processing_instruction(pi.target, pi.value));
+        }
+    }
+    while let Some((node, parent, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Err(format!("elements nested deeper than {MAX_DEPTH}"));
+        }
+        for child in node.children() {
+            if child.is_element() {
+                let e = element(doc, child);
+                parent.append_child(e);
+                stack.push((child, e, depth + 1));
+            } else if child.is_text() {
+                parent.append_child(doc.create_text(child.text().unwrap_or("")));
+            } else if child.is_comment() {
+                parent.append_child(doc.create_comment(child.text().unwrap_or("")));
+            } else if let Some(pi) = child.pi() {
+                parent.append_child(doc.create_processing_instruction(pi.target, pi.value));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parse `text` and evaluate each expression; `Err` if the text is not acceptable XML.
+fn evaluate(text: &str, xpaths: &[String]) -> Result<Vec<Result<Selected, String>>, String> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let parsed =
+        roxmltree::Document::parse_with_options(text, options).map_err(|e| e.to_string())?;
+    let package = Package::new();
+    let doc = package.as_document();
+    copy(&parsed, doc)?;
+    let factory = Factory::new();
+    let context = Context::new();
+    let mut out = Vec::new();
+    for xpath in xpaths {
+        let one = check_xpath(xpath).and_then(|()| {
+            let compiled = factory
+                .build(xpath)
+                .map_err(|e| format!("XPath {xpath:?}: {e}"))?
+                .ok_or_else(|| "empty XPath".to_owned())?;
+            let value = compiled
+                .evaluate(&context, doc.root())
+                .map_err(|e| format!("XPath {xpath:?}: {e}"))?;
+            Ok(selected(value))
+        });
+        out.push(one);
+    }
+    Ok(out)
+}
+
+fn selected(value: Value<'_>) -> Selected {
+    let v = |dt, s: String| ItemEntity::typed("value_of", dt, s);
+    match value {
+        Value::Nodeset(nodes) if nodes.size() == 0 => Selected::Nothing,
+        Value::Nodeset(nodes) => Selected::Values(
+            nodes
+                .document_order()
+                .into_iter()
+                .filter_map(|n| match n {
+                    Node::Attribute(a) => Some(v(Datatype::String, a.value().to_owned())),
+                    Node::Text(t) => Some(v(Datatype::String, t.text().to_owned())),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Value::Boolean(b) => Selected::Values(vec![ItemEntity::boolean("value_of", b)]),
+        Value::Number(n) => {
+            // Integral values within i64 print as int (oscap: `count(...)` is an int).
+            let int = n.fract() == 0.0 && n.abs() < 9.0e15;
+            Selected::Values(vec![if int {
+                v(Datatype::Int, format!("{n:.0}"))
+            } else {
+                v(Datatype::Float, n.to_string())
+            }])
+        }
+        Value::String(s) => Selected::Values(vec![v(Datatype::String, s)]),
+    }
+}
+
+impl Probe for XmlFileContentProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let Some(xpath) = object.entity("xpath") else {
+            return Collection::error(format!("{}: no xpath entity", object.id));
+        };
+        if xpath.operation != Operation::Equals {
+            return Collection::error(format!(
+                "{}: xpath operation {} is not supported (only equals)",
+                object.id, xpath.operation
+            ));
+        }
+        let files = match candidates(target, object) {
+            Ok(f) => f,
+            Err(e) => return Collection::error(e.0),
+        };
+        let mut items = Vec::new();
+        let mut messages = Vec::new();
+        for Candidate { path, filename } in files {
+            let Some(filename) = filename else { continue };
+            let filepath = join(&path, &filename);
+            let p = Path::new(&filepath);
+            match target.stat(p) {
+                Ok(m) if m.file_type == FileType::Regular => {}
+                _ => continue,
+            }
+            let bytes = match target.read(p, MAX_XML_SIZE) {
+                Ok(b) => b,
+                Err(e) => {
+                    messages.push(e.to_string());
+                    continue;
+                }
+            };
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                messages.push(format!("Can't parse '{filepath}': not UTF-8."));
+                continue;
+            };
+            let results = match evaluate(text, &xpath.values) {
+                Ok(r) => r,
+                Err(e) => {
+                    messages.push(format!("Can't parse '{filepath}'. {e}"));
+                    continue;
+                }
+            };
+            for (x, r) in xpath.values.iter().zip(results) {
+                match r {
+                    Ok(Selected::Nothing) => {}
+                    Ok(Selected::Values(values)) => {
+                        let mut item = Item::new("independent", "xmlfilecontent_item");
+                        item.push(ItemEntity::string("filepath", filepath.clone()));
+                        item.push(ItemEntity::string("path", path.clone()));
+                        item.push(ItemEntity::string("filename", filename.clone()));
+                        item.push(ItemEntity::string("xpath", x.clone()));
+                        item.entities.extend(values);
+                        items.push(item);
+                    }
+                    Err(e) => messages.push(format!("{filepath}: {e}")),
+                }
+            }
+        }
+        let mut c = Collection::from_items(items);
+        if !messages.is_empty() {
+            c.flag = Flag::Error;
+            c.messages = messages;
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ZONE: &str = r#"<?xml version="1.0"?>
+<zone xmlns:x="urn:x"><short>Public</short><service name="ssh"/><service name="dhcp"/>
+<port port="22" protocol="tcp"/><x:y>n</x:y><!-- c --></zone>"#;
+
+    fn one(text: &str, xpath: &str) -> Result<Selected, String> {
+        evaluate(text, &[xpath.to_owned()])?.remove(0)
+    }
+
+    fn values(s: Selected) -> Vec<(String, Datatype)> {
+        match s {
+            Selected::Nothing => panic!("no node selected"),
+            Selected::Values(v) => v
+                .into_iter()
+                .map(|e| (e.value_string(), e.datatype))
+                .collect(),
+        }
+    }
+
+    trait ValueString {
+        fn value_string(&self) -> String;
+    }
+    impl ValueString for ItemEntity {
+        fn value_string(&self) -> String {
+            match &self.value {
+                crate::items::EntityValue::Scalar(s) => s.clone(),
+                _ => String::new(),
+            }
+        }
+    }
+
+    #[test]
+    fn attributes_and_text_give_values_elements_none() {
+        let s = |v: &str| (v.to_owned(), Datatype::String);
+        assert_eq!(
+            values(one(ZONE, "/zone/service/@name").unwrap()),
+            [s("ssh"), s("dhcp")]
+        );
+        assert_eq!(
+            values(one(ZONE, "/zone/short/text()").unwrap()),
+            [s("Public")]
+        );
+        assert_eq!(values(one(ZONE, "/zone/service[@name='ssh']").unwrap()), []);
+        assert_eq!(
+            one(ZONE, "/zone/service[@name='telnet']").unwrap(),
+            Selected::Nothing
+        );
+    }
+
+    #[test]
+    fn scalar_results_are_typed() {
+        assert_eq!(
+            values(one(ZONE, "count(/zone/service)").unwrap()),
+            [("2".to_owned(), Datatype::Int)]
+        );
+        assert_eq!(
+            values(one(ZONE, "1 div 4").unwrap()),
+            [("0.25".to_owned(), Datatype::Float)]
+        );
+        assert_eq!(
+            values(one(ZONE, "count(/zone/port) = 1").unwrap()),
+            [("true".to_owned(), Datatype::Boolean)]
+        );
+        assert_eq!(
+            values(one(ZONE, "string(/zone/short)").unwrap()),
+            [("Public".to_owned(), Datatype::String)]
+        );
+    }
+
+    #[test]
+    fn namespaced_elements_need_a_namespace() {
+        // An unprefixed name test matches only elements in no namespace (XPath 1.0 §2.3).
+        assert_eq!(one(ZONE, "/zone/y").unwrap(), Selected::Nothing);
+        assert_eq!(
+            values(one(ZONE, "/zone/*[local-name()='y']/text()").unwrap()).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn dtds_malformed_xml_and_bad_xpaths_are_refused() {
+        let dtd = "<!DOCTYPE z [<!ENTITY e \"x\">]><z>&e;</z>";
+        assert!(evaluate(dtd, &["/z".to_owned()]).is_err());
+        assert!(evaluate("<z><a></z>", &["/z".to_owned()]).is_err());
+        assert!(one(ZONE, "/zone[").is_err());
+        assert!(one(ZONE, &"(".repeat(100)).is_err());
+        assert!(one(ZONE, "").is_err());
+    }
+
+    #[test]
+    fn deep_documents_are_refused() {
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(MAX_DEPTH + 1),
+            "</a>".repeat(MAX_DEPTH + 1)
+        );
+        assert!(evaluate(&deep, &["/a".to_owned()]).is_err());
+        let ok = format!("{}{}", "<a>".repeat(10), "</a>".repeat(10));
+        assert!(evaluate(&ok, &["count(//a)".to_owned()]).is_ok());
+    }
+}
