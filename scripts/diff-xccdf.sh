@@ -8,6 +8,7 @@
 # env: ROOT=DIR (default: built with scripts/make-debian-root.sh bullseye), KEEP=DIR for the
 #      outputs, ALLOW_DIFF=N to accept up to N differing rule results per profile (default 0),
 #      TAILORING=FILE to pass --tailoring-file to both (name its profiles on the command line),
+#      SCAN_BIN=PATH to use an already built scan binary (no cargo build),
 #      e.g. TAILORING=fixtures/eval/ssg-debian11-tailoring.xml scripts/diff-xccdf.sh \
 #           "$SSG/ssg-debian11-ds.xml" xccdf_io.github.scap-rs_profile_standard_tailored
 set -euo pipefail
@@ -19,8 +20,12 @@ ds=${1:-$ssg/ssg-debian11-ds.xml}
 root=${ROOT:-$(scripts/make-debian-root.sh bullseye)}
 out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"
-cargo build --release --example scan >&2
-ours=${CARGO_TARGET_DIR:-target}/release/examples/scan
+if [ -n "${SCAN_BIN:-}" ]; then
+    ours=$SCAN_BIN
+else
+    cargo build --release --example scan >&2
+    ours=${CARGO_TARGET_DIR:-target}/release/examples/scan
+fi
 
 # oscap 1.3.7 trap: its dpkginfo probe reads the host's apt configuration; point APT_CONFIG at
 # a file that empties Dir::Etc::parts.

@@ -3,7 +3,8 @@
 //!
 //! For every Rule, in document order:
 //!
-//! 1. not selected (profile, `--rule`, `--skip-rule`) → `notselected`;
+//! 1. not selected (profile, `--rule`, `--skip-rule`, an unselected `requires` or a selected
+//!    `conflicts` item) → `notselected`;
 //! 2. not applicable → `notapplicable`: the Rule, each ancestor Group and the Benchmark must
 //!    each have no `platform` or one that applies. A `#id` platform is evaluated with the
 //!    benchmark's CPE applicability language (`scap_cpe`), a CPE name against the data
@@ -264,6 +265,33 @@ pub fn evaluate(
     let only: HashSet<&str> = opts.rules.iter().map(String::as_str).collect();
     let skip: HashSet<&str> = opts.skip_rules.iter().map(String::as_str).collect();
     let wanted = |id: &str| (only.is_empty() || only.contains(id)) && !skip.contains(id);
+    // Item.Requires / Item.Conflicts (XCCDF 1.2 section 7.2.3.2), against the profile's
+    // selection: a rule whose requirement is unselected, or whose conflict is selected, is
+    // processed as not selected (oscap does the same).
+    let selected_items: HashSet<&str> = policy
+        .rules
+        .iter()
+        .filter(|r| r.selected)
+        .map(|r| r.id())
+        .chain(
+            policy
+                .groups
+                .iter()
+                .filter(|g| g.selected)
+                .map(|g| g.id.as_str()),
+        )
+        .collect();
+    let dependencies_met = |rule: &crate::model::Rule| {
+        rule.common
+            .requires
+            .iter()
+            .all(|any_of| any_of.iter().any(|id| selected_items.contains(id.as_str())))
+            && !rule
+                .common
+                .conflicts
+                .iter()
+                .any(|id| selected_items.contains(id.as_str()))
+    };
 
     // Applicability of the selected rules (and of their ancestors).
     let mut applicability = Applicability::new(doc, source, engine)?;
@@ -274,7 +302,7 @@ pub fn evaluate(
     let mut leaves: Vec<Leaf> = Vec::new();
     for pr in &policy.rules {
         let rule = &pr.rule;
-        if !pr.selected || !wanted(pr.id()) {
+        if !pr.selected || !wanted(pr.id()) || !dependencies_met(rule) {
             plans.push(Plan::Fixed(XccdfResult::NotSelected, None));
             continue;
         }
@@ -909,6 +937,29 @@ mod tests {
             })
             .collect();
         assert_eq!(got, [("p1", XccdfResult::Pass), ("f2", XccdfResult::Fail)]);
+    }
+
+    #[test]
+    fn requires_and_conflicts() {
+        let e = ByName::default();
+        let body = format!(
+            r#"<Rule id="xccdf_x_rule_1" selected="true"><requires idref="xccdf_x_rule_off xccdf_x_rule_2"/>{}</Rule>
+               <Rule id="xccdf_x_rule_2" selected="true"><requires idref="xccdf_x_rule_off"/>{}</Rule>
+               <Rule id="xccdf_x_rule_3" selected="true"><conflicts idref="xccdf_x_rule_1"/>{}</Rule>
+               <Rule id="xccdf_x_rule_4" selected="true"><conflicts idref="xccdf_x_rule_off"/>{}</Rule>
+               <Rule id="xccdf_x_rule_off" selected="false">{}</Rule>"#,
+            check("p"),
+            check("p"),
+            check("p"),
+            check("p"),
+            check("p")
+        );
+        let r = run(&body, &e);
+        use XccdfResult::*;
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        // 1: one of its alternatives (rule 2) is selected; 2: its only requirement is off;
+        // 3: conflicts with selected rule 1; 4: its conflict is off.
+        assert_eq!(got, [Pass, NotSelected, NotSelected, Pass, NotSelected]);
     }
 
     #[test]
