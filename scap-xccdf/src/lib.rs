@@ -16,6 +16,10 @@
 //!    and [`Source::component_node`] find the OVAL (or OCIL) component to evaluate, in the
 //!    same document; [`Source::dictionaries`] and [`Benchmark::platform_specification_node`]
 //!    give the CPE dictionary and the applicability language for `scap_cpe`.
+//! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is
+//!    [`oval_engine::OvalEngine`], feature `oval`, on by default): applicability, checks,
+//!    results and scores ([`ScanResults`]); [`write_test_result`] writes the XCCDF 1.2
+//!    `TestResult`. `cargo run --example scan` is the command built on it.
 //!
 //! ```
 //! use scap_xccdf::{ParseOptions, Policy, Source};
@@ -33,7 +37,8 @@
 //! ```
 //!
 //! Specifications: XCCDF 1.2 (NISTIR 7275 rev. 4) sections 6 (model: Benchmark, Group, Rule,
-//! Value, Profile, TestResult, Tailoring) and 7.2 (resolution of `extends`, profile application);
+//! Value, Profile, TestResult, Tailoring), 7.2 (resolution of `extends`, profile application,
+//! benchmark processing: [`eval`]) and 7.3 (scoring: [`eval::score`]);
 //! XCCDF 1.1 documents are read into the same model; SCAP 1.2/1.3 source data streams
 //! (NIST SP 800-126 rev. 2/3, section 3) with OASIS XML catalogs.
 //!
