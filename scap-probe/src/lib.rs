@@ -10,7 +10,9 @@
 //! - [`LiveHost`]: the running system (files at `/`, facts from `/proc`, `/sys`, `std::env`);
 //! - [`RootFs`]: an offline directory tree, scanned as a jail;
 //! - [`MemoryTarget`]: a tree and facts in memory, for tests;
-//! - anything a downstream tool writes (an SSH session, a VM disk reader, an OCI image).
+//! - [`OciImage`] (feature `oci`, on by default): a container image (OCI image layout or
+//!   `docker save` archive) read in place, layers merged in memory, no daemon, no root;
+//! - anything a downstream tool writes (an SSH session, a VM disk reader, ...).
 //!
 //! # The trait
 //!
@@ -134,6 +136,8 @@ mod facts;
 mod live;
 mod memory;
 mod metadata;
+#[cfg(all(unix, feature = "oci"))]
+mod oci;
 pub mod procfs;
 pub mod resolve;
 mod rootfs;
@@ -145,6 +149,11 @@ pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Proces
 pub use live::LiveHost;
 pub use memory::MemoryTarget;
 pub use metadata::{DirEntry, FileType, Metadata, Timestamp};
+#[cfg(all(unix, feature = "oci"))]
+pub use oci::{
+    ImageFormat, ImageInfo, LayerInfo, OciError, OciImage, OciLimits, OciOptions, parse_env_lines,
+    split_image_arg,
+};
 pub use resolve::{Follow, Lookup, MAX_LINK_HOPS, Resolved, check_path, resolve};
 pub use rootfs::RootFs;
 pub use target::{DEFAULT_READ_LIMIT, Target, sysctl_name, sysctl_path};
