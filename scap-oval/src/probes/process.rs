@@ -27,8 +27,10 @@ pub const PROCESSES_NOT_COLLECTABLE: Flag = Flag::DoesNotExist;
 /// Clock ticks per second the tick counts of [`Process`] are in (`USER_HZ`, 100 on Linux).
 const TICKS_PER_SECOND: u64 = 100;
 
-/// Capability names by bit number (`linux/capability.h`).
-const CAPABILITIES: [&str; 41] = [
+/// Capability names by bit number (`linux/capability.h`), as far as the 5.11.3 schema's
+/// `EntityItemCapabilityType` enumerates them (up to `CAP_AUDIT_READ`, bit 37); later bits
+/// (`CAP_PERFMON`, `CAP_BPF`, ...) are not written, as oscap does not write them.
+const CAPABILITIES: [&str; 38] = [
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
     "CAP_DAC_READ_SEARCH",
@@ -67,9 +69,6 @@ const CAPABILITIES: [&str; 41] = [
     "CAP_WAKE_ALARM",
     "CAP_BLOCK_SUSPEND",
     "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
 ];
 
 /// The processes the target has, or the collection to answer when it has none to give.
@@ -209,7 +208,7 @@ mod tests {
         });
         p.tty_nr = (136 << 8) | 3;
         p.loginuid = Some(u32::MAX);
-        p.cap_effective = Some(0b101);
+        p.cap_effective = Some(0b101 | (1 << 38));
         p.session_id = 612;
         p
     }

@@ -5,7 +5,10 @@
 //! "billion laughs" and no external entity fetch (oscap expands internal entities; such a file
 //! is an `error` here). The tree is then copied into an `sxd-document` DOM (at most
 //! [`MAX_DEPTH`] levels) and the expression evaluated with `sxd-xpath`, a complete XPath 1.0
-//! implementation.
+//! implementation. Expressions are limited in length and bracket nesting, namespace prefixes
+//! are refused before sxd-xpath sees them (it panics on an undeclared one), and parsing and
+//! evaluation run on a scoped thread with a large stack (sxd-xpath recurses), whose failure,
+//! should the engine still panic, is an `error` for that file rather than a crash.
 //!
 //! Items are as oscap 1.3.7 writes them: `filepath`, `path`, `filename`, `xpath`, then one
 //! `value_of` per selected text or attribute node in document order (a selected element gives
@@ -38,7 +41,7 @@ pub const MAX_DEPTH: usize = 256;
 
 /// Longest XPath expression accepted, and its deepest bracket nesting (the XPath parser is
 /// recursive).
-const MAX_XPATH_LEN: usize = 4096;
+const MAX_XPATH_LEN: usize = 1024;
 const MAX_XPATH_NESTING: usize = 64;
 
 /// What evaluating one expression over one document gave.
@@ -68,7 +71,56 @@ fn check_xpath(xpath: &str) -> Result<(), String> {
             _ => {}
         }
     }
+    if let Some(prefix) = name_prefix(xpath) {
+        // No namespace prefixes are declared for the expression (oscap declares none either),
+        // and sxd-xpath 0.4 panics on an undeclared prefix instead of failing: refuse here.
+        return Err(format!(
+            "XPath uses the undeclared namespace prefix {prefix:?}"
+        ));
+    }
     Ok(())
+}
+
+/// The first namespace prefix of a name test (`x:y`, `x:*`) in an expression, outside string
+/// literals; the `::` of an axis is not a prefix.
+fn name_prefix(xpath: &str) -> Option<&str> {
+    let name_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut quote: Option<char> = None;
+    let mut start: Option<usize> = None;
+    let mut chars = xpath.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                start = None;
+            }
+            ':' => match chars.peek() {
+                Some((_, ':')) => {
+                    chars.next();
+                    start = None;
+                }
+                Some((_, n))
+                    if start.is_some() && (n.is_alphabetic() || *n == '_' || *n == '*') =>
+                {
+                    return start.and_then(|s| xpath.get(s..i));
+                }
+                _ => start = None,
+            },
+            c if name_char(c) => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+            _ => start = None,
+        }
+    }
+    None
 }
 
 /// Copy a roxmltree document into an sxd DOM, iteratively and with a depth limit.
@@ -118,8 +170,26 @@ fn copy<'d>(src: &roxmltree::Document<'_>, doc: Document<'d>) -> Result<(), Stri
     Ok(())
 }
 
-/// Parse `text` and evaluate each expression; `Err` if the text is not acceptable XML.
+/// Stack for the thread that parses and evaluates: sxd-xpath parses and evaluates
+/// recursively (a chain of unary minus signs recurses once per sign), so the work runs on a
+/// thread whose stack is sized for the longest accepted expression, not on the caller's.
+const EVAL_STACK: usize = 64 << 20;
+
+/// [`evaluate_here`] on a thread with an [`EVAL_STACK`]-sized stack.
 fn evaluate(text: &str, xpaths: &[String]) -> Result<Vec<Result<Selected, String>>, String> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("xmlfilecontent".to_owned())
+            .stack_size(EVAL_STACK)
+            .spawn_scoped(scope, || evaluate_here(text, xpaths))
+            .map_err(|e| format!("cannot start the XPath thread: {e}"))?
+            .join()
+            .map_err(|_| "the XPath engine failed".to_owned())?
+    })
+}
+
+/// Parse `text` and evaluate each expression; `Err` if the text is not acceptable XML.
+fn evaluate_here(text: &str, xpaths: &[String]) -> Result<Vec<Result<Selected, String>>, String> {
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         ..roxmltree::ParsingOptions::default()
@@ -338,6 +408,27 @@ mod tests {
     }
 
     #[test]
+    fn prefixed_name_tests_are_refused_not_panicked_on() {
+        assert_eq!(name_prefix("/x:zone/y"), Some("x"));
+        assert_eq!(name_prefix("//a:*"), Some("a"));
+        assert_eq!(name_prefix("/zone/child::service"), None);
+        assert_eq!(name_prefix("/zone[@name='a:b']"), None);
+        assert_eq!(name_prefix("concat(\"x:y\", 'z')"), None);
+        assert!(one(ZONE, "/x:zone").is_err());
+        assert!(one(ZONE, "/zone/child::service").is_ok());
+    }
+
+    #[test]
+    fn long_unary_chains_do_not_overflow() {
+        let minus = format!("{}1", "-".repeat(MAX_XPATH_LEN - 1));
+        assert!(one(ZONE, &minus).is_ok());
+        let ors = format!("1{}", " or 1".repeat(MAX_XPATH_LEN / 5 - 1));
+        assert!(one(ZONE, &ors).is_ok());
+        let steps = format!("/zone{}", "/..".repeat(MAX_XPATH_LEN / 3 - 2));
+        assert!(one(ZONE, &steps).is_ok());
+    }
+
+    #[test]
     fn deep_documents_are_refused() {
         let deep = format!(
             "{}{}",
@@ -347,5 +438,29 @@ mod tests {
         assert!(evaluate(&deep, &["/a".to_owned()]).is_err());
         let ok = format!("{}{}", "<a>".repeat(10), "</a>".repeat(10));
         assert!(evaluate(&ok, &["count(//a)".to_owned()]).is_ok());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Whatever the expression (built from XPath tokens so it often parses), evaluation
+        /// answers without panicking.
+        #[test]
+        fn any_xpath_is_answered(tokens in proptest::collection::vec(proptest::sample::select(vec![
+            "/", "//", "zone", "service", "@name", "@*", "*", "[", "]", "(", ")", "'ssh'", "1",
+            "-1", "0.5", "1e308", "NaN", "=", "!=", "<", "and", "or", "div", "mod", "|", ",",
+            "count(", "substring(", "string(", "concat(", "translate(", "round(", "sum(",
+            "position()", "last()", "text()", "node()", "..", ".", "ancestor::", "following::",
+            "id(", "lang(", "name(", "normalize-space(", "string-length(", "x:y", "$v",
+        ]), 0..24)) {
+            let xpath = tokens.concat();
+            let _ = evaluate(ZONE, &[xpath]);
+        }
+
+        /// Arbitrary documents are accepted or refused, never a panic.
+        #[test]
+        fn any_document_is_answered(text in "(<[a-z]{1,3}( [a-z]=\"[a-z<&]*\")?>|</[a-z]{1,3}>|[a-z &;]{0,5}|<!--x-->|<\\?p x\\?>){0,30}") {
+            let _ = evaluate(&text, &["//*".to_owned(), "string(/)".to_owned()]);
+        }
     }
 }
