@@ -223,6 +223,8 @@ struct Cache {
     item_list: Vec<Item>,
     in_progress: HashSet<String>,
     depth: usize,
+    /// Collections of objects that need no variable, gathered in parallel before evaluation.
+    prefetched: HashMap<String, Collection>,
 }
 
 impl std::fmt::Debug for Evaluator<'_> {
@@ -258,6 +260,7 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluate the given definitions (and what they need).
     pub fn evaluate(self, ids: &[String]) -> Results {
+        self.prefetch(ids);
         let mut definitions = Vec::with_capacity(ids.len());
         for id in ids {
             definitions.push((id.clone(), self.definition(id)));
@@ -276,6 +279,104 @@ impl<'a> Evaluator<'a> {
                 .collect(),
             variables: cache.variables,
         }
+    }
+
+    /// Collect, on all cores, every object the definitions reach that needs no variable and no
+    /// filter (most of them: the probes are where the time goes). Objects with variables,
+    /// filters, sets and `variable_object`s are collected later, in order, as the evaluation
+    /// reaches them.
+    fn prefetch(&self, ids: &[String]) {
+        let mut objects = Vec::new();
+        let mut seen_defs = HashSet::new();
+        let mut stack: Vec<&str> = ids.iter().map(String::as_str).collect();
+        while let Some(id) = stack.pop() {
+            if !seen_defs.insert(id) {
+                continue;
+            }
+            let Some(c) = self.defs.definition(id).and_then(|d| d.criteria.as_ref()) else {
+                continue;
+            };
+            let mut nodes: Vec<&Criteria> = vec![c];
+            while let Some(c) = nodes.pop() {
+                for child in &c.children {
+                    match child {
+                        CriteriaNode::Criteria(sub) => nodes.push(sub),
+                        CriteriaNode::ExtendDefinition(e) => stack.push(&e.definition_ref),
+                        CriteriaNode::Criterion(cr) => {
+                            let test = self.defs.test(&cr.test_ref);
+                            if let Some(o) = test.and_then(|t| t.object_ref.as_deref()) {
+                                objects.push(o);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        objects.sort_unstable();
+        objects.dedup();
+        let work: Vec<(String, &dyn crate::probes::Probe, ObjectRequest)> = objects
+            .into_iter()
+            .filter_map(|id| self.defs.object(id))
+            .filter_map(|o| {
+                let ObjectContent::Entities(eo) = &o.content else {
+                    return None;
+                };
+                // Filtered objects are left out too: unfiltered collections can be large
+                // (every file under /usr/bin) and must not all be held at once.
+                if o.kind == "variable_object"
+                    || !eo.filters.is_empty()
+                    || eo.entities.iter().any(|e| e.var_ref.is_some())
+                {
+                    return None;
+                }
+                let probe = self.registry.get(&o.kind)?;
+                let mut request = ObjectRequest::new(&o.id, &o.kind);
+                request.behaviors = eo
+                    .behaviors
+                    .iter()
+                    .map(|b| (b.name.clone(), b.value.clone()))
+                    .collect();
+                request.entities = eo
+                    .entities
+                    .iter()
+                    .map(|e| request_entity(e, vec![e.value.clone()]))
+                    .collect();
+                Some((o.id.clone(), probe, request))
+            })
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(work.len());
+        if threads <= 1 {
+            return; // Collected in order as the evaluation reaches them.
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let target = self.target;
+        let done: Vec<(String, Collection)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((id, probe, request)) = work.get(i) else {
+                                break;
+                            };
+                            out.push((id.clone(), probe.collect(target, request)));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            // A worker that panicked (a probe bug) loses its share: those objects are then
+            // collected again, in order, by the evaluation.
+            workers
+                .into_iter()
+                .filter_map(|w| w.join().ok())
+                .flatten()
+                .collect()
+        });
+        self.state.borrow_mut().prefetched.extend(done);
     }
 
     /// The result of one definition, evaluating it if needed.
@@ -593,20 +694,12 @@ impl<'a> Evaluator<'a> {
                         }
                         None => vec![e.value.clone()],
                     };
-                    request.entities.push(RequestEntity {
-                        name: e.name.clone(),
-                        datatype: e.effective_datatype(),
-                        operation: e.operation,
-                        var_check: if e.var_ref.is_some() {
-                            e.var_check
-                        } else {
-                            Check::All
-                        },
-                        values,
-                        nil: e.nil,
-                    });
+                    request.entities.push(request_entity(e, values));
                 }
-                let collection = if o.kind == "variable_object" {
+                let prefetched = self.state.borrow_mut().prefetched.remove(&o.id);
+                let collection = if let Some(c) = prefetched {
+                    c
+                } else if o.kind == "variable_object" {
                     self.variable_items(&request)
                 } else {
                     match self.registry.get(&o.kind) {
@@ -869,6 +962,22 @@ impl<'a> Evaluator<'a> {
             Ok(v) => VariableValues::complete(v),
             Err(e) => VariableValues::failed(Flag::Error, e.to_string()),
         }
+    }
+}
+
+/// An object entity with its values resolved, as probes see it.
+fn request_entity(e: &Entity, values: Vec<String>) -> RequestEntity {
+    RequestEntity {
+        name: e.name.clone(),
+        datatype: e.effective_datatype(),
+        operation: e.operation,
+        var_check: if e.var_ref.is_some() {
+            e.var_check
+        } else {
+            Check::All
+        },
+        values,
+        nil: e.nil,
     }
 }
 
