@@ -294,6 +294,45 @@ mod tests {
     }
 
     #[test]
+    fn invariants_over_every_combination() {
+        let b = Benchmark::parse_str(BENCH, &Default::default()).unwrap();
+        let p = Policy::new(&b, None, None).unwrap();
+        let mut res = unevaluated(&b, &p);
+        let all = XccdfResult::ALL;
+        let n = all.len();
+        for code in 0..n.pow(4) {
+            let mut c = code;
+            for r in res.rules.iter_mut() {
+                r.result = all[c % n];
+                c /= n;
+            }
+            let d = score(&b, &p, &res.rules, DEFAULT).unwrap();
+            let f = score(&b, &p, &res.rules, FLAT).unwrap();
+            let u = score(&b, &p, &res.rules, FLAT_UNWEIGHTED).unwrap();
+            let a = score(&b, &p, &res.rules, ABSOLUTE).unwrap();
+            assert!((0.0..=100.0).contains(&d.value), "{d:?}");
+            assert!(f.value <= f.maximum && u.value <= u.maximum, "{f:?} {u:?}");
+            assert_eq!(a.value == 1.0, f.value == f.maximum);
+            // A fail anywhere among weighted rules keeps the default score below 100.
+            let weighted_fail = res.rules[..3].iter().any(|r| {
+                matches!(
+                    r.result,
+                    XccdfResult::Fail | XccdfResult::Error | XccdfResult::Unknown
+                )
+            });
+            assert_eq!(
+                weighted_fail,
+                f.value < f.maximum,
+                "{:?}",
+                res.rules.iter().map(|r| r.result).collect::<Vec<_>>()
+            );
+            if weighted_fail {
+                assert!(d.value < 100.0);
+            }
+        }
+    }
+
+    #[test]
     fn single_precision_like_oscap() {
         let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
           <Rule id="xccdf_x_rule_1" selected="true"/><Rule id="xccdf_x_rule_2" selected="true"/>
