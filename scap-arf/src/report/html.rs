@@ -1,0 +1,392 @@
+//! One self-contained HTML page per scan: inline CSS and JavaScript, no network fetches.
+//!
+//! The page opens with the score and counts per result and per severity, then one collapsible
+//! entry per rule with its description, rationale, references (CCI, SRG, STIG, NIST 800-53,
+//! ...), the OVAL tests, objects and items that decided it, and its fix. Filters (result,
+//! severity, free text) work without a server and can be set from the URL fragment, so a link
+//! can point at a view: `report.html#result=fail&severity=high&q=ssh&open=RULE_ID`.
+//!
+//! Every text from the content or the scan is escaped (quick-xml's escaping, which covers
+//! `& < > " '`), so markup in a rule cannot run in the page.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use quick_xml::escape::escape;
+
+use super::refs::RefKind;
+use super::{OvalDetail, RuleReport, ScanReport};
+
+/// Results in display order, with the CSS class of their badge.
+const RESULTS: &[&str] = &[
+    "fail",
+    "error",
+    "unknown",
+    "pass",
+    "fixed",
+    "notchecked",
+    "notapplicable",
+    "informational",
+    "notselected",
+];
+/// Severities in display order.
+const SEVERITIES: &[&str] = &["high", "medium", "low", "info", "unknown"];
+
+const CSS: &str = r#"
+:root{--fail:#c9302c;--pass:#3c763d;--other:#777;--err:#8a6d3b;--bg:#fafafa}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:var(--bg);color:#222}
+header{background:#263238;color:#fff;padding:16px 24px}
+header h1{margin:0 0 4px;font-size:1.4em}
+header .meta{font-size:.9em;opacity:.85}
+main{padding:16px 24px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:110px}
+.card .n{font-size:1.6em;font-weight:600}
+.card.score .n{color:#263238}
+table{border-collapse:collapse;margin:6px 0;font-size:.9em}
+td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#eceff1}
+.controls{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid #ddd;display:flex;flex-wrap:wrap;gap:12px;align-items:center;z-index:1}
+.controls input[type=search]{padding:4px 8px;min-width:260px}
+.controls label{font-size:.9em;white-space:nowrap}
+details.rule{background:#fff;border:1px solid #ddd;border-left:6px solid var(--other);border-radius:4px;margin:6px 0}
+details.rule[data-result=fail]{border-left-color:var(--fail)}
+details.rule[data-result=pass]{border-left-color:var(--pass)}
+details.rule[data-result=error],details.rule[data-result=unknown]{border-left-color:var(--err)}
+details.rule>summary{cursor:pointer;padding:6px 10px;list-style:none;display:flex;gap:10px;align-items:baseline}
+details.rule>summary .title{flex:1}
+details.rule>summary .rid{font-family:monospace;font-size:.8em;color:#555}
+.body{padding:4px 14px 12px}
+.badge{display:inline-block;min-width:90px;text-align:center;border-radius:3px;padding:1px 6px;color:#fff;font-size:.8em;background:var(--other)}
+.badge.fail{background:var(--fail)}.badge.pass{background:var(--pass)}.badge.error,.badge.unknown{background:var(--err)}
+.sev{font-size:.8em;text-transform:uppercase;width:60px}
+.sev.high{color:var(--fail);font-weight:700}.sev.medium{color:#b35c00}
+pre{background:#f3f3f3;padding:8px;overflow:auto;white-space:pre-wrap;font-size:.85em}
+h4{margin:12px 0 4px}
+.count{margin-left:8px;color:#555;font-size:.9em}
+"#;
+
+const JS: &str = r#"
+(function(){
+  var rules=Array.prototype.slice.call(document.querySelectorAll('details.rule'));
+  var texts=rules.map(function(r){return r.textContent.toLowerCase();});
+  var q=document.getElementById('q');
+  var boxes=Array.prototype.slice.call(document.querySelectorAll('.controls input[type=checkbox]'));
+  function checked(kind){var s={};boxes.forEach(function(b){if(b.dataset.kind===kind&&b.checked)s[b.value]=1;});return s;}
+  function apply(){
+    var res=checked('result'),sev=checked('severity'),t=q.value.trim().toLowerCase(),shown=0;
+    for(var i=0;i<rules.length;i++){
+      var r=rules[i];
+      var ok=res[r.dataset.result]&&sev[r.dataset.severity]&&(!t||texts[i].indexOf(t)>=0);
+      if(ok){r.removeAttribute('hidden');shown++;}else{r.setAttribute('hidden','');}
+    }
+    document.getElementById('shown').textContent=shown+' of '+rules.length+' rules shown';
+  }
+  function fromHash(){
+    var h=location.hash.replace(/^#/,'');if(!h)return;
+    var p={};h.split('&').forEach(function(kv){var i=kv.indexOf('=');if(i>0)p[decodeURIComponent(kv.slice(0,i))]=decodeURIComponent(kv.slice(i+1).replace(/\+/g,' '));});
+    ['result','severity'].forEach(function(kind){
+      if(p[kind]===undefined)return;var want={};p[kind].split(',').forEach(function(v){want[v]=1;});
+      boxes.forEach(function(b){if(b.dataset.kind===kind)b.checked=!!want[b.value];});
+    });
+    if(p.q!==undefined)q.value=p.q;
+    if(p.open!==undefined){rules.forEach(function(r){if(r.dataset.id===p.open||p.open==='all')r.open=true;});}
+  }
+  boxes.forEach(function(b){b.addEventListener('change',apply);});
+  q.addEventListener('input',apply);
+  window.addEventListener('hashchange',function(){fromHash();apply();});
+  fromHash();apply();
+})();
+"#;
+
+fn e(s: &str) -> std::borrow::Cow<'_, str> {
+    escape(s)
+}
+
+/// Renders the report as one HTML document.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+/// let report = scap_arf::report::ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
+/// let html = scap_arf::report::html::render(&report);
+/// assert!(html.contains("data-result=\"fail\""));
+/// assert!(!html.contains("<script src"));
+/// # Ok(()) }
+/// ```
+pub fn render(r: &ScanReport) -> String {
+    let mut o = String::with_capacity(64 * 1024 + r.rules.len() * 4096);
+    let title = r.benchmark.title.as_deref().unwrap_or(&r.benchmark.id);
+    let host = r.target.hostname.as_deref().unwrap_or("unknown host");
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\
+         <title>{} on {}</title><style>{CSS}</style></head><body>\n",
+        e(title),
+        e(host)
+    );
+    header(&mut o, r, title, host);
+    o.push_str("<main>\n");
+    summary(&mut o, r);
+    controls(&mut o, r);
+    o.push_str("<div id=\"rules\">\n");
+    for rule in &r.rules {
+        rule_entry(&mut o, rule);
+    }
+    let _ = writeln!(o, "</div></main><script>{JS}</script></body></html>");
+    o
+}
+
+fn header(o: &mut String, r: &ScanReport, title: &str, host: &str) {
+    let _ = write!(o, "<header><h1>{}</h1><div class=\"meta\">", e(title));
+    let profile = r
+        .benchmark
+        .profile_title
+        .as_deref()
+        .or(r.benchmark.profile_id.as_deref())
+        .unwrap_or("(default selection)");
+    let _ = write!(o, "Profile: {} &middot; Target: {}", e(profile), e(host));
+    if !r.target.ip_addresses.is_empty() {
+        let _ = write!(o, " ({})", e(&r.target.ip_addresses.join(", ")));
+    }
+    if let Some(t) = &r.test_result.start_time {
+        let _ = write!(o, " &middot; Started: {}", e(t));
+    }
+    if let Some(t) = &r.test_result.end_time {
+        let _ = write!(o, " &middot; Finished: {}", e(t));
+    }
+    if let Some(v) = &r.benchmark.version {
+        let _ = write!(o, " &middot; Benchmark version: {}", e(v));
+    }
+    o.push_str("</div></header>\n");
+}
+
+fn summary(o: &mut String, r: &ScanReport) {
+    o.push_str("<section class=\"cards\">");
+    for s in &r.scores {
+        let max = s.maximum.map(|m| format!(" / {m:.2}")).unwrap_or_default();
+        let system = s.system.as_deref().unwrap_or("score");
+        let short = system.rsplit(':').next().unwrap_or(system);
+        let _ = write!(
+            o,
+            "<div class=\"card score\" title=\"{}\"><div class=\"n\">{:.2}{}</div>score ({})</div>",
+            e(system),
+            s.value,
+            e(&max),
+            e(short)
+        );
+    }
+    for res in RESULTS {
+        let n = r.count(res);
+        if n > 0 {
+            let _ = write!(
+                o,
+                "<div class=\"card\"><div class=\"n\">{n}</div><span class=\"badge {res}\">{res}</span></div>"
+            );
+        }
+    }
+    o.push_str("</section>\n");
+    // Severity by result: how many of each severity failed, passed, ...
+    let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for rule in &r.rules {
+        *by.entry((rule.severity.as_str(), rule.result.as_str()))
+            .or_insert(0) += 1;
+    }
+    let results: Vec<&str> = RESULTS.iter().copied().filter(|x| r.count(x) > 0).collect();
+    o.push_str("<table class=\"sevtable\"><tr><th>Severity</th>");
+    for res in &results {
+        let _ = write!(o, "<th>{res}</th>");
+    }
+    o.push_str("</tr>");
+    for sev in SEVERITIES {
+        let _ = write!(o, "<tr><th class=\"sev {sev}\">{sev}</th>");
+        for res in &results {
+            let n = by.get(&(*sev, *res)).copied().unwrap_or(0);
+            let _ = write!(o, "<td>{n}</td>");
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</table>\n");
+}
+
+fn controls(o: &mut String, r: &ScanReport) {
+    o.push_str("<div class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"Search title, id, CCI, text\" aria-label=\"search\">");
+    o.push_str("<span>Result:");
+    for res in RESULTS.iter().filter(|x| r.count(x) > 0) {
+        // Passing and not-applicable rules are shown too by default: an assessor filters.
+        let _ = write!(
+            o,
+            " <label><input type=\"checkbox\" data-kind=\"result\" value=\"{res}\" checked>{res}</label>"
+        );
+    }
+    o.push_str("</span><span>Severity:");
+    for sev in SEVERITIES {
+        let _ = write!(
+            o,
+            " <label><input type=\"checkbox\" data-kind=\"severity\" value=\"{sev}\" checked>{sev}</label>"
+        );
+    }
+    o.push_str("</span><span id=\"shown\" class=\"count\"></span></div>\n");
+}
+
+fn para(o: &mut String, heading: &str, text: &str) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let _ = write!(o, "<h4>{heading}</h4><pre>{}</pre>", e(text.trim()));
+}
+
+fn rule_entry(o: &mut String, rule: &RuleReport) {
+    let sev = if SEVERITIES.contains(&rule.severity.as_str()) {
+        rule.severity.as_str()
+    } else {
+        "unknown"
+    };
+    let _ = write!(
+        o,
+        "<details class=\"rule\" data-id=\"{}\" data-result=\"{}\" data-severity=\"{sev}\"><summary>\
+         <span class=\"badge {}\">{}</span><span class=\"sev {sev}\">{sev}</span>\
+         <span class=\"title\">{}</span><span class=\"rid\">{}</span></summary><div class=\"body\">",
+        e(&rule.id),
+        e(&rule.result),
+        e(&rule.result),
+        e(&rule.result),
+        e(&rule.title),
+        e(&rule.id),
+    );
+    para(o, "Description", &rule.description);
+    para(o, "Rationale", &rule.rationale);
+    if !rule.refs.is_empty() || rule.version.is_some() {
+        o.push_str("<h4>References</h4><table class=\"refs\">");
+        if let Some(v) = &rule.version {
+            let _ = write!(o, "<tr><th>Version</th><td>{}</td></tr>", e(v));
+        }
+        let mut kinds: BTreeMap<RefKind, Vec<&str>> = BTreeMap::new();
+        for x in &rule.refs {
+            kinds.entry(x.kind).or_default().push(&x.id);
+        }
+        for (k, ids) in kinds {
+            let _ = write!(
+                o,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                k.label(),
+                e(&ids.join(", "))
+            );
+        }
+        o.push_str("</table>");
+    }
+    if !rule.oval.is_empty() {
+        o.push_str("<h4>OVAL details</h4>");
+        for d in &rule.oval {
+            oval_detail(o, d);
+        }
+    }
+    if !rule.messages.is_empty() {
+        para(o, "Messages", &rule.messages.join("\n"));
+    }
+    para(o, "Fix text", &rule.fix_text);
+    for f in &rule.fix_scripts {
+        if !f.script.is_empty() {
+            let _ = write!(
+                o,
+                "<h4>Fix script <small>({})</small></h4><pre>{}</pre>",
+                e(&f.system),
+                e(&f.script)
+            );
+        }
+    }
+    o.push_str("</div></details>\n");
+}
+
+fn oval_detail(o: &mut String, d: &OvalDetail) {
+    let _ = write!(
+        o,
+        "<div class=\"oval\"><p>Definition <code>{}</code>{}: <b>{}</b></p>",
+        e(&d.definition_id),
+        d.title
+            .as_deref()
+            .map(|t| format!(" ({})", e(t)))
+            .unwrap_or_default(),
+        e(&d.result)
+    );
+    for t in &d.tests {
+        let _ = write!(
+            o,
+            "<p>Test <code>{}</code> {}: <b>{}</b> (check {}, existence {}){}</p>",
+            e(&t.id),
+            e(t.comment.as_deref().unwrap_or("")),
+            e(&t.result),
+            e(t.check.as_deref().unwrap_or("all")),
+            e(t.check_existence
+                .as_deref()
+                .unwrap_or("at_least_one_exists")),
+            match (&t.object_id, &t.object_flag) {
+                (Some(id), Some(flag)) => format!("; object <code>{}</code>: {}", e(id), e(flag)),
+                _ => String::new(),
+            }
+        );
+        if t.items.is_empty() {
+            continue;
+        }
+        o.push_str("<table class=\"items\"><tr><th>Item</th><th>Result</th><th>Values</th></tr>");
+        for i in &t.items {
+            let _ = write!(
+                o,
+                "<tr><td>{} <code>{}</code> ({})</td><td>{}</td><td><table>",
+                e(&i.kind),
+                e(&i.id),
+                e(&i.status),
+                e(&i.result)
+            );
+            for (k, v) in &i.fields {
+                let _ = write!(o, "<tr><th>{}</th><td><pre>{}</pre></td></tr>", e(k), e(v));
+            }
+            o.push_str("</table></td></tr>");
+        }
+        o.push_str("</table>");
+    }
+    o.push_str("</div>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{RuleReport, SCHEMA_VERSION};
+
+    fn report_with(rule: RuleReport) -> ScanReport {
+        let mut counts = BTreeMap::new();
+        counts.insert(rule.result.clone(), 1);
+        ScanReport {
+            schema_version: SCHEMA_VERSION,
+            benchmark: Default::default(),
+            test_result: Default::default(),
+            target: Default::default(),
+            scores: Vec::new(),
+            counts,
+            rules: vec![rule],
+        }
+    }
+
+    #[test]
+    fn content_markup_is_escaped() {
+        let rule = RuleReport {
+            id: "r\"><script>alert(1)</script>".into(),
+            title: "<img src=x onerror=alert(1)>".into(),
+            result: "fail".into(),
+            severity: "high\" onmouseover=\"x".into(),
+            description: "</pre><script>bad()</script>".into(),
+            ..RuleReport::default()
+        };
+        let html = render(&report_with(rule));
+        assert!(!html.contains("<img src=x"));
+        assert!(!html.contains("<script>alert"));
+        assert!(!html.contains("<script>bad"));
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        // An unknown severity falls back to "unknown" rather than reaching an attribute.
+        assert!(html.contains("data-severity=\"unknown\""));
+        assert_eq!(html.matches("<script>").count(), 1);
+    }
+}

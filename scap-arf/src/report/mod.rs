@@ -1,0 +1,603 @@
+//! The scan report: one XCCDF TestResult joined with the rules of its data stream and the OVAL
+//! results that decided them, as stable, documented JSON ([`ScanReport`]), and renderings of
+//! it for people and tools: [`html`] (one self-contained page), [`ckl`] and [`cklb`] (DISA STIG
+//! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones CSV).
+//!
+//! # JSON schema (`schema_version` 1)
+//!
+//! [`ScanReport`] serializes with serde_json to one object; every field is always present
+//! (absent values are `null`, empty lists `[]`):
+//!
+//! ```text
+//! { "schema_version": 1,
+//!   "benchmark": {"id", "title", "version", "profile_id", "profile_title"},
+//!   "test_result": {"id", "start_time", "end_time", "test_system", "identity"},
+//!   "target": {"hostname", "fqdn", "ip_addresses": [str], "mac_addresses": [str]},
+//!   "scores": [{"system", "value": f64, "maximum": f64|null}],
+//!   "counts": {"pass": n, "fail": n, ...},          // rule results per XCCDF result
+//!   "rules": [{
+//!     "id", "title", "result", "severity",          // result: XCCDF result word
+//!     "description", "rationale",                    // plain text
+//!     "version",                                     // the rule's <version> (STIG id in DISA content)
+//!     "refs": [{"kind": "cci"|"srg"|"stig_rule"|"stig_id"|"nist80053"|"cce"|"other",
+//!               "id", "source"}],                    // references and idents, classified
+//!     "fix_text", "fix_scripts": [{"system", "script"}],
+//!     "check": {"system", "href", "name"} | null,
+//!     "messages": [str],
+//!     "oval": [{"definition_id", "title", "result",
+//!               "tests": [{"id", "comment", "kind", "result", "check", "check_existence",
+//!                          "object_id", "object_flag",
+//!                          "items": [{"id", "kind", "status", "result",
+//!                                     "fields": [[name, value]]}]}]}]
+//!   }] }
+//! ```
+//!
+//! New fields may be added in later versions of schema 1; a field is never renamed or removed
+//! without raising `schema_version`.
+
+pub mod ckl;
+pub mod cklb;
+pub mod html;
+pub mod poam;
+pub mod refs;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::oval::{Criteria, OvalResults};
+use crate::read::Arf;
+use refs::{RefId, RefKind, classify};
+
+/// The JSON schema version [`ScanReport`] writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How deep benchmark groups may nest before the rule walk stops descending.
+const MAX_GROUP_DEPTH: usize = 64;
+
+/// A scan's results, joined with the rules and OVAL evidence, ready to render.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScanReport {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The benchmark and profile.
+    pub benchmark: BenchmarkInfo,
+    /// The TestResult's identity.
+    pub test_result: TestResultInfo,
+    /// The asset scanned.
+    pub target: TargetInfo,
+    /// Scores.
+    pub scores: Vec<ScoreInfo>,
+    /// How many rules had each result (XCCDF result word to count).
+    pub counts: BTreeMap<String, usize>,
+    /// Every rule result, in TestResult order.
+    pub rules: Vec<RuleReport>,
+}
+
+/// The benchmark and profile of a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BenchmarkInfo {
+    /// Benchmark id.
+    pub id: String,
+    /// Benchmark title.
+    pub title: Option<String>,
+    /// Benchmark version.
+    pub version: Option<String>,
+    /// Profile id.
+    pub profile_id: Option<String>,
+    /// Profile title.
+    pub profile_title: Option<String>,
+}
+
+/// The TestResult's identity and times.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TestResultInfo {
+    /// TestResult id.
+    pub id: String,
+    /// `start-time`.
+    pub start_time: Option<String>,
+    /// `end-time`.
+    pub end_time: Option<String>,
+    /// `test-system`.
+    pub test_system: Option<String>,
+    /// `identity`.
+    pub identity: Option<String>,
+}
+
+/// The asset scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TargetInfo {
+    /// Host name (asset, else TestResult `target`).
+    pub hostname: Option<String>,
+    /// Fully qualified domain name.
+    pub fqdn: Option<String>,
+    /// IP addresses.
+    pub ip_addresses: Vec<String>,
+    /// MAC addresses.
+    pub mac_addresses: Vec<String>,
+}
+
+/// A score.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScoreInfo {
+    /// Scoring system URI.
+    pub system: Option<String>,
+    /// The score.
+    pub value: f64,
+    /// The maximum.
+    pub maximum: Option<f64>,
+}
+
+/// One rule's result with everything needed to act on it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RuleReport {
+    /// Rule id.
+    pub id: String,
+    /// Title (the id when the data stream has no such rule).
+    pub title: String,
+    /// XCCDF result word (`pass`, `fail`, ...).
+    pub result: String,
+    /// Severity (`unknown`, `info`, `low`, `medium`, `high`).
+    pub severity: String,
+    /// Description, plain text.
+    pub description: String,
+    /// Rationale, plain text.
+    pub rationale: String,
+    /// The rule's `version` (DISA content: the STIG id).
+    pub version: Option<String>,
+    /// References and idents, classified.
+    pub refs: Vec<RefId>,
+    /// `fixtext`s, plain text.
+    pub fix_text: String,
+    /// `fix` scripts.
+    pub fix_scripts: Vec<FixScript>,
+    /// The check that ran.
+    pub check: Option<CheckInfo>,
+    /// Rule result `message`s.
+    pub messages: Vec<String>,
+    /// The OVAL definitions behind the result, with tests and items.
+    pub oval: Vec<OvalDetail>,
+}
+
+impl RuleReport {
+    /// The identifiers of one kind.
+    pub fn ids(&self, kind: RefKind) -> impl Iterator<Item = &str> {
+        self.refs
+            .iter()
+            .filter(move |r| r.kind == kind)
+            .map(|r| r.id.as_str())
+    }
+
+    /// Whether the result is a finding to act on (`fail`, `error`, `unknown`).
+    pub fn is_open(&self) -> bool {
+        matches!(self.result.as_str(), "fail" | "error" | "unknown")
+    }
+}
+
+/// A `fix` script.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FixScript {
+    /// `system` (`urn:xccdf:fix:script:sh`).
+    pub system: String,
+    /// The script; `sub`stituted values are filled in from the TestResult's set-values.
+    pub script: String,
+}
+
+/// The check a rule result ran.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CheckInfo {
+    /// Check system URI.
+    pub system: String,
+    /// `href`.
+    pub href: String,
+    /// `name`.
+    pub name: Option<String>,
+}
+
+/// An OVAL definition's result and the tests under it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OvalDetail {
+    /// Definition id.
+    pub definition_id: String,
+    /// Definition title.
+    pub title: Option<String>,
+    /// OVAL result (`true`, `false`, ...).
+    pub result: String,
+    /// The tests of its criteria (extended definitions followed once), in order.
+    pub tests: Vec<OvalTestDetail>,
+}
+
+/// A test under a definition, with the object it collected and the items.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OvalTestDetail {
+    /// Test id.
+    pub id: String,
+    /// Test comment.
+    pub comment: Option<String>,
+    /// Test element name (`textfilecontent54_test`).
+    pub kind: String,
+    /// OVAL result.
+    pub result: String,
+    /// `check`.
+    pub check: Option<String>,
+    /// `check_existence`.
+    pub check_existence: Option<String>,
+    /// Object id.
+    pub object_id: Option<String>,
+    /// Object collection flag (`complete`, `does not exist`, ...).
+    pub object_flag: Option<String>,
+    /// The items tested.
+    pub items: Vec<OvalItemDetail>,
+}
+
+/// An item a test looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OvalItemDetail {
+    /// Item id.
+    pub id: String,
+    /// Item element name (`textfilecontent_item`).
+    pub kind: String,
+    /// Item status.
+    pub status: String,
+    /// The item's result against the test's states.
+    pub result: String,
+    /// Entities: name and value.
+    pub fields: Vec<(String, String)>,
+}
+
+/// What the data stream says about a rule.
+#[derive(Default)]
+struct RuleInfo {
+    title: String,
+    description: String,
+    rationale: String,
+    version: Option<String>,
+    refs: Vec<RefId>,
+    fix_text: String,
+    fixes: Vec<(String, Vec<scap_xccdf::FixPiece>)>,
+    severity: Option<String>,
+}
+
+fn first_text(list: &[scap_xccdf::Text]) -> String {
+    list.first()
+        .map(|t| t.plain().trim().to_string())
+        .unwrap_or_default()
+}
+
+fn collect_rules(items: &[scap_xccdf::Item], depth: usize, out: &mut HashMap<String, RuleInfo>) {
+    if depth > MAX_GROUP_DEPTH {
+        return;
+    }
+    for item in items {
+        match item {
+            scap_xccdf::Item::Group(g) => collect_rules(&g.items, depth + 1, out),
+            scap_xccdf::Item::Rule(r) => {
+                let c = &r.common;
+                let mut refs = Vec::new();
+                for i in &r.idents {
+                    refs.extend(classify(&i.system, &i.value));
+                }
+                for x in &c.references {
+                    refs.extend(classify(x.href.as_deref().unwrap_or(""), x.text.plain()));
+                }
+                let fix_text = r
+                    .fixtexts
+                    .iter()
+                    .map(|f| f.text.plain().trim().to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                out.insert(
+                    c.id.clone(),
+                    RuleInfo {
+                        title: first_text(&c.title),
+                        description: first_text(&c.description),
+                        rationale: first_text(&c.rationale),
+                        version: c.version.clone(),
+                        refs,
+                        fix_text,
+                        fixes: r
+                            .fixes
+                            .iter()
+                            .map(|f| (f.system.clone().unwrap_or_default(), f.content.clone()))
+                            .collect(),
+                        severity: Some(r.severity.as_str().to_string()),
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn fix_script(pieces: &[scap_xccdf::FixPiece], values: &HashMap<&str, &str>) -> String {
+    let mut s = String::new();
+    for p in pieces {
+        match p {
+            scap_xccdf::FixPiece::Text(t) => s.push_str(t),
+            scap_xccdf::FixPiece::Sub { idref, .. } => {
+                s.push_str(values.get(idref.as_str()).copied().unwrap_or(idref))
+            }
+            scap_xccdf::FixPiece::Instance { .. } => {}
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// Parses the data stream into rule information (benchmark title and profile title too).
+fn data_stream_rules(
+    request_id: &str,
+    text: &str,
+    profile: Option<&str>,
+) -> Result<(HashMap<String, RuleInfo>, BenchmarkInfo)> {
+    let wrap = |source| Error::DataStream {
+        request: request_id.to_string(),
+        source,
+    };
+    let opts = scap_xccdf::ParseOptions::default();
+    let doc = opts.parse_document(text).map_err(wrap)?;
+    let src = scap_xccdf::Source::from_document(&doc, text, None, None, &opts).map_err(wrap)?;
+    let b = &src.benchmark;
+    let mut rules = HashMap::new();
+    collect_rules(&b.items, 0, &mut rules);
+    let info = BenchmarkInfo {
+        id: b.id.clone(),
+        title: b.title.first().map(|t| t.plain().trim().to_string()),
+        version: b.version.clone(),
+        profile_id: profile.map(str::to_string),
+        profile_title: profile.and_then(|p| {
+            b.profiles
+                .iter()
+                .find(|x| x.id == p)
+                .and_then(|x| x.title.first())
+                .map(|t| t.plain().trim().to_string())
+        }),
+    };
+    Ok((rules, info))
+}
+
+impl ScanReport {
+    /// Builds the report of the ARF's first XCCDF TestResult, with rule texts from the data
+    /// stream it was created for and evidence from the OVAL results its checks name.
+    ///
+    /// Without a data stream in the ARF, rules keep only what the TestResult says (id, result,
+    /// severity, idents). A data stream that does not parse is an [`Error::DataStream`].
+    pub fn from_arf(arf: &Arf) -> Result<ScanReport> {
+        let tr = arf
+            .test_results
+            .first()
+            .ok_or_else(|| Error::Invalid("no XCCDF TestResult report".into()))?;
+        let request = arf.request_for(&tr.report_id).or_else(|| {
+            arf.requests
+                .iter()
+                .find(|r| r.root == "data-stream-collection")
+        });
+        let (rule_info, mut benchmark) = match request {
+            Some(r) => data_stream_rules(&r.id, &r.content, tr.profile.as_deref())?,
+            None => (HashMap::new(), BenchmarkInfo::default()),
+        };
+        if let Some(id) = &tr.benchmark_id {
+            benchmark.id = id.clone();
+        }
+        if benchmark.version.is_none() {
+            benchmark.version = tr.version.clone();
+        }
+        benchmark.profile_id = tr.profile.clone();
+
+        let asset = arf.asset_for(&tr.report_id);
+        let target = TargetInfo {
+            hostname: asset
+                .and_then(|a| a.hostname.clone())
+                .or_else(|| tr.target.clone()),
+            fqdn: asset.and_then(|a| a.fqdn.clone()),
+            ip_addresses: match asset {
+                Some(a) if !a.ip_addresses.is_empty() => {
+                    a.ip_addresses.iter().map(ToString::to_string).collect()
+                }
+                _ => tr.target_addresses.clone(),
+            },
+            mac_addresses: asset.map(|a| a.mac_addresses.clone()).unwrap_or_default(),
+        };
+        let values: HashMap<&str, &str> = tr
+            .set_values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+
+        let mut counts = BTreeMap::new();
+        let mut rules = Vec::with_capacity(tr.rule_results.len());
+        for rr in &tr.rule_results {
+            *counts.entry(rr.result.clone()).or_insert(0) += 1;
+            let info = rule_info.get(&rr.idref);
+            let mut refs: Vec<RefId> = info.map(|i| i.refs.clone()).unwrap_or_default();
+            for (system, value) in &rr.idents {
+                for r in classify(system, value) {
+                    if !refs.iter().any(|x| x.kind == r.kind && x.id == r.id) {
+                        refs.push(r);
+                    }
+                }
+            }
+            let check = rr
+                .checks
+                .iter()
+                .find(|c| c.name.is_some())
+                .or(rr.checks.first());
+            let mut oval = Vec::new();
+            for c in &rr.checks {
+                let (Some(name), Some(res)) = (
+                    &c.name,
+                    arf.oval_report(&c.href).or_else(|| {
+                        // oscap names the report; other writers may name the file: search all.
+                        arf.oval_results
+                            .iter()
+                            .find(|o| c.name.as_deref().is_some_and(|n| o.definition(n).is_some()))
+                    }),
+                ) else {
+                    continue;
+                };
+                if let Some(d) = oval_detail(res, name) {
+                    oval.push(d);
+                }
+            }
+            rules.push(RuleReport {
+                id: rr.idref.clone(),
+                title: info
+                    .map(|i| i.title.clone())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| rr.idref.clone()),
+                result: rr.result.clone(),
+                severity: rr
+                    .severity
+                    .clone()
+                    .or_else(|| info.and_then(|i| i.severity.clone()))
+                    .unwrap_or_else(|| "unknown".into()),
+                description: info.map(|i| i.description.clone()).unwrap_or_default(),
+                rationale: info.map(|i| i.rationale.clone()).unwrap_or_default(),
+                version: info.and_then(|i| i.version.clone()),
+                refs,
+                fix_text: info.map(|i| i.fix_text.clone()).unwrap_or_default(),
+                fix_scripts: info
+                    .map(|i| {
+                        i.fixes
+                            .iter()
+                            .map(|(system, pieces)| FixScript {
+                                system: system.clone(),
+                                script: fix_script(pieces, &values),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                check: check.map(|c| CheckInfo {
+                    system: c.system.clone(),
+                    href: c.href.clone(),
+                    name: c.name.clone(),
+                }),
+                messages: rr.messages.iter().map(|(_, m)| m.clone()).collect(),
+                oval,
+            });
+        }
+        Ok(ScanReport {
+            schema_version: SCHEMA_VERSION,
+            benchmark,
+            test_result: TestResultInfo {
+                id: tr.id.clone(),
+                start_time: tr.start_time.clone(),
+                end_time: tr.end_time.clone(),
+                test_system: tr.test_system.clone(),
+                identity: tr.identity.clone(),
+            },
+            target,
+            scores: tr
+                .scores
+                .iter()
+                .map(|s| ScoreInfo {
+                    system: s.system.clone(),
+                    value: s.value,
+                    maximum: s.maximum,
+                })
+                .collect(),
+            counts,
+            rules,
+        })
+    }
+
+    /// The report as pretty-printed JSON (the schema in the [module docs](self)).
+    pub fn to_json(&self) -> Result<String> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// Reads a report back from its JSON.
+    pub fn from_json(text: &str) -> Result<ScanReport> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// The count of rules with result `result`.
+    pub fn count(&self, result: &str) -> usize {
+        self.counts.get(result).copied().unwrap_or(0)
+    }
+}
+
+/// The evidence for one definition: its tests (following extended definitions once each, so
+/// a cycle cannot loop), their objects and items.
+fn oval_detail(res: &OvalResults, def_id: &str) -> Option<OvalDetail> {
+    let d = res.definition(def_id)?;
+    let mut tests = Vec::new();
+    let mut seen_defs = vec![def_id.to_string()];
+    let mut queue: Vec<&Criteria> = d.criteria.iter().collect();
+    let mut seen_tests = std::collections::HashSet::new();
+    while let Some(c) = queue.pop() {
+        match c {
+            Criteria::Criteria { children, .. } => queue.extend(children.iter().rev()),
+            Criteria::ExtendDefinition { definition_ref, .. } => {
+                if seen_defs.contains(definition_ref) {
+                    continue;
+                }
+                seen_defs.push(definition_ref.clone());
+                if let Some(ext) = res.definition(definition_ref) {
+                    queue.extend(ext.criteria.iter());
+                }
+            }
+            Criteria::Criterion { test_ref, .. } => {
+                if !seen_tests.insert(test_ref.as_str()) {
+                    continue;
+                }
+                tests.push(test_detail(res, test_ref));
+            }
+        }
+    }
+    Some(OvalDetail {
+        definition_id: def_id.to_string(),
+        title: res
+            .definition_info
+            .get(def_id)
+            .and_then(|i| i.title.clone()),
+        result: d.result.clone(),
+        tests,
+    })
+}
+
+fn test_detail(res: &OvalResults, test_id: &str) -> OvalTestDetail {
+    let t = res.tests.get(test_id);
+    let info = res.test_info.get(test_id);
+    let object_id = info.and_then(|i| i.object_ref.clone());
+    let object = object_id.as_deref().and_then(|o| res.objects.get(o));
+    let items = t
+        .map(|t| {
+            t.tested_items
+                .iter()
+                .map(|(id, result)| {
+                    let item = res.items.get(id);
+                    OvalItemDetail {
+                        id: id.clone(),
+                        kind: item.map(|i| i.kind.clone()).unwrap_or_default(),
+                        status: item.map(|i| i.status.clone()).unwrap_or_default(),
+                        result: result.clone(),
+                        fields: item.map(|i| i.fields.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    OvalTestDetail {
+        id: test_id.to_string(),
+        comment: info.and_then(|i| i.comment.clone()),
+        kind: info.map(|i| i.kind.clone()).unwrap_or_default(),
+        result: t.map(|t| t.result.clone()).unwrap_or_default(),
+        check: t.and_then(|t| t.check.clone()),
+        check_existence: t.and_then(|t| t.check_existence.clone()),
+        object_flag: object.map(|o| o.flag.clone()),
+        object_id,
+        items,
+    }
+}

@@ -1,0 +1,302 @@
+//! Writing ARF 1.1 documents the way oscap lays them out.
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use quick_xml::escape::escape;
+
+use crate::asset::{Asset, ipv6_full};
+use crate::error::{Error, Result, xml_error};
+use crate::{AI_NS, ARF_NS, ARFVOCAB_NS, CORE_NS};
+
+/// What goes into one ARF document: the parts, already serialized by their writers.
+///
+/// Each XML text is copied into the ARF verbatim from its root element to its end (the XML
+/// declaration, a doctype and comments before the root are dropped), so nothing is re-encoded
+/// and the embedded documents keep their own namespace declarations.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ArfInput<'a> {
+    /// The asset scanned (`arf:asset`, `asset0` when its id is empty).
+    pub asset: Asset,
+    /// The source data stream text (`ds:data-stream-collection`), the report request.
+    pub data_stream: &'a str,
+    /// The XCCDF 1.2 `TestResult` document text (`scap_xccdf::write_test_result`).
+    pub test_result: &'a str,
+    /// OVAL results documents (`oval_results`, with system characteristics), with the
+    /// report id the TestResult's `check-content-ref href="#ID"` names (oscap: `oval0`, ...).
+    pub oval_results: Vec<(String, &'a str)>,
+}
+
+impl<'a> ArfInput<'a> {
+    /// An input with the data stream and the TestResult; add OVAL results with
+    /// [`ArfInput::with_oval`].
+    pub fn new(asset: Asset, data_stream: &'a str, test_result: &'a str) -> ArfInput<'a> {
+        ArfInput {
+            asset,
+            data_stream,
+            test_result,
+            oval_results: Vec::new(),
+        }
+    }
+
+    /// Adds an OVAL results document under report id `id`.
+    pub fn with_oval(mut self, id: impl Into<String>, text: &'a str) -> ArfInput<'a> {
+        self.oval_results.push((id.into(), text));
+        self
+    }
+}
+
+/// The id of the report request holding the data stream (as oscap names it).
+pub const REQUEST_ID: &str = "collection1";
+/// The id of the report holding the XCCDF TestResult (as oscap names it).
+pub const XCCDF_REPORT_ID: &str = "xccdf1";
+
+/// The root element of `text` as a slice of it, after checking it is well-formed XML whose
+/// root has the expected namespace and local name.
+fn root_slice<'t>(
+    what: &'static str,
+    text: &'t str,
+    ns: &str,
+    name: &'static str,
+) -> Result<&'t str> {
+    let doc = roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            nodes_limit: u32::MAX,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .map_err(|e| xml_error(what, &e))?;
+    let root = doc.root_element();
+    if root.tag_name().namespace() != Some(ns) || root.tag_name().name() != name {
+        return Err(Error::UnexpectedElement {
+            what,
+            line: crate::error::line_of(root),
+            expected: name,
+            found: root.tag_name().name().to_string(),
+        });
+    }
+    text.get(root.range())
+        .ok_or_else(|| Error::Invalid(format!("{what}: root element range outside the text")))
+}
+
+/// Writes an ARF 1.1 `asset-report-collection`: relationships (`arfvocab:createdFor` the
+/// request, `arfvocab:isAbout` the asset, for the XCCDF report), the report request holding
+/// the data stream, the asset, then the XCCDF TestResult report and the OVAL results reports.
+///
+/// Every embedded document is checked to be well-formed with the expected root element, so a
+/// truncated or wrong input is an error, not a broken ARF.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use scap_arf::{ArfInput, Asset, write_arf};
+/// let ds = r#"<ds:data-stream-collection xmlns:ds="http://scap.nist.gov/schema/scap/source/1.2" id="scap_x_collection_1" schematron-version="1.3"/>"#;
+/// let tr = r#"<TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_testresult_1" start-time="2024-01-01T00:00:00" end-time="2024-01-01T00:00:01"><benchmark href="x"/><target>h</target></TestResult>"#;
+/// let mut asset = Asset::default();
+/// asset.hostname = Some("h".into());
+/// let arf = write_arf(&ArfInput::new(asset, ds, tr))?;
+/// let back = scap_arf::Arf::parse(&arf)?;
+/// assert_eq!(back.assets[0].hostname.as_deref(), Some("h"));
+/// assert_eq!(back.test_results[0].target.as_deref(), Some("h"));
+/// # Ok(()) }
+/// ```
+pub fn write_arf(input: &ArfInput<'_>) -> Result<String> {
+    let ds = root_slice(
+        "data stream",
+        input.data_stream,
+        crate::DS_NS,
+        "data-stream-collection",
+    )?;
+    let tr = root_slice(
+        "XCCDF TestResult",
+        input.test_result,
+        crate::XCCDF12_NS,
+        "TestResult",
+    )?;
+    let mut ovals = Vec::new();
+    for (id, text) in &input.oval_results {
+        if id == XCCDF_REPORT_ID || id == REQUEST_ID || ovals.iter().any(|(i, _)| i == id) {
+            return Err(Error::Invalid(format!("duplicate report id {id}")));
+        }
+        if !is_ncname(id) {
+            return Err(Error::Invalid(format!("report id {id:?} is not an NCName")));
+        }
+        ovals.push((
+            id.as_str(),
+            root_slice("OVAL results", text, crate::OVAL_RES_NS, "oval_results")?,
+        ));
+    }
+    let asset_id = if input.asset.id.is_empty() {
+        "asset0"
+    } else {
+        input.asset.id.as_str()
+    };
+    if !is_ncname(asset_id) {
+        return Err(Error::Invalid(format!(
+            "asset id {asset_id:?} is not an NCName"
+        )));
+    }
+
+    let mut out = String::with_capacity(ds.len() + tr.len() + 4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<arf:asset-report-collection xmlns:arf=\"{ARF_NS}\" xmlns:core=\"{CORE_NS}\" xmlns:ai=\"{AI_NS}\">"
+    );
+    let _ = writeln!(
+        out,
+        "  <core:relationships xmlns:arfvocab=\"{ARFVOCAB_NS}\">"
+    );
+    let _ = writeln!(
+        out,
+        "    <core:relationship type=\"arfvocab:createdFor\" subject=\"{XCCDF_REPORT_ID}\">\n      <core:ref>{REQUEST_ID}</core:ref>\n    </core:relationship>"
+    );
+    let _ = writeln!(
+        out,
+        "    <core:relationship type=\"arfvocab:isAbout\" subject=\"{XCCDF_REPORT_ID}\">\n      <core:ref>{asset_id}</core:ref>\n    </core:relationship>"
+    );
+    out.push_str("  </core:relationships>\n");
+    let _ = writeln!(
+        out,
+        "  <arf:report-requests>\n    <arf:report-request id=\"{REQUEST_ID}\">\n      <arf:content>"
+    );
+    out.push_str(ds);
+    out.push_str("\n      </arf:content>\n    </arf:report-request>\n  </arf:report-requests>\n");
+    let _ = writeln!(out, "  <arf:assets>\n    <arf:asset id=\"{asset_id}\">");
+    write_device(&mut out, &input.asset);
+    out.push_str("    </arf:asset>\n  </arf:assets>\n  <arf:reports>\n");
+    let _ = writeln!(
+        out,
+        "    <arf:report id=\"{XCCDF_REPORT_ID}\">\n      <arf:content>"
+    );
+    out.push_str(tr);
+    out.push_str("\n      </arf:content>\n    </arf:report>\n");
+    for (id, text) in ovals {
+        let _ = writeln!(out, "    <arf:report id=\"{id}\">\n      <arf:content>");
+        out.push_str(text);
+        out.push_str("\n      </arf:content>\n    </arf:report>\n");
+    }
+    out.push_str("  </arf:reports>\n</arf:asset-report-collection>\n");
+    Ok(out)
+}
+
+/// `ai:computing-device` in the schema's element order: connections, fqdn, hostname.
+fn write_device(out: &mut String, a: &Asset) {
+    if a.connections_len() == 0 && a.fqdn.is_none() && a.hostname.is_none() {
+        out.push_str("      <ai:computing-device/>\n");
+        return;
+    }
+    out.push_str("      <ai:computing-device>\n");
+    if a.connections_len() > 0 {
+        out.push_str("        <ai:connections>\n");
+        for ip in &a.ip_addresses {
+            let (tag, text) = match ip {
+                IpAddr::V4(v4) => ("ip-v4", v4.to_string()),
+                IpAddr::V6(v6) => ("ip-v6", ipv6_full(*v6)),
+            };
+            let _ = writeln!(
+                out,
+                "          <ai:connection>\n            <ai:ip-address>\n              <ai:{tag}>{text}</ai:{tag}>\n            </ai:ip-address>\n          </ai:connection>"
+            );
+        }
+        for mac in &a.mac_addresses {
+            let _ = writeln!(
+                out,
+                "          <ai:connection>\n            <ai:mac-address>{}</ai:mac-address>\n          </ai:connection>",
+                escape(mac.as_str())
+            );
+        }
+        out.push_str("        </ai:connections>\n");
+    }
+    if let Some(f) = &a.fqdn {
+        let _ = writeln!(out, "        <ai:fqdn>{}</ai:fqdn>", escape(f.as_str()));
+    }
+    if let Some(h) = &a.hostname {
+        let _ = writeln!(
+            out,
+            "        <ai:hostname>{}</ai:hostname>",
+            escape(h.as_str())
+        );
+    }
+    out.push_str("      </ai:computing-device>\n");
+}
+
+/// Whether `s` is an XML NCName (ids in ARF are `xs:NCName`), ASCII subset plus any
+/// non-ASCII letter.
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DS: &str = "<?xml version=\"1.0\"?>\n<!-- c -->\n<ds:data-stream-collection xmlns:ds=\"http://scap.nist.gov/schema/scap/source/1.2\" id=\"c\"/>\n";
+    const TR: &str = "<TestResult xmlns=\"http://checklists.nist.gov/xccdf/1.2\" id=\"t\"/>";
+
+    #[test]
+    fn declaration_and_comments_before_the_root_are_dropped() -> Result<()> {
+        let arf = write_arf(&ArfInput::new(Asset::default(), DS, TR))?;
+        assert_eq!(arf.matches("<?xml").count(), 1);
+        assert!(!arf.contains("<!-- c -->"));
+        assert!(arf.contains("<ai:computing-device/>"));
+        Ok(())
+    }
+
+    #[test]
+    fn wrong_root_is_refused() {
+        let e = write_arf(&ArfInput::new(Asset::default(), TR, TR));
+        assert!(matches!(
+            e,
+            Err(Error::UnexpectedElement {
+                expected: "data-stream-collection",
+                ..
+            })
+        ));
+        let e = write_arf(&ArfInput::new(Asset::default(), DS, "<TestResult"));
+        assert!(matches!(
+            e,
+            Err(Error::Xml {
+                what: "XCCDF TestResult",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn duplicate_and_bad_report_ids_are_refused() {
+        let oval = "<oval_results xmlns=\"http://oval.mitre.org/XMLSchema/oval-results-5\"/>";
+        let i = ArfInput::new(Asset::default(), DS, TR)
+            .with_oval("oval0", oval)
+            .with_oval("oval0", oval);
+        assert!(matches!(write_arf(&i), Err(Error::Invalid(_))));
+        let i = ArfInput::new(Asset::default(), DS, TR).with_oval("0val", oval);
+        assert!(matches!(write_arf(&i), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn device_fields_are_escaped_and_ordered() -> Result<()> {
+        let mut a = Asset {
+            hostname: Some("a<b".into()),
+            fqdn: Some("a<b.example".into()),
+            ..Asset::default()
+        };
+        a.mac_addresses.push("02:FC:00:00:00:01".into());
+        a.ip_addresses
+            .push("::1".parse().map_err(|_| Error::Invalid("ip".into()))?);
+        let arf = write_arf(&ArfInput::new(a, DS, TR))?;
+        assert!(arf.contains("<ai:hostname>a&lt;b</ai:hostname>"));
+        assert!(arf.contains("<ai:ip-v6>0:0:0:0:0:0:0:1</ai:ip-v6>"));
+        let conn = arf.find("<ai:connections>").unwrap_or(usize::MAX);
+        let fqdn = arf.find("<ai:fqdn>").unwrap_or(0);
+        assert!(conn < fqdn);
+        Ok(())
+    }
+}
