@@ -457,6 +457,19 @@ mod tests {
             let _ = evaluate(ZONE, &[xpath]);
         }
 
+        /// Any file content through the whole probe: items or an error flag, never a panic.
+        #[test]
+        fn any_file_through_the_probe(content in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            use crate::probes::RequestEntity;
+            let mut t = scap_probe::MemoryTarget::new();
+            t.add_file("/etc/x.xml", &content);
+            let mut o = ObjectRequest::new("oval:t:obj:1", "xmlfilecontent_object");
+            o.entities.push(RequestEntity::new("filepath", Datatype::String, Operation::Equals, "/etc/x.xml"));
+            o.entities.push(RequestEntity::new("xpath", Datatype::String, Operation::Equals, "//@*|//text()"));
+            let c = XmlFileContentProbe.collect(&t, &o);
+            proptest::prop_assert!(matches!(c.flag, Flag::Complete | Flag::DoesNotExist | Flag::Error));
+        }
+
         /// Arbitrary documents are accepted or refused, never a panic.
         #[test]
         fn any_document_is_answered(text in "(<[a-z]{1,3}( [a-z]=\"[a-z<&]*\")?>|</[a-z]{1,3}>|[a-z &;]{0,5}|<!--x-->|<\\?p x\\?>){0,30}") {
