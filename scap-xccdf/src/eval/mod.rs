@@ -545,7 +545,13 @@ fn push_leaf(check: &Check, policy: &Policy, source: &Source, leaves: &mut Vec<L
     let mut exports = Vec::with_capacity(bound.len());
     let mut missing = false;
     for b in bound {
+        // oscap cannot bind a Value whose refine-value selector names no instance (it does
+        // not fall back to the default): such a check is unknown too.
+        let bad_selector = policy.warnings.iter().any(|w| {
+            matches!(w, crate::error::Warning::UnknownSelector { value, .. } if *value == b.value_id)
+        });
         match b.value {
+            Some(_) if bad_selector => missing = true,
             Some(v) => exports.push(ExportedValue::new(
                 b.value_id,
                 b.export_name,
@@ -915,6 +921,28 @@ mod tests {
         assert_eq!(q.exports[0].value, "5");
         // Rule 4 (dangling export) never reached the engine.
         assert_eq!(asked.iter().filter(|q| !q.exports.is_empty()).count(), 1);
+    }
+
+    #[test]
+    fn unknown_refine_selector_makes_the_check_unknown() {
+        let e = ByName::default();
+        let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+            <Profile id="xccdf_x_profile_p"><title>P</title>
+              <refine-value idref="xccdf_x_value_v" selector="nope"/></Profile>
+            <Value id="xccdf_x_value_v" type="number"><value>5</value></Value>
+            <Rule id="xccdf_x_rule_1" selected="true"><check system="urn:t">
+              <check-export value-id="xccdf_x_value_v" export-name="oval:x:var:1"/>
+              <check-content-ref href="h" name="p"/></check></Rule></Benchmark>"#;
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(text).unwrap();
+        let src = Source::from_document(&doc, text, None, None, &opts).unwrap();
+        let with = Policy::new(&src.benchmark, None, Some("xccdf_x_profile_p")).unwrap();
+        let r = evaluate(&doc, &src, &with, &e, &EvalOptions::default()).unwrap();
+        assert_eq!(r.rules[0].result, XccdfResult::Unknown);
+        assert_eq!(r.rules[0].messages, ["Value bindings not found."]);
+        let without = Policy::new(&src.benchmark, None, None).unwrap();
+        let r = evaluate(&doc, &src, &without, &e, &EvalOptions::default()).unwrap();
+        assert_eq!(r.rules[0].result, XccdfResult::Pass);
     }
 
     #[test]
