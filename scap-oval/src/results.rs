@@ -133,7 +133,7 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
 }
 
 fn write_criteria(out: &mut String, defs: &Definitions, results: &Results, c: &Criteria) {
-    let r = criteria_result(defs, results, c);
+    let r = criteria_result(results, c);
     let _ = write!(out, "<criteria operator=\"{}\"", c.operator);
     if c.negate {
         out.push_str(" negate=\"true\"");
@@ -195,12 +195,12 @@ fn definition_result(results: &Results, id: &str) -> ResultValue {
 
 /// The result of a criteria node, recomputed from the cached test results (cheap, and keeps the
 /// evaluator free of per-node bookkeeping).
-fn criteria_result(defs: &Definitions, results: &Results, c: &Criteria) -> ResultValue {
+fn criteria_result(results: &Results, c: &Criteria) -> ResultValue {
     let rs: Vec<ResultValue> = c
         .children
         .iter()
         .map(|child| match child {
-            CriteriaNode::Criteria(sub) => criteria_result(defs, results, sub),
+            CriteriaNode::Criteria(sub) => criteria_result(results, sub),
             CriteriaNode::Criterion(cr) => negate(
                 results
                     .tests
