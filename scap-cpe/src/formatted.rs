@@ -2,8 +2,8 @@
 //! `cpe:2.3:part:vendor:product:version:update:edition:language:sw_edition:target_sw:target_hw:other`.
 
 use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::character::complete::{anychar, char, none_of};
+use nom::bytes::complete::{is_not, tag};
+use nom::character::complete::{anychar, char};
 use nom::combinator::recognize;
 use nom::multi::many0_count;
 use nom::sequence::preceded;
@@ -18,8 +18,8 @@ pub(crate) const PREFIX: &str = "cpe:2.3:";
 /// One component: anything up to the next unquoted `:`.
 fn component(input: &str) -> IResult<&str, &str> {
     recognize(many0_count(alt((
-        preceded(char('\\'), anychar),
-        none_of(":\\"),
+        is_not(":\\"),
+        recognize(preceded(char('\\'), anychar)),
     ))))
     .parse(input)
 }
@@ -35,13 +35,16 @@ pub(crate) fn parse(input: &str) -> Result<Name, Error> {
         return Err(err(0, None, NameErrorKind::BadPrefix));
     };
     let mut name = Name::new();
+    // One token buffer for all components.
+    let mut tokens = Vec::new();
     for (i, attribute) in Attribute::ALL.into_iter().enumerate() {
         let offset = input.len() - rest.len();
         let (after, text) = match component(rest) {
             Ok(ok) => ok,
             Err(_) => return Err(err(offset, Some(attribute), NameErrorKind::DanglingEscape)),
         };
-        let value = decode(text, offset).map_err(|(at, kind)| err(at, Some(attribute), kind))?;
+        let value = decode(text, offset, &mut tokens)
+            .map_err(|(at, kind)| err(at, Some(attribute), kind))?;
         check_value(attribute, &value).map_err(|kind| err(offset, Some(attribute), kind))?;
         name.set_unchecked(attribute, value);
         let end = input.len() - after.len();
@@ -61,13 +64,17 @@ pub(crate) fn parse(input: &str) -> Result<Name, Error> {
 }
 
 /// Decodes one component; errors carry an absolute byte offset (`base` is the component's).
-fn decode(text: &str, base: usize) -> Result<Value, (usize, NameErrorKind)> {
+fn decode(
+    text: &str,
+    base: usize,
+    tokens: &mut Vec<(usize, Tok)>,
+) -> Result<Value, (usize, NameErrorKind)> {
     match text {
         "*" => return Ok(Value::Any),
         "-" => return Ok(Value::Na),
         _ => {}
     }
-    let mut tokens = Vec::with_capacity(text.len());
+    tokens.clear();
     let mut chars = text.char_indices();
     while let Some((at, c)) = chars.next() {
         let tok = match c {
@@ -84,7 +91,7 @@ fn decode(text: &str, base: usize) -> Result<Value, (usize, NameErrorKind)> {
         };
         tokens.push((base + at, tok));
     }
-    build(&tokens, base + text.len()).map(Value::Str)
+    build(tokens, base + text.len()).map(Value::Str)
 }
 
 /// Binds a WFN to a formatted string (NISTIR 7695 section 6.2.2).

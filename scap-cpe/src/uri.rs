@@ -45,17 +45,19 @@ pub(crate) fn parse(input: &str) -> Result<Name, Error> {
         return Err(err(0, None, NameErrorKind::BadPrefix));
     };
     let mut name = Name::new();
+    // One token buffer for all components.
+    let mut tokens = Vec::new();
     for (i, attribute) in URI_ATTRIBUTES.into_iter().enumerate() {
         let offset = input.len() - rest.len();
         // `take_while` cannot fail on complete input.
         let (after, text) = component(rest).unwrap_or(("", rest));
         if attribute == Attribute::Edition && text.starts_with('~') {
-            unpack(text, offset, &mut name)?;
+            unpack(text, offset, &mut name, &mut tokens)?;
         } else {
             let value = if attribute == Attribute::Part {
-                decode(&text.to_ascii_lowercase(), offset)
+                decode(&text.to_ascii_lowercase(), offset, &mut tokens)
             } else {
-                decode(text, offset)
+                decode(text, offset, &mut tokens)
             }
             .map_err(|(at, kind)| err(at, Some(attribute), kind))?;
             check_value(attribute, &value).map_err(|kind| err(offset, Some(attribute), kind))?;
@@ -77,7 +79,12 @@ pub(crate) fn parse(input: &str) -> Result<Name, Error> {
 }
 
 /// Unpacks `~edition~sw_edition~target_sw~target_hw~other`.
-fn unpack(text: &str, offset: usize, name: &mut Name) -> Result<(), Error> {
+fn unpack(
+    text: &str,
+    offset: usize,
+    name: &mut Name,
+    tokens: &mut Vec<(usize, Tok)>,
+) -> Result<(), Error> {
     let parts: Vec<&str> = text.split('~').collect();
     if parts.len() != 6 {
         return Err(Error::Name {
@@ -88,7 +95,7 @@ fn unpack(text: &str, offset: usize, name: &mut Name) -> Result<(), Error> {
     }
     let mut at = offset + 1;
     for (attribute, part) in PACKED.into_iter().zip(parts.iter().skip(1)) {
-        let value = decode(part, at).map_err(|(o, kind)| Error::Name {
+        let value = decode(part, at, tokens).map_err(|(o, kind)| Error::Name {
             offset: o,
             attribute: Some(attribute),
             kind,
@@ -105,14 +112,18 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Decodes one component (NISTIR 7695 section 6.1.3.2): empty is ANY, `-` is NA, `%01` an
 /// unquoted `?`, `%02` an unquoted `*`, other percent-encodings literal characters.
-fn decode(text: &str, base: usize) -> Result<Value, (usize, NameErrorKind)> {
+fn decode(
+    text: &str,
+    base: usize,
+    tokens: &mut Vec<(usize, Tok)>,
+) -> Result<Value, (usize, NameErrorKind)> {
     match text {
         "" => return Ok(Value::Any),
         "-" => return Ok(Value::Na),
         _ => {}
     }
     let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(bytes.len());
+    tokens.clear();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let at = base + i;
@@ -148,7 +159,7 @@ fn decode(text: &str, base: usize) -> Result<Value, (usize, NameErrorKind)> {
         tokens.push((at, tok));
         i += 1;
     }
-    build(&tokens, base + text.len()).map(Value::Str)
+    build(tokens, base + text.len()).map(Value::Str)
 }
 
 /// Binds a WFN to a URI (NISTIR 7695 section 6.1.2), dropping trailing empty components.
