@@ -13,7 +13,8 @@
 //! Prints one line per selected rule (result, rule id, title), then the count of each result
 //! and the scores. `--root DIR` scans an unpacked tree offline (a chroot, an image, a mounted
 //! disk) instead of the running system. `--results FILE` writes an XCCDF 1.2 TestResult
-//! (written to a temporary file, then renamed: never half a file). `--profile` takes a full
+//! (written to a temporary file, then renamed: never half a file). `--oval-results DIR` also
+//! writes the OVAL results of each evaluation pass (`DIR/<component>.N.result.xml`). `--profile` takes a full
 //! profile id or its short name (`standard` for `xccdf_org.ssgproject.content_profile_standard`).
 //! `--rule` and `--skip-rule` take full rule ids or the part after `_rule_`.
 //!
@@ -45,6 +46,7 @@ struct Args {
     profile: Option<String>,
     root: Option<PathBuf>,
     results: Option<PathBuf>,
+    oval_results: Option<PathBuf>,
     tailoring: Option<PathBuf>,
     datastream_id: Option<String>,
     xccdf_id: Option<String>,
@@ -70,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
             "--profile" => a.profile = Some(string(value()?)?),
             "--root" => a.root = Some(PathBuf::from(value()?)),
             "--results" => a.results = Some(PathBuf::from(value()?)),
+            "--oval-results" => a.oval_results = Some(PathBuf::from(value()?)),
             "--tailoring-file" => a.tailoring = Some(PathBuf::from(value()?)),
             "--datastream-id" => a.datastream_id = Some(string(value()?)?),
             "--xccdf-id" => a.xccdf_id = Some(string(value()?)?),
@@ -190,7 +193,8 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     for w in policy.warnings.iter().chain(&policy.export_warnings()) {
         eprintln!("scan: warning: {w}");
     }
-    let mut engine = OvalEngine::new(&doc, &source, target.as_ref());
+    let mut engine =
+        OvalEngine::new(&doc, &source, target.as_ref()).keep_results(args.oval_results.is_some());
     if source.collection.is_none() {
         // A standalone XCCDF benchmark: its check hrefs are OVAL files next to it.
         let base = args
@@ -218,7 +222,56 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         write_atomically(out, xml.as_bytes())
             .map_err(|e| bad(format!("{}: {e}", out.display())))?;
     }
+    if let Some(dir) = &args.oval_results {
+        write_oval_results(&engine, target.as_ref(), dir)?;
+    }
     Ok(if results.has_failures() { 2 } else { 0 })
+}
+
+/// Writes each OVAL evaluation pass of the engine as an OVAL results document.
+fn write_oval_results(
+    engine: &OvalEngine<'_>,
+    target: &dyn Target,
+    dir: &Path,
+) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| bad(format!("{}: {e}", dir.display())))?;
+    let uname = target.uname().ok();
+    let info = scap_oval::results::SystemInfo {
+        os_name: uname
+            .as_ref()
+            .map(|u| u.sysname.clone())
+            .unwrap_or_default(),
+        os_version: uname
+            .as_ref()
+            .map(|u| u.version.clone())
+            .unwrap_or_default(),
+        architecture: uname
+            .as_ref()
+            .map(|u| u.machine.clone())
+            .unwrap_or_default(),
+        primary_host_name: target.hostname().unwrap_or_default(),
+    };
+    for (n, (key, results)) in engine.take_results().into_iter().enumerate() {
+        let Some(loaded) = engine.definitions(&key) else {
+            continue;
+        };
+        let Ok(defs) = &*loaded else { continue };
+        let name: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = dir.join(format!("{name}.{n}.result.xml"));
+        let xml = scap_oval::results::write_results(defs, &results, &info);
+        write_atomically(&path, xml.as_bytes())
+            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 /// Parses the OVAL files the selected rules' checks name, relative to `base`.

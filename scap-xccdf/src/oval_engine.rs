@@ -158,6 +158,12 @@ impl<'a> OvalEngine<'a> {
         std::mem::take(&mut *self.last_results.borrow_mut())
     }
 
+    /// The definitions loaded under `key` (a component id or an href), `None` if nothing was
+    /// loaded there; with [`OvalEngine::take_results`], what an OVAL results writer needs.
+    pub fn definitions(&self, key: &str) -> Option<Rc<Result<Definitions, String>>> {
+        self.loaded.borrow().get(key).cloned()
+    }
+
     /// Registers definitions under `key`: a check href (`ssg-x-oval.xml`) or a component id.
     pub fn insert(&mut self, key: &str, defs: Definitions) {
         self.loaded
