@@ -123,6 +123,9 @@ pub fn finding_details(r: &RuleReport) -> String {
             if let (Some(o), Some(f)) = (&t.object_id, &t.object_flag) {
                 let _ = write!(s, "\n    Object {o}: {f}");
             }
+            for (id, value) in &t.variables {
+                let _ = write!(s, "\n    Compared with variable {id} = {}", clip(value));
+            }
             for i in &t.items {
                 let _ = write!(
                     s,

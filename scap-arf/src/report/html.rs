@@ -59,10 +59,11 @@ details.rule>summary .rid{font-family:monospace;font-size:.8em;color:#555}
 .body{padding:4px 14px 12px}
 .badge{display:inline-block;min-width:90px;text-align:center;border-radius:3px;padding:1px 6px;color:#fff;font-size:.8em;background:var(--other)}
 .badge.fail{background:var(--fail)}.badge.pass{background:var(--pass)}.badge.error,.badge.unknown{background:var(--err)}
-.sev{font-size:.8em;text-transform:uppercase;width:60px}
+.sev{display:inline-block;font-size:.8em;text-transform:uppercase;width:70px}
 .sev.high{color:var(--fail);font-weight:700}.sev.medium{color:#b35c00}
 pre{background:#f3f3f3;padding:8px;overflow:auto;white-space:pre-wrap;font-size:.85em}
 h4{margin:12px 0 4px}
+td pre{margin:0;padding:2px 4px;background:none}
 .count{margin-left:8px;color:#555;font-size:.9em}
 "#;
 
@@ -328,6 +329,14 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
                 _ => String::new(),
             }
         );
+        for (id, value) in &t.variables {
+            let _ = write!(
+                o,
+                "<p>Compared with variable <code>{}</code> = <code>{}</code></p>",
+                e(id),
+                e(value)
+            );
+        }
         if t.items.is_empty() {
             continue;
         }

@@ -26,7 +26,7 @@
 //!     "messages": [str],
 //!     "oval": [{"definition_id", "title", "result",
 //!               "tests": [{"id", "comment", "kind", "result", "check", "check_existence",
-//!                          "object_id", "object_flag",
+//!                          "object_id", "object_flag", "variables": [[id, value]],
 //!                          "items": [{"id", "kind", "status", "result",
 //!                                     "fields": [[name, value]]}]}]}]
 //!   }] }
@@ -239,6 +239,8 @@ pub struct OvalTestDetail {
     pub object_flag: Option<String>,
     /// The items tested.
     pub items: Vec<OvalItemDetail>,
+    /// Variable values the test's states compared with: variable id and value.
+    pub variables: Vec<(String, String)>,
 }
 
 /// An item a test looked at.
@@ -599,5 +601,6 @@ fn test_detail(res: &OvalResults, test_id: &str) -> OvalTestDetail {
         object_flag: object.map(|o| o.flag.clone()),
         object_id,
         items,
+        variables: t.map(|t| t.tested_variables.clone()).unwrap_or_default(),
     }
 }

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Render the HTML report of an ARF file in headless Chromium: a PNG screenshot, a filtered DOM
+# dump (the URL fragment sets the filters and opens a failing rule) checked for the rule's OVAL
+# details, then the ARF checks: XSD validation of an ARF our writer produced and oscap accepting it.
+#
+# usage: [RULE=ID EXPECT=TEXT] scripts/report-screenshot.sh [ARF] [OUTDIR]
+#   ARF     default fixtures/arf/linux-baseline-debian11-oscap-arf.xml
+#   OUTDIR  default target/report-screenshot
+#   RULE    a failing rule of ARF to filter to (default: the baseline's PASS_MAX_DAYS rule)
+#   EXPECT  text its OVAL details must show (default 99999, the PASS_MAX_DAYS value found)
+# Needs: chromium (Debian packages chromium, chromium-driver), xmllint, oscap for the last steps.
+set -eu
+cd "$(dirname "$0")/.."
+ARF=${1:-fixtures/arf/linux-baseline-debian11-oscap-arf.xml}
+OUT=${2:-target/report-screenshot}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+CHROMIUM=${CHROMIUM:-chromium}
+
+cargo run -q --example report -- "$ARF" --html "$OUT/report.html" --ckl "$OUT/report.ckl" \
+    --cklb "$OUT/report.cklb" --poam "$OUT/poam.csv" --json "$OUT/report.json"
+
+flags="--headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run --user-data-dir=$OUT/chromium-profile"
+# shellcheck disable=SC2086
+"$CHROMIUM" $flags --window-size=1400,1800 --screenshot="$OUT/report.png" "file://$OUT/report.html" 2>/dev/null
+echo "screenshot: $OUT/report.png"
+
+# Filter to failing rules matching the rule's id, open it.
+rule=${RULE:-xccdf_io.github.scap-rs_rule_accounts_maximum_age_login_defs}
+expect=${EXPECT:-99999}
+# shellcheck disable=SC2086
+"$CHROMIUM" $flags --virtual-time-budget=2000 --dump-dom \
+    "file://$OUT/report.html#result=fail&q=$rule&open=$rule" > "$OUT/filtered.html" 2>/dev/null
+# The DOM after the script ran: exactly one rule entry is not hidden, it is the failing rule,
+# open, and shows its OVAL test and item values.
+python3 - "$OUT/filtered.html" "$rule" "$expect" <<'PY'
+import re, sys
+dom = open(sys.argv[1]).read()
+rule, expect = sys.argv[2], sys.argv[3]
+entries = re.findall(r'<details class="rule"([^>]*)>', dom)
+visible = [e for e in entries if ' hidden' not in e]
+assert len(entries) > 1, "no rule entries in the DOM"
+assert len(visible) == 1, f"{len(visible)} rules visible, want 1"
+assert f'data-id="{rule}"' in visible[0] and 'data-result="fail"' in visible[0], visible[0]
+assert ' open' in visible[0], "the rule named in #open= is not open"
+assert "1 of %d rules shown" % len(entries) in dom, "count line not updated"
+start = dom.index(f'data-id="{rule}"')
+body = dom[start:dom.index("</details>", start)]
+assert "OVAL details" in body, "no OVAL details in the rule"
+assert expect in body, f"{expect!r} not in the rule's details"
+print(f"filter: 1 of {len(entries)} rules visible, {rule} open, OVAL details show {expect!r}")
+PY
+
+# shellcheck disable=SC2086
+"$CHROMIUM" $flags --window-size=1400,1400 --virtual-time-budget=2000 --screenshot="$OUT/report-filtered.png" \
+    "file://$OUT/report.html#result=fail&q=$rule&open=$rule" 2>/dev/null
+echo "filtered view: $OUT/report-filtered.png"
+
+# Our ARF writer: the fixture's parts written back by scap_arf::write_arf, then validated.
+cargo test -q -p scap-arf --test arf -- --ignored --nocapture
