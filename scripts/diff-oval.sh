@@ -46,7 +46,7 @@ for defs in "$@"; do
         "$ours" --root "$root" --results "$out/$name.ours.xml" "$defs" > "$out/$name.ours.txt"
     xmllint --noout --schema "$out/validate.xsd" "$out/$name.ours.xml" || status=1
     python3 - "$out/$name.oscap.txt" "$out/$name.ours.txt" "$out/$name.oscap.time" "$out/$name.ours.time" scripts/oscap-known-differences.txt "$name" <<'PY' || status=1
-import sys
+import re, sys
 def load(p):
     d = {}
     for line in open(p):
@@ -62,9 +62,11 @@ for line in open(sys.argv[5]):
     if line.strip() and not line.startswith("#"):
         k, _, why = line.strip().partition(" ")
         known[k] = why
-unexpected = [d for d in diff if d[0] not in known]
+def why(k):
+    return next((w for pat, w in known.items() if re.fullmatch(pat, k)), None)
+unexpected = [d for d in diff if why(d[0]) is None]
 for k, x, y in diff:
-    tag = f"known ({known[k]})" if k in known else "DIFF"
+    tag = f"known ({why(k)})" if why(k) else "DIFF"
     print(f"  {tag} {k}: oscap={x} ours={y}")
 (ot, om), (wt, wm) = [open(p).read().split() for p in sys.argv[3:5]]
 ot, om, wt, wm = float(ot), int(om), float(wt), int(wm)

@@ -712,7 +712,18 @@ impl<'a> Evaluator<'a> {
                 };
                 out.messages.extend(collection.messages);
                 let items = self.apply_filters(collection.items, &eo.filters);
-                (collection.flag, items)
+                // Like oscap, an error that lived only in items the filters removed is gone.
+                let flag = match collection.flag {
+                    Flag::Error if !eo.filters.is_empty() => {
+                        if items.iter().any(|i| i.status == ItemStatus::Error) {
+                            Flag::Error
+                        } else {
+                            Flag::Complete
+                        }
+                    }
+                    f => f,
+                };
+                (flag, items)
             }
         };
         out.flag = if flag == Flag::Complete && items.is_empty() {
