@@ -18,6 +18,12 @@
 //! profile id or its short name (`standard` for `xccdf_org.ssgproject.content_profile_standard`).
 //! `--rule` and `--skip-rule` take full rule ids or the part after `_rule_`.
 //!
+//! Evidence: `--arf FILE` writes an ARF 1.1 report (data stream, asset, TestResult, OVAL
+//! results with system characteristics); `--report FILE` a self-contained HTML report,
+//! `--ckl FILE` / `--cklb FILE` DISA STIG Viewer checklists, `--poam FILE` a POA&M CSV (14 days
+//! to remediate any finding), `--json FILE` the JSON scan report (see `scap_arf::report`). All of
+//! them are made from the ARF, as `cargo run --example report` does from a saved one.
+//!
 //! Exit status: 0 when no rule failed, 2 when a rule failed or errored, 1 on bad usage or bad
 //! input (as oscap).
 
@@ -38,6 +44,7 @@ const DEFAULT_DS_NAME: &str = "examples/data/linux-baseline-ds.xml";
 
 const USAGE: &str =
     "usage: scan [--profile ID] [--root DIR] [--results FILE] [--tailoring-file FILE]
+            [--arf FILE] [--report FILE] [--ckl FILE] [--cklb FILE] [--poam FILE] [--json FILE]
             [--datastream-id ID] [--xccdf-id ID] [--rule ID]... [--skip-rule ID]... DATASTREAM
        scan            (no arguments: scan this host with the bundled Linux baseline)";
 
@@ -47,6 +54,7 @@ struct Args {
     root: Option<PathBuf>,
     results: Option<PathBuf>,
     oval_results: Option<PathBuf>,
+    evidence: Evidence,
     tailoring: Option<PathBuf>,
     datastream_id: Option<String>,
     xccdf_id: Option<String>,
@@ -73,6 +81,12 @@ fn parse_args() -> Result<Args, String> {
             "--root" => a.root = Some(PathBuf::from(value()?)),
             "--results" => a.results = Some(PathBuf::from(value()?)),
             "--oval-results" => a.oval_results = Some(PathBuf::from(value()?)),
+            "--arf" => a.evidence.arf = Some(PathBuf::from(value()?)),
+            "--report" => a.evidence.html = Some(PathBuf::from(value()?)),
+            "--ckl" => a.evidence.ckl = Some(PathBuf::from(value()?)),
+            "--cklb" => a.evidence.cklb = Some(PathBuf::from(value()?)),
+            "--poam" => a.evidence.poam = Some(PathBuf::from(value()?)),
+            "--json" => a.evidence.json = Some(PathBuf::from(value()?)),
             "--tailoring-file" => a.tailoring = Some(PathBuf::from(value()?)),
             "--datastream-id" => a.datastream_id = Some(string(value()?)?),
             "--xccdf-id" => a.xccdf_id = Some(string(value()?)?),
@@ -193,8 +207,8 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     for w in policy.warnings.iter().chain(&policy.export_warnings()) {
         eprintln!("scan: warning: {w}");
     }
-    let mut engine =
-        OvalEngine::new(&doc, &source, target.as_ref()).keep_results(args.oval_results.is_some());
+    let mut engine = OvalEngine::new(&doc, &source, target.as_ref())
+        .keep_results(args.oval_results.is_some() || args.evidence.any());
     if source.collection.is_none() {
         // A standalone XCCDF benchmark: its check hrefs are OVAL files next to it.
         let base = args
@@ -209,7 +223,8 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
 
     print_results(&results, &source, &policy, started);
 
-    if let Some(out) = &args.results {
+    let passes = engine.take_results();
+    if args.results.is_some() || args.evidence.any() {
         let host = target.hostname().unwrap_or_else(|_| "unknown".to_string());
         let mut info = TestResultInfo::new(href.clone(), host.clone());
         add_target_facts(&mut info, target.as_ref(), &host);
@@ -219,24 +234,127 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
             }
         }
         let xml = scap_xccdf::write_test_result(&results, &info);
-        write_atomically(out, xml.as_bytes())
-            .map_err(|e| bad(format!("{}: {e}", out.display())))?;
+        if let Some(out) = &args.results {
+            write_atomically(out, xml.as_bytes())
+                .map_err(|e| bad(format!("{}: {e}", out.display())))?;
+        }
+        if args.evidence.any() {
+            write_evidence(
+                &args.evidence,
+                &text,
+                &xml,
+                &engine,
+                &passes,
+                target.as_ref(),
+            )?;
+        }
     }
     if let Some(dir) = &args.oval_results {
-        write_oval_results(&engine, target.as_ref(), dir)?;
+        write_oval_results(&engine, &passes, target.as_ref(), dir)?;
     }
     Ok(if results.has_failures() { 2 } else { 0 })
 }
 
-/// Writes each OVAL evaluation pass of the engine as an OVAL results document.
-fn write_oval_results(
+/// The OVAL results passes kept by the engine: component key and results.
+type Passes = Vec<(String, std::rc::Rc<scap_oval::eval::Results>)>;
+
+/// The ARF, HTML report, checklists, POA&M and JSON to write.
+#[derive(Default)]
+struct Evidence {
+    arf: Option<PathBuf>,
+    html: Option<PathBuf>,
+    ckl: Option<PathBuf>,
+    cklb: Option<PathBuf>,
+    poam: Option<PathBuf>,
+    json: Option<PathBuf>,
+}
+
+impl Evidence {
+    fn any(&self) -> bool {
+        self.arf.is_some() || self.reports()
+    }
+
+    fn reports(&self) -> bool {
+        self.html.is_some()
+            || self.ckl.is_some()
+            || self.cklb.is_some()
+            || self.poam.is_some()
+            || self.json.is_some()
+    }
+}
+
+/// Writes the ARF (data stream, asset, TestResult, one OVAL results report per engine pass)
+/// and the reports made from it.
+fn write_evidence(
+    ev: &Evidence,
+    data_stream: &str,
+    test_result: &str,
     engine: &OvalEngine<'_>,
+    passes: &Passes,
     target: &dyn Target,
-    dir: &Path,
 ) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).map_err(|e| bad(format!("{}: {e}", dir.display())))?;
+    use scap_arf::report::{ScanReport, ckl, cklb, html, poam};
+    let info = system_info(target);
+    let mut ovals = Vec::new();
+    for (key, results) in passes {
+        let Some(loaded) = engine.definitions(key) else {
+            continue;
+        };
+        let Ok(defs) = &*loaded else { continue };
+        ovals.push(scap_oval::results::write_results(defs, results, &info));
+    }
+    let mut input = scap_arf::ArfInput::new(
+        scap_arf::Asset::from_target(target),
+        data_stream,
+        test_result,
+    );
+    for (n, text) in ovals.iter().enumerate() {
+        input = input.with_oval(format!("oval{n}"), text);
+    }
+    let arf_text = scap_arf::write_arf(&input).map_err(|e| bad(format!("ARF: {e}")))?;
+    if let Some(p) = &ev.arf {
+        write_atomically(p, arf_text.as_bytes())
+            .map_err(|e| bad(format!("{}: {e}", p.display())))?;
+    }
+    if !ev.reports() {
+        return Ok(());
+    }
+    let arf = scap_arf::Arf::parse(&arf_text).map_err(|e| bad(format!("ARF: {e}")))?;
+    let report = ScanReport::from_arf(&arf).map_err(|e| bad(format!("report: {e}")))?;
+    let json = |r: scap_arf::Result<String>| r.map_err(|e| bad(format!("JSON: {e}")));
+    let today = chrono::Local::now().date_naive();
+    let put = |path: &Option<PathBuf>, text: String| -> Result<(), Failure> {
+        match path {
+            Some(p) => write_atomically(p, text.as_bytes())
+                .map_err(|e| bad(format!("{}: {e}", p.display()))),
+            None => Ok(()),
+        }
+    };
+    if ev.html.is_some() {
+        put(&ev.html, html::render(&report))?;
+    }
+    if ev.ckl.is_some() {
+        put(&ev.ckl, ckl::render(&report))?;
+    }
+    if ev.cklb.is_some() {
+        put(&ev.cklb, json(cklb::render(&report))?)?;
+    }
+    if ev.poam.is_some() {
+        put(
+            &ev.poam,
+            poam::render(&report, &poam::Sla::default(), today),
+        )?;
+    }
+    if ev.json.is_some() {
+        put(&ev.json, json(report.to_json())?)?;
+    }
+    Ok(())
+}
+
+/// The `system_info` of OVAL results for a target.
+fn system_info(target: &dyn Target) -> scap_oval::results::SystemInfo {
     let uname = target.uname().ok();
-    let info = scap_oval::results::SystemInfo {
+    scap_oval::results::SystemInfo {
         os_name: uname
             .as_ref()
             .map(|u| u.sysname.clone())
@@ -250,9 +368,20 @@ fn write_oval_results(
             .map(|u| u.machine.clone())
             .unwrap_or_default(),
         primary_host_name: target.hostname().unwrap_or_default(),
-    };
-    for (n, (key, results)) in engine.take_results().into_iter().enumerate() {
-        let Some(loaded) = engine.definitions(&key) else {
+    }
+}
+
+/// Writes each OVAL evaluation pass of the engine as an OVAL results document.
+fn write_oval_results(
+    engine: &OvalEngine<'_>,
+    passes: &Passes,
+    target: &dyn Target,
+    dir: &Path,
+) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| bad(format!("{}: {e}", dir.display())))?;
+    let info = system_info(target);
+    for (n, (key, results)) in passes.iter().enumerate() {
+        let Some(loaded) = engine.definitions(key) else {
             continue;
         };
         let Ok(defs) = &*loaded else { continue };
@@ -267,7 +396,7 @@ fn write_oval_results(
             })
             .collect();
         let path = dir.join(format!("{name}.{n}.result.xml"));
-        let xml = scap_oval::results::write_results(defs, &results, &info);
+        let xml = scap_oval::results::write_results(defs, results, &info);
         write_atomically(&path, xml.as_bytes())
             .map_err(|e| bad(format!("{}: {e}", path.display())))?;
     }

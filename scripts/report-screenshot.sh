@@ -58,3 +58,12 @@ echo "filtered view: $OUT/report-filtered.png"
 
 # Our ARF writer: the fixture's parts written back by scap_arf::write_arf, then validated.
 cargo test -q -p scap-arf --test arf -- --ignored --nocapture
+
+# Our own scan (the bundled baseline on this host) as ARF: XSD-valid and accepted by oscap.
+cargo run -q --example scan -- --arf "$OUT/scan-arf.xml" --report "$OUT/scan.html" \
+    examples/data/linux-baseline-ds.xml > /dev/null || [ $? = 2 ]
+xmllint --noout --schema /usr/share/openscap/schemas/arf/1.1/asset-reporting-format_1.1.0.xsd "$OUT/scan-arf.xml"
+oscap info "$OUT/scan-arf.xml" > /dev/null
+oscap ds rds-validate "$OUT/scan-arf.xml"
+oscap xccdf generate report "$OUT/scan-arf.xml" > "$OUT/scan-oscap-report.html"
+echo "our scan's ARF: XSD-valid, oscap info / rds-validate / generate report OK ($OUT/scan-arf.xml)"

@@ -231,7 +231,7 @@ impl OvalResults {
             ..OvalResults::default()
         };
         if let Some(defs) = child(node, OVAL_DEF_NS, "oval_definitions") {
-            r.read_definitions(defs);
+            r.add_definitions_info(defs);
         }
         let Some(results) = child(node, OVAL_RES_NS, "results") else {
             return Ok(r);
@@ -280,20 +280,21 @@ impl OvalResults {
         Ok(r)
     }
 
-    fn read_definitions(&mut self, defs: Node<'_, '_>) {
+    /// Adds what an `oval_definitions` element says about its tests and definitions to
+    /// [`OvalResults::test_info`] and [`OvalResults::definition_info`], keeping entries
+    /// already there. oscap embeds the definitions in its results; a writer that does not
+    /// leaves these maps empty, and the definitions can come from the data stream instead.
+    pub fn add_definitions_info(&mut self, defs: Node<'_, '_>) {
         if let Some(list) = child(defs, OVAL_DEF_NS, "definitions") {
             for d in elements(list) {
                 let Some(id) = attr(d, "id") else { continue };
                 let title = child(d, OVAL_DEF_NS, "metadata")
                     .and_then(|m| child(m, OVAL_DEF_NS, "title"))
                     .map(|t| text(t).trim().to_string());
-                self.definition_info.insert(
-                    id,
-                    DefinitionInfo {
-                        class: attr(d, "class"),
-                        title,
-                    },
-                );
+                self.definition_info.entry(id).or_insert(DefinitionInfo {
+                    class: attr(d, "class"),
+                    title,
+                });
             }
         }
         if let Some(list) = child(defs, OVAL_DEF_NS, "tests") {
@@ -311,7 +312,7 @@ impl OvalResults {
                         _ => {}
                     }
                 }
-                self.test_info.insert(id, info);
+                self.test_info.entry(id).or_insert(info);
             }
         }
     }

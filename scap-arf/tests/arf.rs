@@ -351,3 +351,36 @@ fn oscap_accepts_written_arf() -> scap_arf::Result<()> {
     }
     Ok(())
 }
+
+/// `text` without its first `oval_definitions` element (as a results writer that does not
+/// embed the definitions would write it).
+fn without_definitions(text: &str) -> String {
+    let doc = roxmltree::Document::parse(text).expect("OVAL results parse");
+    let defs = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "oval_definitions")
+        .expect("definitions embedded");
+    let r = defs.range();
+    format!("{}{}", &text[..r.start], &text[r.end..])
+}
+
+#[test]
+fn results_without_definitions_take_tests_from_the_data_stream() -> scap_arf::Result<()> {
+    let text = fixture(BASELINE);
+    let arf = Arf::parse(&text)?;
+    let ds = arf.data_stream().expect("ds").to_string();
+    let tr = report_text(&text, "xccdf1");
+    let oval = without_definitions(&report_text(&text, "oval0"));
+    let ours = write_arf(&ArfInput::new(sample_asset(), &ds, &tr).with_oval("oval0", &oval))?;
+    let back = Arf::parse(&ours)?;
+    assert!(back.oval_results[0].test_info.is_empty());
+    let r = ScanReport::from_arf(&back)?;
+    let rule = r.rules.iter().find(|x| x.id == MAX_AGE).expect("rule");
+    let t = &rule.oval[0].tests[0];
+    assert_eq!(t.comment.as_deref(), Some("PASS_MAX_DAYS within limit"));
+    assert_eq!(t.object_flag.as_deref(), Some("complete"));
+    assert_eq!(rule.oval[0].title.as_deref(), Some("Passwords expire"));
+    assert_eq!(r.target.hostname.as_deref(), Some("vm"));
+    assert_eq!(r.target.ip_addresses, ["192.0.2.2", "fd00::2"]);
+    Ok(())
+}

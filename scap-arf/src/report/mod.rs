@@ -337,12 +337,16 @@ fn fix_script(pieces: &[scap_xccdf::FixPiece], values: &HashMap<&str, &str>) -> 
     s.trim().to_string()
 }
 
+/// What the data stream says: rules, benchmark and profile titles, and (in an otherwise
+/// empty [`OvalResults`]) its OVAL tests and definitions.
+type DataStreamInfo = (HashMap<String, RuleInfo>, BenchmarkInfo, OvalResults);
+
 /// Parses the data stream into rule information (benchmark title and profile title too).
 fn data_stream_rules(
     request_id: &str,
     text: &str,
     profile: Option<&str>,
-) -> Result<(HashMap<String, RuleInfo>, BenchmarkInfo)> {
+) -> Result<DataStreamInfo> {
     let wrap = |source| Error::DataStream {
         request: request_id.to_string(),
         source,
@@ -350,6 +354,13 @@ fn data_stream_rules(
     let opts = scap_xccdf::ParseOptions::default();
     let doc = opts.parse_document(text).map_err(wrap)?;
     let src = scap_xccdf::Source::from_document(&doc, text, None, None, &opts).map_err(wrap)?;
+    let mut oval = OvalResults::default();
+    for node in doc
+        .descendants()
+        .filter(|n| n.has_tag_name((crate::OVAL_DEF_NS, "oval_definitions")))
+    {
+        oval.add_definitions_info(node);
+    }
     let b = &src.benchmark;
     let mut rules = HashMap::new();
     collect_rules(&b.items, 0, &mut rules);
@@ -366,7 +377,7 @@ fn data_stream_rules(
                 .map(|t| t.plain().trim().to_string())
         }),
     };
-    Ok((rules, info))
+    Ok((rules, info, oval))
 }
 
 impl ScanReport {
@@ -385,10 +396,32 @@ impl ScanReport {
                 .iter()
                 .find(|r| r.root == "data-stream-collection")
         });
-        let (rule_info, mut benchmark) = match request {
+        let (rule_info, mut benchmark, ds_oval) = match request {
             Some(r) => data_stream_rules(&r.id, &r.content, tr.profile.as_deref())?,
-            None => (HashMap::new(), BenchmarkInfo::default()),
+            None => (
+                HashMap::new(),
+                BenchmarkInfo::default(),
+                OvalResults::default(),
+            ),
         };
+        // Results written without their definitions get test objects and comments from the
+        // data stream's OVAL components.
+        let ovals: Vec<OvalResults> = arf
+            .oval_results
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                for (k, v) in &ds_oval.test_info {
+                    o.test_info.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                for (k, v) in &ds_oval.definition_info {
+                    o.definition_info
+                        .entry(k.clone())
+                        .or_insert_with(|| v.clone());
+                }
+                o
+            })
+            .collect();
         if let Some(id) = &tr.benchmark_id {
             benchmark.id = id.clone();
         }
@@ -437,15 +470,18 @@ impl ScanReport {
                 .or(rr.checks.first());
             let mut oval = Vec::new();
             for c in &rr.checks {
-                let (Some(name), Some(res)) = (
-                    &c.name,
-                    arf.oval_report(&c.href).or_else(|| {
-                        // oscap names the report; other writers may name the file: search all.
-                        arf.oval_results
-                            .iter()
-                            .find(|o| c.name.as_deref().is_some_and(|n| o.definition(n).is_some()))
-                    }),
-                ) else {
+                let by_href = c
+                    .href
+                    .strip_prefix('#')
+                    .and_then(|id| ovals.iter().find(|o| o.report_id == id));
+                // oscap names the report (`#oval0`); a TestResult naming the OVAL file instead
+                // is matched to the first report holding the definition.
+                let by_name = || {
+                    ovals
+                        .iter()
+                        .find(|o| c.name.as_deref().is_some_and(|n| o.definition(n).is_some()))
+                };
+                let (Some(name), Some(res)) = (&c.name, by_href.or_else(by_name)) else {
                     continue;
                 };
                 if let Some(d) = oval_detail(res, name) {
