@@ -5,7 +5,7 @@
 //! `version`), `Vuln_Num` from the STIG rule number (`SV-230221r..` gives `V-230221`; else the
 //! STIG id; else the rule id), `CCI_REF` from CCI references. `STATUS` maps the XCCDF result:
 //! pass/fixed: `NotAFinding`; fail: `Open`; notapplicable: `Not_Applicable`; anything else:
-//! `Not_Reviewed`. `FINDING_DETAILS` lists the OVAL tests, objects and item values.
+//! `Not_Reviewed`; `notselected` rules are not in the checklist. `FINDING_DETAILS` lists the OVAL tests, objects and item values.
 //! STIG Viewer only knows the severities high, medium and low: any other is written `medium`.
 
 use std::fmt::Write as _;
@@ -32,6 +32,12 @@ pub fn status(result: &str) -> &'static str {
         "notapplicable" => "Not_Applicable",
         _ => "Not_Reviewed",
     }
+}
+
+/// Whether a rule belongs in a checklist: every rule of the profile (oscap also reports
+/// the benchmark's unselected rules, as `notselected`; those are left out).
+pub fn in_checklist(r: &RuleReport) -> bool {
+    r.result != "notselected"
 }
 
 /// The severity STIG Viewer accepts.
@@ -205,7 +211,7 @@ pub fn render(r: &ScanReport) -> String {
     si(&mut o, "notice", "terms-of-use");
     si(&mut o, "source", b.profile_id.as_deref().unwrap_or(""));
     o.push_str("\t\t\t</STIG_INFO>\n");
-    for rule in &r.rules {
+    for rule in r.rules.iter().filter(|x| in_checklist(x)) {
         o.push_str("\t\t\t<VULN>\n");
         data(&mut o, "Vuln_Num", &vuln_num(rule));
         data(&mut o, "Severity", severity(&rule.severity));
@@ -296,6 +302,32 @@ mod tests {
         assert_eq!(vuln_num(&r), "V-230221");
         assert_eq!(rule_id(&r), "SV-230221r743913_rule");
         assert_eq!(rule_ver(&r), "RHEL-08-010010");
+    }
+
+    #[test]
+    fn notselected_rules_are_left_out() {
+        let rule = |id: &str, result: &str| RuleReport {
+            id: id.into(),
+            result: result.into(),
+            ..RuleReport::default()
+        };
+        let mut counts = std::collections::BTreeMap::new();
+        counts.insert("fail".to_string(), 1);
+        counts.insert("notselected".to_string(), 1);
+        let r = ScanReport {
+            schema_version: crate::report::SCHEMA_VERSION,
+            benchmark: Default::default(),
+            test_result: Default::default(),
+            target: Default::default(),
+            scores: Vec::new(),
+            counts,
+            rules: vec![rule("in", "fail"), rule("out", "notselected")],
+        };
+        let x = render(&r);
+        assert_eq!(x.matches("<VULN>").count(), 1);
+        assert!(x.contains("XCCDF rule in<"));
+        let cklb = crate::report::cklb::checklist(&r);
+        assert_eq!(cklb.stigs[0].size, 1);
     }
 
     #[test]

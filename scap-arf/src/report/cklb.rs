@@ -182,6 +182,7 @@ pub fn checklist(r: &ScanReport) -> Checklist {
     let rules: Vec<Rule> = r
         .rules
         .iter()
+        .filter(|x| ckl::in_checklist(x))
         .map(|rule| {
             let rule_id = ckl::rule_id(rule);
             Rule {

@@ -217,10 +217,16 @@ fn controls(o: &mut String, r: &ScanReport) {
     o.push_str("<div class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"Search title, id, CCI, text\" aria-label=\"search\">");
     o.push_str("<span>Result:");
     for res in RESULTS.iter().filter(|x| r.count(x) > 0) {
-        // Passing and not-applicable rules are shown too by default: an assessor filters.
+        // Every result is shown by default but `notselected` (rules outside the profile,
+        // which oscap also lists): an assessor filters from there.
+        let checked = if *res == "notselected" {
+            ""
+        } else {
+            " checked"
+        };
         let _ = write!(
             o,
-            " <label><input type=\"checkbox\" data-kind=\"result\" value=\"{res}\" checked>{res}</label>"
+            " <label><input type=\"checkbox\" data-kind=\"result\" value=\"{res}\"{checked}>{res}</label>"
         );
     }
     o.push_str("</span><span>Severity:");
