@@ -241,6 +241,7 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         if args.evidence.any() {
             write_evidence(
                 &args.evidence,
+                (&source, &results),
                 &text,
                 &xml,
                 &engine,
@@ -287,6 +288,7 @@ impl Evidence {
 /// and the reports made from it.
 fn write_evidence(
     ev: &Evidence,
+    (source, scan): (&Source, &ScanResults),
     data_stream: &str,
     test_result: &str,
     engine: &OvalEngine<'_>,
@@ -301,15 +303,32 @@ fn write_evidence(
             continue;
         };
         let Ok(defs) = &*loaded else { continue };
-        ovals.push(scap_oval::results::write_results(defs, results, &info));
+        ovals.push((key, scap_oval::results::write_results(defs, results, &info)));
     }
     let mut input = scap_arf::ArfInput::new(
         scap_arf::Asset::from_target(target),
         data_stream,
         test_result,
     );
-    for (n, text) in ovals.iter().enumerate() {
+    for (n, (_, text)) in ovals.iter().enumerate() {
         input = input.with_oval(format!("oval{n}"), text);
+    }
+    // Point each check href at the first report of its component (`href="#ovalN"`, as oscap).
+    let mut hrefs = std::collections::BTreeSet::new();
+    for rule in &scan.rules {
+        for r in rule.check.iter().flat_map(|c| &c.content_refs) {
+            hrefs.insert(r.href.clone());
+        }
+    }
+    for href in hrefs {
+        let key = match source.resolve_check_href(&href) {
+            Ok(c) => c.id.clone(),
+            Err(_) => href.clone(),
+        };
+        let report = ovals.iter().position(|(k, _)| **k == key);
+        if let Some(n) = report {
+            input = input.with_check_ref(href, format!("oval{n}"));
+        }
     }
     let arf_text = scap_arf::write_arf(&input).map_err(|e| bad(format!("ARF: {e}")))?;
     if let Some(p) = &ev.arf {

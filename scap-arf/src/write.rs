@@ -26,6 +26,10 @@ pub struct ArfInput<'a> {
     /// OVAL results documents (`oval_results`, with system characteristics), with the
     /// report id the TestResult's `check-content-ref href="#ID"` names (oscap: `oval0`, ...).
     pub oval_results: Vec<(String, &'a str)>,
+    /// `check-content-ref href`s of the TestResult to point at OVAL reports: the href as the
+    /// TestResult has it (`ssg-x-oval.xml`) and the report id; written as `href="#ID"`, as
+    /// oscap does, so a reader finds the results of the right evaluation.
+    pub check_refs: Vec<(String, String)>,
 }
 
 impl<'a> ArfInput<'a> {
@@ -37,7 +41,18 @@ impl<'a> ArfInput<'a> {
             data_stream,
             test_result,
             oval_results: Vec::new(),
+            check_refs: Vec::new(),
         }
+    }
+
+    /// Points the TestResult's `check-content-ref`s with `href` at report `report_id`.
+    pub fn with_check_ref(
+        mut self,
+        href: impl Into<String>,
+        report_id: impl Into<String>,
+    ) -> ArfInput<'a> {
+        self.check_refs.push((href.into(), report_id.into()));
+        self
     }
 
     /// Adds an OVAL results document under report id `id`.
@@ -115,6 +130,20 @@ pub fn write_arf(input: &ArfInput<'_>) -> Result<String> {
         crate::XCCDF12_NS,
         "TestResult",
     )?;
+    let retargeted;
+    let tr = if input.check_refs.is_empty() {
+        tr
+    } else {
+        for (_, id) in &input.check_refs {
+            if !input.oval_results.iter().any(|(o, _)| o == id) {
+                return Err(Error::Invalid(format!(
+                    "check-content-ref points at report {id}, which is not among the OVAL results"
+                )));
+            }
+        }
+        retargeted = retarget_hrefs(tr, &input.check_refs)?;
+        retargeted.as_str()
+    };
     let mut ovals = Vec::new();
     for (id, text) in &input.oval_results {
         if id == XCCDF_REPORT_ID || id == REQUEST_ID || ovals.iter().any(|(i, _)| i == id) {
@@ -180,6 +209,51 @@ pub fn write_arf(input: &ArfInput<'_>) -> Result<String> {
     }
     out.push_str("  </arf:reports>\n</arf:asset-report-collection>\n");
     Ok(out)
+}
+
+/// Rewrites the `href` of XCCDF `check-content-ref`s found in `map` to `#REPORT_ID`; every
+/// other event is written back as read.
+fn retarget_hrefs(xml: &str, map: &[(String, String)]) -> Result<String> {
+    use quick_xml::events::{BytesStart, Event};
+    const WHAT: &str = "XCCDF TestResult";
+    let bad =
+        |pos: u64, e: &dyn std::fmt::Display| Error::Invalid(format!("{WHAT}: byte {pos}: {e}"));
+    let retarget = |e: &BytesStart<'_>, pos: u64| -> Result<BytesStart<'static>> {
+        let name = e.name().as_ref().to_string();
+        let mut out = BytesStart::new(name);
+        for a in e.attributes() {
+            let a = a.map_err(|err| bad(pos, &err))?;
+            if a.key.as_ref() == "href" {
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|err| bad(pos, &err))?;
+                if let Some((_, id)) = map.iter().find(|(h, _)| *h == v) {
+                    out.push_attribute(("href", format!("#{id}").as_str()));
+                    continue;
+                }
+            }
+            out.push_attribute(a);
+        }
+        Ok(out)
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut writer = quick_xml::Writer::new(Vec::with_capacity(xml.len()));
+    loop {
+        let pos = reader.buffer_position();
+        let ev = reader.read_event().map_err(|e| bad(pos, &e))?;
+        let ev = match ev {
+            Event::Eof => break,
+            Event::Empty(e) if e.local_name().as_ref() == "check-content-ref" => {
+                Event::Empty(retarget(&e, pos)?)
+            }
+            Event::Start(e) if e.local_name().as_ref() == "check-content-ref" => {
+                Event::Start(retarget(&e, pos)?)
+            }
+            other => other,
+        };
+        writer.write_event(ev).map_err(|e| bad(pos, &e))?;
+    }
+    String::from_utf8(writer.into_inner()).map_err(|e| bad(0, &e))
 }
 
 /// `ai:computing-device` in the schema's element order: connections, fqdn, hostname.
@@ -279,6 +353,26 @@ mod tests {
         assert!(matches!(write_arf(&i), Err(Error::Invalid(_))));
         let i = ArfInput::new(Asset::default(), DS, TR).with_oval("0val", oval);
         assert!(matches!(write_arf(&i), Err(Error::Invalid(_))));
+    }
+
+    #[test]
+    fn check_refs_point_at_reports() -> Result<()> {
+        let tr = "<TestResult xmlns=\"http://checklists.nist.gov/xccdf/1.2\" id=\"t\"><rule-result idref=\"r\"><result>fail</result><check system=\"s\"><check-content-ref name=\"oval:x:def:1\" href=\"x&amp;-oval.xml\"/></check></rule-result><!-- kept --></TestResult>";
+        let oval = "<oval_results xmlns=\"http://oval.mitre.org/XMLSchema/oval-results-5\"/>";
+        let i = ArfInput::new(Asset::default(), DS, tr)
+            .with_oval("oval0", oval)
+            .with_check_ref("x&-oval.xml", "oval0");
+        let arf = write_arf(&i)?;
+        assert!(arf.contains("<check-content-ref name=\"oval:x:def:1\" href=\"#oval0\"/>"));
+        assert!(arf.contains("<!-- kept -->"));
+        let back = crate::Arf::parse(&arf)?;
+        assert_eq!(
+            back.test_results[0].rule_results[0].checks[0].href,
+            "#oval0"
+        );
+        let i = ArfInput::new(Asset::default(), DS, tr).with_check_ref("x", "oval9");
+        assert!(matches!(write_arf(&i), Err(Error::Invalid(_))));
+        Ok(())
     }
 
     #[test]
