@@ -384,3 +384,79 @@ fn results_without_definitions_take_tests_from_the_data_stream() -> scap_arf::Re
     assert_eq!(r.target.ip_addresses, ["192.0.2.2", "fd00::2"]);
     Ok(())
 }
+
+/// oscap's ARF of the SSG RHEL 8 DISA STIG profile (on an empty tree: every rule is
+/// notapplicable, which is quick) turned into a checklist: the DISA ids come from the rules'
+/// references.
+#[test]
+#[ignore = "needs oscap and the ssg-* packages: scripts/corpus.sh"]
+fn ssg_rhel8_stig_checklist_has_disa_ids() -> scap_arf::Result<()> {
+    let dir = std::env::var("SCAP_SSG_DIR").unwrap_or("/usr/share/xml/scap/ssg/content".into());
+    let ds = format!("{dir}/ssg-rhel8-ds.xml");
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let root = tmp.join("empty-root");
+    std::fs::create_dir_all(&root).expect("temp root");
+    let arf_path = tmp.join("rhel8-stig-arf.xml");
+    let out = std::process::Command::new("oscap")
+        .env("OSCAP_PROBE_ROOT", &root)
+        .args([
+            "xccdf",
+            "eval",
+            "--profile",
+            "xccdf_org.ssgproject.content_profile_stig",
+        ])
+        .arg("--results-arf")
+        .arg(&arf_path)
+        .arg(&ds)
+        .output()
+        .expect("oscap runs");
+    assert!(
+        out.status.code().is_some_and(|c| c == 0 || c == 2),
+        "oscap failed"
+    );
+    let text = std::fs::read_to_string(&arf_path).expect("ARF written");
+    let r = ScanReport::from_arf(&Arf::parse(&text)?)?;
+    let x = ckl::render(&r);
+    let doc = roxmltree::Document::parse(&x).expect("CKL parses");
+    let data = |v: roxmltree::Node<'_, '_>, attr: &str| -> Vec<String> {
+        v.children()
+            .filter(|c| c.has_tag_name("STIG_DATA"))
+            .filter(|d| d.children().any(|c| c.text() == Some(attr)))
+            .filter_map(|d| d.children().find(|c| c.has_tag_name("ATTRIBUTE_DATA")))
+            .filter_map(|c| c.text().map(str::to_string))
+            .collect()
+    };
+    let vulns: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("VULN"))
+        .collect();
+    assert!(vulns.len() > 300, "{} VULNs", vulns.len());
+    let with_sv = vulns
+        .iter()
+        .filter(|v| data(**v, "Rule_ID").iter().any(|id| id.starts_with("SV-")))
+        .count();
+    let with_cci = vulns
+        .iter()
+        .filter(|v| !data(**v, "CCI_REF").is_empty())
+        .count();
+    let with_stig_id = vulns
+        .iter()
+        .filter(|v| {
+            data(**v, "Rule_Ver")
+                .iter()
+                .any(|id| id.starts_with("RHEL-08-"))
+        })
+        .count();
+    // SSG's STIG profile has a few rules without a DISA mapping; nearly all have one.
+    assert!(
+        with_sv * 10 > vulns.len() * 9,
+        "{with_sv} of {} with SV- ids",
+        vulns.len()
+    );
+    assert!(with_cci * 10 > vulns.len() * 9, "{with_cci} with CCIs");
+    assert!(
+        with_stig_id * 10 > vulns.len() * 9,
+        "{with_stig_id} with RHEL-08 ids"
+    );
+    Ok(())
+}
