@@ -1,12 +1,18 @@
 //! Evaluate OVAL definitions against a target and print one line per definition.
 //!
 //! ```text
-//! cargo run --release --example oval-eval -- [--root DIR] [--results OUT.xml]
-//!     [--variables VARS.xml] DEFINITIONS.xml
+//! cargo run --release --example oval-eval -- [--root DIR | --image PATH[:REF]]
+//!     [--env-file FILE] [--results OUT.xml] [--variables VARS.xml] DEFINITIONS.xml
 //! ```
 //!
 //! DEFINITIONS.xml is an `oval_definitions` document or a SCAP source data stream (its first
-//! OVAL component is used). Without `--root` the live host is scanned.
+//! OVAL component is used). Without `--root` or `--image` the live host is scanned.
+//! `--image` scans a container image in place (an OCI image layout or a `docker save`
+//! archive, as a directory or a tar; REF picks the image when there are several).
+//!
+//! The environment of an offline target (`environmentvariable58`) is an input: `--env-file`
+//! (NAME=value lines), else `OSCAP_CONTAINER_VARS` (newline-separated NAME=value, as
+//! `oscap-docker` sets it), else for an image its config's `Env`, else not collectable.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,20 +21,24 @@ use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
 use scap_oval::results::{SystemInfo, write_results};
-use scap_probe::{LiveHost, RootFs, Target};
+use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
 
 struct Args {
     root: Option<PathBuf>,
+    image: Option<String>,
+    env_file: Option<PathBuf>,
     results: Option<PathBuf>,
     variables: Option<PathBuf>,
     definitions: PathBuf,
 }
 
-const USAGE: &str =
-    "usage: oval-eval [--root DIR] [--results OUT.xml] [--variables VARS.xml] DEFINITIONS.xml";
+const USAGE: &str = "usage: oval-eval [--root DIR | --image PATH[:REF]] [--env-file FILE] [--results OUT.xml] \
+     [--variables VARS.xml] DEFINITIONS.xml";
 
 fn parse_args() -> Result<Args, String> {
     let mut root = None;
+    let mut image = None;
+    let mut env_file = None;
     let mut results = None;
     let mut variables = None;
     let mut definitions = None;
@@ -41,6 +51,8 @@ fn parse_args() -> Result<Args, String> {
         };
         match a.to_str() {
             Some("--root") => root = Some(value("--root")?),
+            Some("--image") => image = Some(value("--image")?.to_string_lossy().into_owned()),
+            Some("--env-file") => env_file = Some(value("--env-file")?),
             Some("--results") => results = Some(value("--results")?),
             Some("--variables") => variables = Some(value("--variables")?),
             Some("-h" | "--help") => return Err(String::new()),
@@ -52,10 +64,25 @@ fn parse_args() -> Result<Args, String> {
     let definitions = definitions.ok_or("no DEFINITIONS file given")?;
     Ok(Args {
         root,
+        image,
+        env_file,
         results,
         variables,
         definitions,
     })
+}
+
+/// The environment given for an offline target: `--env-file`, else `OSCAP_CONTAINER_VARS`.
+fn offline_environment(
+    env_file: Option<&PathBuf>,
+) -> Result<Option<Vec<(String, String)>>, String> {
+    if let Some(f) = env_file {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        return Ok(Some(scap_probe::parse_env_lines(&text)));
+    }
+    Ok(std::env::var("OSCAP_CONTAINER_VARS")
+        .ok()
+        .map(|v| scap_probe::parse_env_lines(&v)))
 }
 
 fn load(path: &PathBuf) -> Result<Definitions, String> {
@@ -106,15 +133,55 @@ fn main() -> ExitCode {
             }
         },
     };
-    let target: Box<dyn Target> = match &args.root {
-        Some(dir) => match RootFs::new(dir) {
-            Ok(r) => Box::new(r),
+    let environment = if args.root.is_some() || args.image.is_some() {
+        match offline_environment(args.env_file.as_ref()) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("oval-eval: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
+    };
+    let target: Box<dyn Target> = match (&args.root, &args.image) {
+        (Some(dir), _) => match RootFs::new(dir) {
+            Ok(r) => match environment {
+                Some(env) => Box::new(r.with_environment(env)),
+                None => Box::new(r),
+            },
             Err(e) => {
                 eprintln!("oval-eval: {}: {e}", dir.display());
                 return ExitCode::from(1);
             }
         },
-        None => Box::new(LiveHost::new()),
+        (None, Some(image)) => {
+            let (path, reference) = scap_probe::split_image_arg(image);
+            let mut options = OciOptions::default();
+            options.reference = reference;
+            let started = std::time::Instant::now();
+            match OciImage::open_with(&path, &options) {
+                Ok(img) => {
+                    let info = img.info();
+                    eprintln!(
+                        "oval-eval: indexed {} ({} layers, {} entries) in {:.2?}",
+                        path.display(),
+                        info.layers.len(),
+                        info.entries,
+                        started.elapsed()
+                    );
+                    match environment {
+                        Some(env) => Box::new(img.with_environment(env)),
+                        None => Box::new(img),
+                    }
+                }
+                Err(e) => {
+                    eprintln!("oval-eval: {image}: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+        (None, None) => Box::new(LiveHost::new()),
     };
     let registry = Registry::builtin();
     let results = Evaluator::new(&defs, target.as_ref(), &registry, variables).evaluate_all();

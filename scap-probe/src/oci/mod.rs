@@ -75,6 +75,8 @@ pub enum ImageFormat {
     OciLayout,
     /// A `docker save` archive of the older format (`manifest.json`, `<id>/layer.tar`).
     DockerArchive,
+    /// Bare layers ([`OciImage::from_layers`]).
+    Layers,
 }
 
 /// One layer as read.
@@ -352,21 +354,89 @@ impl OciImage {
         options: &OciOptions,
     ) -> std::result::Result<OciImage, OciError> {
         let path = path.as_ref();
-        let limits = options.limits.clone();
-        let store = Store::open(path, &limits)?;
+        let store = Store::open(path, &options.limits)?;
+        OciImage::from_store(store, options)
+    }
+
+    /// An image from an archive held in memory (an OCI layout or `docker save` as tar bytes).
+    /// The members are copied into memory; prefer [`open_with`](OciImage::open_with) for
+    /// anything large.
+    pub fn from_archive_bytes(
+        bytes: &[u8],
+        options: &OciOptions,
+    ) -> std::result::Result<OciImage, OciError> {
+        let store = Store::from_tar_bytes(bytes, &options.limits)?;
+        OciImage::from_store(store, options)
+    }
+
+    /// An image made of bare layer blobs, bottom first (tar, tar+gzip or tar+zstd, told by
+    /// their magic bytes): `docker export` output, or layers taken from elsewhere. No digest
+    /// is checked (there is no manifest) and the environment is empty.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use scap_probe::{OciImage, OciOptions, Target, DEFAULT_READ_LIMIT};
+    ///
+    /// // A one-file tar layer: a ustar header, the data, the end-of-archive blocks.
+    /// let mut layer = tar::Builder::new(Vec::new());
+    /// let mut h = tar::Header::new_ustar();
+    /// h.set_size(10);
+    /// h.set_mode(0o644);
+    /// h.set_cksum();
+    /// layer.append_data(&mut h, "etc/os-release", &b"ID=debian\n"[..])?;
+    /// let lower = layer.into_inner()?;
+    ///
+    /// let image = OciImage::from_layers(vec![lower], &OciOptions::default())?;
+    /// assert_eq!(image.read(Path::new("/etc/os-release"), DEFAULT_READ_LIMIT)?, b"ID=debian\n");
+    /// assert!(image.exists(Path::new("/.dockerenv"))?); // as under oscap-docker
+    /// assert!(image.container()?.is_container);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_layers(
+        layers: Vec<Vec<u8>>,
+        options: &OciOptions,
+    ) -> std::result::Result<OciImage, OciError> {
+        let mut members = std::collections::HashMap::new();
+        let mut planned = Vec::new();
+        for (i, l) in layers.into_iter().enumerate() {
+            let name = format!("layer{i}");
+            members.insert(name.clone(), Arc::from(l));
+            planned.push((name, None, None, None));
+        }
+        let plan = Plan {
+            format: ImageFormat::Layers,
+            reference: None,
+            manifest_digest: None,
+            config_digest: None,
+            config: ImageConfig::default(),
+            layers: planned,
+        };
+        OciImage::from_plan(Store::Memory(members), plan, options)
+    }
+
+    fn from_store(store: Store, options: &OciOptions) -> std::result::Result<OciImage, OciError> {
         let plan = if store.has("index.json") {
             plan_oci(&store, options)?
         } else if store.has("manifest.json") {
             plan_docker(&store, options)?
         } else {
             return Err(OciError::NotAnImage {
-                path: path.to_path_buf(),
+                path: store.path().to_path_buf(),
                 reason: "no index.json (OCI image layout) nor manifest.json (docker save)",
             });
         };
+        OciImage::from_plan(store, plan, options)
+    }
+
+    fn from_plan(
+        store: Store,
+        plan: Plan,
+        options: &OciOptions,
+    ) -> std::result::Result<OciImage, OciError> {
+        let limits = options.limits.clone();
         if plan.layers.len() > limits.max_layers {
             return Err(OciError::LimitExceeded {
-                name: path.display().to_string(),
+                name: store.path().display().to_string(),
                 what: "number of layers",
                 limit: limits.max_layers as u64,
             });

@@ -26,6 +26,8 @@ pub(crate) enum Store {
         file: PathBuf,
         members: HashMap<String, (u64, u64)>,
     },
+    /// Members held in memory (an archive given as bytes, or bare layers).
+    Memory(HashMap<String, Arc<[u8]>>),
 }
 
 /// `name` as a clean relative path (`a/b`), or `None` if it is absolute after cleaning
@@ -79,11 +81,36 @@ impl Store {
         })
     }
 
+    /// A tar archive held in memory: its members are copied out.
+    pub(crate) fn from_tar_bytes(bytes: &[u8], limits: &OciLimits) -> Result<Store, OciError> {
+        let mut reader = TarReader::new(bytes, limits.clone(), "archive".into());
+        let mut members = HashMap::new();
+        while let Some(entry) = reader.next_entry()? {
+            if entry.kind != EntryKind::Regular {
+                continue;
+            }
+            if members.len() as u64 >= limits.max_entries {
+                return Err(OciError::LimitExceeded {
+                    name: "archive".into(),
+                    what: "archive members",
+                    limit: limits.max_entries,
+                });
+            }
+            let data = reader.read_data(entry.size)?;
+            let name = String::from_utf8_lossy(&entry.name).into_owned();
+            if let Some(clean) = clean_member(&name) {
+                members.insert(clean, Arc::from(data));
+            }
+        }
+        Ok(Store::Memory(members))
+    }
+
     /// The host path of the image, for messages.
     pub(crate) fn path(&self) -> &Path {
         match self {
             Store::Dir(p) => p,
             Store::Tar { file, .. } => file,
+            Store::Memory(_) => Path::new("<memory>"),
         }
     }
 
@@ -97,6 +124,7 @@ impl Store {
                 .map(|m| m.is_file())
                 .unwrap_or(false),
             Store::Tar { members, .. } => members.contains_key(&clean),
+            Store::Memory(members) => members.contains_key(&clean),
         }
     }
 
@@ -126,6 +154,11 @@ impl Store {
                 let f = File::open(file).map_err(|e| OciError::io(file, e))?;
                 let w = Window::new(f, offset, size).map_err(|e| OciError::io(file, e))?;
                 Ok((Box::new(w), size))
+            }
+            Store::Memory(members) => {
+                let data = members.get(&clean).ok_or_else(missing)?.clone();
+                let len = data.len() as u64;
+                Ok((Box::new(io::Cursor::new(data)), len))
             }
         }
     }
