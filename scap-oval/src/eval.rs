@@ -697,13 +697,19 @@ impl<'a> Evaluator<'a> {
                     request.entities.push(request_entity(e, values));
                 }
                 let prefetched = self.state.borrow_mut().prefetched.remove(&o.id);
-                let collection = if let Some(c) = prefetched {
+                // Filters are applied as items are made, so an object over a large tree never
+                // holds the items its filters reject.
+                let keep = &mut |item: &Item| self.passes_filters(item, &eo.filters);
+                let collection = if let Some(mut c) = prefetched {
+                    c.items.retain(|i| keep(i));
                     c
                 } else if o.kind == "variable_object" {
-                    self.variable_items(&request)
+                    let mut c = self.variable_items(&request);
+                    c.items.retain(|i| keep(i));
+                    c
                 } else {
                     match self.registry.get(&o.kind) {
-                        Some(probe) => probe.collect(self.target, &request),
+                        Some(probe) => probe.collect_filtered(self.target, &request, keep),
                         None => Collection::with_message(
                             Flag::NotCollected,
                             format!("{}: no probe for {} ({})", o.id, o.kind, o.namespace),
@@ -711,7 +717,7 @@ impl<'a> Evaluator<'a> {
                     }
                 };
                 out.messages.extend(collection.messages);
-                let items = self.apply_filters(collection.items, &eo.filters);
+                let items = collection.items;
                 // Like oscap, an error that lived only in items the filters removed is gone.
                 let flag = match collection.flag {
                     Flag::Error if !eo.filters.is_empty() => {
@@ -793,19 +799,23 @@ impl<'a> Evaluator<'a> {
         }
         items
             .into_iter()
-            .filter(|item| {
-                filters.iter().all(|f| {
-                    let Some(state) = self.defs.state(&f.state_ref) else {
-                        return true;
-                    };
-                    let hit = self.state_result(item, state, "") == ResultValue::True;
-                    match f.action {
-                        FilterAction::Exclude => !hit,
-                        FilterAction::Include => hit,
-                    }
-                })
-            })
+            .filter(|item| self.passes_filters(item, filters))
             .collect()
+    }
+
+    /// Whether an item survives an object's `filter`s (exclude: the state matches it;
+    /// include: it does not).
+    fn passes_filters(&self, item: &Item, filters: &[Filter]) -> bool {
+        filters.iter().all(|f| {
+            let Some(state) = self.defs.state(&f.state_ref) else {
+                return true;
+            };
+            let hit = self.state_result(item, state, "") == ResultValue::True;
+            match f.action {
+                FilterAction::Exclude => !hit,
+                FilterAction::Include => hit,
+            }
+        })
     }
 
     fn intern(&self, item: Item) -> u64 {

@@ -13,6 +13,15 @@ pub struct FileProbe;
 
 impl Probe for FileProbe {
     fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        self.collect_filtered(target, object, &mut |_| true)
+    }
+
+    fn collect_filtered(
+        &self,
+        target: &dyn Target,
+        object: &ObjectRequest,
+        keep: &mut dyn FnMut(&Item) -> bool,
+    ) -> Collection {
         let files = match candidates(target, object) {
             Ok(f) => f,
             Err(e) => return Collection::error(e.0),
@@ -24,7 +33,10 @@ impl Probe for FileProbe {
             let Ok(m) = target.metadata(Path::new(&full)) else {
                 continue;
             };
-            items.push(file_item(&c, &full, &m));
+            let item = file_item(&c, &full, &m);
+            if keep(&item) {
+                items.push(item);
+            }
         }
         Collection::from_items(items)
     }

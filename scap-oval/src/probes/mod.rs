@@ -199,6 +199,20 @@ impl Collection {
 pub trait Probe: Send + Sync {
     /// Collect the items the object describes.
     fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection;
+
+    /// Collect, keeping only the items `keep` accepts (the object's filters). The default
+    /// collects everything, then filters; a probe that can make many items (a file object over
+    /// a whole tree) overrides it so a rejected item is dropped as soon as it is made.
+    fn collect_filtered(
+        &self,
+        target: &dyn Target,
+        object: &ObjectRequest,
+        keep: &mut dyn FnMut(&Item) -> bool,
+    ) -> Collection {
+        let mut c = self.collect(target, object);
+        c.items.retain(|i| keep(i));
+        c
+    }
 }
 
 /// The probes an evaluation uses, by object element name.
@@ -259,7 +273,10 @@ impl Registry {
             "xmlfilecontent_object",
             Box::new(xmlfilecontent::XmlFileContentProbe),
         );
-        r.insert("selinuxboolean_object", Box::new(selinux::SelinuxBooleanProbe));
+        r.insert(
+            "selinuxboolean_object",
+            Box::new(selinux::SelinuxBooleanProbe),
+        );
         r.insert(
             "selinuxsecuritycontext_object",
             Box::new(selinux::SelinuxSecurityContextProbe),
