@@ -34,7 +34,9 @@ fn resolve(c: &mut Criterion) {
 }
 
 fn count(t: &dyn Target, start: &Path) -> usize {
-    walk(t, start, WalkOptions::new()).filter(Result::is_ok).count()
+    walk(t, start, WalkOptions::new())
+        .filter(Result::is_ok)
+        .count()
 }
 
 fn walk_real(c: &mut Criterion) {
