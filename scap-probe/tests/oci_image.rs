@@ -251,6 +251,37 @@ fn large_files_of_compressed_layers_are_restreamed() {
         let img = OciImage::open_with(dir.path(), &opts).unwrap();
         assert_eq!(read(&img, "/etc/ssh/moduli"), b"moduli\n");
         assert_eq!(read(&img, "/var/cache/big").len(), 300_000);
+        // Backwards from the layer cursor (a restart), forwards again, and twice the same.
+        for p in [
+            "/var/cache/small",
+            "/etc/os-release",
+            "/var/cache/small",
+            "/etc/hostname",
+        ] {
+            let want = base()
+                .into_iter()
+                .find_map(|e| match e {
+                    E::File(n, d, _) if format!("/{n}") == p => Some(d.to_vec()),
+                    _ => None,
+                })
+                .unwrap();
+            assert_eq!(read(&img, p), want, "{p}");
+        }
+        // Too large to buffer: streamed by a decoder of its own.
+        opts.limits.max_buffered_read = 1000;
+        let img = OciImage::open_with(dir.path(), &opts).unwrap();
+        let mut r = img.open(Path::new("/var/cache/big")).unwrap();
+        let mut n = 0;
+        let mut buf = [0u8; 4096];
+        loop {
+            let k = std::io::Read::read(&mut r, &mut buf).unwrap();
+            if k == 0 {
+                break;
+            }
+            assert!(buf[..k].iter().all(|b| *b == 7));
+            n += k;
+        }
+        assert_eq!(n, 300_000);
     }
 }
 
@@ -584,4 +615,190 @@ fn same_answers_as_rootfs_and_memory_target() {
         );
         assert_eq!((x.mode, x.mtime.secs), (y.mode, y.mtime.secs));
     }
+}
+
+/// A raw tar of (header, data) pairs, for entries the `tar` crate's builder would refuse.
+fn raw_tar(entries: Vec<(tar::Header, Vec<u8>)>) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (mut h, data) in entries {
+        h.set_size(data.len() as u64);
+        h.set_cksum();
+        b.append(&h, &data[..]).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn ustar(kind: tar::EntryType, name: &str) -> tar::Header {
+    let mut h = tar::Header::new_ustar();
+    h.set_entry_type(kind);
+    h.set_path(name).unwrap();
+    h.set_mode(0o644);
+    h
+}
+
+#[test]
+fn huge_extension_headers_are_refused_before_being_read() {
+    let pax = ustar(tar::EntryType::XHeader, "PaxHeaders/x");
+    let layer = raw_tar(vec![
+        (pax, vec![b'a'; 2 << 20]),
+        (ustar(tar::EntryType::Regular, "x"), b"x".to_vec()),
+    ]);
+    match OciImage::from_layers(vec![layer], &OciOptions::default()) {
+        Err(OciError::LimitExceeded { what, .. }) => assert_eq!(what, "extension header size"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn pax_and_gnu_long_names_and_pax_metadata() {
+    let long = format!("usr/share/{}/file", "d".repeat(150));
+    // The tar crate writes a GNU long-name entry for a GNU header.
+    let gnu = layer_tar(&[E::File(&long, b"gnu", 0o644)]);
+    // A PAX record set: path, uid and a fractional mtime.
+    // A PAX record is "LEN KEY=VALUE\n" where LEN counts its own digits too.
+    let records = |k: &str, v: &str| {
+        let body = format!(" {k}={v}\n");
+        let n = (1..5)
+            .map(|digits| body.len() + digits)
+            .find(|n| n.to_string().len() + body.len() == *n)
+            .unwrap();
+        format!("{n}{body}")
+    };
+    let data = format!(
+        "{}{}{}",
+        records("path", "etc/pax-named-this"),
+        records("uid", "4000000"),
+        records("mtime", "1700000000.5")
+    );
+    let pax = raw_tar(vec![
+        (
+            ustar(tar::EntryType::XHeader, "PaxHeaders/short"),
+            data.into_bytes(),
+        ),
+        (ustar(tar::EntryType::Regular, "short"), b"pax".to_vec()),
+    ]);
+    let img = OciImage::from_layers(vec![gnu, pax], &OciOptions::default()).unwrap();
+    assert_eq!(read(&img, &format!("/{long}")), b"gnu");
+    assert_eq!(read(&img, "/etc/pax-named-this"), b"pax");
+    assert!(!img.exists(Path::new("/short")).unwrap());
+    let m = img.metadata(Path::new("/etc/pax-named-this")).unwrap();
+    assert_eq!(m.uid, 4_000_000);
+    assert_eq!((m.mtime.secs, m.mtime.nanos), (1_700_000_000, 500_000_000));
+}
+
+#[test]
+fn duplicates_last_wins_and_whiteouts_spare_their_own_layer() {
+    let lower = layer_tar(&[
+        E::File("a/old", b"lower", 0o644),
+        E::File("dir/sub/deep", b"lower", 0o644),
+        E::Link("lib", "usr/lib"),
+        E::File("usr/lib/libc.so", b"libc", 0o644),
+    ]);
+    let upper = layer_tar(&[
+        E::File("a/x", b"first", 0o644),
+        E::File("a/x", b"second", 0o600),
+        E::File("a/new", b"this layer", 0o644),
+        // Opaque after this layer's own entry: the entry stays, the lower one goes.
+        E::File("a/.wh..wh..opq", b"", 0o644),
+        // A whiteout of a directory removes its whole subtree.
+        E::File(".wh.dir", b"", 0o644),
+        // A directory entry over a lower symlink replaces it (overlayfs semantics).
+        E::Dir("lib", 0o755),
+        E::File("lib/own", b"own", 0o644),
+    ]);
+    let img = OciImage::from_layers(vec![lower, upper], &OciOptions::default()).unwrap();
+    assert_eq!(read(&img, "/a/x"), b"second");
+    assert_eq!(img.metadata(Path::new("/a/x")).unwrap().mode, 0o600);
+    assert_eq!(read(&img, "/a/new"), b"this layer");
+    assert!(!img.exists(Path::new("/a/old")).unwrap());
+    assert!(!img.exists(Path::new("/dir")).unwrap());
+    assert!(img.metadata(Path::new("/lib")).unwrap().is_dir());
+    assert!(!img.exists(Path::new("/lib/libc.so")).unwrap());
+    assert_eq!(read(&img, "/usr/lib/libc.so"), b"libc");
+    assert_eq!(img.info().layers[1].entries, 7);
+}
+
+#[test]
+fn entry_and_layer_limits() {
+    let layer = layer_tar(&[
+        E::File("a", b"1", 0o644),
+        E::File("b", b"2", 0o644),
+        E::File("c", b"3", 0o644),
+    ]);
+    let mut opts = OciOptions::default();
+    opts.limits.max_entries = 2;
+    assert!(matches!(
+        OciImage::from_layers(vec![layer.clone()], &opts),
+        Err(OciError::LimitExceeded {
+            what: "tar entries",
+            ..
+        })
+    ));
+    let mut opts = OciOptions::default();
+    opts.limits.max_layers = 1;
+    assert!(matches!(
+        OciImage::from_layers(vec![layer.clone(), layer], &opts),
+        Err(OciError::LimitExceeded {
+            what: "number of layers",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn truncated_and_corrupt_layers_are_typed_errors() {
+    let tar = layer_tar(&base());
+    let (gz, _) = compress(&tar, Comp::Gzip);
+    let (zst, _) = compress(&tar, Comp::Zstd);
+    for bad in [
+        tar[..1000].to_vec(),
+        gz[..gz.len() / 2].to_vec(),
+        zst[..zst.len() / 2].to_vec(),
+    ] {
+        match OciImage::from_layers(vec![bad], &OciOptions::default()) {
+            Err(OciError::Layer { layer: 0, .. }) => {}
+            other => panic!("{:?}", other.map(|i| i.info().clone())),
+        }
+    }
+}
+
+#[test]
+fn image_arguments_and_env_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("img.tar");
+    std::fs::write(&p, b"").unwrap();
+    let arg = format!("{}:debian:11", p.display());
+    assert_eq!(
+        scap_probe::split_image_arg(&arg),
+        (p.clone(), Some("debian:11".to_string()))
+    );
+    let arg = format!("{}:sha256:abc", p.display());
+    assert_eq!(
+        scap_probe::split_image_arg(&arg),
+        (p.clone(), Some("sha256:abc".to_string()))
+    );
+    assert_eq!(
+        scap_probe::split_image_arg(&p.display().to_string()),
+        (p, None)
+    );
+    let env = scap_probe::parse_env_lines("A=1\r\nB=x=y\n\n#c\n");
+    assert_eq!(
+        env,
+        [
+            ("A".to_string(), "1".to_string()),
+            ("B".to_string(), "x=y".to_string())
+        ]
+    );
+}
+
+#[test]
+fn rootfs_environment_is_never_the_scanners_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = RootFs::new(dir.path()).unwrap();
+    assert!(root.environment().unwrap_err().is_not_collectable());
+    let root = root.with_environment(scap_probe::parse_env_lines("PATH=/bin\n"));
+    assert_eq!(
+        root.environment().unwrap(),
+        [("PATH".to_string(), "/bin".to_string())]
+    );
 }

@@ -29,11 +29,18 @@ pub struct OciLimits {
     /// Most layers in one image (default 1000).
     pub max_layers: usize,
     /// Regular files of a *compressed* layer up to this size are kept in memory while
-    /// indexing, so reading them later needs no decompression (default 256 KiB).
+    /// indexing, so reading them later needs no decompression (default 64 KiB).
     pub inline_file_size: u64,
-    /// Most bytes kept in memory that way, for the whole image (default 128 MiB). Past it,
+    /// Most bytes kept in memory that way, for the whole image (default 32 MiB). Past it,
     /// files are read by re-streaming their layer.
     pub inline_budget: u64,
+    /// A file of a compressed layer up to this size is decompressed into memory when opened
+    /// (sharing the layer's cursor); a larger one is streamed by a decoder of its own
+    /// (default 64 MiB, [`DEFAULT_READ_LIMIT`](crate::DEFAULT_READ_LIMIT)).
+    pub max_buffered_read: u64,
+    /// Most bytes of re-streamed files kept for the next read of the same file (default
+    /// 32 MiB).
+    pub read_cache: u64,
 }
 
 impl Default for OciLimits {
@@ -48,8 +55,10 @@ impl Default for OciLimits {
             max_json_size: 16 << 20,
             max_index_depth: 8,
             max_layers: 1000,
-            inline_file_size: 256 << 10,
-            inline_budget: 128 << 20,
+            inline_file_size: 64 << 10,
+            inline_budget: 32 << 20,
+            max_buffered_read: 64 << 20,
+            read_cache: 32 << 20,
         }
     }
 }

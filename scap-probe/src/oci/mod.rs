@@ -140,13 +140,20 @@ pub struct ImageInfo {
 ///
 /// - an *uncompressed* layer is seekable: `open` seeks to the entry's data (O(1));
 /// - from a *compressed* (gzip, zstd) layer, files up to
-///   [`OciLimits::inline_file_size`] (256 KiB) are kept in memory while indexing, up to
-///   [`OciLimits::inline_budget`] (128 MiB) for the whole image; a larger file (or once the
-///   budget is spent) is read by re-streaming its layer: decompress from the start, skip to
-///   the entry, then stream its bytes. Memory stays bounded (a decoder's window plus a buffer)
-///   whatever the image size; the cost is time, one layer decompression per such `open`.
+///   [`OciLimits::inline_file_size`] (64 KiB) are kept in memory while indexing, up to
+///   [`OciLimits::inline_budget`] (32 MiB) for the whole image. Any other file is read by
+///   re-streaming its layer: each layer keeps one decompressor *cursor*; a file at or after
+///   the cursor is reached by decompressing forward from it, one before it restarts the
+///   layer from its first byte. Files are laid out in tar order, which is the order a tree
+///   walk visits them, so a scan costs about one decompression of each layer rather than one
+///   per file. Such a file (up to [`OciLimits::max_buffered_read`], 64 MiB) is read whole
+///   into memory at `open`; a larger one gets a decoder of its own and is streamed. The
+///   files read this way last are kept, up to [`OciLimits::read_cache`] (32 MiB), since
+///   probes read some files many times.
 ///
-/// So memory is O(entries) for the index plus at most the inline budget. The blob is assumed
+/// So memory is O(entries) for the index, plus at most the inline budget, plus one
+/// decompressor per compressed layer (gzip 32 KiB window; zstd up to the frame's window),
+/// plus the read cache, plus the file being read. The blob is assumed
 /// not to change after `open`; a later re-read is bounded by the same limits and a short read
 /// is an error, but it is not hashed again.
 ///
@@ -194,6 +201,7 @@ pub struct OciImage {
     tree: Tree,
     info: ImageInfo,
     limits: OciLimits,
+    cache: Cache,
     /// Host facts; `environment` and `container` are filled from the image (see the type
     /// docs), `None` fields are not collectable.
     pub facts: Facts,
@@ -528,6 +536,7 @@ impl OciImage {
             tree,
             info,
             limits,
+            cache: Cache::default(),
             facts,
         })
     }
@@ -573,8 +582,8 @@ impl OciImage {
             .layers
             .get(layer)
             .ok_or_else(|| Error::invalid_data(path, "entry names a layer that is not there"))?;
-        let (mut blob, _) = self.store.open_member(&info.member).map_err(to_err)?;
         if *comp == Compression::None {
+            let (mut blob, _) = self.store.open_member(&info.member).map_err(to_err)?;
             blob.seek(SeekFrom::Start(offset))
                 .map_err(|e| Error::from_io(path, e))?;
             return Ok(Box::new(Exact {
@@ -582,21 +591,118 @@ impl OciImage {
                 left: size,
             }));
         }
-        let (dec, _) = decompress(BufReader::new(blob)).map_err(|e| Error::from_io(path, e))?;
-        let mut dec = Bounded::new(dec, &self.limits, None, info.member.clone());
-        let skipped = io::copy(&mut (&mut dec).take(offset), &mut io::sink())
-            .map_err(|e| Error::from_io(path, e))?;
-        if skipped != offset {
-            return Err(Error::invalid_data(
+        let gone = || {
+            Error::invalid_data(
                 path,
                 "the layer ended before the file (changed since it was indexed?)",
-            ));
+            )
+        };
+        let fresh = || -> Result<LayerCursor> {
+            let (blob, _) = self.store.open_member(&info.member).map_err(to_err)?;
+            let (dec, _) = decompress(BufReader::new(blob)).map_err(|e| Error::from_io(path, e))?;
+            Ok(LayerCursor {
+                reader: Bounded::new(dec, &self.limits, None, info.member.clone()),
+                pos: 0,
+            })
+        };
+        if size > self.limits.max_buffered_read {
+            // Too large to buffer: a decoder of its own, streamed.
+            let mut c = fresh()?;
+            let skipped = io::copy(&mut (&mut c.reader).take(offset), &mut io::sink())
+                .map_err(|e| Error::from_io(path, e))?;
+            if skipped != offset {
+                return Err(gone());
+            }
+            return Ok(Box::new(Exact {
+                inner: c.reader.take(size),
+                left: size,
+            }));
         }
-        Ok(Box::new(Exact {
-            inner: dec.take(size),
-            left: size,
-        }))
+        if let Some(hit) = lock_cache(&self.cache).files.get(&(layer, offset)) {
+            return Ok(Box::new(Cursor::new(hit.clone())));
+        }
+        // Reuse the layer's cursor when the file lies ahead of it (reads in tree order, as a
+        // walk makes them, then cost one decompression of the layer in all).
+        let cached = lock_cache(&self.cache).cursors.remove(&layer);
+        let mut c = match cached {
+            Some(c) if c.pos <= offset => c,
+            _ => fresh()?,
+        };
+        let gap = offset - c.pos;
+        let skipped = io::copy(&mut (&mut c.reader).take(gap), &mut io::sink())
+            .map_err(|e| Error::from_io(path, e))?;
+        if skipped != gap {
+            return Err(gone());
+        }
+        let mut buf = Vec::with_capacity(usize::try_from(size.min(1 << 20)).unwrap_or(0));
+        let got = (&mut c.reader)
+            .take(size)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::from_io(path, e))?;
+        if got as u64 != size {
+            return Err(gone());
+        }
+        c.pos = offset + size;
+        let bytes: Arc<[u8]> = Arc::from(buf);
+        let mut cache = lock_cache(&self.cache);
+        cache.cursors.insert(layer, c);
+        cache.keep((layer, offset), bytes.clone(), self.limits.read_cache);
+        Ok(Box::new(Cursor::new(bytes)))
     }
+}
+
+/// A decompressor of one layer, positioned `pos` bytes into the uncompressed stream.
+struct LayerCursor {
+    reader: Bounded<Box<dyn Read + Send>>,
+    pos: u64,
+}
+
+impl std::fmt::Debug for LayerCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LayerCursor")
+            .field("pos", &self.pos)
+            .finish()
+    }
+}
+
+/// Re-streamed reads: one cursor per compressed layer, and the most recent files read
+/// (first in, first out, at most [`OciLimits::read_cache`] bytes), since probes read the same
+/// file many times (`/var/lib/dpkg/status` once per package object).
+#[derive(Debug, Default)]
+struct ReadCache {
+    cursors: std::collections::HashMap<usize, LayerCursor>,
+    files: std::collections::HashMap<(usize, u64), Arc<[u8]>>,
+    order: std::collections::VecDeque<(usize, u64)>,
+    bytes: u64,
+}
+
+impl ReadCache {
+    fn keep(&mut self, key: (usize, u64), data: Arc<[u8]>, limit: u64) {
+        let len = data.len() as u64;
+        if len > limit || self.files.contains_key(&key) {
+            return;
+        }
+        while self.bytes + len > limit {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(d) = self.files.remove(&old) {
+                self.bytes -= d.len() as u64;
+            }
+        }
+        self.bytes += len;
+        self.files.insert(key, data);
+        self.order.push_back(key);
+    }
+}
+
+type Cache = std::sync::Mutex<ReadCache>;
+
+/// Lock the read cache; a poisoned lock only means a read panicked midway, and the cache is
+/// consistent at every unlock (a cursor is put back only after its read completed), so its
+/// data is used as is rather than propagating the panic.
+fn lock_cache(c: &Cache) -> std::sync::MutexGuard<'_, ReadCache> {
+    c.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Read a blob named by a descriptor, checking its size and digest.
