@@ -2,7 +2,8 @@
 //! like `oscap xccdf eval`.
 //!
 //! ```text
-//! cargo run --release --example scan -- [--profile ID] [--root DIR] [--results FILE]
+//! cargo run --release --example scan -- [--profile ID] [--root DIR | --image PATH[:REF]]
+//!     [--env-file FILE] [--results FILE]
 //!     [--tailoring-file FILE] [--datastream-id ID] [--xccdf-id ID]
 //!     [--rule ID]... [--skip-rule ID]... DATASTREAM
 //! ```
@@ -12,7 +13,11 @@
 //!
 //! Prints one line per selected rule (result, rule id, title), then the count of each result
 //! and the scores. `--root DIR` scans an unpacked tree offline (a chroot, an image, a mounted
-//! disk) instead of the running system. `--results FILE` writes an XCCDF 1.2 TestResult
+//! disk) instead of the running system; `--image PATH[:REF]` scans a container image in place
+//! (OCI image layout or `docker save` archive, directory or tar; REF picks one of several).
+//! An offline target's environment is `--env-file FILE` (NAME=value lines), else
+//! `OSCAP_CONTAINER_VARS` (as `oscap-docker` sets it), else an image's config `Env`, else not
+//! collectable. `--results FILE` writes an XCCDF 1.2 TestResult
 //! (written to a temporary file, then renamed: never half a file). `--oval-results DIR` also
 //! writes the OVAL results of each evaluation pass (`DIR/<component>.N.result.xml`). `--profile` takes a full
 //! profile id or its short name (`standard` for `xccdf_org.ssgproject.content_profile_standard`).
@@ -42,8 +47,8 @@ use scap_xccdf::{
 const DEFAULT_DS: &str = include_str!("data/linux-baseline-ds.xml");
 const DEFAULT_DS_NAME: &str = "examples/data/linux-baseline-ds.xml";
 
-const USAGE: &str =
-    "usage: scan [--profile ID] [--root DIR] [--results FILE] [--tailoring-file FILE]
+const USAGE: &str = "usage: scan [--profile ID] [--root DIR | --image PATH[:REF]] [--env-file FILE]
+            [--results FILE] [--tailoring-file FILE]
             [--arf FILE] [--report FILE] [--ckl FILE] [--cklb FILE] [--poam FILE] [--json FILE]
             [--datastream-id ID] [--xccdf-id ID] [--rule ID]... [--skip-rule ID]... DATASTREAM
        scan            (no arguments: scan this host with the bundled Linux baseline)";
@@ -52,6 +57,8 @@ const USAGE: &str =
 struct Args {
     profile: Option<String>,
     root: Option<PathBuf>,
+    image: Option<String>,
+    env_file: Option<PathBuf>,
     results: Option<PathBuf>,
     oval_results: Option<PathBuf>,
     evidence: Evidence,
@@ -79,6 +86,8 @@ fn parse_args() -> Result<Args, String> {
         match flag.as_str() {
             "--profile" => a.profile = Some(string(value()?)?),
             "--root" => a.root = Some(PathBuf::from(value()?)),
+            "--image" => a.image = Some(string(value()?)?),
+            "--env-file" => a.env_file = Some(PathBuf::from(value()?)),
             "--results" => a.results = Some(PathBuf::from(value()?)),
             "--oval-results" => a.oval_results = Some(PathBuf::from(value()?)),
             "--arf" => a.evidence.arf = Some(PathBuf::from(value()?)),
@@ -104,6 +113,38 @@ fn parse_args() -> Result<Args, String> {
 fn string(s: std::ffi::OsString) -> Result<String, String> {
     s.into_string()
         .map_err(|s| format!("not UTF-8: {}", s.to_string_lossy()))
+}
+
+/// The target: `--root`, `--image` or this host. An offline target's environment is
+/// `--env-file`, else `OSCAP_CONTAINER_VARS`, else (an image) its config's `Env`.
+fn offline_target(args: &Args) -> Result<Box<dyn Target>, String> {
+    let env = match &args.env_file {
+        Some(f) => Some(scap_probe::parse_env_lines(
+            &std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?,
+        )),
+        None => std::env::var("OSCAP_CONTAINER_VARS")
+            .ok()
+            .map(|v| scap_probe::parse_env_lines(&v)),
+    };
+    if let Some(root) = &args.root {
+        let r = RootFs::new(root).map_err(|e| format!("--root {}: {e}", root.display()))?;
+        return Ok(match env {
+            Some(env) => Box::new(r.with_environment(env)),
+            None => Box::new(r),
+        });
+    }
+    if let Some(image) = &args.image {
+        let (path, reference) = scap_probe::split_image_arg(image);
+        let mut options = scap_probe::OciOptions::default();
+        options.reference = reference;
+        let img = scap_probe::OciImage::open_with(&path, &options)
+            .map_err(|e| format!("--image {image}: {e}"))?;
+        return Ok(match env {
+            Some(env) => Box::new(img.with_environment(env)),
+            None => Box::new(img),
+        });
+    }
+    Ok(Box::new(LiveHost::new()))
 }
 
 /// A failure with the exit status it gives.
@@ -198,12 +239,7 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     };
     let eval_opts = EvalOptions::new(resolve(&args.rules)?, resolve(&args.skip_rules)?);
 
-    let target: Box<dyn Target> = match &args.root {
-        Some(root) => {
-            Box::new(RootFs::new(root).map_err(|e| bad(format!("--root {}: {e}", root.display())))?)
-        }
-        None => Box::new(LiveHost::new()),
-    };
+    let target = offline_target(&args).map_err(bad)?;
     for w in policy.warnings.iter().chain(&policy.export_warnings()) {
         eprintln!("scan: warning: {w}");
     }
@@ -228,7 +264,7 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         let host = target.hostname().unwrap_or_else(|_| "unknown".to_string());
         let mut info = TestResultInfo::new(href.clone(), host.clone());
         add_target_facts(&mut info, target.as_ref(), &host);
-        if args.root.is_none() {
+        if args.root.is_none() && args.image.is_none() {
             if let Some(uid) = own_uid() {
                 info.identity = Some((user_name(uid), false, uid == 0));
             }
