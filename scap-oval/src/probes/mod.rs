@@ -44,6 +44,7 @@ mod rpm;
 mod selinux;
 mod symlink;
 mod system;
+mod systemd;
 mod textfilecontent;
 mod xmlfilecontent;
 
@@ -260,10 +261,10 @@ impl Registry {
             Box::new(system::EnvironmentProbe),
         );
         r.insert("partition_object", Box::new(system::PartitionProbe));
-        r.insert("systemdunitproperty_object", Box::new(system::SystemdProbe));
+        r.insert("systemdunitproperty_object", Box::new(systemd::SystemdProbe));
         r.insert(
             "systemdunitdependency_object",
-            Box::new(system::SystemdProbe),
+            Box::new(systemd::SystemdProbe),
         );
         r.insert("symlink_object", Box::new(symlink::SymlinkProbe));
         r.insert("interface_object", Box::new(interface::InterfaceProbe));

@@ -1,10 +1,10 @@
-//! Probes over host facts rather than files: uname, sysctl, environmentvariable58, partition,
-//! and the systemd unit probes.
+//! Probes over host facts rather than files: uname, sysctl, environmentvariable58 and partition
+//! (the systemd unit probes read unit files: `systemd.rs`).
 //!
 //! A fact the target cannot give ([`scap_probe::Error::NotCollectable`]) is never an empty
 //! answer. `uname` and `sysctl` of an offline tree are `not applicable` (runtime kernel state
-//! does not apply to a tree on disk; oscap gives the same flag); the environment, mounts and
-//! systemd state of an offline tree are `not collected`.
+//! does not apply to a tree on disk; oscap gives the same flag); the environment and mounts of an
+//! offline tree are `not collected`.
 
 use scap_probe::Target;
 
@@ -20,8 +20,6 @@ pub struct SysctlProbe;
 pub struct EnvironmentProbe;
 /// The partition probe.
 pub struct PartitionProbe;
-/// The systemd unit probes (property and dependency).
-pub struct SystemdProbe;
 
 fn not_collectable(e: &scap_probe::Error, flag: Flag) -> Collection {
     if e.is_not_collectable() {
@@ -157,19 +155,5 @@ impl Probe for PartitionProbe {
             }
         }
         Collection::from_items(items)
-    }
-}
-
-impl Probe for SystemdProbe {
-    fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
-        // Unit state comes from systemd over D-Bus on a live host; reading unit files of an
-        // offline tree is not implemented yet. oscap answers the same way offline.
-        Collection::with_message(
-            Flag::NotCollected,
-            format!(
-                "{}: systemd unit state is not collectable from this target",
-                object.id
-            ),
-        )
     }
 }
