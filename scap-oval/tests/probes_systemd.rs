@@ -1,13 +1,14 @@
 //! The systemd unit probes on unit-file trees without a running systemd: enabled through a
 //! `.wants/` link, masked through `/dev/null`, drop-ins, template instances, aliases, units
-//! that do not exist, a dependency closure with a cycle, and runtime properties `not collected`.
+//! that do not exist, a dependency closure with a cycle, and runtime properties `not collected`;
+//! on a [`MemoryTarget`] and on the committed tree `fixtures/oval/systemd/root`.
 
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::items::Item;
 use scap_oval::probes::{Collection, ObjectRequest, Registry, RequestEntity};
 use scap_oval::types::{Datatype, Flag, Operation, ResultValue};
-use scap_probe::MemoryTarget;
+use scap_probe::{MemoryTarget, RootFs, Target};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -90,7 +91,7 @@ fn dependency(unit: &str) -> ObjectRequest {
     o
 }
 
-fn collect(t: &MemoryTarget, o: &ObjectRequest) -> Res<Collection> {
+fn collect(t: &dyn Target, o: &ObjectRequest) -> Res<Collection> {
     let registry = Registry::builtin();
     let probe = registry.get(&o.kind).ok_or("no probe")?;
     Ok(probe.collect(t, o))
@@ -276,5 +277,39 @@ fn ssg_shaped_definitions_through_the_evaluator() -> Res<()> {
     let r = Evaluator::new(&defs, &t, &registry, Variables::default()).evaluate_all();
     assert_eq!(r.definition("oval:sd:def:2"), Some(ResultValue::False));
     assert_eq!(r.definition("oval:sd:def:4"), Some(ResultValue::True));
+    Ok(())
+}
+
+/// The committed tree `fixtures/oval/systemd/root` (Debian's layout: `ssh.service` with the
+/// alias `sshd.service`, enabled in /etc, a drop-in, `telnet.socket` masked) through [`RootFs`],
+/// so absolute links are resolved inside the root.
+#[test]
+fn debian_layout_on_disk() -> Res<()> {
+    let root = RootFs::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/oval/systemd/root"
+    ))?;
+    let get = |unit: &str, prop: &str| -> Res<String> {
+        let c = collect(&root, &property(unit, Operation::Equals, prop))?;
+        assert_eq!(c.flag, Flag::Complete, "{unit} {prop}: {:?}", c.messages);
+        Ok(c.items[0].value("value").ok_or("no value")?.to_owned())
+    };
+    assert_eq!(get("sshd.service", "Id")?, "ssh.service");
+    assert_eq!(get("sshd.service", "LoadState")?, "loaded");
+    assert_eq!(get("ssh.service", "UnitFileState")?, "enabled");
+    assert_eq!(
+        get("ssh.service", "Description")?,
+        "Hardened OpenSSH server"
+    );
+    assert_eq!(get("telnet.socket", "LoadState")?, "masked");
+    assert_eq!(get("basic.target", "UnitFileState")?, "static");
+    let c = collect(&root, &dependency("multi-user.target"))?;
+    let deps: Vec<_> = c.items[0].values("dependency").collect();
+    assert_eq!(deps, ["basic.target", "ssh.service", "sysinit.target"]);
+    let c = collect(
+        &root,
+        &property("ssh.service", Operation::Equals, "ActiveState"),
+    )?;
+    assert_eq!(c.flag, Flag::NotCollected);
     Ok(())
 }
