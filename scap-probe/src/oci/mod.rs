@@ -1305,3 +1305,47 @@ impl Target for OciImage {
         self.facts.container()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_match_short_and_full_names() {
+        assert!(ref_matches("debian:11", "docker.io/library/debian:11"));
+        assert!(ref_matches("debian:11", "11"));
+        assert!(ref_matches("debian", "debian:latest"));
+        assert!(ref_matches("localhost/app:1", "app:1"));
+        assert!(!ref_matches("debian:12", "debian:11"));
+        assert!(!ref_matches("deb", "debian:11"));
+    }
+
+    #[test]
+    fn read_cache_evicts_oldest_first_within_its_limit() {
+        let mut c = ReadCache::default();
+        let data = |n: usize| -> Arc<[u8]> { Arc::from(vec![0u8; n]) };
+        c.keep((0, 0), data(40), 100);
+        c.keep((0, 1), data(40), 100);
+        c.keep((0, 2), data(40), 100); // evicts (0, 0)
+        assert!(!c.files.contains_key(&(0, 0)));
+        assert!(c.files.contains_key(&(0, 1)) && c.files.contains_key(&(0, 2)));
+        assert_eq!(c.bytes, 80);
+        c.keep((0, 3), data(101), 100); // larger than the cache: not kept
+        assert!(!c.files.contains_key(&(0, 3)));
+        assert_eq!(c.bytes, 80);
+    }
+
+    #[test]
+    fn devices_and_entry_names() {
+        assert_eq!(makedev(8, 1), 0x801);
+        assert_eq!(makedev(259, 65536), (259 << 8 & 0xfff00) | (65536 << 12));
+        assert!(entry_parts(b"./", 0, 0).ok().flatten().is_none());
+        let (parent, name) = entry_parts(b"/./a//b/c", 0, 0)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        assert_eq!(parent, [OsString::from("a"), OsString::from("b")]);
+        assert_eq!(name, "c");
+        assert!(entry_parts(b"a/../../b", 0, 0).is_err());
+    }
+}
