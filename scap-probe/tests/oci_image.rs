@@ -407,6 +407,14 @@ fn an_oci_layout_packed_as_a_tar() {
         b"ID=debian\nVERSION_ID=\"11\"\n"
     );
     assert_eq!(read(&img, "/var/cache/big").len(), 300_000);
+    // The same archive held in memory.
+    let bytes = std::fs::read(&tar_path).unwrap();
+    let img = OciImage::from_archive_bytes(&bytes, &OciOptions::default()).unwrap();
+    assert_eq!(read(&img, "/var/cache/small"), b"small");
+    assert_eq!(img.info().format, scap_probe::ImageFormat::OciLayout);
+    // Cut short: a typed error, not a panic.
+    let half = &bytes[..bytes.len() / 2];
+    assert!(OciImage::from_archive_bytes(half, &OciOptions::default()).is_err());
 }
 
 #[test]
