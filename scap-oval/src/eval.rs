@@ -56,6 +56,7 @@ use crate::types::{
 
 /// Values of external variables, by variable id (XCCDF passes its `Value`s here).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Variables {
     /// Variable id to its values.
     pub values: HashMap<String, Vec<String>>,
@@ -111,6 +112,7 @@ impl Variables {
 
 /// The values a variable has on this target, and how complete they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VariableValues {
     /// `complete`, `incomplete`, `does not exist` (no values), `error`, ...
     pub flag: Flag,
@@ -146,6 +148,7 @@ impl VariableValues {
 /// A collected object: its flag, the ids of its items, messages, and the variable values it
 /// used.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CollectedObject {
     /// The object id.
     pub id: String,
@@ -161,6 +164,7 @@ pub struct CollectedObject {
 
 /// The result of one test.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TestResult {
     /// The test id.
     pub id: String,
@@ -175,6 +179,7 @@ pub struct TestResult {
 /// Everything an evaluation produced: definition and test results, the collected objects and
 /// their items (the system characteristics).
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Results {
     /// Definition id and result, for the definitions asked for, in the order asked.
     pub definitions: Vec<(String, ResultValue)>,

@@ -18,6 +18,7 @@ use crate::types::{Datatype, ItemStatus};
 
 /// One collected item, e.g. a `file_item` for one file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Item {
     /// The family part of the system-characteristics namespace: `independent`, `unix`, `linux`...
@@ -65,6 +66,7 @@ impl Item {
 
 /// One entity of an item: a name, a datatype and a value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ItemEntity {
     /// The element name, e.g. `filepath`.
@@ -127,6 +129,7 @@ impl ItemEntity {
 
 /// The value of an item entity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum EntityValue {
     /// A simple value as text.
@@ -139,6 +142,7 @@ pub enum EntityValue {
 
 /// One `field` of a record entity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ItemField {
     /// The field name.
     pub name: String,

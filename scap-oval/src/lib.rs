@@ -47,6 +47,18 @@
 //! kind, or the load fails with [`Error::DanglingReference`] naming both ends. Input size, node
 //! count and nesting depth are bounded ([`Limits`]); DTDs (and so entity expansion) are refused.
 //!
+//! Evaluation ([`eval::Evaluator`]) reads a target through [`scap_probe::Target`] with the
+//! probes of [`probes::Registry`] and gives [`eval::Results`]; [`results::write_results`] writes
+//! them as an OVAL results document with system characteristics.
+//!
+//! # JSON
+//!
+//! With the `serde` feature, [`eval::Results`] and everything in it ([`items::Item`], test and
+//! object results, variable values) implement `Serialize` and `Deserialize`: structs as objects
+//! with their field names, the OVAL enumerations ([`types`]) as their XML spelling
+//! (`"not collected"`), tuples as arrays. Field names are part of the API and change only with a
+//! major version.
+//!
 //! # Specification coverage
 //!
 //! OVAL 5.11.2, the definitions schema (`oval-definitions-schema.xsd`, named here by its

@@ -137,3 +137,19 @@ fn results_document_names_every_definition_and_item() {
     assert_eq!(items, r.items.len());
     assert!(xml.contains("PermitRootLogin no"));
 }
+
+/// With the `serde` feature the results models are JSON: every field, enumerations in their XML
+/// spelling, and a round trip gives the same results.
+#[cfg(feature = "serde")]
+#[test]
+fn results_round_trip_through_json() {
+    let r = evaluate(&target("no", false), Some("no"));
+    let json = serde_json::to_string(&r).expect("results serialize");
+    assert!(json.contains(r#""oval:t:def:state","true""#));
+    assert!(json.contains(r#""flag":"does not exist""#));
+    let back: Results = serde_json::from_str(&json).expect("results deserialize");
+    assert_eq!(back.definitions, r.definitions);
+    assert_eq!(back.items, r.items);
+    assert_eq!(back.objects, r.objects);
+    assert_eq!(back.tests, r.tests);
+}

@@ -45,6 +45,13 @@
 //! Non-fatal findings that oscap only warns about (a `select` of an unknown rule, a
 //! `refine-value` with an unknown selector) are collected as [`Warning`]s in
 //! [`Policy::warnings`]; everything else is a typed [`Error`] with a line:column location.
+//!
+//! # JSON
+//!
+//! With the `serde` feature, [`ScanResults`] and what it carries ([`RuleOutcome`], scores,
+//! checks, idents) implement `Serialize` and `Deserialize`: structs as objects with their field
+//! names, [`XccdfResult`], [`Severity`] and [`Role`] as their XML tokens (`"notapplicable"`).
+//! Field names are part of the API and change only with a major version.
 
 pub mod datastream;
 pub mod engine;
@@ -56,6 +63,8 @@ pub mod oval_engine;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
+#[cfg(feature = "serde")]
+mod serde_str;
 pub mod source;
 pub mod tailoring;
 pub mod testresult;

@@ -48,6 +48,7 @@ pub struct Reference {
 
 /// An `ident` element: a globally meaningful name for a rule (CCE, CCI, STIG ids).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Ident {
     /// The naming system URI, e.g. `https://ncp.nist.gov/cce`.
@@ -431,6 +432,7 @@ pub struct Fix {
 
 /// A `check-import`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckImport {
     /// `import-name`.
@@ -441,6 +443,7 @@ pub struct CheckImport {
 
 /// A `check-export`: bind a Value to a checking-system variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckExport {
     /// `value-id`.
@@ -451,6 +454,7 @@ pub struct CheckExport {
 
 /// A `check-content-ref`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckContentRef {
     /// `href`: a file name, resolved in a data stream through the checklist's catalog.
@@ -461,6 +465,7 @@ pub struct CheckContentRef {
 
 /// A `check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Check {
     /// `system` URI (OVAL, OCIL, SCE ...).
@@ -485,6 +490,8 @@ pub struct Check {
 
 /// `complex-check` operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "UPPERCASE"))]
 #[non_exhaustive]
 pub enum CheckOperator {
     /// `AND`.
@@ -495,6 +502,7 @@ pub enum CheckOperator {
 
 /// A `complex-check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ComplexCheck {
     /// `operator`.
@@ -507,6 +515,7 @@ pub struct ComplexCheck {
 
 /// An operand of a complex-check.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum CheckNode {
     /// A simple check.

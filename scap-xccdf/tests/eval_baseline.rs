@@ -170,3 +170,22 @@ fn scores_and_test_result() {
         .unwrap();
     assert_eq!(sv.text(), Some("365"));
 }
+
+/// With the `serde` feature the scan results are JSON: results as their XML tokens, and a round
+/// trip gives the same results.
+#[cfg(feature = "serde")]
+#[test]
+fn scan_results_round_trip_through_json() {
+    let opts = ParseOptions::default();
+    let doc = opts.parse_document(DS).unwrap();
+    let src = Source::from_document(&doc, DS, None, None, &opts).unwrap();
+    let policy = Policy::new(&src.benchmark, None, None).unwrap();
+    let target = good_host();
+    let engine = OvalEngine::new(&doc, &src, &target);
+    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let json = serde_json::to_string(&res).unwrap();
+    assert!(json.contains(r#""result":"fail""#));
+    assert!(json.contains(r#""result":"pass""#));
+    let back: scap_xccdf::ScanResults = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, res);
+}

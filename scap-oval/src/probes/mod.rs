@@ -261,7 +261,10 @@ impl Registry {
             Box::new(system::EnvironmentProbe),
         );
         r.insert("partition_object", Box::new(system::PartitionProbe));
-        r.insert("systemdunitproperty_object", Box::new(systemd::SystemdProbe));
+        r.insert(
+            "systemdunitproperty_object",
+            Box::new(systemd::SystemdProbe),
+        );
         r.insert(
             "systemdunitdependency_object",
             Box::new(systemd::SystemdProbe),

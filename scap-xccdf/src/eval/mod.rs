@@ -68,6 +68,7 @@ impl EvalOptions {
 
 /// The result of one Rule (one `rule-result`; a multi-check Rule has several).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct RuleOutcome {
     /// The Rule id.
@@ -99,6 +100,7 @@ pub struct RuleOutcome {
 
 /// Everything one evaluation produced: the data of an XCCDF `TestResult`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScanResults {
     /// The Benchmark id.

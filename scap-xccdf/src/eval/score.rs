@@ -38,6 +38,7 @@ const MAX_DEPTH: usize = 256;
 
 /// One score (a TestResult `score` element).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScoreValue {
     /// The model URI.
