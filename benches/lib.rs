@@ -1,1 +1,33 @@
 //! Criterion benchmarks of the scap crates; see the `[[bench]]` entries of this crate's manifest.
+//! This library holds what the benches share.
+
+use std::path::PathBuf;
+
+/// The largest installed SSG file whose name ends with `suffix` (e.g. `-oval.xml`), from
+/// `$SCAP_SSG_DIR` (default `/usr/share/xml/scap/ssg/content`), or the committed fixture
+/// `fixtures/FALLBACK` when the SSG content is absent.
+///
+/// ```
+/// let p = scap_benches::largest_ssg_file("-no-such-suffix.xml", "ds/ssg-chromium-ds.xml");
+/// assert!(p.ends_with("fixtures/ds/ssg-chromium-ds.xml"));
+/// ```
+pub fn largest_ssg_file(suffix: &str, fallback: &str) -> PathBuf {
+    let dir =
+        std::env::var("SCAP_SSG_DIR").unwrap_or_else(|_| "/usr/share/xml/scap/ssg/content".into());
+    let best = std::fs::read_dir(&dir).ok().and_then(|rd| {
+        rd.filter_map(Result::ok)
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                n.starts_with("ssg-") && n.ends_with(suffix)
+            })
+            .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
+            .max()
+            .map(|(_, p)| p)
+    });
+    best.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures")
+            .join(fallback)
+    })
+}

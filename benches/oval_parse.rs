@@ -10,24 +10,8 @@ use std::path::PathBuf;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scap_oval::{Definitions, Limits};
 
-/// The largest `ssg-*-oval.xml`, or the committed fixture.
 fn largest_oval() -> PathBuf {
-    let dir =
-        std::env::var("SCAP_SSG_DIR").unwrap_or_else(|_| "/usr/share/xml/scap/ssg/content".into());
-    let best = std::fs::read_dir(&dir).ok().and_then(|rd| {
-        rd.filter_map(Result::ok)
-            .filter(|e| {
-                let n = e.file_name();
-                let n = n.to_string_lossy();
-                n.starts_with("ssg-") && n.ends_with("-oval.xml")
-            })
-            .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
-            .max()
-            .map(|(_, p)| p)
-    });
-    best.unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/oval/ssg-debian11-cpe-oval.xml")
-    })
+    scap_benches::largest_ssg_file("-oval.xml", "oval/ssg-debian11-cpe-oval.xml")
 }
 
 fn bench(c: &mut Criterion) {

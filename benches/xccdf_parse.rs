@@ -10,22 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scap_xccdf::{DataStreamCollection, ParseOptions, Policy, Source};
 
 fn largest_data_stream() -> PathBuf {
-    let dir =
-        std::env::var("SCAP_SSG_DIR").unwrap_or_else(|_| "/usr/share/xml/scap/ssg/content".into());
-    let best = std::fs::read_dir(&dir).ok().and_then(|rd| {
-        rd.filter_map(Result::ok)
-            .filter(|e| {
-                let n = e.file_name();
-                let n = n.to_string_lossy();
-                n.starts_with("ssg-") && n.ends_with("-ds.xml")
-            })
-            .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
-            .max()
-            .map(|(_, p)| p)
-    });
-    best.unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/ds/ssg-chromium-ds.xml")
-    })
+    scap_benches::largest_ssg_file("-ds.xml", "ds/ssg-chromium-ds.xml")
 }
 
 fn bench(c: &mut Criterion) {
