@@ -102,7 +102,9 @@ timed "tar x of the two layers" bash -c 'for d in "$2" "$3"; do
     rm -f "$4/etc/.scap-whiteout-probe" "$4/etc/.wh..scap-whiteout-probe"; : > "$4/.dockerenv"' \
     unpack "$out" "$l0" "$l1" "$work/tree"
 timed "ours: scan the unpacked tree" "$bin" --root "$work/tree" --env-file "$work/env" "$oval" > "$work/root.txt"
-timed "oscap: scan the unpacked tree" env OSCAP_PROBE_ROOT="$work/tree" \
+# oscap 1.3.7's dpkginfo probe reads the host's apt configuration: empty Dir::Etc::parts.
+printf 'Dir::Etc::parts "/nonexistent";\n' > "$work/apt.conf"
+timed "oscap: scan the unpacked tree" env APT_CONFIG="$work/apt.conf" OSCAP_PROBE_ROOT="$work/tree" \
     oscap oval eval --results "$work/oscap.xml" "$oval" > "$work/oscap.txt" 2> "$work/oscap.err" ||
     echo "oscap exited $? ($(head -c 300 "$work/oscap.err"))" >&2
 
