@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
+use crate::facts::Facts;
 use crate::metadata::{DirEntry, FileType, Metadata};
 use crate::resolve::{Follow, Lookup, Resolved, resolve};
 use crate::target::Target;
@@ -366,44 +366,8 @@ impl Target for MemoryTarget {
         resolve(self, path, Follow::All).map(|r| r.path)
     }
 
-    fn uname(&self) -> Result<Uname> {
-        self.facts.uname()
-    }
-
-    fn environment(&self) -> Result<Vec<(String, String)>> {
-        self.facts.environment()
-    }
-
-    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
-        self.facts.process_environment(pid)
-    }
-
-    fn processes(&self) -> Result<Vec<Process>> {
-        self.facts.processes()
-    }
-
-    fn sysctl(&self, name: &str) -> Result<String> {
-        self.facts.sysctl(name)
-    }
-
-    fn sysctl_names(&self) -> Result<Vec<String>> {
-        self.facts.sysctl_names()
-    }
-
-    fn mounts(&self) -> Result<Vec<Mount>> {
-        self.facts.mounts()
-    }
-
-    fn interfaces(&self) -> Result<Vec<Interface>> {
-        self.facts.interfaces()
-    }
-
-    fn hostname(&self) -> Result<String> {
-        self.facts.hostname()
-    }
-
-    fn container(&self) -> Result<ContainerInfo> {
-        self.facts.container()
+    fn facts(&self) -> Option<&Facts> {
+        Some(&self.facts)
     }
 }
 

@@ -5,8 +5,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Fact, Result};
-use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
+use crate::error::{Error, Result};
+use crate::facts::{Facts, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
 use crate::resolve::{Follow, Lookup, Resolved, resolve};
 use crate::target::Target;
@@ -247,57 +247,11 @@ impl Target for RootFs {
         self.resolve(path, Follow::All).map(|r| r.path)
     }
 
-    fn uname(&self) -> Result<Uname> {
-        self.facts.uname()
-    }
-
-    fn environment(&self) -> Result<Vec<(String, String)>> {
-        self.facts.environment()
-    }
-
-    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
-        self.facts.process_environment(pid)
-    }
-
-    fn processes(&self) -> Result<Vec<Process>> {
-        self.facts.processes()
-    }
-
-    fn sysctl(&self, name: &str) -> Result<String> {
-        self.facts.sysctl(name)
-    }
-
-    fn sysctl_names(&self) -> Result<Vec<String>> {
-        self.facts.sysctl_names()
-    }
-
-    fn mounts(&self) -> Result<Vec<Mount>> {
-        self.facts.mounts()
-    }
-
-    fn interfaces(&self) -> Result<Vec<Interface>> {
-        self.facts.interfaces()
+    fn facts(&self) -> Option<&Facts> {
+        Some(&self.facts)
     }
 
     fn hostname(&self) -> Result<String> {
-        if let Some(h) = &self.facts.hostname {
-            return Ok(h.clone());
-        }
-        match self.read(Path::new("/etc/hostname"), 64 * 1024) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                text.lines()
-                    .map(str::trim)
-                    .find(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(str::to_string)
-                    .ok_or(Error::not_collectable(Fact::Hostname))
-            }
-            Err(e) if e.is_absent() => Err(Error::not_collectable(Fact::Hostname)),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn container(&self) -> Result<ContainerInfo> {
-        self.facts.container()
+        crate::target::hostname_of_tree(self)
     }
 }

@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Fact, Result};
-use crate::facts::{ContainerInfo, Interface, Mount, Process, Uname};
+use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
 use crate::resolve::{Follow, Lookup, resolve};
 
@@ -104,60 +104,115 @@ pub trait Target: Send + Sync {
         Ok(buf)
     }
 
-    /// The kernel identification (`uname(2)`). Default: not collectable.
+    /// Facts a caller supplied for this target (an offline tree's environment, an image's
+    /// config). The fact methods below answer from them by default, so a backend that keeps a
+    /// [`Facts`] only returns it here. Default: none, every fact not collectable.
+    fn facts(&self) -> Option<&Facts> {
+        None
+    }
+
+    /// The kernel identification (`uname(2)`). Default: from [`Target::facts`], else not
+    /// collectable.
     fn uname(&self) -> Result<Uname> {
-        Err(Error::not_collectable(Fact::Uname))
+        self.facts()
+            .map_or(Err(Error::not_collectable(Fact::Uname)), Facts::uname)
     }
 
     /// The environment variables of the scan context (name, value) in the order found: on a
-    /// live host, the scanner's own environment. Default: not collectable.
+    /// live host, the scanner's own environment. Default: from [`Target::facts`], else not
+    /// collectable.
     fn environment(&self) -> Result<Vec<(String, String)>> {
-        Err(Error::not_collectable(Fact::Environment))
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Environment)),
+            Facts::environment,
+        )
     }
 
     /// The environment of process `pid` (OVAL `environmentvariable58`); [`Error::NotFound`]
-    /// if there is no such process. Default: not collectable.
+    /// if there is no such process. Default: from [`Target::facts`], else not collectable.
     fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
-        let _ = pid;
-        Err(Error::not_collectable(Fact::ProcessEnvironment))
+        match self.facts() {
+            Some(f) => f.process_environment(pid),
+            None => Err(Error::not_collectable(Fact::ProcessEnvironment)),
+        }
     }
 
-    /// The running processes, ordered by pid. Default: not collectable.
+    /// The running processes, ordered by pid. Default: from [`Target::facts`], else not
+    /// collectable.
     fn processes(&self) -> Result<Vec<Process>> {
-        Err(Error::not_collectable(Fact::Processes))
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Processes)),
+            Facts::processes,
+        )
     }
 
     /// The value of kernel parameter `name` in dotted form (`net.ipv4.ip_forward`), as text
     /// without the trailing newline; [`Error::NotFound`] if there is no such parameter (its
-    /// path is [`sysctl_path`](crate::sysctl_path)`(name)`). Default: not collectable.
+    /// path is [`sysctl_path`](crate::sysctl_path)`(name)`). Default: from
+    /// [`Target::facts`], else not collectable.
     fn sysctl(&self, name: &str) -> Result<String> {
-        let _ = name;
-        Err(Error::not_collectable(Fact::Sysctl))
+        match self.facts() {
+            Some(f) => f.sysctl(name),
+            None => Err(Error::not_collectable(Fact::Sysctl)),
+        }
     }
 
-    /// The names of all readable kernel parameters, sorted. Default: not collectable.
+    /// The names of all readable kernel parameters, sorted. Default: from [`Target::facts`],
+    /// else not collectable.
     fn sysctl_names(&self) -> Result<Vec<String>> {
-        Err(Error::not_collectable(Fact::Sysctl))
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Sysctl)),
+            Facts::sysctl_names,
+        )
     }
 
-    /// The mounted filesystems in mount order. Default: not collectable.
+    /// The mounted filesystems in mount order. Default: from [`Target::facts`], else not
+    /// collectable.
     fn mounts(&self) -> Result<Vec<Mount>> {
-        Err(Error::not_collectable(Fact::Mounts))
+        self.facts()
+            .map_or(Err(Error::not_collectable(Fact::Mounts)), Facts::mounts)
     }
 
-    /// The network interfaces, ordered by name. Default: not collectable.
+    /// The network interfaces, ordered by name. Default: from [`Target::facts`], else not
+    /// collectable.
     fn interfaces(&self) -> Result<Vec<Interface>> {
-        Err(Error::not_collectable(Fact::Interfaces))
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Interfaces)),
+            Facts::interfaces,
+        )
     }
 
-    /// The host name. Default: not collectable.
+    /// The host name. Default: from [`Target::facts`], else not collectable.
     fn hostname(&self) -> Result<String> {
-        Err(Error::not_collectable(Fact::Hostname))
+        self.facts()
+            .map_or(Err(Error::not_collectable(Fact::Hostname)), Facts::hostname)
     }
 
-    /// Whether the target is a container, and which runtime. Default: not collectable.
+    /// Whether the target is a container, and which runtime. Default: from
+    /// [`Target::facts`], else not collectable.
     fn container(&self) -> Result<ContainerInfo> {
-        Err(Error::not_collectable(Fact::Container))
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Container)),
+            Facts::container,
+        )
+    }
+}
+
+/// The host name of a target that is a tree on disk (an offline root, an image): the facts'
+/// host name if the caller set one, else the first line of the tree's `/etc/hostname`.
+pub(crate) fn hostname_of_tree<T: Target + ?Sized>(target: &T) -> Result<String> {
+    if let Some(h) = target.facts().and_then(|f| f.hostname.as_ref()) {
+        return Ok(h.clone());
+    }
+    match target.read(Path::new("/etc/hostname"), 64 * 1024) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes)
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .ok_or(Error::not_collectable(Fact::Hostname)),
+        Err(e) if e.is_absent() => Err(Error::not_collectable(Fact::Hostname)),
+        Err(e) => Err(e),
     }
 }
 
@@ -201,6 +256,9 @@ macro_rules! forward_target {
             }
             fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>> {
                 (**self).read(path, limit)
+            }
+            fn facts(&self) -> Option<&Facts> {
+                (**self).facts()
             }
             fn uname(&self) -> Result<Uname> {
                 (**self).uname()

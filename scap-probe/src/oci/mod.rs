@@ -26,8 +26,8 @@ use std::sync::Arc;
 pub use error::OciError;
 pub use limits::OciLimits;
 
-use crate::error::{Error, Fact, Result};
-use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
+use crate::error::{Error, Result};
+use crate::facts::{ContainerInfo, Facts};
 use crate::metadata::{DirEntry, FileType, Metadata, Timestamp};
 use crate::resolve::{Follow, resolve};
 use crate::target::Target;
@@ -1253,56 +1253,12 @@ impl Target for OciImage {
         resolve(&self.tree, path, Follow::All).map(|r| r.path)
     }
 
-    fn uname(&self) -> Result<Uname> {
-        self.facts.uname()
-    }
-
-    fn environment(&self) -> Result<Vec<(String, String)>> {
-        self.facts.environment()
-    }
-
-    fn process_environment(&self, pid: u32) -> Result<Vec<(String, String)>> {
-        self.facts.process_environment(pid)
-    }
-
-    fn processes(&self) -> Result<Vec<Process>> {
-        self.facts.processes()
-    }
-
-    fn sysctl(&self, name: &str) -> Result<String> {
-        self.facts.sysctl(name)
-    }
-
-    fn sysctl_names(&self) -> Result<Vec<String>> {
-        self.facts.sysctl_names()
-    }
-
-    fn mounts(&self) -> Result<Vec<Mount>> {
-        self.facts.mounts()
-    }
-
-    fn interfaces(&self) -> Result<Vec<Interface>> {
-        self.facts.interfaces()
+    fn facts(&self) -> Option<&Facts> {
+        Some(&self.facts)
     }
 
     fn hostname(&self) -> Result<String> {
-        if let Some(h) = &self.facts.hostname {
-            return Ok(h.clone());
-        }
-        match self.read(Path::new("/etc/hostname"), 64 * 1024) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes)
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_string)
-                .ok_or(Error::not_collectable(Fact::Hostname)),
-            Err(e) if e.is_absent() => Err(Error::not_collectable(Fact::Hostname)),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn container(&self) -> Result<ContainerInfo> {
-        self.facts.container()
+        crate::target::hostname_of_tree(self)
     }
 }
 
