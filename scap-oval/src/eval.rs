@@ -424,18 +424,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn criteria(&self, c: &Criteria) -> ResultValue {
-        let results: Vec<ResultValue> = c
-            .children
-            .iter()
-            .map(|child| match child {
-                CriteriaNode::Criteria(sub) => self.criteria(sub),
-                CriteriaNode::Criterion(cr) => negate(self.test(&cr.test_ref), cr.negate),
-                CriteriaNode::ExtendDefinition(ed) => {
-                    negate(self.definition(&ed.definition_ref), ed.negate)
-                }
-            })
-            .collect();
-        negate(logic::combine(c.operator, results), c.negate)
+        criteria_result(c, &|t| self.test(t), &|d| self.definition(d))
     }
 
     /// The result of one test, evaluating it if needed.
@@ -1009,6 +998,25 @@ fn request_entity(e: &Entity, values: Vec<String>) -> RequestEntity {
 
 fn negate(r: ResultValue, negate: bool) -> ResultValue {
     if negate { logic::negate(r) } else { r }
+}
+
+/// The result of a criteria tree from the results of its tests and extended definitions: the
+/// one rule the evaluator walks with and the results writer re-derives node results with.
+pub(crate) fn criteria_result(
+    c: &Criteria,
+    test: &dyn Fn(&str) -> ResultValue,
+    definition: &dyn Fn(&str) -> ResultValue,
+) -> ResultValue {
+    let results: Vec<ResultValue> = c
+        .children
+        .iter()
+        .map(|child| match child {
+            CriteriaNode::Criteria(sub) => criteria_result(sub, test, definition),
+            CriteriaNode::Criterion(cr) => negate(test(&cr.test_ref), cr.negate),
+            CriteriaNode::ExtendDefinition(ed) => negate(definition(&ed.definition_ref), ed.negate),
+        })
+        .collect();
+    negate(logic::combine(c.operator, results), c.negate)
 }
 
 /// Combine the operands of an object `set`.

@@ -180,10 +180,6 @@ fn write_criteria(out: &mut String, defs: &Definitions, results: &Results, c: &C
     out.push_str("</criteria>");
 }
 
-fn negate(r: ResultValue, n: bool) -> ResultValue {
-    if n { crate::logic::negate(r) } else { r }
-}
-
 /// A definition's result as evaluated (never recomputed: a definition may extend itself).
 fn definition_result(results: &Results, id: &str) -> ResultValue {
     results
@@ -193,28 +189,16 @@ fn definition_result(results: &Results, id: &str) -> ResultValue {
         .unwrap_or(ResultValue::NotEvaluated)
 }
 
-/// The result of a criteria node, recomputed from the cached test results (cheap, and keeps the
-/// evaluator free of per-node bookkeeping).
+/// The result of a criteria node, re-derived from the cached test and definition results (cheap,
+/// and keeps the evaluator free of per-node bookkeeping).
 fn criteria_result(results: &Results, c: &Criteria) -> ResultValue {
-    let rs: Vec<ResultValue> = c
-        .children
-        .iter()
-        .map(|child| match child {
-            CriteriaNode::Criteria(sub) => criteria_result(results, sub),
-            CriteriaNode::Criterion(cr) => negate(
-                results
-                    .tests
-                    .get(&cr.test_ref)
-                    .map(|t| t.result)
-                    .unwrap_or(ResultValue::NotEvaluated),
-                cr.negate,
-            ),
-            CriteriaNode::ExtendDefinition(ed) => {
-                negate(definition_result(results, &ed.definition_ref), ed.negate)
-            }
-        })
-        .collect();
-    negate(crate::logic::combine(c.operator, rs), c.negate)
+    let test = |id: &str| {
+        results
+            .tests
+            .get(id)
+            .map_or(ResultValue::NotEvaluated, |t| t.result)
+    };
+    crate::eval::criteria_result(c, &test, &|id| definition_result(results, id))
 }
 
 fn write_system_characteristics(
