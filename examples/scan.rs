@@ -257,6 +257,9 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
 
+    for (component, w) in engine.warnings() {
+        eprintln!("scan: warning: {href}: {component}: {w}");
+    }
     print_results(&results, &source, &policy, started);
 
     let passes = engine.take_results();

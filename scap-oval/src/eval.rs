@@ -408,6 +408,15 @@ impl<'a> Evaluator<'a> {
         result
     }
 
+    /// Why the element `id` is not in the model: the parser could not load it, or nothing
+    /// has that id.
+    fn missing(&self, id: &str, kind: &str) -> String {
+        match self.defs.invalid(id) {
+            Some(bad) => bad.to_string(),
+            None => format!("{id}: no such {kind}"),
+        }
+    }
+
     fn enter(&self, key: &str) -> bool {
         let mut s = self.state.borrow_mut();
         if s.depth >= MAX_DEPTH || !s.in_progress.insert(key.to_owned()) {
@@ -619,7 +628,7 @@ impl<'a> Evaluator<'a> {
                     id: id.to_owned(),
                     flag: Flag::Error,
                     items: Vec::new(),
-                    messages: vec![format!("{id}: no such object")],
+                    messages: vec![self.missing(id, "object")],
                     bindings: Vec::new(),
                 },
             };
@@ -833,7 +842,7 @@ impl<'a> Evaluator<'a> {
             VariableValues::failed(Flag::Error, format!("{id}: variable references itself"))
         } else {
             let v = match self.defs.variable(id) {
-                None => VariableValues::failed(Flag::Error, format!("{id}: no such variable")),
+                None => VariableValues::failed(Flag::Error, self.missing(id, "variable")),
                 Some(var) => match &var.kind {
                     VariableKind::Constant(c) => VariableValues::complete(c.values.clone()),
                     VariableKind::External(_) => match self.external.values.get(id) {

@@ -42,10 +42,37 @@
 //! the entities in document order. Unknown families and types load fine, so the evaluator can
 //! report them as not supported instead of the load failing.
 //!
-//! Loading checks reference integrity: every `test_ref`, `definition_ref`, `object_ref`,
-//! `state_ref`, filter, set `object_reference` and `var_ref` must name an element of the right
-//! kind, or the load fails with [`Error::DanglingReference`] naming both ends. Input size, node
-//! count and nesting depth are bounded ([`Limits`]); DTDs (and so entity expansion) are refused.
+//! # Parsing policy
+//!
+//! Content in the field is not always schema-valid, and oscap evaluates much that the schema
+//! would refuse. The parser accepts what the schema allows and what oscap tolerates, and
+//! refuses only what would make evaluation wrong or unsafe:
+//!
+//! - **The whole document is refused** ([`Error`]) when it is not well-formed XML, has a DTD
+//!   (so no entity expansion), exceeds the [`Limits`] (input size, node count, nesting depth),
+//!   is not an `oval_definitions` element, or defines an id twice (a reference to it would be
+//!   ambiguous).
+//! - **One element is refused** when evaluating it would be guesswork: a definition, test,
+//!   object, state or variable with an unknown enumeration value (`operation="like"`,
+//!   `check="most"`), a malformed number or boolean, a missing attribute that evaluation needs
+//!   (`test_ref`, `datatype`...), an element evaluation would have to ignore (a misspelt
+//!   `criterion`), or a reference to an id that does not exist or names the wrong kind
+//!   ([`Error::DanglingReference`] names both ends). It is left out of the model and kept in
+//!   [`Definitions::invalid`] with its error; whatever depends on it evaluates to `error`,
+//!   with that error as the message ([`Definitions::diagnostics_of`]). The rest of the
+//!   document loads and evaluates.
+//! - **Tolerated, with a [`model::Warning`]** (position, element, enclosing id) in
+//!   [`Definitions::warnings`], because evaluation does not depend on it: a `reference`
+//!   without `ref_id` or `source`, an `affected` without `family` or with unknown children, an
+//!   unknown element in a `definition` (beside `metadata`, `notes`, `criteria`), a definition
+//!   without `metadata`, a `generator` without `schema_version` or `timestamp` (or no
+//!   generator), an unknown top-level section, an element without an `id` (nothing can refer
+//!   to it; skipped).
+//! - **Accepted silently**, because the schema allows it: any element in `metadata` after the
+//!   core ones (`xsd:any`: vendor extensions, `notes`), `notes` and `ds:Signature` wherever
+//!   they occur, unknown attributes, unknown families and test/object/state types (evaluated
+//!   as "not supported" by the probe registry), the deprecated `check="none exist"` (read as
+//!   `none satisfy`) and deprecated OVAL 5.x object types.
 //!
 //! Evaluation ([`eval::Evaluator`]) reads a target through [`scap_probe::Target`] with the
 //! probes of [`probes::Registry`] and gives [`eval::Results`]; [`results::write_results`] writes

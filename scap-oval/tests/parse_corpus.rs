@@ -31,6 +31,17 @@ fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
 /// Structural facts every SSG document satisfies: each reference resolves through the index.
 fn check_consistent(defs: &Definitions, what: &str) {
     assert!(!defs.definitions.is_empty(), "{what}: no definitions");
+    // SSG content is schema-valid: nothing may be left out or merely tolerated.
+    assert!(
+        defs.invalid.is_empty(),
+        "{what}: {:?}",
+        defs.invalid.first()
+    );
+    assert!(
+        defs.warnings.is_empty(),
+        "{what}: {:?}",
+        defs.warnings.first()
+    );
     for t in &defs.tests {
         if let Some(o) = &t.object_ref {
             assert!(defs.object(o).is_some(), "{what}: {} -> {o}", t.id);

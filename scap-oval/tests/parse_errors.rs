@@ -1,5 +1,10 @@
-//! Malformed, inconsistent and hostile documents give typed errors that say where.
+//! Malformed, inconsistent and hostile documents give typed errors that say where. An element
+//! that cannot be loaded (a dangling reference, an unknown enumeration value, a missing
+//! required attribute) is kept in `Definitions::invalid` with its error and the rest of the
+//! document loads; only what bounds the parser (syntax, DTDs, limits, duplicate ids) fails the
+//! whole document.
 
+use scap_oval::model::ElementKind;
 use scap_oval::{Definitions, Error, Limits, Position};
 
 /// A minimal document with the given sections' contents; line 1 is the root start tag.
@@ -37,17 +42,26 @@ fn parse(xml: &str) -> Result<Definitions, Error> {
     Definitions::parse(xml.as_bytes())
 }
 
+/// The error of the first element the parser could not load (the document itself loads).
+fn invalid(xml: &str) -> Error {
+    let defs = parse(xml).expect("the document loads");
+    match defs.invalid.first() {
+        Some(x) => x.error.clone(),
+        None => panic!("nothing invalid in {defs:?}"),
+    }
+}
+
 /// The dangling reference error's (element, attribute, from, target, missing, line).
 fn dangling(xml: &str) -> (String, &'static str, String, &'static str, String, u32) {
-    match parse(xml) {
-        Err(Error::DanglingReference {
+    match invalid(xml) {
+        Error::DanglingReference {
             element,
             attribute,
             from,
             target,
             missing,
             position,
-        }) => (element, attribute, from, target, missing, position.line),
+        } => (element, attribute, from, target, missing, position.line),
         other => panic!("expected a dangling reference, got {other:?}"),
     }
 }
@@ -192,7 +206,7 @@ fn duplicate_ids_are_refused_with_both_positions() {
 #[test]
 fn unknown_enumeration_values_say_where() {
     let obj = OBJ.replace("pattern match", "regex");
-    let err = parse(&doc(DEF, TEST, &obj, STATE, VAR)).unwrap_err();
+    let err = invalid(&doc(DEF, TEST, &obj, STATE, VAR));
     let Error::UnknownEnumeration {
         element,
         attribute,
@@ -219,11 +233,11 @@ fn unknown_enumeration_values_say_where() {
 
     let def = DEF.replace("compliance", "compliant");
     assert!(matches!(
-        parse(&doc(&def, TEST, OBJ, STATE, VAR)),
-        Err(Error::UnknownEnumeration {
+        invalid(&doc(&def, TEST, OBJ, STATE, VAR)),
+        Error::UnknownEnumeration {
             attribute: "class",
             ..
-        })
+        }
     ));
 }
 
@@ -231,28 +245,28 @@ fn unknown_enumeration_values_say_where() {
 fn malformed_numbers_and_booleans() {
     let test = TEST.replace(r#"version="1""#, r#"version="one""#);
     assert!(matches!(
-        parse(&doc(DEF, &test, OBJ, STATE, VAR)),
-        Err(Error::InvalidValue {
+        invalid(&doc(DEF, &test, OBJ, STATE, VAR)),
+        Error::InvalidValue {
             attribute: "version",
             expected: "a non-negative integer",
             ..
-        })
+        }
     ));
     let def = DEF.replace("<criterion ", r#"<criterion negate="yes" "#);
     assert!(matches!(
-        parse(&doc(&def, TEST, OBJ, STATE, VAR)),
-        Err(Error::InvalidValue {
+        invalid(&doc(&def, TEST, OBJ, STATE, VAR)),
+        Error::InvalidValue {
             attribute: "negate",
             expected: "a boolean",
             ..
-        })
+        }
     ));
 }
 
 #[test]
 fn missing_attributes_and_elements() {
     let def = DEF.replace(r#" test_ref="oval:x:tst:1""#, "");
-    let err = parse(&doc(&def, TEST, OBJ, STATE, VAR)).unwrap_err();
+    let err = invalid(&doc(&def, TEST, OBJ, STATE, VAR));
     let Error::MissingAttribute {
         element,
         attribute,
@@ -276,20 +290,19 @@ fn missing_attributes_and_elements() {
         "<generator><oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>",
         "",
     );
-    assert!(matches!(
-        parse(&no_generator),
-        Err(Error::MissingElement {
-            child: "generator",
-            ..
-        })
-    ));
+    // Evaluation does not need the generator: a warning, and the document loads.
+    let defs = parse(&no_generator).unwrap();
+    assert_eq!(defs.warnings.len(), 1, "{:?}", defs.warnings);
+    assert_eq!(defs.warnings[0].element, "oval_definitions");
+    assert!(defs.warnings[0].message.contains("<generator>"));
+    assert_eq!(defs.tests.len(), 1);
     let local = r#"<local_variable id="oval:x:var:2" version="1" datatype="string"/>"#;
     assert!(matches!(
-        parse(&doc(DEF, TEST, OBJ, STATE, local)),
-        Err(Error::MissingElement {
+        invalid(&doc(DEF, TEST, OBJ, STATE, local)),
+        Error::MissingElement {
             child: "component",
             ..
-        })
+        }
     ));
 }
 
@@ -298,15 +311,15 @@ fn unexpected_elements() {
     let def = DEF
         .replace("<criterion ", "<criterium ")
         .replace("<criterion", "<criterium");
-    let err = parse(&doc(&def, TEST, OBJ, STATE, VAR)).unwrap_err();
+    let err = invalid(&doc(&def, TEST, OBJ, STATE, VAR));
     assert!(
         matches!(&err, Error::UnexpectedElement { element, parent, .. } if element == "criterium" && parent == "criteria"),
         "{err:?}"
     );
     let local = r#"<local_variable id="oval:x:var:2" version="1" datatype="string"><escape_regex><literal_component>a</literal_component><literal_component>b</literal_component></escape_regex></local_variable>"#;
     assert!(matches!(
-        parse(&doc(DEF, TEST, OBJ, STATE, local)),
-        Err(Error::UnexpectedElement { .. })
+        invalid(&doc(DEF, TEST, OBJ, STATE, local)),
+        Error::UnexpectedElement { .. }
     ));
 }
 
@@ -413,4 +426,93 @@ fn wrong_root_and_encoding() {
         Definitions::parse(b"<a>\xff</a>"),
         Err(Error::Encoding { offset: 3 })
     ));
+}
+
+#[test]
+fn a_broken_element_is_left_out_and_the_rest_loads() {
+    // The test names an object that does not exist, the state has an unknown operation.
+    let test = TEST.replace("oval:x:obj:1", "oval:x:obj:404");
+    let state = STATE.replace(
+        "<ind:subexpression>",
+        r#"<ind:subexpression operation="like">"#,
+    );
+    let defs = parse(&doc(DEF, &test, OBJ, &state, VAR)).unwrap();
+    let kinds: Vec<(ElementKind, &str)> = defs
+        .invalid
+        .iter()
+        .map(|x| (x.kind, x.id.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ElementKind::Test, "oval:x:tst:1"),
+            (ElementKind::State, "oval:x:ste:1")
+        ]
+    );
+    assert!(defs.test("oval:x:tst:1").is_none() && defs.state("oval:x:ste:1").is_none());
+    assert!(defs.definition("oval:x:def:1").is_some() && defs.object("oval:x:obj:1").is_some());
+    // The definition depends on the broken test: both are in its diagnostics.
+    let (_, bad) = defs.diagnostics_of("oval:x:def:1");
+    assert_eq!(bad.len(), 1);
+    assert!(bad[0].to_string().contains("oval:x:obj:404"), "{}", bad[0]);
+}
+
+#[test]
+fn elements_without_an_id_are_skipped_with_a_warning() {
+    let obj = format!(
+        "{OBJ}<ind:textfilecontent54_object version=\"1\"><ind:filepath>/x</ind:filepath></ind:textfilecontent54_object>"
+    );
+    let defs = parse(&doc(DEF, TEST, &obj, STATE, VAR)).unwrap();
+    assert_eq!(defs.objects.len(), 1);
+    assert!(defs.invalid.is_empty());
+    assert_eq!(defs.warnings.len(), 1);
+    assert!(defs.warnings[0].message.contains("no `id`"));
+    assert_eq!(defs.warnings[0].position.line, 11);
+}
+
+/// What the schema allows (`xsd:any` in metadata) and what oscap tolerates load; the
+/// deviations from the schema are warnings naming element, line and definition.
+#[test]
+fn metadata_extensions_and_incomplete_references_load() {
+    let def = r#"<definition id="oval:x:def:1" version="1" class="compliance"><metadata><title>t</title>
+<description/><notes><note>schema allows any element here</note></notes><reference source="CIS"/>
+<affected><platform>p</platform><vendor_thing/></affected><x:ext xmlns:x="urn:x"/></metadata>
+<criteria><criterion test_ref="oval:x:tst:1"/></criteria><oddity/></definition>"#;
+    let defs = parse(&doc(def, TEST, OBJ, STATE, VAR)).unwrap();
+    assert!(defs.invalid.is_empty(), "{:?}", defs.invalid);
+    let d = defs.definition("oval:x:def:1").unwrap();
+    assert_eq!(d.metadata.references.len(), 1);
+    assert_eq!(
+        (
+            d.metadata.references[0].source.as_str(),
+            d.metadata.references[0].ref_id.as_str()
+        ),
+        ("CIS", "")
+    );
+    let got: Vec<(u32, &str, &str)> = defs
+        .warnings
+        .iter()
+        .map(|w| (w.position.line, w.element.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (5, "reference", "has no `ref_id` attribute; read as empty"),
+            (6, "affected", "has no `family` attribute; read as empty"),
+            (6, "vendor_thing", "is not allowed in <affected>; skipped"),
+            (7, "oddity", "is not allowed in a definition; skipped"),
+        ]
+    );
+    assert!(
+        defs.warnings
+            .iter()
+            .all(|w| w.id.as_deref() == Some("oval:x:def:1"))
+    );
+}
+
+#[test]
+fn deprecated_check_none_exist_loads() {
+    let test = TEST.replace(r#"check="all""#, r#"check="none exist""#);
+    let defs = parse(&doc(DEF, &test, OBJ, STATE, VAR)).unwrap();
+    assert!(defs.invalid.is_empty() && defs.test("oval:x:tst:1").is_some());
 }

@@ -16,6 +16,12 @@ fn fixture(name: &str) -> (Vec<u8>, Definitions) {
         .join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let defs = Definitions::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        defs.invalid.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        defs.invalid
+    );
     (bytes, defs)
 }
 

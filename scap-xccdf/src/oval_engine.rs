@@ -164,6 +164,21 @@ impl<'a> OvalEngine<'a> {
         self.loaded.borrow().get(key).cloned()
     }
 
+    /// The schema deviations tolerated in the components loaded so far, by component key
+    /// (component id or href), each component once, keys in order.
+    pub fn warnings(&self) -> Vec<(String, scap_oval::model::Warning)> {
+        let loaded = self.loaded.borrow();
+        let mut keys: Vec<&String> = loaded.keys().collect();
+        keys.sort();
+        let mut out = Vec::new();
+        for key in keys {
+            if let Some(Ok(defs)) = loaded.get(key).map(|l| &**l) {
+                out.extend(defs.warnings.iter().map(|w| (key.clone(), w.clone())));
+            }
+        }
+        out
+    }
+
     /// Registers definitions under `key`: a check href (`ssg-x-oval.xml`) or a component id.
     pub fn insert(&mut self, key: &str, defs: Definitions) {
         self.loaded
@@ -195,6 +210,21 @@ impl<'a> OvalEngine<'a> {
         self.loaded.borrow_mut().insert(key, l.clone());
         Some(l)
     }
+}
+
+/// The rule-result messages for what the parser of component `key` could not load or
+/// tolerated in what definition `id` depends on.
+fn diagnostics(key: &str, defs: &Definitions, id: &str) -> Vec<String> {
+    let (warnings, invalid) = defs.diagnostics_of(id);
+    invalid
+        .into_iter()
+        .map(|x| format!("OVAL {key}: {x}"))
+        .chain(
+            warnings
+                .into_iter()
+                .map(|w| format!("OVAL {key}: warning: {w}")),
+        )
+        .collect()
 }
 
 /// One evaluation pass over one component: requests sharing external variables.
@@ -314,7 +344,11 @@ impl CheckEngine for OvalEngine<'_> {
                     let Some(req) = batch.get(i) else { continue };
                     let outcome = match &req.name {
                         Some(n) => match by_id.get(n.as_str()) {
-                            Some(r) => CheckOutcome::new(map_result(class_of(n), *r)),
+                            Some(r) => {
+                                let mut o = CheckOutcome::new(map_result(class_of(n), *r));
+                                o.messages = diagnostics(&key, defs, n);
+                                o
+                            }
                             None => CheckOutcome::with_message(
                                 XccdfResult::NotChecked,
                                 format!("OVAL definition {n} not found in {}", req.href),
@@ -438,6 +472,49 @@ mod tests {
         use XccdfResult::*;
         // def:2 is a vulnerability: true means vulnerable, i.e. fail.
         assert_eq!(out, [Pass, Fail, Fail, Pass]);
+    }
+
+    /// A test the parser could not load errors the definition that uses it, with the reason
+    /// in the rule-result messages; the rest of the component evaluates.
+    #[test]
+    fn a_broken_test_errors_only_its_definitions() {
+        let defs = DEFS
+            .replace(
+                "<metadata><title>t</title><description>d</description></metadata>\n       <criteria><criterion test_ref=\"oval:x:tst:1\"/></criteria></definition>\n      <definition id=\"oval:x:def:2\"",
+                "<metadata><title>t</title><description>d</description><reference source=\"CIS\"/></metadata>\n       <criteria><criterion test_ref=\"oval:x:tst:1\"/></criteria></definition>\n      <definition id=\"oval:x:def:2\"",
+            )
+            .replace(
+                "<criteria><criterion test_ref=\"oval:x:tst:1\"/></criteria></definition>\n     </definitions>",
+                "<criteria><criterion test_ref=\"oval:x:tst:2\"/></criteria></definition>\n     </definitions>",
+            )
+            .replace(
+                "</tests>",
+                "<ind:textfilecontent54_test id=\"oval:x:tst:2\" version=\"1\" check=\"most\"><ind:object object_ref=\"oval:x:obj:1\"/></ind:textfilecontent54_test></tests>",
+            );
+        let mut t = scap_probe::MemoryTarget::new();
+        t.add_file("/etc/limit", "limit=5\n");
+        let mut e = OvalEngine::standalone(&t);
+        e.insert("x.xml", defs.parse().unwrap());
+        let out = e.evaluate(&[
+            request(Some("oval:x:def:1"), "5"),
+            request(Some("oval:x:def:2"), "5"),
+        ]);
+        assert_eq!(out[0].result, XccdfResult::Pass);
+        assert_eq!(out[1].result, XccdfResult::Error);
+        assert_eq!(out[1].messages.len(), 1, "{:?}", out[1].messages);
+        assert!(
+            out[1].messages[0].contains("test oval:x:tst:2 could not be loaded")
+                && out[1].messages[0].contains("most"),
+            "{:?}",
+            out[1].messages
+        );
+        // def:1 loads with a warning, which its rule-result carries too.
+        assert_eq!(out[0].messages.len(), 1, "{:?}", out[0].messages);
+        assert!(out[0].messages[0].contains("warning") && out[0].messages[0].contains("ref_id"));
+        let warnings = e.warnings();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].0, "x.xml");
+        assert_eq!(warnings[0].1.element, "reference");
     }
 
     #[test]

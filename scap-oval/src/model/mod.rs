@@ -5,9 +5,11 @@
 //! id to position for O(1) lookup ([`Definitions::test`], [`Definitions::object`], ...).
 
 mod definition;
+mod diagnostic;
 mod entity;
 pub mod namespaces;
 mod object;
+mod reach;
 mod state;
 mod test;
 mod variable;
@@ -17,6 +19,7 @@ use std::collections::HashMap;
 pub use definition::{
     Affected, Criteria, CriteriaNode, Criterion, Definition, ExtendDefinition, Metadata, Reference,
 };
+pub use diagnostic::{ElementKind, InvalidElement, Warning};
 pub use entity::Entity;
 pub use object::{Behavior, EntityObject, Filter, Object, ObjectContent, ObjectSet};
 pub use state::State;
@@ -72,6 +75,11 @@ pub struct Definitions {
     pub states: Vec<State>,
     /// Every variable.
     pub variables: Vec<Variable>,
+    /// The schema deviations the parser tolerated, in document order (see the crate docs,
+    /// "Parsing policy").
+    pub warnings: Vec<Warning>,
+    /// The elements the parser could not load; what refers to them evaluates to `error`.
+    pub invalid: Vec<InvalidElement>,
     index: Index,
 }
 
@@ -111,6 +119,8 @@ impl Definitions {
             objects,
             states,
             variables,
+            warnings: Vec::new(),
+            invalid: Vec::new(),
             index: Index::default(),
         };
         defs.rebuild_index();
@@ -162,6 +172,11 @@ impl Definitions {
             .get(id)
             .and_then(|&i| self.states.get(i))
             .filter(|x| x.id == id)
+    }
+
+    /// The element with this id that the parser could not load, if it is one.
+    pub fn invalid(&self, id: &str) -> Option<&InvalidElement> {
+        self.invalid.iter().find(|x| x.id == id)
     }
 
     /// The variable with this id.

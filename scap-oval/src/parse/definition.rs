@@ -2,9 +2,10 @@
 
 use roxmltree::Node;
 
+use super::Parser;
 use super::xml::{self, content, elements, is_core, name};
-use super::{Parser, Target};
 use crate::error::Error;
+use crate::model::ElementKind;
 use crate::model::{
     Affected, Criteria, CriteriaNode, Criterion, Definition, ExtendDefinition, Metadata, Reference,
 };
@@ -26,7 +27,7 @@ impl Parser<'_, '_, '_> {
         for child in elements(node).filter(|n| is_core(*n)) {
             match name(child) {
                 "metadata" => {
-                    def.metadata = metadata(child, ctx)?;
+                    def.metadata = self.metadata(child, ctx);
                     has_metadata = true;
                 }
                 "notes" => {
@@ -36,11 +37,13 @@ impl Parser<'_, '_, '_> {
                         .collect();
                 }
                 "criteria" => def.criteria = Some(self.criteria(child, id, 1)?),
-                _ => return Err(xml::unexpected(child, ctx)),
+                // Evaluation reads only the criteria: anything else is a deviation to report,
+                // not a reason to lose the definition.
+                _ => self.warn(child, ctx, "is not allowed in a definition; skipped"),
             }
         }
         if !has_metadata {
-            return Err(xml::missing_child(node, "metadata", ctx));
+            self.warn(node, ctx, "has no <metadata>; read as empty");
         }
         Ok(def)
     }
@@ -66,7 +69,7 @@ impl Parser<'_, '_, '_> {
                 "criteria" => CriteriaNode::Criteria(self.criteria(child, id, depth + 1)?),
                 "criterion" => {
                     let test_ref = xml::required(child, "test_ref", ctx)?;
-                    self.check_ref(child, "test_ref", id, Target::Test, test_ref)?;
+                    self.check_ref(child, "test_ref", id, ElementKind::Test, test_ref)?;
                     CriteriaNode::Criterion(Criterion {
                         test_ref: test_ref.to_owned(),
                         negate,
@@ -80,7 +83,7 @@ impl Parser<'_, '_, '_> {
                         child,
                         "definition_ref",
                         id,
-                        Target::Definition,
+                        ElementKind::Definition,
                         definition_ref,
                     )?;
                     CriteriaNode::ExtendDefinition(ExtendDefinition {
@@ -98,34 +101,51 @@ impl Parser<'_, '_, '_> {
     }
 }
 
-/// A definition's `metadata`; non-core children (vendor extensions) are skipped.
-fn metadata(node: Node<'_, '_>, ctx: Option<&str>) -> Result<Metadata, Error> {
-    let mut m = Metadata::default();
-    for child in elements(node).filter(|n| is_core(*n)) {
-        match name(child) {
-            "title" => m.title = xml::text(child),
-            "description" => m.description = xml::text(child),
-            "affected" => {
-                let mut a = Affected {
-                    family: xml::required(child, "family", ctx)?.to_owned(),
-                    ..Affected::default()
-                };
-                for p in elements(child).filter(|n| is_core(*n)) {
-                    match name(p) {
-                        "platform" => a.platforms.push(xml::text(p)),
-                        "product" => a.products.push(xml::text(p)),
-                        _ => return Err(xml::unexpected(p, ctx)),
-                    }
-                }
-                m.affected.push(a);
+impl Parser<'_, '_, '_> {
+    /// A definition's `metadata`. The schema ends it with `xsd:any` (any element, any
+    /// namespace: vendor extensions, `notes`, ...), which is skipped without a word; a
+    /// core element that is malformed (a `reference` without `ref_id`, an `affected`
+    /// without `family`) is read as far as it goes, with a warning: metadata never changes
+    /// a result.
+    fn metadata(&self, node: Node<'_, '_>, ctx: Option<&str>) -> Metadata {
+        let mut m = Metadata::default();
+        let attribute = |child: Node<'_, '_>, attribute: &str| match child.attribute(attribute) {
+            Some(v) => v.to_owned(),
+            None => {
+                self.warn(
+                    child,
+                    ctx,
+                    format!("has no `{attribute}` attribute; read as empty"),
+                );
+                String::new()
             }
-            "reference" => m.references.push(Reference {
-                source: xml::required(child, "source", ctx)?.to_owned(),
-                ref_id: xml::required(child, "ref_id", ctx)?.to_owned(),
-                ref_url: xml::optional(child, "ref_url"),
-            }),
-            _ => return Err(xml::unexpected(child, ctx)),
+        };
+        for child in elements(node).filter(|n| is_core(*n)) {
+            match name(child) {
+                "title" => m.title = xml::text(child),
+                "description" => m.description = xml::text(child),
+                "affected" => {
+                    let mut a = Affected {
+                        family: attribute(child, "family"),
+                        ..Affected::default()
+                    };
+                    for p in elements(child).filter(|n| is_core(*n)) {
+                        match name(p) {
+                            "platform" => a.platforms.push(xml::text(p)),
+                            "product" => a.products.push(xml::text(p)),
+                            _ => self.warn(p, ctx, "is not allowed in <affected>; skipped"),
+                        }
+                    }
+                    m.affected.push(a);
+                }
+                "reference" => m.references.push(Reference {
+                    source: attribute(child, "source"),
+                    ref_id: attribute(child, "ref_id"),
+                    ref_url: xml::optional(child, "ref_url"),
+                }),
+                _ => {}
+            }
         }
+        m
     }
-    Ok(m)
 }

@@ -11,6 +11,7 @@ mod objects;
 mod variable;
 mod xml;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::str::FromStr;
@@ -18,7 +19,7 @@ use std::str::FromStr;
 use roxmltree::Node;
 
 use crate::error::Error;
-use crate::model::{Definitions, Generator, namespaces};
+use crate::model::{Definitions, ElementKind, Generator, InvalidElement, Warning, namespaces};
 use xml::{elements, is_core, name, position};
 
 /// Resource limits of the parser. The defaults accept every SCAP Security Guide file with a
@@ -137,8 +138,13 @@ impl Definitions {
                 position: position(node),
             });
         }
-        let ids = Ids::collect(node)?;
-        let parser = Parser { limits, ids: &ids };
+        let warnings = RefCell::new(Vec::new());
+        let ids = Ids::collect(node, &warnings)?;
+        let parser = Parser {
+            limits,
+            ids: &ids,
+            warnings,
+        };
         parser.document(node)
     }
 }
@@ -166,7 +172,9 @@ struct Ids<'a, 'i> {
 }
 
 impl<'a, 'i> Ids<'a, 'i> {
-    fn collect(root: Node<'a, 'i>) -> Result<Self, Error> {
+    /// The ids of every section; an element without an id cannot be referred to, so it is
+    /// skipped with a warning (pass two skips it too).
+    fn collect(root: Node<'a, 'i>, warnings: &RefCell<Vec<Warning>>) -> Result<Self, Error> {
         let mut ids = Ids::default();
         for section in elements(root).filter(|n| is_core(*n)) {
             let (map, element) = match name(section) {
@@ -178,7 +186,14 @@ impl<'a, 'i> Ids<'a, 'i> {
                 _ => continue,
             };
             for item in xml::content(section) {
-                let id = xml::required(item, "id", None)?;
+                let Some(id) = item.attribute("id") else {
+                    warnings.borrow_mut().push(xml::warning(
+                        item,
+                        None,
+                        "has no `id`: nothing can refer to it; skipped",
+                    ));
+                    continue;
+                };
                 match map.entry(id) {
                     Entry::Vacant(v) => {
                         v.insert(item);
@@ -198,32 +213,12 @@ impl<'a, 'i> Ids<'a, 'i> {
     }
 }
 
-/// What a reference must name.
-#[derive(Clone, Copy)]
-pub(crate) enum Target {
-    Definition,
-    Test,
-    Object,
-    State,
-    Variable,
-}
-
-impl Target {
-    fn as_str(self) -> &'static str {
-        match self {
-            Target::Definition => "definition",
-            Target::Test => "test",
-            Target::Object => "object",
-            Target::State => "state",
-            Target::Variable => "variable",
-        }
-    }
-}
-
 /// Pass two: builds the model, checking references against the ids of pass one.
 pub(crate) struct Parser<'p, 'a, 'i> {
     limits: &'p Limits,
     ids: &'p Ids<'a, 'i>,
+    /// The deviations tolerated so far, in document order.
+    warnings: RefCell<Vec<Warning>>,
 }
 
 impl Parser<'_, '_, '_> {
@@ -234,15 +229,15 @@ impl Parser<'_, '_, '_> {
         node: Node<'_, '_>,
         attribute: &'static str,
         from: &str,
-        target: Target,
+        target: ElementKind,
         id: &str,
     ) -> Result<(), Error> {
         let map = match target {
-            Target::Definition => &self.ids.definitions,
-            Target::Test => &self.ids.tests,
-            Target::Object => &self.ids.objects,
-            Target::State => &self.ids.states,
-            Target::Variable => &self.ids.variables,
+            ElementKind::Definition => &self.ids.definitions,
+            ElementKind::Test => &self.ids.tests,
+            ElementKind::Object => &self.ids.objects,
+            ElementKind::State => &self.ids.states,
+            ElementKind::Variable => &self.ids.variables,
         };
         if map.contains_key(id) {
             Ok(())
@@ -277,73 +272,141 @@ impl Parser<'_, '_, '_> {
         }
     }
 
+    /// Records a tolerated deviation at `node`.
+    pub(crate) fn warn(&self, node: Node<'_, '_>, ctx: Option<&str>, message: impl Into<String>) {
+        self.warnings
+            .borrow_mut()
+            .push(xml::warning(node, ctx, message));
+    }
+
+    /// Parses each element of a section with `parse`. An element that fails is left out and
+    /// kept in `invalid`, so what refers to it errors and the rest loads; only the limits
+    /// (nesting depth) fail the whole document, as they bound the parser itself.
+    fn section<T>(
+        &self,
+        section: Node<'_, '_>,
+        kind: ElementKind,
+        out: &mut Vec<T>,
+        invalid: &mut Vec<InvalidElement>,
+        parse: impl Fn(&Self, Node<'_, '_>) -> Result<T, Error>,
+    ) -> Result<(), Error> {
+        for n in xml::content(section) {
+            let Some(id) = n.attribute("id") else {
+                continue; // warned about in pass one
+            };
+            match parse(self, n) {
+                Ok(x) => out.push(x),
+                Err(e @ Error::TooDeep { .. }) => return Err(e),
+                Err(error) => invalid.push(InvalidElement {
+                    kind,
+                    id: id.to_owned(),
+                    error,
+                }),
+            }
+        }
+        Ok(())
+    }
+
     fn document(&self, root: Node<'_, '_>) -> Result<Definitions, Error> {
         let mut generator = None;
         let (mut definitions, mut tests, mut objects, mut states, mut variables) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut invalid = Vec::new();
         for section in elements(root).filter(|n| is_core(*n)) {
             match name(section) {
-                "generator" => generator = Some(generator_of(section)?),
+                "generator" => generator = Some(self.generator(section)),
                 "definitions" => {
                     definitions.reserve(self.ids.definitions.len());
-                    for n in xml::content(section) {
-                        definitions.push(self.definition(n)?);
-                    }
+                    self.section(
+                        section,
+                        ElementKind::Definition,
+                        &mut definitions,
+                        &mut invalid,
+                        Self::definition,
+                    )?;
                 }
                 "tests" => {
                     tests.reserve(self.ids.tests.len());
-                    for n in xml::content(section) {
-                        tests.push(self.test(n)?);
-                    }
+                    self.section(
+                        section,
+                        ElementKind::Test,
+                        &mut tests,
+                        &mut invalid,
+                        Self::test,
+                    )?;
                 }
                 "objects" => {
                     objects.reserve(self.ids.objects.len());
-                    for n in xml::content(section) {
-                        objects.push(self.object(n)?);
-                    }
+                    self.section(
+                        section,
+                        ElementKind::Object,
+                        &mut objects,
+                        &mut invalid,
+                        Self::object,
+                    )?;
                 }
                 "states" => {
                     states.reserve(self.ids.states.len());
-                    for n in xml::content(section) {
-                        states.push(self.state(n)?);
-                    }
+                    self.section(
+                        section,
+                        ElementKind::State,
+                        &mut states,
+                        &mut invalid,
+                        Self::state,
+                    )?;
                 }
                 "variables" => {
                     variables.reserve(self.ids.variables.len());
-                    for n in xml::content(section) {
-                        variables.push(self.variable(n)?);
-                    }
+                    self.section(
+                        section,
+                        ElementKind::Variable,
+                        &mut variables,
+                        &mut invalid,
+                        Self::variable,
+                    )?;
                 }
-                _ => return Err(xml::unexpected(section, None)),
+                _ => self.warn(section, None, "is not an OVAL 5.11 section; skipped"),
             }
         }
-        let generator = generator.ok_or_else(|| xml::missing_child(root, "generator", None))?;
-        Ok(Definitions::new(
-            generator,
-            definitions,
-            tests,
-            objects,
-            states,
-            variables,
-        ))
+        let generator = match generator {
+            Some(g) => g,
+            None => {
+                self.warn(root, None, "has no <generator>; read as empty");
+                Generator::default()
+            }
+        };
+        let mut defs = Definitions::new(generator, definitions, tests, objects, states, variables);
+        defs.warnings = self.warnings.take();
+        defs.invalid = invalid;
+        Ok(defs)
     }
-}
 
-/// The `generator`: its children are in the common namespace.
-fn generator_of(node: Node<'_, '_>) -> Result<Generator, Error> {
-    let mut g = Generator::default();
-    let (mut schema_version, mut timestamp) = (None, None);
-    for child in elements(node).filter(|n| n.tag_name().namespace() == Some(namespaces::COMMON)) {
-        match name(child) {
-            "product_name" => g.product_name = Some(xml::text(child)),
-            "product_version" => g.product_version = Some(xml::text(child)),
-            "schema_version" => schema_version = Some(xml::text(child)),
-            "timestamp" => timestamp = Some(xml::text(child)),
-            _ => {}
+    /// The `generator`: its children are in the common namespace. The schema requires
+    /// `schema_version` and `timestamp`; evaluation needs neither, so a missing one is a
+    /// warning and reads as empty.
+    fn generator(&self, node: Node<'_, '_>) -> Generator {
+        let mut g = Generator::default();
+        let (mut schema_version, mut timestamp) = (None, None);
+        for child in elements(node).filter(|n| n.tag_name().namespace() == Some(namespaces::COMMON))
+        {
+            match name(child) {
+                "product_name" => g.product_name = Some(xml::text(child)),
+                "product_version" => g.product_version = Some(xml::text(child)),
+                "schema_version" => schema_version = Some(xml::text(child)),
+                "timestamp" => timestamp = Some(xml::text(child)),
+                _ => {}
+            }
         }
+        for (value, child) in [
+            (&schema_version, "schema_version"),
+            (&timestamp, "timestamp"),
+        ] {
+            if value.is_none() {
+                self.warn(node, None, format!("has no <oval:{child}>; read as empty"));
+            }
+        }
+        g.schema_version = schema_version.unwrap_or_default();
+        g.timestamp = timestamp.unwrap_or_default();
+        g
     }
-    g.schema_version =
-        schema_version.ok_or_else(|| xml::missing_child(node, "schema_version", None))?;
-    g.timestamp = timestamp.ok_or_else(|| xml::missing_child(node, "timestamp", None))?;
-    Ok(g)
 }

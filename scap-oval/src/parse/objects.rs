@@ -3,9 +3,10 @@
 
 use roxmltree::Node;
 
+use super::Parser;
 use super::xml::{self, content, is_core, name};
-use super::{Parser, Target};
 use crate::error::Error;
+use crate::model::ElementKind;
 use crate::model::namespaces::family_of;
 use crate::model::{
     Behavior, Entity, EntityObject, Filter, Object, ObjectContent, ObjectSet, State, Test,
@@ -41,12 +42,12 @@ impl Parser<'_, '_, '_> {
             match name(child) {
                 "object" if !is_core(child) && test.object_ref.is_none() => {
                     let r = xml::required(child, "object_ref", ctx)?;
-                    self.check_ref(child, "object_ref", id, Target::Object, r)?;
+                    self.check_ref(child, "object_ref", id, ElementKind::Object, r)?;
                     test.object_ref = Some(r.to_owned());
                 }
                 "state" if !is_core(child) => {
                     let r = xml::required(child, "state_ref", ctx)?;
-                    self.check_ref(child, "state_ref", id, Target::State, r)?;
+                    self.check_ref(child, "state_ref", id, ElementKind::State, r)?;
                     test.state_refs.push(r.to_owned());
                 }
                 _ => return Err(xml::unexpected(child, ctx)),
@@ -85,7 +86,13 @@ impl Parser<'_, '_, '_> {
                     && entity.operation == Operation::Equals
                 {
                     // The `var_ref` entity of a variable_object names a variable by its text.
-                    self.check_ref(child, "#text", id, Target::Variable, entity.value.trim())?;
+                    self.check_ref(
+                        child,
+                        "#text",
+                        id,
+                        ElementKind::Variable,
+                        entity.value.trim(),
+                    )?;
                 }
                 entity_object.entities.push(entity);
             }
@@ -125,7 +132,7 @@ impl Parser<'_, '_, '_> {
             match name(child) {
                 "object_reference" if set.object_refs.len() + set.sets.len() < 2 => {
                     let r = xml::text(child);
-                    self.check_ref(child, "#text", id, Target::Object, r.trim())?;
+                    self.check_ref(child, "#text", id, ElementKind::Object, r.trim())?;
                     set.object_refs.push(r.trim().to_owned());
                 }
                 "set" if set.object_refs.len() + set.sets.len() < 2 => {
@@ -144,7 +151,7 @@ impl Parser<'_, '_, '_> {
     fn filter(&self, node: Node<'_, '_>, id: &str) -> Result<Filter, Error> {
         let state_ref = xml::text(node);
         let state_ref = state_ref.trim();
-        self.check_ref(node, "#text", id, Target::State, state_ref)?;
+        self.check_ref(node, "#text", id, ElementKind::State, state_ref)?;
         Ok(Filter {
             action: xml::enum_attr(node, "action", Some(id))?,
             state_ref: state_ref.to_owned(),
@@ -206,7 +213,7 @@ impl Parser<'_, '_, '_> {
         let ctx = Some(id);
         let var_ref = match node.attribute("var_ref") {
             Some(r) => {
-                self.check_ref(node, "var_ref", id, Target::Variable, r)?;
+                self.check_ref(node, "var_ref", id, ElementKind::Variable, r)?;
                 Some(r.to_owned())
             }
             None => None,

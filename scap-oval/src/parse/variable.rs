@@ -2,9 +2,10 @@
 
 use roxmltree::Node;
 
+use super::Parser;
 use super::xml::{self, content, is_core, name};
-use super::{Parser, Target};
 use crate::error::Error;
+use crate::model::ElementKind;
 use crate::model::{
     Component, ConstantVariable, ExternalVariable, PossibleRestriction, PossibleValue, Restriction,
     Variable, VariableKind,
@@ -61,7 +62,7 @@ impl Parser<'_, '_, '_> {
         let component = match name(node) {
             "object_component" => {
                 let object_ref = xml::required(node, "object_ref", ctx)?;
-                self.check_ref(node, "object_ref", id, Target::Object, object_ref)?;
+                self.check_ref(node, "object_ref", id, ElementKind::Object, object_ref)?;
                 Component::Object {
                     object_ref: object_ref.to_owned(),
                     item_field: xml::required(node, "item_field", ctx)?.to_owned(),
@@ -70,7 +71,7 @@ impl Parser<'_, '_, '_> {
             }
             "variable_component" => {
                 let var_ref = xml::required(node, "var_ref", ctx)?;
-                self.check_ref(node, "var_ref", id, Target::Variable, var_ref)?;
+                self.check_ref(node, "var_ref", id, ElementKind::Variable, var_ref)?;
                 Component::Variable {
                     var_ref: var_ref.to_owned(),
                 }

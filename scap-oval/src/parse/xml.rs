@@ -6,7 +6,7 @@ use std::str::FromStr;
 use roxmltree::Node;
 
 use crate::error::{Context, Error, Position};
-use crate::model::namespaces;
+use crate::model::{Warning, namespaces};
 use crate::types::UnknownValue;
 
 /// Line and column of a node's start.
@@ -77,6 +77,20 @@ pub(crate) fn unexpected(node: Node<'_, '_>, ctx: Option<&str>) -> Error {
             .unwrap_or_default(),
         context: context(ctx),
         position: position(node),
+    }
+}
+
+/// A tolerated deviation at `node`.
+pub(crate) fn warning(
+    node: Node<'_, '_>,
+    ctx: Option<&str>,
+    message: impl Into<String>,
+) -> Warning {
+    Warning {
+        position: position(node),
+        element: name(node).to_owned(),
+        id: ctx.map(str::to_owned),
+        message: message.into(),
     }
 }
 
