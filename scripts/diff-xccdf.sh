@@ -10,6 +10,7 @@
 #      other fails the run),
 #      TAILORING=FILE to pass --tailoring-file to both (name its profiles on the command line),
 #      SCAN_BIN=PATH to use an already built scan binary (no cargo build),
+#      SCAN_ARGS="..." extra arguments for our scan (e.g. --env-file FILE --enable-sce),
 #      e.g. TAILORING=fixtures/eval/ssg-debian11-tailoring.xml scripts/diff-xccdf.sh \
 #           "$SSG/ssg-debian11-ds.xml" xccdf_io.github.scap-rs_profile_standard_tailored
 set -euo pipefail
@@ -50,7 +51,7 @@ for p in "${profiles[@]}"; do
         oscap xccdf eval "${tailor[@]}" --profile "$p" --results "$out/$name.oscap.xml" "$ds" \
         > "$out/$name.oscap.txt" 2> "$out/$name.oscap.err" || true
     /usr/bin/time -f "%e %M" -o "$out/$name.ours.time" \
-        "$ours" --root "$root" "${tailor[@]}" --profile "$p" --results "$out/$name.ours.xml" "$ds" \
+        "$ours" --root "$root" ${SCAN_ARGS:-} "${tailor[@]}" --profile "$p" --results "$out/$name.ours.xml" "$ds" \
         > "$out/$name.ours.txt" 2> "$out/$name.ours.err" || true
     python3 - "$out/$name.oscap.xml" "$out/$name.ours.xml" "$out/$name.oscap.time" \
         "$out/$name.ours.time" scripts/oscap-known-differences.txt "$name" <<'PY' || status=1

@@ -8,7 +8,8 @@
 #   ROOT  the tree (default /work/roots/debian11, or scripts/make-debian-root.sh output)
 #   OUT   the image layout to write (default /var/tmp/scap-oci/debian11)
 #   OVAL  definitions to compare with (default $SCAP_SSG_DIR/ssg-debian11-oval.xml)
-# Set COMPARE=0 to only build the image. Needs root to read every file of a debootstrap tree.
+# Set COMPARE=0 to only build the image, IMAGE_ENV to the config's Env (NAME=value lines; default
+# a PATH), IMAGE_REF to its reference name (default debian11). Needs root to read every file of a debootstrap tree.
 #
 # Layer 0 is the tree without /etc; layer 1 is /etc plus a whiteout of /etc/.scap-whiteout-probe
 # (planted in layer 0), so the merge of the two layers is the tree exactly and the image
@@ -49,16 +50,19 @@ gzip -n -6 "$work/layer0.tar" "$work/layer1.tar"
 size0=$(stat -c %s "$work/layer0.tar.gz"); size1=$(stat -c %s "$work/layer1.tar.gz")
 l0=$(blob "$work/layer0.tar.gz"); l1=$(blob "$work/layer1.tar.gz")
 
+IMAGE_ENV=${IMAGE_ENV:-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin} \
+IMAGE_REF=${IMAGE_REF:-debian11} \
 python3 - "$out" "$l0" "$size0" "$diff0" "$l1" "$size1" "$diff1" <<'PY'
 import hashlib, json, os, sys
 out, l0, s0, d0, l1, s1, d1 = sys.argv[1:]
+env = [l for l in os.environ["IMAGE_ENV"].splitlines() if l.strip()]
 def put(obj):
     b = json.dumps(obj, separators=(",", ":")).encode()
     d = hashlib.sha256(b).hexdigest()
     open(os.path.join(out, "blobs/sha256", d), "wb").write(b)
     return {"digest": "sha256:" + d, "size": len(b)}
 config = put({"architecture": "amd64", "os": "linux",
-              "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
+              "config": {"Env": env},
               "rootfs": {"type": "layers", "diff_ids": ["sha256:" + d0, "sha256:" + d1]}})
 layer = lambda d, s: {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
                       "digest": "sha256:" + d, "size": int(s)}
@@ -68,7 +72,7 @@ manifest = put({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.mani
 index = {"schemaVersion": 2, "manifests": [dict(manifest,
          mediaType="application/vnd.oci.image.manifest.v1+json",
          platform={"os": "linux", "architecture": "amd64"},
-         annotations={"org.opencontainers.image.ref.name": "debian11"})]}
+         annotations={"org.opencontainers.image.ref.name": os.environ["IMAGE_REF"]})]}
 open(os.path.join(out, "index.json"), "w").write(json.dumps(index))
 open(os.path.join(out, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
 PY
