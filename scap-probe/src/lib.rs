@@ -131,6 +131,7 @@
 //! `environmentvariable58_item`, `family_item`; `linux-def` `partition_item`. Path resolution
 //! follows POSIX.1-2017 §4.13 (pathname resolution) as Linux applies it under `chroot(2)`.
 
+mod beneath;
 mod error;
 mod facts;
 mod live;

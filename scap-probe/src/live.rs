@@ -167,7 +167,17 @@ impl Target for LiveHost {
     }
 
     fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>> {
-        let m = self.stat(path)?;
+        use std::os::unix::fs::OpenOptionsExt;
+        check_path(path)?;
+        // O_NONBLOCK, then the type of what was opened: a file swapped for a FIFO after any
+        // earlier stat must not block a worker forever, nor a device be read without end.
+        let nonblock = rustix::fs::OFlags::NONBLOCK.bits() | rustix::fs::OFlags::NOCTTY.bits();
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(i32::try_from(nonblock).unwrap_or(0))
+            .open(path)
+            .map_err(|e| Error::from_io(path, e))?;
+        let m = f.metadata().map_err(|e| Error::from_io(path, e))?;
         if m.is_dir() {
             return Err(Error::IsADirectory {
                 path: path.to_path_buf(),
@@ -179,7 +189,6 @@ impl Target for LiveHost {
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
             });
         }
-        let f = File::open(path).map_err(|e| Error::from_io(path, e))?;
         Ok(Box::new(f))
     }
 

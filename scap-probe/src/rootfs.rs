@@ -1,10 +1,11 @@
 //! [`RootFs`]: an offline directory tree (a debootstrap tree, an unpacked image, a mounted disk)
 //! scanned as a jail.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::beneath::RootDir;
 use crate::error::{Error, Result};
 use crate::facts::{Facts, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
@@ -31,17 +32,16 @@ use crate::target::Target;
 ///
 /// # Races (TOCTOU)
 ///
-/// The tree is assumed not to change during a scan. If something on the host rearranges it
-/// concurrently, a component checked as a directory could be swapped for a link between the
-/// check and the use. Mitigations: the final component is never followed by the host
-/// (`symlink_metadata`); `open` checks that the file it got is the regular file it resolved
-/// (same device and inode), and `open` and `read_dir` resolve the path again afterwards and
-/// require the same physical path and file, else [`Error::Io`] ("changed while being
-/// opened"). Not detected: a component swapped for a link and back again entirely within that
-/// window. Closing it needs `openat2(RESOLVE_IN_ROOT)` or an `O_NOFOLLOW` fd walk, which std
-/// cannot express without `unsafe` or a new dependency (`rustix`). `metadata`/`stat` have the
-/// same window and no after-check. Do not scan a tree an adversary can modify while the scan
-/// runs.
+/// The tree may change while it is scanned, even by an adversary: the jail holds regardless.
+/// Every host call starts at a descriptor of the root opened once, and names the resolved
+/// physical path relative to it with `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)` (a
+/// per-component `openat(O_NOFOLLOW)` walk on kernels without `openat2`), so a directory
+/// exchanged for a link to a host directory after resolution makes the call fail instead of
+/// being followed: the resolver's own `lstat`/`readlink` lookups, `metadata`, `stat`,
+/// `read_dir`, `read_link` and `open` alike. Files are opened `O_NONBLOCK` and checked on the
+/// open descriptor: a FIFO or device swapped in is refused, never read or waited on. What a
+/// changing tree cannot promise is consistency: a file may be replaced by another file of the
+/// tree between two calls. `tests/jail_race.rs` races a swapper against reads.
 ///
 /// ```
 /// use std::path::Path;
@@ -61,30 +61,31 @@ use crate::target::Target;
 #[derive(Debug, Clone)]
 pub struct RootFs {
     root: PathBuf,
+    /// The root directory's descriptor every host call starts from (shared by clones).
+    dir: Arc<RootDir>,
     /// Facts supplied by the caller (see the type docs); `None` fields are not collectable.
     pub facts: Facts,
 }
 
-/// Physical lookups on the host below the root: `lstat` and `readlink`, never following.
+/// Physical lookups on the host below the root: `lstat` and `readlink` beneath the root's
+/// descriptor, never following a link.
 struct HostLookup<'a>(&'a RootFs);
 
 impl Lookup for HostLookup<'_> {
     fn entry_type(&self, physical: &Path) -> Result<FileType> {
-        let host = self.0.host(physical);
-        std::fs::symlink_metadata(&host)
+        self.0
+            .dir
+            .lstat(physical)
             .map(|m| FileType::from(m.file_type()))
             .map_err(|e| Error::from_io(physical, e))
     }
 
     fn link_target(&self, physical: &Path) -> Result<PathBuf> {
-        std::fs::read_link(self.0.host(physical)).map_err(|e| Error::from_io(physical, e))
+        self.0
+            .dir
+            .read_link(physical)
+            .map_err(|e| Error::from_io(physical, e))
     }
-}
-
-/// The device and inode of host metadata.
-fn identity(m: &std::fs::Metadata) -> (u64, u64) {
-    let m = Metadata::from_std(m);
-    (m.device, m.inode)
 }
 
 impl RootFs {
@@ -97,8 +98,10 @@ impl RootFs {
         if !meta.is_dir() {
             return Err(Error::NotADirectory { path: root });
         }
+        let dir = RootDir::open(&root).map_err(|e| Error::from_io(&root, e))?;
         Ok(RootFs {
             root,
+            dir: Arc::new(dir),
             facts: Facts::default(),
         })
     }
@@ -147,29 +150,13 @@ impl RootFs {
         resolve(&HostLookup(self), path, follow)
     }
 
-    /// After a host operation on the resolved `r`: resolve `path` again and check it still
-    /// leads to the same physical path and the same file (device, inode) as `used`. Catches a
-    /// component swapped for a link while the host was following the path.
-    fn verify_unchanged(&self, path: &Path, r: &Resolved, used: &std::fs::Metadata) -> Result<()> {
-        let (again, now) = self.lstat_resolved(path, Follow::All)?;
-        if again.path != r.path || identity(&now) != identity(used) {
-            return Err(race(path));
-        }
-        Ok(())
-    }
-
     fn lstat_resolved(&self, path: &Path, follow: Follow) -> Result<(Resolved, std::fs::Metadata)> {
         let r = self.resolve(path, follow)?;
-        let m =
-            std::fs::symlink_metadata(self.host(&r.path)).map_err(|e| Error::from_io(path, e))?;
+        let m = self
+            .dir
+            .lstat(&r.path)
+            .map_err(|e| Error::from_io(path, e))?;
         Ok((r, m))
-    }
-}
-
-fn race(path: &Path) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::other("the file changed while it was being opened"),
     }
 }
 
@@ -187,27 +174,8 @@ impl Target for RootFs {
     }
 
     fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
-        let (r, before) = self.lstat_resolved(path, Follow::All)?;
-        if !before.is_dir() {
-            return Err(Error::NotADirectory {
-                path: path.to_path_buf(),
-            });
-        }
-        let host = self.host(&r.path);
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(&host).map_err(|e| Error::from_io(path, e))? {
-            let entry = entry.map_err(|e| Error::from_io(path, e))?;
-            let file_type = entry
-                .file_type()
-                .map(FileType::from)
-                .map_err(|e| Error::from_io(path, e))?;
-            out.push(DirEntry {
-                name: entry.file_name(),
-                file_type,
-            });
-        }
-        self.verify_unchanged(path, &r, &before)?;
-        Ok(out)
+        let r = self.resolve(path, Follow::All)?;
+        self.dir.list(&r.path).map_err(|e| Error::from_io(path, e))
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf> {
@@ -217,29 +185,17 @@ impl Target for RootFs {
                 path: path.to_path_buf(),
             });
         }
-        std::fs::read_link(self.host(&r.path)).map_err(|e| Error::from_io(path, e))
+        self.dir
+            .read_link(&r.path)
+            .map_err(|e| Error::from_io(path, e))
     }
 
     fn open(&self, path: &Path) -> Result<Box<dyn Read + Send>> {
-        let (r, before) = self.lstat_resolved(path, Follow::All)?;
-        if before.is_dir() {
-            return Err(Error::IsADirectory {
-                path: path.to_path_buf(),
-            });
-        }
-        if !before.is_file() {
-            // Opening a FIFO would block and a device may never end.
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
-            });
-        }
-        let file = File::open(self.host(&r.path)).map_err(|e| Error::from_io(path, e))?;
-        let opened = file.metadata().map_err(|e| Error::from_io(path, e))?;
-        if !opened.is_file() || identity(&before) != identity(&opened) {
-            return Err(race(path));
-        }
-        self.verify_unchanged(path, &r, &opened)?;
+        let r = self.resolve(path, Follow::All)?;
+        let (file, _) = self
+            .dir
+            .open_file(&r.path)
+            .map_err(|e| Error::from_io(path, e))?;
         Ok(Box::new(file))
     }
 

@@ -14,6 +14,7 @@ use scap_probe::{
 use sha2::{Digest, Sha256};
 
 /// One tar entry to write.
+#[derive(Clone, Copy)]
 enum E<'a> {
     File(&'a str, &'a [u8], u32),
     Dir(&'a str, u32),
@@ -332,6 +333,47 @@ fn dot_dot_entries_are_refused() {
     let dir = layout(&[vec![E::RawFile(b"/etc/abs", b"x")]], Comp::None);
     let img = OciImage::open(dir.path()).unwrap();
     assert_eq!(read(&img, "/etc/abs"), b"x");
+}
+
+/// `a -> /etc` then `a/passwd`. In one layer a runtime writes through the link (to
+/// /etc/passwd), so the names do not say what the tree is: refused. Across layers overlayfs
+/// shows the upper layer's directory `a` over the lower link, and /etc/passwd stays.
+#[test]
+fn entries_beneath_a_symlink_follow_what_the_runtime_builds() {
+    let lower = [
+        E::Dir("etc", 0o755),
+        E::File("etc/passwd", b"root:x:0:0::/root:/bin/sh\n", 0o644),
+        E::Link("a", "/etc"),
+    ];
+    let same = [lower
+        .iter()
+        .copied()
+        .chain([E::File("a/passwd", b"evil\n", 0o644)])
+        .collect::<Vec<_>>()];
+    match OciImage::open(layout(&same, Comp::None).path()) {
+        Err(OciError::UnsafeEntry {
+            layer: 0, entry, ..
+        }) => assert_eq!(entry, "a/passwd"),
+        other => panic!("{other:?}"),
+    }
+    let whiteout = [lower
+        .iter()
+        .copied()
+        .chain([E::File("a/.wh.passwd", b"", 0o644)])
+        .collect::<Vec<_>>()];
+    assert!(matches!(
+        OciImage::open(layout(&whiteout, Comp::None).path()),
+        Err(OciError::UnsafeEntry { .. })
+    ));
+    let next = [
+        lower.to_vec(),
+        vec![E::Dir("a", 0o755), E::File("a/passwd", b"new\n", 0o644)],
+    ];
+    let dir = layout(&next, Comp::None); // kept: the image reads its blobs lazily
+    let img = OciImage::open(dir.path()).unwrap();
+    assert_eq!(read(&img, "/etc/passwd"), b"root:x:0:0::/root:/bin/sh\n");
+    assert_eq!(read(&img, "/a/passwd"), b"new\n");
+    assert!(img.metadata(Path::new("/a")).unwrap().is_dir());
 }
 
 #[test]

@@ -1053,6 +1053,18 @@ fn index_layer(
             }
             continue;
         };
+        if tree.symlink_created_in(&parent, layer) {
+            // A runtime extracting this layer writes `a/x` through the link `a` this layer
+            // made (scoped to the root), so the tree it builds is not the one the names say.
+            // (A link from a LOWER layer is different: there overlayfs shows this layer's
+            // directory `a` over it, which is what `Tree::put` does.) Refused, not guessed.
+            return Err(OciError::UnsafeEntry {
+                layer,
+                entry: String::from_utf8_lossy(&e.name).into_owned(),
+                offset: e.header_offset,
+                reason: "a parent is a symbolic link created by the same layer (a runtime would write through it)",
+            });
+        }
         let name_bytes = name.as_encoded_bytes();
         if name_bytes == b".wh..wh..opq" {
             tree.opaque(&parent, layer);

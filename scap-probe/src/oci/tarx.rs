@@ -140,7 +140,8 @@ fn cstr(field: &[u8]) -> &[u8] {
     field.get(..end).unwrap_or_default()
 }
 
-/// A PAX time value: `[-]secs[.fraction]`.
+/// A PAX time value: `[-]secs[.fraction]`; `None` if it is not one or does not fit an `i64`
+/// of seconds (checked arithmetic: `-9223372036854775808` is the lowest that does).
 fn pax_time(v: &[u8]) -> Option<(i64, u32)> {
     let s = std::str::from_utf8(v).ok()?;
     let (neg, s) = match s.strip_prefix('-') {
@@ -148,7 +149,10 @@ fn pax_time(v: &[u8]) -> Option<(i64, u32)> {
         None => (false, s),
     };
     let (secs, frac) = s.split_once('.').unwrap_or((s, ""));
-    let secs: i64 = secs.parse().ok()?;
+    if secs.starts_with(['+', '-']) {
+        return None;
+    }
+    let secs: i128 = secs.parse().ok()?;
     let mut nanos: u32 = 0;
     let mut scale = 100_000_000u32;
     for c in frac.bytes().take(9) {
@@ -158,16 +162,13 @@ fn pax_time(v: &[u8]) -> Option<(i64, u32)> {
         nanos += u32::from(c - b'0') * scale;
         scale /= 10;
     }
-    if neg {
+    let (secs, nanos) = match (neg, nanos) {
+        (false, _) => (secs, nanos),
+        (true, 0) => (-secs, 0),
         // -1.25 is 1.25 s before the epoch: secs -2, nanos 0.75e9.
-        if nanos == 0 {
-            Some((-secs, 0))
-        } else {
-            Some((-secs - 1, 1_000_000_000 - nanos))
-        }
-    } else {
-        Some((secs, nanos))
-    }
+        (true, _) => (-secs - 1, 1_000_000_000 - nanos),
+    };
+    Some((i64::try_from(secs).ok()?, nanos))
 }
 
 impl<R: Skip> TarReader<R> {
@@ -538,6 +539,17 @@ mod tests {
         assert_eq!(pax_time(b"-1.25"), Some((-2, 750_000_000)));
         assert_eq!(pax_time(b"7"), Some((7, 0)));
         assert_eq!(pax_time(b"x"), None);
+        // The extremes of i64 seconds, and one past them: refused, not an overflow.
+        assert_eq!(pax_time(b"-9223372036854775808"), Some((i64::MIN, 0)));
+        assert_eq!(
+            pax_time(b"9223372036854775807.5"),
+            Some((i64::MAX, 500_000_000))
+        );
+        assert_eq!(pax_time(b"-9223372036854775808.5"), None);
+        assert_eq!(pax_time(b"9223372036854775808"), None);
+        assert_eq!(pax_time(b"--5"), None);
+        assert_eq!(pax_time(b"-+5"), None);
+        assert_eq!(pax_time(&[b'9'; 60]), None);
     }
 
     #[test]

@@ -208,6 +208,22 @@ impl Tree {
         self.push_child(dir, name, meta, kind, layer);
     }
 
+    /// Whether a component of `parts` is a symbolic link that layer `layer` itself put there.
+    pub(crate) fn symlink_created_in(&self, parts: &[OsString], layer: usize) -> bool {
+        let mut idx = 0usize;
+        for p in parts {
+            let Some(c) = self.child(idx, p) else {
+                return false;
+            };
+            match self.nodes.get(c) {
+                Some(n) if matches!(n.kind, Kind::Symlink(_)) => return n.touched == layer,
+                Some(_) => idx = c,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// Set the root's metadata (an entry `./` in a layer).
     pub(crate) fn set_root_meta(&mut self, meta: Metadata) {
         if let Some(n) = self.nodes.first_mut() {
