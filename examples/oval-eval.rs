@@ -173,8 +173,18 @@ fn offline_environment(
 /// The definitions: the file's `oval_definitions`, or a data stream's OVAL component.
 fn load(args: &Args) -> Result<Definitions, String> {
     let path = &args.definitions;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let opts = scap_xccdf::ParseOptions::default();
+    if text.contains("data-stream-collection") {
+        // A data stream's components may be files next to it (`file:` hrefs): inlined by
+        // scap_xccdf::Input as for `scan`.
+        let input = scap_xccdf::Input::load(path, &scap_xccdf::InputOptions::default(), &opts)
+            .map_err(|e| e.to_string())?;
+        for note in &input.notes {
+            eprintln!("oval-eval: warning: {note}");
+        }
+        text = input.text;
+    }
     let doc = opts
         .parse_document(&text)
         .map_err(|e| format!("{}: {e}", path.display()))?;
