@@ -436,6 +436,8 @@ fn catalog_xml(entries: &BTreeMap<String, String>) -> String {
 struct Checks {
     by_path: HashMap<PathBuf, String>,
     parts: Vec<Part>,
+    /// Component and component-ref ids already used in the collection.
+    taken: std::collections::HashSet<String>,
 }
 
 impl Checks {
@@ -460,9 +462,16 @@ impl Checks {
         if let Some(cref) = self.by_path.get(&key) {
             return Some(cref.clone());
         }
-        let name = id_part(href);
+        let mut name = id_part(href);
+        while self.taken.contains(&format!("{COMP_PREFIX}{name}"))
+            || self.taken.contains(&format!("{CREF_PREFIX}{name}"))
+        {
+            name.push('_');
+        }
         let p = part(&path, format!("{COMP_PREFIX}{name}"), parse, notes)?;
         let cref = format!("{CREF_PREFIX}{name}");
+        self.taken.insert(p.id.clone());
+        self.taken.insert(cref.clone());
         self.parts.push(p);
         self.by_path.insert(key, cref.clone());
         Some(cref)
@@ -470,6 +479,45 @@ impl Checks {
 }
 
 const HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+/// A `--cpe` dictionary as a component: its component-ref id, its catalog (each check href to
+/// the component-ref of the file it names, added to `checks`) and its part (`None`, with a
+/// note, when it cannot be read). A file that is not a CPE dictionary is an error.
+fn dictionary_part(
+    dict: &Path,
+    checks: &mut Checks,
+    opts: &InputOptions,
+    parse: &ParseOptions,
+    notes: &mut Vec<String>,
+) -> Result<(String, BTreeMap<String, String>, Option<Part>)> {
+    let text = read_limited(dict, parse)?;
+    let ddoc = parse.parse_document(&text).map_err(|e| in_file(dict, e))?;
+    let droot = ddoc.root_element();
+    if !droot.has_tag_name((CPE_DICT, "cpe-list")) {
+        return Err(in_file(
+            dict,
+            Error::UnexpectedRoot {
+                location: Location::of(droot),
+                found: xml::expanded(droot),
+                expected: "a CPE dictionary (cpe-list)",
+            },
+        ));
+    }
+    let mut catalog = BTreeMap::new();
+    for c in droot
+        .descendants()
+        .filter(|c| c.has_tag_name((CPE_DICT, "check")))
+    {
+        if let Some(href) = c.attribute("href") {
+            if let Some(cref) = checks.add(href, dict, opts, parse, notes) {
+                catalog.insert(href.to_string(), cref);
+            }
+        }
+    }
+    let name = id_part(&dict.display().to_string());
+    let p = part(dict, format!("{COMP_PREFIX}{name}"), parse, notes);
+    Ok((format!("{CREF_PREFIX}{name}"), catalog, p))
+}
 
 /// A data stream made of a standalone benchmark, the check files it names and the CPE
 /// dictionaries given.
@@ -501,37 +549,11 @@ fn compose_benchmark(
     let mut dictionaries = String::new();
     let mut dict_parts = Vec::new();
     for dict in &opts.cpe {
-        let text = read_limited(dict, parse)?;
-        let ddoc = parse.parse_document(&text).map_err(|e| in_file(dict, e))?;
-        let droot = ddoc.root_element();
-        if !droot.has_tag_name((CPE_DICT, "cpe-list")) {
-            return Err(in_file(
-                dict,
-                Error::UnexpectedRoot {
-                    location: Location::of(droot),
-                    found: xml::expanded(droot),
-                    expected: "a CPE dictionary (cpe-list)",
-                },
-            ));
-        }
-        let mut catalog = BTreeMap::new();
-        for c in droot
-            .descendants()
-            .filter(|c| c.has_tag_name((CPE_DICT, "check")))
-        {
-            if let Some(href) = c.attribute("href") {
-                if let Some(cref) = checks.add(href, dict, opts, parse, notes) {
-                    catalog.insert(href.to_string(), cref);
-                }
-            }
-        }
-        let name = id_part(&dict.display().to_string());
-        let Some(p) = part(dict, format!("{COMP_PREFIX}{name}"), parse, notes) else {
-            continue;
-        };
+        let (cref, catalog, p) = dictionary_part(dict, &mut checks, opts, parse, notes)?;
+        let Some(p) = p else { continue };
         dictionaries.push_str(&format!(
-            "<ds:component-ref id=\"{CREF_PREFIX}{}\" xlink:href=\"#{}\">{}</ds:component-ref>",
-            attr(&name),
+            "<ds:component-ref id=\"{}\" xlink:href=\"#{}\">{}</ds:component-ref>",
+            attr(&cref),
             attr(&p.id),
             catalog_xml(&catalog)
         ));
@@ -652,20 +674,39 @@ fn complete_data_stream(
         edits.push((a.range_value(), attr(&format!("#{id}"))));
     }
     let mut dict_refs = String::new();
+    let mut dict_checks = Checks {
+        taken: root
+            .descendants()
+            .filter(|n| n.has_tag_name((DS, "component-ref")) || n.parent() == Some(root))
+            .filter_map(|n| n.attribute("id").map(str::to_string))
+            .chain(parts.iter().map(|p| p.id.clone()))
+            .collect(),
+        ..Checks::default()
+    };
     for dict in &opts.cpe {
-        let id = format!("{COMP_PREFIX}cpe-{}", id_part(&dict.display().to_string()));
-        let Some(p) = part(dict, id, parse, notes) else {
-            continue;
-        };
-        // The dictionary's checks must name components of this data stream (through its
-        // catalog); a dictionary from elsewhere resolves them with the checklist's catalog.
+        let (cref, catalog, p) = dictionary_part(dict, &mut dict_checks, opts, parse, notes)?;
+        let Some(mut p) = p else { continue };
+        // Unique in this collection.
+        while existing.contains(&p.id.as_str()) || parts.iter().any(|x| x.id == p.id) {
+            p.id.push('_');
+        }
+        dict_refs.push_str(&format!(
+            "<ds:component-ref id=\"{}\" xlink:href=\"#{}\">{}</ds:component-ref>",
+            attr(&cref),
+            attr(&p.id),
+            catalog_xml(&catalog)
+        ));
+        parts.push(p);
+    }
+    // The dictionaries' check files, and their component-refs beside the dictionaries.
+    for p in &dict_checks.parts {
         dict_refs.push_str(&format!(
             "<ds:component-ref id=\"{}\" xlink:href=\"#{}\"/>",
             attr(&p.id.replacen(COMP_PREFIX, CREF_PREFIX, 1)),
             attr(&p.id)
         ));
-        parts.push(p);
     }
+    parts.append(&mut dict_checks.parts);
     if parts.is_empty() {
         return Ok((text.to_string(), false));
     }
@@ -792,6 +833,25 @@ mod tests {
         let t = tailoring_component(&doc, &source, "cref-tailoring", &parse).expect("found");
         assert_eq!(t.profiles[0].id, "xccdf_t_profile_tailored");
         assert!(tailoring_component(&doc, &source, "cref-oval", &parse).is_err());
+    }
+
+    #[test]
+    fn a_dictionary_is_added_to_a_data_stream() {
+        let opts = InputOptions {
+            cpe: vec![fixture("cpe-dictionary.xml")],
+            ..InputOptions::default()
+        };
+        let (input, source) = load("ds-external.xml", &opts);
+        let parse = ParseOptions::default();
+        let doc = parse.parse_document(&input.text).expect("parses");
+        let dicts = source.cpe_dictionaries(&doc).expect("dictionary parses");
+        assert_eq!(dicts.len(), 1);
+        let c = source
+            .resolve_dictionary_href(dicts[0].0, "cpe-oval.xml")
+            .expect("the dictionary's check file is a component");
+        assert_eq!(c.kind, ComponentKind::OvalDefinitions);
+        // The data stream's own component still resolves.
+        assert!(source.resolve_check_href("checks-oval.xml").is_ok());
     }
 
     #[test]
