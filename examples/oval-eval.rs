@@ -12,8 +12,8 @@
 //! component of `--oval-id` (a component-ref id of the data stream `--datastream-id`), else
 //! the data stream's first OVAL check component. `--id` evaluates only that definition (oscap
 //! takes one; several are accepted). `--results` writes OVAL results with system
-//! characteristics. `--directives`, `--without-syschar`, `--skip-validation` are accepted
-//! (results are always written in full); `--report` (HTML) and `--fetch-remote-resources` are
+//! characteristics, unless `--without-syschar`. `--directives` and `--skip-validation` are
+//! accepted (results are reported in full); `--report` (HTML) and `--fetch-remote-resources` are
 //! refused. Without `--root` or `--image` the live host is scanned. `--image` scans a
 //! container image in place (an OCI image layout or a `docker save` archive, as a directory or
 //! a tar; REF picks the image when there are several).
@@ -33,7 +33,7 @@ use scap_examples::cli::{self, Opt, Parsed, UsageError};
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
-use scap_oval::results::{SystemInfo, write_results};
+use scap_oval::results::{Content, SystemInfo, write_results_with};
 use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
 
 struct Args {
@@ -45,6 +45,7 @@ struct Args {
     ids: Vec<String>,
     datastream_id: Option<String>,
     oval_id: Option<String>,
+    without_syschar: bool,
     definitions: PathBuf,
 }
 
@@ -56,7 +57,8 @@ DEFINITIONS.xml is OVAL definitions or a source data stream. The options are osc
   --results FILE           OVAL results (with system characteristics)
   --datastream-id ID       the data stream of a collection
   --oval-id ID             the OVAL component-ref of the data stream
-  --directives FILE, --without-syschar, --skip-validation, --skip-valid   accepted
+  --without-syschar        results without collected objects and items
+  --directives FILE, --skip-validation, --skip-valid   accepted (results reported in full)
   --verbose LEVEL          DEVEL, INFO, WARNING or ERROR
   --report FILE, --fetch-remote-resources   refused
 Not in oscap:
@@ -94,6 +96,7 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
         ids: Vec::new(),
         datastream_id: None,
         oval_id: None,
+        without_syschar: false,
         definitions: PathBuf::new(),
     };
     let mut definitions = None;
@@ -123,7 +126,8 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
                     "--fetch-remote-resources: this tool never downloads content".into(),
                 ));
             }
-            // Accepted: results are written in full, nothing is validated against the XSDs.
+            Parsed::Flag("--without-syschar") => a.without_syschar = true,
+            // Accepted: nothing is validated against the XSDs.
             Parsed::Flag(_) => {}
             Parsed::Value(name, v) => match name {
                 "--id" => a.ids.push(cli::utf8(name, v)?),
@@ -339,7 +343,12 @@ fn main() -> ExitCode {
             primary_host_name: target.hostname().unwrap_or_default(),
             ..SystemInfo::default()
         };
-        let xml = write_results(&defs, &results, &info);
+        let content = if args.without_syschar {
+            Content::without_system_characteristics()
+        } else {
+            Content::default()
+        };
+        let xml = write_results_with(&defs, &results, &info, &content);
         if let Err(e) = std::fs::write(out, xml) {
             eprintln!("oval-eval: {}: {e}", out.display());
             return ExitCode::from(1);

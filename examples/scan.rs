@@ -42,6 +42,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use scap_examples::cli::{self, Opt, Parsed, UsageError, Verbosity};
+use scap_oval::results::Content;
 use scap_probe::{LiveHost, RootFs, Target};
 use scap_xccdf::oval_engine::OvalEngine;
 use scap_xccdf::{
@@ -71,7 +72,8 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
   --oval-results             OVAL results of each check file as NAME.result.xml in the cwd
   --oval-results-dir DIR     ... in DIR instead (not in oscap)
   --export-variables         OVAL external variables as NAME-N.variables-0.xml
-  --thin-results, --without-syschar   accepted; see the README (not yet thinned)
+  --thin-results             OVAL results (files and ARF) without criteria, tests or items
+  --without-syschar          OVAL results (files and ARF) without collected objects and items
   --report FILE              self-contained HTML report
   --progress                 print RULE_ID:RESULT lines instead of the table
   --progress-full            print RULE_ID|TITLE|RESULT lines
@@ -140,7 +142,6 @@ enum Output {
     ProgressFull,
 }
 
-#[derive(Default)]
 struct Args {
     profile: Option<String>,
     root: Option<PathBuf>,
@@ -151,6 +152,8 @@ struct Args {
     /// `--oval-results` (the cwd) or `--oval-results-dir DIR`.
     oval_results: Option<PathBuf>,
     export_variables: bool,
+    /// What the OVAL results (files and ARF) carry.
+    oval_content: Content,
     evidence: Evidence,
     tailoring: Option<PathBuf>,
     input: InputOptions,
@@ -171,7 +174,26 @@ enum Command {
 }
 
 fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
-    let mut a = Args::default();
+    let mut a = Args {
+        profile: None,
+        root: None,
+        image: None,
+        env_file: None,
+        results: None,
+        stig_viewer: None,
+        oval_results: None,
+        export_variables: false,
+        oval_content: Content::default(),
+        evidence: Evidence::default(),
+        tailoring: None,
+        input: InputOptions::default(),
+        rules: Vec::new(),
+        skip_rules: Vec::new(),
+        output: Output::default(),
+        verbosity: Verbosity::default(),
+        datastream: None,
+        oval_files: Vec::new(),
+    };
     for item in cli::parse(OPTS, words)? {
         let (name, value) = match item {
             Parsed::Help => return Ok(Command::Help),
@@ -190,13 +212,16 @@ fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, Usag
                     "--export-variables" => a.export_variables = true,
                     "--progress" => a.output = Output::Progress,
                     "--progress-full" => a.output = Output::ProgressFull,
+                    "--thin-results" => a.oval_content = Content::thin(),
+                    "--without-syschar" if a.oval_content.full => {
+                        a.oval_content = Content::without_system_characteristics();
+                    }
                     // Accepted: we never validate against the XSDs or check signatures, and
-                    // write no check-engine plugin results; thin results are not made yet.
-                    "--skip-validation"
+                    // write no check-engine plugin results.
+                    "--without-syschar"
+                    | "--skip-validation"
                     | "--skip-signature-validation"
-                    | "--check-engine-results"
-                    | "--thin-results"
-                    | "--without-syschar" => {}
+                    | "--check-engine-results" => {}
                     "--fetch-remote-resources" => {
                         return Err(UsageError(
                             "--fetch-remote-resources: this scanner never downloads content; \
@@ -502,7 +527,7 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
         }
         if args.evidence.any() {
             write_evidence(
-                &args.evidence,
+                (&args.evidence, &args.oval_content),
                 (&source, &results),
                 text,
                 &xml,
@@ -513,7 +538,13 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
         }
     }
     if let Some(dir) = &args.oval_results {
-        write_oval_results(&engine, &source, &passes, target.as_ref(), dir)?;
+        write_oval_results(
+            &engine,
+            (&source, &args.oval_content),
+            &passes,
+            target.as_ref(),
+            dir,
+        )?;
     }
     Ok(if results.has_failures() { 2 } else { 0 })
 }
@@ -567,7 +598,7 @@ impl Evidence {
 /// Writes the ARF (data stream, asset, TestResult, one OVAL results report per engine pass)
 /// and the reports made from it.
 fn write_evidence(
-    ev: &Evidence,
+    (ev, content): (&Evidence, &Content),
     (source, scan): (&Source, &ScanResults),
     data_stream: &str,
     test_result: &str,
@@ -583,7 +614,10 @@ fn write_evidence(
             continue;
         };
         let Ok(defs) = &*loaded else { continue };
-        ovals.push((key, scap_oval::results::write_results(defs, results, &info)));
+        ovals.push((
+            key,
+            scap_oval::results::write_results_with(defs, results, &info, content),
+        ));
     }
     let mut input = scap_arf::ArfInput::new(
         scap_arf::Asset::from_target(target),
@@ -691,7 +725,7 @@ fn output_name(source: &Source, key: &str) -> String {
 /// different exported values, gives `NAME.N.result.xml` for the later ones).
 fn write_oval_results(
     engine: &OvalEngine<'_>,
-    source: &Source,
+    (source, content): (&Source, &Content),
     passes: &Passes,
     target: &dyn Target,
     dir: &Path,
@@ -713,7 +747,7 @@ fn write_oval_results(
         };
         *n += 1;
         let path = dir.join(file);
-        let xml = scap_oval::results::write_results(defs, results, &info);
+        let xml = scap_oval::results::write_results_with(defs, results, &info, content);
         write_atomically(&path, xml.as_bytes())
             .map_err(|e| bad(format!("{}: {e}", path.display())))?;
     }

@@ -324,3 +324,48 @@ fn oval_eval_and_info() {
         stdout(&o)
     );
 }
+
+#[test]
+fn thin_results_and_without_syschar() {
+    let root = fixtures().display().to_string();
+    let bench = fixture("benchmark-with-oval.xml");
+    let cpe = fixture("cpe-dictionary.xml");
+    let read = |flag: &str| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut args = vec![
+            "--root",
+            &root,
+            "--profile",
+            "(all)",
+            "--cpe",
+            &cpe,
+            "--oval-results",
+        ];
+        if !flag.is_empty() {
+            args.push(flag);
+        }
+        args.push(&bench);
+        let o = run_in(dir.path(), "scan", &args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        std::fs::read_to_string(dir.path().join("checks-oval.xml.result.xml")).expect("written")
+    };
+    let full = read("");
+    assert!(
+        full.contains("<criteria")
+            && full.contains("<tests>")
+            && full.contains("<collected_objects>")
+    );
+    // oscap --without-syschar: system_info, no collected objects or items.
+    let lean = read("--without-syschar");
+    assert!(lean.contains("<criteria") && lean.contains("<system_info>"));
+    assert!(!lean.contains("<collected_objects>") && !lean.contains("<system_data>"));
+    // oscap --thin-results: definition results only, content="thin".
+    let thin = read("--thin-results");
+    assert!(thin.contains("content=\"thin\""));
+    assert!(
+        !thin.contains("<criteria")
+            && !thin.contains("<tests>")
+            && !thin.contains("<collected_objects>")
+    );
+    assert!(thin.contains("definition_id=\"oval:t:def:2\" result=\"false\""));
+}
