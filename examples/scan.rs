@@ -71,7 +71,7 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
   --stig-viewer FILE         XCCDF results with STIG rule ids, for DISA STIG Viewer
   --oval-results             OVAL results of each check file as NAME.result.xml in the cwd
   --oval-results-dir DIR     ... in DIR instead (not in oscap)
-  --export-variables         OVAL external variables as NAME-N.variables-0.xml
+  --export-variables         the OVAL external variables used, as NAME-N.variables-0.xml
   --thin-results             OVAL results (files and ARF) without criteria, tests or items
   --without-syschar          OVAL results (files and ARF) without collected objects and items
   --report FILE              self-contained HTML report
@@ -488,13 +488,7 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
             ),
         );
     }
-    if args.export_variables {
-        warn(
-            &args,
-            "--export-variables: not supported yet, no variables file written",
-        );
-    }
-    let keep = args.oval_results.is_some() || args.evidence.any();
+    let keep = args.oval_results.is_some() || args.evidence.any() || args.export_variables;
     let engine = OvalEngine::new(&doc, &source, target.as_ref()).keep_results(keep);
     let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
@@ -546,7 +540,37 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
             dir,
         )?;
     }
+    if args.export_variables {
+        write_variables(&engine, &source, &passes)?;
+    }
     Ok(if results.has_failures() { 2 } else { 0 })
+}
+
+/// oscap `--export-variables`: the external variables (exported XCCDF values) each OVAL pass
+/// used, as `NAME-N.variables-0.xml` in the current directory (N counts the passes over one
+/// component; a pass that used none writes nothing).
+fn write_variables(
+    engine: &OvalEngine<'_>,
+    source: &Source,
+    passes: &Passes,
+) -> Result<(), Failure> {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for (key, results) in passes {
+        let Some(loaded) = engine.definitions(key) else {
+            continue;
+        };
+        let Ok(defs) = &*loaded else { continue };
+        let name = output_name(source, key);
+        let n = seen.entry(name.clone()).or_default();
+        let path = PathBuf::from(format!("{name}-{n}.variables-0.xml"));
+        *n += 1;
+        let Some(xml) = scap_oval::results::write_variables(defs, results) else {
+            continue;
+        };
+        write_atomically(&path, xml.as_bytes())
+            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 /// oscap `--progress` (`RULE_ID:RESULT`) and `--progress-full` (`RULE_ID|TITLE|RESULT`): one

@@ -103,6 +103,8 @@ case_ tailoring-input "xccdf eval" --progress --profile standard_tailored "$out/
 case_ skip-rule "xccdf eval" --progress --profile standard \
     --skip-rule xccdf_org.ssgproject.content_rule_package_audit_installed \
     --skip-rule xccdf_nonexistent_rule_x "$ds"
+case_ export-variables "xccdf eval" --progress --profile standard --export-variables "$ds"
+case_ thin-oval-results "xccdf eval" --progress --profile standard --thin-results --oval-results "$ds"
 case_ unknown-rule "xccdf eval" --profile standard --rule xccdf_nonexistent_rule_x "$ds"
 case_ unknown-profile "xccdf eval" --profile nonexistent "$ds"
 case_ oval-id "oval eval" --id oval:ssg-package_aide_installed:def:1 --results oval.xml "$ds"

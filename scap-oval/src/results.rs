@@ -409,3 +409,60 @@ fn write_item(out: &mut String, id: u64, item: &Item) {
     }
     let _ = writeln!(out, "</{p}-sys:{}>", item.kind);
 }
+
+/// The external variables an evaluation used, as an OVAL variables document (`oval_variables`,
+/// what `Variables::parse` reads back; oscap `xccdf eval --export-variables` writes one per
+/// OVAL evaluation). `None` when the evaluation used no external variable.
+///
+/// ```
+/// let defs: scap_oval::Definitions = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
+///   <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
+///   </generator><variables><external_variable id="oval:x:var:1" version="1" datatype="int" comment="c"/>
+///   </variables></oval_definitions>"#.parse()?;
+/// let mut results = scap_oval::eval::Results::default();
+/// assert!(scap_oval::results::write_variables(&defs, &results).is_none());
+/// let used = scap_oval::eval::VariableValues {
+///     flag: scap_oval::types::Flag::Complete,
+///     values: vec!["7".into()],
+///     messages: Vec::new(),
+/// };
+/// results.variables.insert("oval:x:var:1".into(), used);
+/// let xml = scap_oval::results::write_variables(&defs, &results).unwrap();
+/// let back = scap_oval::eval::Variables::parse(&xml)?;
+/// assert_eq!(back.values["oval:x:var:1"], ["7"]);
+/// # Ok::<(), scap_oval::Error>(())
+/// ```
+pub fn write_variables(defs: &Definitions, results: &Results) -> Option<String> {
+    let mut body = String::new();
+    for v in &defs.variables {
+        if !matches!(v.kind, crate::model::VariableKind::External(_)) {
+            continue;
+        }
+        let Some(values) = results.variables.get(&v.id) else {
+            continue;
+        };
+        let _ = write!(
+            body,
+            "<variable id=\"{}\" datatype=\"{}\" comment=\"{}\">",
+            escape(v.id.as_str()),
+            v.datatype,
+            escape(v.comment.as_deref().unwrap_or("Unknown"))
+        );
+        for value in &values.values {
+            let _ = write!(body, "<value>{}</value>", escape(value.as_str()));
+        }
+        body.push_str("</variable>\n");
+    }
+    if body.is_empty() {
+        return None;
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = write!(
+        out,
+        "<oval_variables xmlns=\"http://oval.mitre.org/XMLSchema/oval-variables-5\" xmlns:oval=\"{NS_COMMON}\">"
+    );
+    generator(&mut out, "");
+    let _ = write!(out, "<variables>\n{body}</variables></oval_variables>\n");
+    Some(out)
+}
