@@ -757,10 +757,12 @@ fn end_tag_start(text: &str, node: Node<'_, '_>) -> usize {
 mod tests {
     use super::*;
 
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/xccdf/input")
+    }
+
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fixtures/xccdf/input")
-            .join(name)
+        fixtures().join(name)
     }
 
     fn load(name: &str, opts: &InputOptions) -> (Input, Source) {
@@ -873,6 +875,42 @@ mod tests {
             input.source(&doc, &opts, &parse),
             Err(Error::NotFound { .. })
         ));
+    }
+
+    #[test]
+    fn a_remote_component_comes_from_local_files_or_is_a_note() {
+        // ds-external.xml with its OVAL component-ref pointing at a URL instead of a file.
+        let text = std::fs::read_to_string(fixture("ds-external.xml"))
+            .expect("fixture")
+            .replace(
+                "file:checks-oval.xml",
+                "https://example.invalid/feeds/checks-oval.xml",
+            );
+        let dir = std::env::temp_dir().join(format!("scap-xccdf-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let ds = dir.join("ds-remote.xml");
+        std::fs::write(&ds, text).expect("written");
+        let parse = ParseOptions::default();
+        let none = Input::load(&ds, &InputOptions::default(), &parse).expect("loads");
+        assert!(!none.composed);
+        assert!(none.notes[0].contains("not fetched"), "{:?}", none.notes);
+        let opts = InputOptions {
+            local_files: Some(fixtures()),
+            ..InputOptions::default()
+        };
+        let local = Input::load(&ds, &opts, &parse).expect("loads");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            local.composed && local.notes.is_empty(),
+            "{:?}",
+            local.notes
+        );
+        let doc = parse.parse_document(&local.text).expect("parses");
+        let source = local.source(&doc, &opts, &parse).expect("source");
+        let c = source
+            .resolve_check_href("checks-oval.xml")
+            .expect("resolves");
+        assert_eq!(c.kind, ComponentKind::OvalDefinitions);
     }
 
     #[test]
