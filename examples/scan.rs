@@ -371,12 +371,13 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
                 "No data stream given: scanning this host with the bundled baseline ({DEFAULT_DS_NAME}).\n\
                  Scan with SCAP Security Guide content: scan --profile standard /usr/share/xml/scap/ssg/content/ssg-debian12-ds.xml\n"
             );
-            let tmp =
-                std::env::temp_dir().join(format!("scap-rs-baseline-{}.xml", std::process::id()));
-            std::fs::write(&tmp, DEFAULT_DS).map_err(|e| bad(format!("{}: {e}", tmp.display())))?;
-            let loaded = Input::load(&tmp, &args.input, &parse_opts);
-            let _ = std::fs::remove_file(&tmp);
-            loaded.map_err(bad)?
+            Input::from_text(
+                DEFAULT_DS,
+                DEFAULT_DS_NAME.as_ref(),
+                &args.input,
+                &parse_opts,
+            )
+            .map_err(bad)?
         }
         None => return Err(bad("no INPUT_FILE given (scan --help for the usage)")),
     };

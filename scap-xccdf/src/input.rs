@@ -105,11 +105,33 @@ impl Input {
     /// ```
     pub fn load(path: &Path, opts: &InputOptions, parse: &ParseOptions) -> Result<Input> {
         let text = read_limited(path, parse)?;
-        let doc = parse.parse_document(&text).map_err(|e| in_file(path, e))?;
+        Input::from_text(&text, path, opts, parse)
+    }
+
+    /// [`Input::load`] of a document already in memory; `path` is where it would be (what
+    /// relative hrefs are resolved against, and the name in messages).
+    ///
+    /// ```
+    /// use scap_xccdf::input::{Input, InputKind, InputOptions};
+    /// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <Rule id="xccdf_x_rule_a"/></Benchmark>"#;
+    /// let input = Input::from_text(text, "in-memory.xml".as_ref(), &InputOptions::default(),
+    ///     &Default::default())?;
+    /// assert_eq!(input.kind, InputKind::Benchmark);
+    /// assert!(input.text.contains("<ds:data-stream-collection"));
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
+    pub fn from_text(
+        text: &str,
+        path: &Path,
+        opts: &InputOptions,
+        parse: &ParseOptions,
+    ) -> Result<Input> {
+        let doc = parse.parse_document(text).map_err(|e| in_file(path, e))?;
         let root = doc.root_element();
         let mut notes = Vec::new();
         if root.has_tag_name((DS, "data-stream-collection")) {
-            let (text, composed) = complete_data_stream(&doc, &text, path, opts, parse, &mut notes)
+            let (text, composed) = complete_data_stream(&doc, text, path, opts, parse, &mut notes)
                 .map_err(|e| in_file(path, e))?;
             return Ok(Input {
                 kind: InputKind::DataStream,
@@ -205,6 +227,38 @@ impl Input {
             xccdf_id.as_deref(),
             parse,
         )
+    }
+}
+
+/// The local name of a document's root element, found without parsing the document (to
+/// choose how to read it): the first tag after the prolog (XML declaration, comments,
+/// processing instructions, DOCTYPE). `None` when there is none.
+///
+/// ```
+/// let text = "<?xml version=\"1.0\"?>\n<!-- <Benchmark> -->\n<ds:data-stream-collection xmlns:ds=\"x\">";
+/// assert_eq!(scap_xccdf::input::root_name(text), Some("data-stream-collection"));
+/// assert_eq!(scap_xccdf::input::root_name("no markup"), None);
+/// ```
+pub fn root_name(text: &str) -> Option<&str> {
+    let mut rest = text;
+    loop {
+        let i = rest.find('<')?;
+        rest = rest.get(i..)?;
+        let skip_to = if rest.starts_with("<!--") {
+            "-->"
+        } else if rest.starts_with("<?") {
+            "?>"
+        } else if rest.starts_with("<!") {
+            ">"
+        } else {
+            let name = rest
+                .get(1..)?
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()?;
+            return Some(name.rsplit(':').next().unwrap_or(name));
+        };
+        let end = rest.find(skip_to)?;
+        rest = rest.get(end + skip_to.len()..)?;
     }
 }
 
