@@ -31,6 +31,9 @@ use crate::source::Source;
 use crate::tailoring::Tailoring;
 use crate::xml::{self, CPE_DICT, DS, ParseOptions, XLINK};
 
+/// The Script Check Engine's check system.
+const SCE_SYSTEM: &str = "http://open-scap.org/page/SCE";
+
 /// oscap's prefix of the ids it gives composed components (`scap_org.open-scap_comp_NAME`).
 const COMP_PREFIX: &str = "scap_org.open-scap_comp_";
 /// ... and component-refs.
@@ -593,7 +596,10 @@ fn compose_benchmark(
         let Some(href) = n.attribute("href") else {
             continue;
         };
-        if checklist_catalog.contains_key(href) {
+        // Script Check Engine checks name scripts, not XML: they stay files beside the
+        // benchmark, run from there.
+        let system = n.parent().and_then(|c| c.attribute("system"));
+        if system == Some(SCE_SYSTEM) || checklist_catalog.contains_key(href) {
             continue;
         }
         if let Some(cref) = checks.add(href, path, opts, parse, notes) {
