@@ -1,26 +1,39 @@
-//! Evaluate OVAL definitions against a target and print one line per definition.
+//! Evaluate OVAL definitions against a target and print one line per definition, taking
+//! `oscap oval eval`'s command line (`oscap oval eval ARGS` works as
+//! `cargo run --release --example oval-eval -- ARGS`).
 //!
 //! ```text
-//! cargo run --release --example oval-eval -- [--root DIR | --image PATH[:REF]]
-//!     [--env-file FILE] [--results OUT.xml] [--variables VARS.xml] DEFINITIONS.xml
+//! cargo run --release --example oval-eval -- [--id DEF]... [--variables VARS.xml]
+//!     [--results OUT.xml] [--datastream-id ID] [--oval-id ID] [--directives FILE]
+//!     [--root DIR | --image PATH[:REF]] [--env-file FILE] DEFINITIONS.xml
 //! ```
 //!
-//! DEFINITIONS.xml is an `oval_definitions` document or a SCAP source data stream (its first
-//! OVAL component is used). Without `--root` or `--image` the live host is scanned.
-//! `--image` scans a container image in place (an OCI image layout or a `docker save`
-//! archive, as a directory or a tar; REF picks the image when there are several).
+//! DEFINITIONS.xml is an `oval_definitions` document or a SCAP source data stream: the OVAL
+//! component of `--oval-id` (a component-ref id of the data stream `--datastream-id`), else
+//! the data stream's first OVAL check component. `--id` evaluates only that definition (oscap
+//! takes one; several are accepted). `--results` writes OVAL results with system
+//! characteristics, unless `--without-syschar`. `--directives` and `--skip-validation` are
+//! accepted (results are reported in full); `--report` (HTML) and `--fetch-remote-resources` are
+//! refused. Without `--root` or `--image` the live host is scanned. `--image` scans a
+//! container image in place (an OCI image layout or a `docker save` archive, as a directory or
+//! a tar; REF picks the image when there are several).
 //!
 //! The environment of an offline target (`environmentvariable58`) is an input: `--env-file`
 //! (NAME=value lines), else `OSCAP_CONTAINER_VARS` (newline-separated NAME=value, as
 //! `oscap-docker` sets it), else for an image its config's `Env`, else not collectable.
+//!
+//! Exit status: 0 after an evaluation whatever its results (as oscap), 1 on bad usage or input;
+//! `--help` and `--version` exit 0.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use scap_examples::cli::{self, Opt, Parsed, UsageError};
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
-use scap_oval::results::{SystemInfo, write_results};
+use scap_oval::results::{Content, SystemInfo, write_results_with};
 use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
 
 struct Args {
@@ -29,47 +42,123 @@ struct Args {
     env_file: Option<PathBuf>,
     results: Option<PathBuf>,
     variables: Option<PathBuf>,
+    ids: Vec<String>,
+    datastream_id: Option<String>,
+    oval_id: Option<String>,
+    without_syschar: bool,
     definitions: PathBuf,
 }
 
-const USAGE: &str = "usage: oval-eval [--root DIR | --image PATH[:REF]] [--env-file FILE] [--results OUT.xml] \
-     [--variables VARS.xml] DEFINITIONS.xml";
+const USAGE: &str = "usage: oval-eval [options] DEFINITIONS.xml
 
-fn parse_args() -> Result<Args, String> {
-    let mut root = None;
-    let mut image = None;
-    let mut env_file = None;
-    let mut results = None;
-    let mut variables = None;
+DEFINITIONS.xml is OVAL definitions or a source data stream. The options are oscap oval eval's:
+  --id DEF                 evaluate only this definition (repeatable)
+  --variables FILE         external variables (an oval_variables document)
+  --results FILE           OVAL results (with system characteristics)
+  --datastream-id ID       the data stream of a collection
+  --oval-id ID             the OVAL component-ref of the data stream
+  --without-syschar        results without collected objects and items
+  --directives FILE, --skip-validation, --skip-valid   accepted (results reported in full)
+  --verbose LEVEL          DEVEL, INFO, WARNING or ERROR
+  --report FILE, --fetch-remote-resources   refused
+Not in oscap:
+  --root DIR | --image PATH[:REF]   an offline tree or a container image
+  --env-file FILE          NAME=value lines: the offline target's environment
+  -h, --help; -V, --version";
+
+const OPTS: &[Opt] = &[
+    Opt::value(&["--id"], "DEF"),
+    Opt::value(&["--variables"], "FILE"),
+    Opt::value(&["--results"], "FILE"),
+    Opt::value(&["--datastream-id"], "ID"),
+    Opt::value(&["--oval-id"], "ID"),
+    Opt::value(&["--directives"], "FILE"),
+    Opt::flag(&["--without-syschar"]),
+    Opt::flag(&["--skip-validation", "--skip-valid"]),
+    Opt::value(&["--verbose"], "LEVEL"),
+    Opt::value(&["--verbose-log-file"], "FILE"),
+    Opt::value(&["--report"], "FILE"),
+    Opt::flag(&["--fetch-remote-resources"]),
+    Opt::value(&["--local-files"], "DIR"),
+    Opt::value(&["--root"], "DIR"),
+    Opt::value(&["--image"], "PATH[:REF]"),
+    Opt::value(&["--env-file"], "FILE"),
+];
+
+/// `Ok(None)`: help or version was printed.
+fn parse_args() -> Result<Option<Args>, UsageError> {
+    let mut a = Args {
+        root: None,
+        image: None,
+        env_file: None,
+        results: None,
+        variables: None,
+        ids: Vec::new(),
+        datastream_id: None,
+        oval_id: None,
+        without_syschar: false,
+        definitions: PathBuf::new(),
+    };
     let mut definitions = None;
-    let mut it = std::env::args_os().skip(1);
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .map(PathBuf::from)
-                .ok_or(format!("{name} needs a value"))
-        };
-        match a.to_str() {
-            Some("--root") => root = Some(value("--root")?),
-            Some("--image") => image = Some(value("--image")?.to_string_lossy().into_owned()),
-            Some("--env-file") => env_file = Some(value("--env-file")?),
-            Some("--results") => results = Some(value("--results")?),
-            Some("--variables") => variables = Some(value("--variables")?),
-            Some("-h" | "--help") => return Err(String::new()),
-            Some(s) if s.starts_with('-') => return Err(format!("unknown option {s}")),
-            _ if definitions.is_none() => definitions = Some(PathBuf::from(a)),
-            _ => return Err("more than one DEFINITIONS file".to_owned()),
+    for item in cli::parse(OPTS, std::env::args_os().skip(1))? {
+        match item {
+            Parsed::Help => {
+                let _ = writeln!(std::io::stdout(), "{USAGE}");
+                return Ok(None);
+            }
+            Parsed::Version => {
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "oval-eval (scap-rs) {}",
+                    env!("CARGO_PKG_VERSION")
+                );
+                return Ok(None);
+            }
+            Parsed::Positional(p) if definitions.is_none() => definitions = Some(PathBuf::from(p)),
+            Parsed::Positional(p) => {
+                return Err(UsageError(format!(
+                    "more than one DEFINITIONS file ({})",
+                    PathBuf::from(p).display()
+                )));
+            }
+            Parsed::Flag("--fetch-remote-resources") => {
+                return Err(UsageError(
+                    "--fetch-remote-resources: this tool never downloads content".into(),
+                ));
+            }
+            Parsed::Flag("--without-syschar") => a.without_syschar = true,
+            // Accepted: nothing is validated against the XSDs.
+            Parsed::Flag(_) => {}
+            Parsed::Value(name, v) => match name {
+                "--id" => a.ids.push(cli::utf8(name, v)?),
+                "--variables" => a.variables = Some(v.into()),
+                "--results" => a.results = Some(v.into()),
+                "--datastream-id" => a.datastream_id = Some(cli::utf8(name, v)?),
+                "--oval-id" => a.oval_id = Some(cli::utf8(name, v)?),
+                "--verbose" => {
+                    cli::utf8(name, v)?.parse::<cli::Verbosity>()?;
+                }
+                "--report" => {
+                    return Err(UsageError(
+                        "--report: no HTML report of OVAL results yet (write --results FILE)"
+                            .into(),
+                    ));
+                }
+                "--root" => a.root = Some(v.into()),
+                "--image" => a.image = Some(cli::utf8(name, v)?),
+                "--env-file" => a.env_file = Some(v.into()),
+                // --directives (results always in full), --verbose-log-file, --local-files.
+                _ => {}
+            },
         }
     }
-    let definitions = definitions.ok_or("no DEFINITIONS file given")?;
-    Ok(Args {
-        root,
-        image,
-        env_file,
-        results,
-        variables,
-        definitions,
-    })
+    if a.root.is_some() && a.image.is_some() {
+        return Err(UsageError(
+            "--root and --image name two targets: give one".into(),
+        ));
+    }
+    a.definitions = definitions.ok_or_else(|| UsageError("no DEFINITIONS file given".into()))?;
+    Ok(Some(a))
 }
 
 /// The environment given for an offline target: `--env-file`, else `OSCAP_CONTAINER_VARS`.
@@ -85,35 +174,80 @@ fn offline_environment(
         .map(|v| scap_probe::parse_env_lines(&v)))
 }
 
-fn load(path: &PathBuf) -> Result<Definitions, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: u32::MAX,
-        ..Default::default()
-    };
-    let doc = roxmltree::Document::parse_with_options(&text, options)
+/// The definitions: the file's `oval_definitions`, or a data stream's OVAL component.
+fn load(args: &Args) -> Result<Definitions, String> {
+    let path = &args.definitions;
+    let opts = scap_xccdf::ParseOptions::default();
+    let mut text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // A data stream's components may be files next to it (`file:` hrefs): scap_xccdf::Input
+    // inlines them, as for `scan` (cheap: the text is only copied when a file was inlined).
+    if scap_xccdf::input::root_name(&text) == Some("data-stream-collection") {
+        let input =
+            scap_xccdf::Input::from_text(&text, path, &scap_xccdf::InputOptions::default(), &opts)
+                .map_err(|e| e.to_string())?;
+        for note in &input.notes {
+            eprintln!("oval-eval: warning: {note}");
+        }
+        text = input.text;
+    }
+    let doc = opts
+        .parse_document(&text)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let node = doc
-        .descendants()
-        .find(|n| n.is_element() && n.tag_name().name() == "oval_definitions")
-        .ok_or(format!("{}: no oval_definitions element", path.display()))?;
+    let root = doc.root_element();
+    let node = if root.tag_name().name() == "data-stream-collection" {
+        let coll = scap_xccdf::DataStreamCollection::from_document(&doc)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let ds = coll
+            .data_stream(args.datastream_id.as_deref())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let is_oval = |r: &&scap_xccdf::ComponentRef| {
+            coll.referenced_component(r)
+                .is_ok_and(|c| c.kind == scap_xccdf::ComponentKind::OvalDefinitions)
+        };
+        let cref = match &args.oval_id {
+            Some(id) => ds.checks.iter().find(|r| r.id == *id).ok_or(format!(
+                "{}: no check component-ref {id} in data stream {}",
+                path.display(),
+                ds.id
+            ))?,
+            None => ds.checks.iter().find(is_oval).ok_or(format!(
+                "{}: data stream {} has no OVAL component",
+                path.display(),
+                ds.id
+            ))?,
+        };
+        let component = coll
+            .referenced_component(cref)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        coll.component_node(&doc, &component.id)
+            .filter(|n| n.tag_name().name() == "oval_definitions")
+            .ok_or(format!(
+                "{}: component-ref {} is not OVAL definitions",
+                path.display(),
+                cref.id
+            ))?
+    } else if root.tag_name().name() == "oval_definitions" {
+        root
+    } else {
+        return Err(format!(
+            "{}: neither OVAL definitions nor a source data stream",
+            path.display()
+        ));
+    };
     Definitions::from_node(node, &Default::default())
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn main() -> ExitCode {
     let args = match parse_args() {
-        Ok(a) => a,
+        Ok(Some(a)) => a,
+        Ok(None) => return ExitCode::SUCCESS,
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("oval-eval: {e}");
-            }
-            eprintln!("{USAGE}");
+            eprintln!("oval-eval: {e}\n(oval-eval --help for the options)");
             return ExitCode::from(1);
         }
     };
-    let defs = match load(&args.definitions) {
+    let defs = match load(&args) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("oval-eval: {e}");
@@ -184,16 +318,38 @@ fn main() -> ExitCode {
         (None, None) => Box::new(LiveHost::new()),
     };
     let registry = Registry::builtin();
-    let results = Evaluator::new(&defs, target.as_ref(), &registry, variables).evaluate_all();
-    for (id, result) in &results.definitions {
-        println!("Definition {id}: {result}");
+    let evaluator = Evaluator::new(&defs, target.as_ref(), &registry, variables);
+    let results = if args.ids.is_empty() {
+        evaluator.evaluate_all()
+    } else {
+        for id in &args.ids {
+            if !defs.definitions.iter().any(|d| d.id == *id) {
+                eprintln!("oval-eval: --id {id}: no such definition");
+                return ExitCode::from(1);
+            }
+        }
+        evaluator.evaluate(&args.ids)
+    };
+    {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        for (id, result) in &results.definitions {
+            let _ = writeln!(out, "Definition {id}: {result}");
+        }
+        // oscap's last line, which scripts wait for.
+        let _ = writeln!(out, "Evaluation done.");
     }
     if let Some(out) = &args.results {
         let info = SystemInfo {
             primary_host_name: target.hostname().unwrap_or_default(),
             ..SystemInfo::default()
         };
-        let xml = write_results(&defs, &results, &info);
+        let content = if args.without_syschar {
+            Content::without_system_characteristics()
+        } else {
+            Content::default()
+        };
+        let xml = write_results_with(&defs, &results, &info, &content);
         if let Err(e) = std::fs::write(out, xml) {
             eprintln!("oval-eval: {}: {e}", out.display());
             return ExitCode::from(1);

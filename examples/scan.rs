@@ -1,118 +1,286 @@
-//! Scan a host (or an offline tree) with an XCCDF benchmark from a SCAP source data stream,
-//! like `oscap xccdf eval`.
+//! Scan a host (or an offline tree, or a container image) with XCCDF content, taking
+//! `oscap xccdf eval`'s command line: a script's `oscap xccdf eval ARGS` works as
+//! `cargo run --release --example scan -- ARGS`.
 //!
 //! ```text
-//! cargo run --release --example scan -- [--profile ID] [--root DIR | --image PATH[:REF]]
-//!     [--env-file FILE] [--results FILE]
-//!     [--tailoring-file FILE] [--datastream-id ID] [--xccdf-id ID]
-//!     [--rule ID]... [--skip-rule ID]... DATASTREAM
+//! cargo run --release --example scan -- [--profile ID|SUFFIX|'(all)'] [--tailoring-file FILE |
+//!     --tailoring-id ID] [--cpe DICT] [--results FILE] [--results-arf FILE] [--oval-results]
+//!     [--stig-viewer FILE] [--report FILE] [--progress] [--rule ID]... [--skip-rule ID]...
+//!     [--datastream-id ID] [--xccdf-id ID | --benchmark-id ID] [--verbose LEVEL]
+//!     [--root DIR | --image PATH[:REF]] [--env-file FILE] INPUT_FILE [OVAL_FILE...]
 //! ```
 //!
-//! With no arguments at all it scans this host with a small bundled baseline
-//! (`examples/data/linux-baseline-ds.xml`: eight checks that make sense on any Linux host).
+//! `scan --help` lists every option. INPUT_FILE is a source data stream, a standalone XCCDF
+//! benchmark (composed with the check files it names and the `--cpe` dictionaries into a data
+//! stream, as oscap does for its ARF) or a tailoring file (its benchmark href is loaded,
+//! relative to it); see `scap_xccdf::input`. With no arguments at all it scans this host with a
+//! small bundled baseline (`examples/data/linux-baseline-ds.xml`).
 //!
-//! Prints one line per selected rule (result, rule id, title), then the count of each result
-//! and the scores. `--root DIR` scans an unpacked tree offline (a chroot, an image, a mounted
-//! disk) instead of the running system; `--image PATH[:REF]` scans a container image in place
-//! (OCI image layout or `docker save` archive, directory or tar; REF picks one of several).
-//! An offline target's environment is `--env-file FILE` (NAME=value lines), else
-//! `OSCAP_CONTAINER_VARS` (as `oscap-docker` sets it), else an image's config `Env`, else not
-//! collectable. `--results FILE` writes an XCCDF 1.2 TestResult
-//! (written to a temporary file, then renamed: never half a file). `--oval-results DIR` also
-//! writes the OVAL results of each evaluation pass (`DIR/<component>.N.result.xml`). `--profile` takes a full
-//! profile id or its short name (`standard` for `xccdf_org.ssgproject.content_profile_standard`).
-//! `--rule` and `--skip-rule` take full rule ids or the part after `_rule_`.
+//! Output: one line per selected rule (result, rule id, title), the count of each result and
+//! the scores; with `--progress`, oscap's `RULE_ID:RESULT` lines instead. `--profile` takes a
+//! full id, a suffix of one (oscap's rule: tailoring profiles first; two matches are an error)
+//! or `(all)`. `--rule` and `--skip-rule` take full rule ids or the part after `_rule_`.
 //!
-//! Evidence: `--arf FILE` writes an ARF 1.1 report (data stream, asset, TestResult, OVAL
-//! results with system characteristics); `--report FILE` a self-contained HTML report,
-//! `--ckl FILE` / `--cklb FILE` DISA STIG Viewer checklists, `--poam FILE` a POA&M CSV (14 days
-//! to remediate any finding), `--json FILE` the JSON scan report (see `scap_arf::report`). All of
-//! them are made from the ARF, as `cargo run --example report` does from a saved one.
+//! Output files are written to a temporary file, then renamed (never half a file):
+//! `--results` (XCCDF 1.2 TestResult), `--results-arf`/`--arf` (ARF 1.1), `--stig-viewer`
+//! (the TestResult with STIG rule ids), `--oval-results` (`NAME.result.xml` per check file in
+//! the current directory, or in `--oval-results-dir DIR`), `--report` (HTML), and beyond
+//! oscap `--ckl`/`--cklb` (STIG Viewer checklists), `--poam` (POA&M CSV), `--json`.
+//!
+//! Targets beyond oscap: `--root DIR` scans an unpacked tree offline, `--image PATH[:REF]` a
+//! container image in place (OCI layout or `docker save` archive). An offline target's
+//! environment is `--env-file FILE` (NAME=value lines), else `OSCAP_CONTAINER_VARS`, else an
+//! image's config `Env`, else not collectable.
 //!
 //! Exit status: 0 when no rule failed, 2 when a rule failed or errored, 1 on bad usage or bad
-//! input (as oscap).
+//! input (as oscap); `--help` and `--version` exit 0.
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use scap_examples::cli::{self, Opt, Parsed, UsageError, Verbosity};
+use scap_oval::results::Content;
 use scap_probe::{LiveHost, RootFs, Target};
 use scap_xccdf::oval_engine::OvalEngine;
 use scap_xccdf::{
-    EvalOptions, ParseOptions, Policy, ScanResults, Source, Tailoring, TestResultInfo, XccdfResult,
+    EvalOptions, Input, InputKind, InputOptions, ParseOptions, Policy, ScanResults, Source,
+    Tailoring, TestResultInfo, XccdfResult,
 };
 
 /// The bundled default benchmark.
 const DEFAULT_DS: &str = include_str!("data/linux-baseline-ds.xml");
 const DEFAULT_DS_NAME: &str = "examples/data/linux-baseline-ds.xml";
 
-const USAGE: &str = "usage: scan [--profile ID] [--root DIR | --image PATH[:REF]] [--env-file FILE]
-            [--results FILE] [--tailoring-file FILE]
-            [--arf FILE] [--report FILE] [--ckl FILE] [--cklb FILE] [--poam FILE] [--json FILE]
-            [--datastream-id ID] [--xccdf-id ID] [--rule ID]... [--skip-rule ID]... DATASTREAM
-       scan            (no arguments: scan this host with the bundled Linux baseline)";
+const USAGE: &str = "usage: scan [options] INPUT_FILE [OVAL_FILE...]
+       scan            (no arguments: scan this host with the bundled Linux baseline)
 
-#[derive(Default)]
+INPUT_FILE is a source data stream, an XCCDF benchmark or an XCCDF tailoring file (its
+benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
+
+  --profile ID               profile id, a unique suffix of one (`standard`), or '(all)'
+  --rule ID / --skip-rule ID evaluate only / never this rule (repeatable; short ids work)
+  --tailoring-file FILE      an XCCDF tailoring file
+  --tailoring-id ID          a tailoring component (or its component-ref) in the data stream
+  --cpe FILE                 a CPE dictionary for platform applicability (repeatable)
+  --datastream-id ID, --xccdf-id ID, --benchmark-id ID   which checklist of a data stream
+  --results FILE             XCCDF 1.2 results (TestResult)
+  --results-arf FILE         ARF 1.1 report (also --arf)
+  --stig-viewer FILE         XCCDF results with STIG rule ids, for DISA STIG Viewer
+  --oval-results             OVAL results of each check file as NAME.result.xml in the cwd
+  --oval-results-dir DIR     ... in DIR instead (not in oscap)
+  --export-variables         the OVAL external variables used, as NAME-N.variables-0.xml
+  --thin-results             OVAL results (files and ARF) without criteria, tests or items
+  --without-syschar          OVAL results (files and ARF) without collected objects and items
+  --report FILE              self-contained HTML report
+  --progress                 print RULE_ID:RESULT lines instead of the table
+  --progress-full            print RULE_ID|TITLE|RESULT lines
+  --verbose LEVEL            DEVEL, INFO, WARNING (default) or ERROR
+  --local-files DIR          where remote components of the data stream are found, by name
+  --skip-validation, --skip-valid, --skip-signature-validation   accepted (no XSD validation)
+  --fetch-remote-resources, --remediate, --enforce-signature      refused
+
+Not in oscap:
+  --root DIR | --image PATH[:REF]   scan an offline tree or a container image
+  --env-file FILE            NAME=value lines: the offline target's environment
+  --ckl FILE, --cklb FILE, --poam FILE, --json FILE   STIG Viewer checklists, POA&M, JSON
+  -h, --help; -V, --version
+
+Find profile ids with: cargo run --example info -- INPUT_FILE";
+
+/// Every option of `scan` (oscap xccdf eval's, plus ours).
+const OPTS: &[Opt] = &[
+    Opt::value(&["--profile"], "ID"),
+    Opt::value(&["--rule"], "ID"),
+    Opt::value(&["--skip-rule"], "ID"),
+    Opt::value(&["--tailoring-file"], "FILE"),
+    Opt::value(&["--tailoring-id"], "ID"),
+    Opt::value(&["--cpe"], "FILE"),
+    Opt::value(&["--datastream-id"], "ID"),
+    Opt::value(&["--xccdf-id"], "ID"),
+    Opt::value(&["--benchmark-id"], "ID"),
+    Opt::value(&["--results"], "FILE"),
+    Opt::value(&["--results-arf", "--arf"], "FILE"),
+    Opt::value(&["--stig-viewer"], "FILE"),
+    Opt::flag(&["--oval-results"]),
+    Opt::value(&["--oval-results-dir"], "DIR"),
+    Opt::flag(&["--check-engine-results"]),
+    Opt::flag(&["--export-variables"]),
+    Opt::flag(&["--thin-results"]),
+    Opt::flag(&["--without-syschar"]),
+    Opt::value(&["--report"], "FILE"),
+    Opt::value(&["--ckl"], "FILE"),
+    Opt::value(&["--cklb"], "FILE"),
+    Opt::value(&["--poam"], "FILE"),
+    Opt::value(&["--json"], "FILE"),
+    Opt::flag(&["--progress"]),
+    Opt::flag(&["--progress-full"]),
+    Opt::value(&["--verbose"], "LEVEL"),
+    Opt::value(&["--verbose-log-file"], "FILE"),
+    Opt::value(&["--local-files"], "DIR"),
+    Opt::flag(&["--skip-validation", "--skip-valid"]),
+    Opt::flag(&["--skip-signature-validation"]),
+    Opt::flag(&["--fetch-remote-resources"]),
+    Opt::flag(&["--remediate"]),
+    Opt::flag(&["--enforce-signature"]),
+    Opt::value(&["--root"], "DIR"),
+    Opt::value(&["--image"], "PATH[:REF]"),
+    Opt::value(&["--env-file"], "FILE"),
+];
+
+/// How rule results are printed.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// The table, counts and scores.
+    #[default]
+    Table,
+    /// oscap `--progress`: `RULE_ID:RESULT`.
+    Progress,
+    /// oscap `--progress-full`: `RULE_ID|TITLE|RESULT`.
+    ProgressFull,
+}
+
 struct Args {
     profile: Option<String>,
     root: Option<PathBuf>,
     image: Option<String>,
     env_file: Option<PathBuf>,
     results: Option<PathBuf>,
+    stig_viewer: Option<PathBuf>,
+    /// `--oval-results` (the cwd) or `--oval-results-dir DIR`.
     oval_results: Option<PathBuf>,
+    export_variables: bool,
+    /// What the OVAL results (files and ARF) carry.
+    oval_content: Content,
     evidence: Evidence,
     tailoring: Option<PathBuf>,
-    datastream_id: Option<String>,
-    xccdf_id: Option<String>,
+    input: InputOptions,
     rules: Vec<String>,
     skip_rules: Vec<String>,
+    output: Output,
+    verbosity: Verbosity,
     datastream: Option<PathBuf>,
+    /// OVAL files named after the input (oscap's `[oval-definitions-files]`).
+    oval_files: Vec<PathBuf>,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut a = Args::default();
-    let mut it = std::env::args_os().skip(1);
-    while let Some(arg) = it.next() {
-        let Some(flag) = arg.to_str() else {
-            if a.datastream.is_some() {
-                return Err("more than one DATASTREAM".into());
+/// What the command line asks for: a scan, or help / version.
+enum Command {
+    Scan(Box<Args>),
+    Help,
+    Version,
+}
+
+fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut a = Args {
+        profile: None,
+        root: None,
+        image: None,
+        env_file: None,
+        results: None,
+        stig_viewer: None,
+        oval_results: None,
+        export_variables: false,
+        oval_content: Content::default(),
+        evidence: Evidence::default(),
+        tailoring: None,
+        input: InputOptions::default(),
+        rules: Vec::new(),
+        skip_rules: Vec::new(),
+        output: Output::default(),
+        verbosity: Verbosity::default(),
+        datastream: None,
+        oval_files: Vec::new(),
+    };
+    for item in cli::parse(OPTS, words)? {
+        let (name, value) = match item {
+            Parsed::Help => return Ok(Command::Help),
+            Parsed::Version => return Ok(Command::Version),
+            Parsed::Positional(p) => {
+                if a.datastream.is_none() {
+                    a.datastream = Some(p.into());
+                } else {
+                    a.oval_files.push(p.into());
+                }
+                continue;
             }
-            a.datastream = Some(PathBuf::from(arg));
-            continue;
+            Parsed::Flag(name) => {
+                match name {
+                    "--oval-results" => a.oval_results = Some(PathBuf::from(".")),
+                    "--export-variables" => a.export_variables = true,
+                    "--progress" => a.output = Output::Progress,
+                    "--progress-full" => a.output = Output::ProgressFull,
+                    "--thin-results" => a.oval_content = Content::thin(),
+                    "--without-syschar" if a.oval_content.full => {
+                        a.oval_content = Content::without_system_characteristics();
+                    }
+                    // Accepted: we never validate against the XSDs or check signatures, and
+                    // write no check-engine plugin results.
+                    "--without-syschar"
+                    | "--skip-validation"
+                    | "--skip-signature-validation"
+                    | "--check-engine-results" => {}
+                    "--fetch-remote-resources" => {
+                        return Err(UsageError(
+                            "--fetch-remote-resources: this scanner never downloads content; \
+                             download it yourself and pass --local-files DIR"
+                                .into(),
+                        ));
+                    }
+                    "--remediate" => {
+                        return Err(UsageError(
+                            "--remediate: this scanner does not change the system it scans".into(),
+                        ));
+                    }
+                    "--enforce-signature" => {
+                        return Err(UsageError(
+                            "--enforce-signature: data stream signatures are not verified".into(),
+                        ));
+                    }
+                    _ => return Err(UsageError(format!("{name} is not handled"))),
+                }
+                continue;
+            }
+            Parsed::Value(name, value) => (name, value),
         };
-        let flag = flag.to_string();
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--profile" => a.profile = Some(string(value()?)?),
-            "--root" => a.root = Some(PathBuf::from(value()?)),
-            "--image" => a.image = Some(string(value()?)?),
-            "--env-file" => a.env_file = Some(PathBuf::from(value()?)),
-            "--results" => a.results = Some(PathBuf::from(value()?)),
-            "--oval-results" => a.oval_results = Some(PathBuf::from(value()?)),
-            "--arf" => a.evidence.arf = Some(PathBuf::from(value()?)),
-            "--report" => a.evidence.html = Some(PathBuf::from(value()?)),
-            "--ckl" => a.evidence.ckl = Some(PathBuf::from(value()?)),
-            "--cklb" => a.evidence.cklb = Some(PathBuf::from(value()?)),
-            "--poam" => a.evidence.poam = Some(PathBuf::from(value()?)),
-            "--json" => a.evidence.json = Some(PathBuf::from(value()?)),
-            "--tailoring-file" => a.tailoring = Some(PathBuf::from(value()?)),
-            "--datastream-id" => a.datastream_id = Some(string(value()?)?),
-            "--xccdf-id" => a.xccdf_id = Some(string(value()?)?),
-            "--rule" => a.rules.push(string(value()?)?),
-            "--skip-rule" => a.skip_rules.push(string(value()?)?),
-            "-h" | "--help" => return Err(String::new()),
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
-            _ if a.datastream.is_none() => a.datastream = Some(PathBuf::from(arg)),
-            _ => return Err("more than one DATASTREAM".into()),
+        let path = PathBuf::from(&value);
+        match name {
+            "--profile" => a.profile = Some(cli::utf8(name, value)?),
+            "--rule" => a.rules.push(cli::utf8(name, value)?),
+            "--skip-rule" => a.skip_rules.push(cli::utf8(name, value)?),
+            "--tailoring-file" => a.tailoring = Some(path),
+            "--tailoring-id" => a.input.tailoring_id = Some(cli::utf8(name, value)?),
+            "--cpe" => a.input.cpe.push(path),
+            "--datastream-id" => a.input.datastream_id = Some(cli::utf8(name, value)?),
+            "--xccdf-id" => a.input.xccdf_id = Some(cli::utf8(name, value)?),
+            "--benchmark-id" => a.input.benchmark_id = Some(cli::utf8(name, value)?),
+            "--results" => a.results = Some(path),
+            "--results-arf" => a.evidence.arf = Some(path),
+            "--stig-viewer" => a.stig_viewer = Some(path),
+            "--oval-results-dir" => a.oval_results = Some(path),
+            "--report" => a.evidence.html = Some(path),
+            "--ckl" => a.evidence.ckl = Some(path),
+            "--cklb" => a.evidence.cklb = Some(path),
+            "--poam" => a.evidence.poam = Some(path),
+            "--json" => a.evidence.json = Some(path),
+            "--verbose" => a.verbosity = cli::utf8(name, value)?.parse()?,
+            // oscap's log file for its own debug messages; ours go to stderr.
+            "--verbose-log-file" => {}
+            "--local-files" => a.input.local_files = Some(path),
+            "--root" => a.root = Some(path),
+            "--image" => a.image = Some(cli::utf8(name, value)?),
+            "--env-file" => a.env_file = Some(path),
+            _ => return Err(UsageError(format!("{name} is not handled"))),
         }
     }
-    Ok(a)
-}
-
-fn string(s: std::ffi::OsString) -> Result<String, String> {
-    s.into_string()
-        .map_err(|s| format!("not UTF-8: {}", s.to_string_lossy()))
+    if a.root.is_some() && a.image.is_some() {
+        return Err(UsageError(
+            "--root and --image name two targets: give one".into(),
+        ));
+    }
+    Ok(Command::Scan(Box::new(a)))
 }
 
 /// The target: `--root`, `--image` or this host. An offline target's environment is
@@ -152,17 +320,27 @@ struct Failure(u8, String);
 
 fn main() -> ExitCode {
     let no_args = std::env::args_os().len() <= 1;
-    let args = match parse_args() {
-        Ok(a) => a,
+    let args = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Command::Scan(a)) => a,
+        Ok(Command::Help) => {
+            // `scan --help | head` must not panic on the closed pipe.
+            let _ = writeln!(std::io::stdout(), "{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Version) => {
+            let _ = writeln!(
+                std::io::stdout(),
+                "scan (scap-rs) {}",
+                env!("CARGO_PKG_VERSION")
+            );
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("scan: {e}");
-            }
-            eprintln!("{USAGE}");
+            eprintln!("scan: {e}\n(scan --help for the options)");
             return ExitCode::from(1);
         }
     };
-    match run(args, no_args) {
+    match run(*args, no_args) {
         Ok(code) => ExitCode::from(code),
         Err(Failure(code, msg)) => {
             eprintln!("scan: {msg}");
@@ -175,95 +353,157 @@ fn bad(msg: impl std::fmt::Display) -> Failure {
     Failure(1, msg.to_string())
 }
 
-fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
+/// Prints a warning unless `--verbose ERROR`.
+fn warn(args: &Args, msg: impl std::fmt::Display) {
+    if args.verbosity >= Verbosity::Warning {
+        eprintln!("scan: warning: {msg}");
+    }
+}
+
+fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
     let started = Instant::now();
-    let (text, href) = match &args.datastream {
-        Some(p) => (
-            std::fs::read_to_string(p).map_err(|e| bad(format!("{}: {e}", p.display())))?,
-            p.display().to_string(),
-        ),
+    let parse_opts = ParseOptions::default();
+    args.input.check_files = args.oval_files.clone();
+    let input = match &args.datastream {
+        Some(p) => Input::load(p, &args.input, &parse_opts).map_err(bad)?,
         None if no_args => {
             println!(
                 "No data stream given: scanning this host with the bundled baseline ({DEFAULT_DS_NAME}).\n\
                  Scan with SCAP Security Guide content: scan --profile standard /usr/share/xml/scap/ssg/content/ssg-debian12-ds.xml\n"
             );
-            (DEFAULT_DS.to_string(), DEFAULT_DS_NAME.to_string())
+            Input::from_text(
+                DEFAULT_DS,
+                DEFAULT_DS_NAME.as_ref(),
+                &args.input,
+                &parse_opts,
+            )
+            .map_err(bad)?
         }
-        None => return Err(bad(format!("no DATASTREAM given\n{USAGE}"))),
+        None => return Err(bad("no INPUT_FILE given (scan --help for the usage)")),
     };
-    let opts = ParseOptions::default();
-    let doc = opts
-        .parse_document(&text)
+    for note in &input.notes {
+        warn(&args, note);
+    }
+    let href = match &args.datastream {
+        Some(_) => input.benchmark_path.display().to_string(),
+        None => DEFAULT_DS_NAME.to_string(),
+    };
+    let text = &input.text;
+    let doc = parse_opts
+        .parse_document(text)
         .map_err(|e| bad(format!("{href}: {e}")))?;
-    let source = Source::from_document(
-        &doc,
-        &text,
-        args.datastream_id.as_deref(),
-        args.xccdf_id.as_deref(),
-        &opts,
-    )
-    .map_err(|e| bad(format!("{href}: {e}")))?;
+    let source = input
+        .source(&doc, &args.input, &parse_opts)
+        .map_err(|e| bad(format!("{href}: {e}")))?;
+    if args.verbosity >= Verbosity::Info {
+        eprintln!(
+            "scan: loaded {href} in {:.2?} (data stream {}, checklist {})",
+            started.elapsed(),
+            source.data_stream_id.as_deref().unwrap_or("-"),
+            source.checklist_ref_id.as_deref().unwrap_or("-")
+        );
+    }
 
-    let tailoring = match &args.tailoring {
-        None => None,
-        Some(p) => {
+    let tailoring = match (&args.tailoring, &args.input.tailoring_id) {
+        (Some(p), _) => {
             let t = std::fs::read_to_string(p).map_err(|e| bad(format!("{}: {e}", p.display())))?;
             Some(
-                Tailoring::parse_str(&t, &opts)
+                Tailoring::parse_str(&t, &parse_opts)
                     .map_err(|e| bad(format!("{}: {e}", p.display())))?,
             )
         }
+        (None, Some(id)) => Some(
+            scap_xccdf::input::tailoring_component(&doc, &source, id, &parse_opts)
+                .map_err(|e| bad(format!("--tailoring-id {id}: {e}")))?,
+        ),
+        (None, None) => input.tailoring.clone(),
     };
     let profile_id = match &args.profile {
         None => None,
         Some(name) => Some(
-            scap_xccdf::find_profile_id(&source.benchmark, tailoring.as_ref(), name)
-                .map_err(|e| bad(format!("--profile {name}: {e}")))?,
+            scap_xccdf::find_profile_id(&source.benchmark, tailoring.as_ref(), name).map_err(
+                |e| {
+                    let what = match e {
+                        scap_xccdf::Error::NotFound { .. } => {
+                            format!("no profile matches {name:?}")
+                        }
+                        e => e.to_string(),
+                    };
+                    let shown = args
+                        .datastream
+                        .as_deref()
+                        .map_or(DEFAULT_DS_NAME.into(), |p| p.display().to_string());
+                    bad(format!(
+                        "--profile {name}: {what}. List the profiles with:\n  cargo run --example info -- {shown}"
+                    ))
+                },
+            )?,
         ),
     };
     let policy = Policy::new(&source.benchmark, tailoring.as_ref(), profile_id.as_deref())
         .map_err(|e| bad(format!("{href}: {e}")))?;
 
-    let resolve = |list: &[String]| -> Result<Vec<String>, Failure> {
-        list.iter()
-            .map(|r| {
-                let suffix = format!("_rule_{r}");
-                policy
-                    .rules
-                    .iter()
-                    .find(|x| x.id() == r || x.id().ends_with(&suffix))
-                    .map(|x| x.id().to_string())
-                    .ok_or_else(|| bad(format!("no rule {r} in the benchmark")))
-            })
-            .collect()
+    // `--rule` of an unknown rule is an error, as in oscap ("Rule 'X' not found in selected
+    // profile", exit 1); `--skip-rule` of one is ignored, where oscap says nothing: we warn.
+    let find = |r: &str| {
+        let suffix = format!("_rule_{r}");
+        policy
+            .rules
+            .iter()
+            .find(|x| x.id() == r || x.id().ends_with(&suffix))
+            .map(|x| x.id().to_string())
     };
-    let eval_opts = EvalOptions::new(resolve(&args.rules)?, resolve(&args.skip_rules)?);
+    let mut rules = Vec::new();
+    for r in &args.rules {
+        rules.push(
+            find(r).ok_or_else(|| bad(format!("--rule {r}: no such rule in the benchmark")))?,
+        );
+    }
+    let mut skip = Vec::new();
+    for r in &args.skip_rules {
+        match find(r) {
+            Some(id) => skip.push(id),
+            None => warn(&args, format!("--skip-rule {r}: no such rule, ignored")),
+        }
+    }
+    let eval_opts = EvalOptions::new(rules, skip);
 
     let target = offline_target(&args).map_err(bad)?;
     for w in policy.warnings.iter().chain(&policy.export_warnings()) {
-        eprintln!("scan: warning: {w}");
+        warn(&args, w);
     }
-    let mut engine = OvalEngine::new(&doc, &source, target.as_ref())
-        .keep_results(args.oval_results.is_some() || args.evidence.any());
-    if source.collection.is_none() {
-        // A standalone XCCDF benchmark: its check hrefs are OVAL files next to it.
-        let base = args
-            .datastream
-            .as_deref()
-            .and_then(Path::parent)
-            .unwrap_or(Path::new("."));
-        load_oval_files(&mut engine, &policy, base)?;
+    let unresolved = scap_xccdf::input::unresolved_platforms(&doc, &source);
+    if !unresolved.is_empty() {
+        warn(
+            &args,
+            format!(
+                "platform{} {} cannot be resolved (no CPE dictionary or platform definition{}): what needs {} is notapplicable",
+                if unresolved.len() > 1 { "s" } else { "" },
+                unresolved.join(", "),
+                if input.kind == InputKind::DataStream {
+                    ""
+                } else {
+                    "; give one with --cpe FILE"
+                },
+                if unresolved.len() > 1 { "them" } else { "it" },
+            ),
+        );
     }
+    let keep = args.oval_results.is_some() || args.evidence.any() || args.export_variables;
+    let engine = OvalEngine::new(&doc, &source, target.as_ref()).keep_results(keep);
     let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
 
     for (component, w) in engine.warnings() {
-        eprintln!("scan: warning: {href}: {component}: {w}");
+        warn(&args, format!("{href}: {component}: {w}"));
     }
-    print_results(&results, &source, &policy, started);
+    match args.output {
+        Output::Table => print_results(&results, &source, &policy, started),
+        Output::Progress | Output::ProgressFull => print_progress(&results, args.output),
+    }
 
     let passes = engine.take_results();
-    if args.results.is_some() || args.evidence.any() {
+    if args.results.is_some() || args.evidence.any() || args.stig_viewer.is_some() {
         let host = target.hostname().unwrap_or_else(|_| "unknown".to_string());
         let mut info = TestResultInfo::new(href.clone(), host.clone());
         add_target_facts(&mut info, target.as_ref(), &host);
@@ -277,11 +517,17 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
             write_atomically(out, xml.as_bytes())
                 .map_err(|e| bad(format!("{}: {e}", out.display())))?;
         }
+        if let Some(out) = &args.stig_viewer {
+            let stig = scap_xccdf::testresult::stig_viewer_ids(&results, &source.benchmark);
+            let xml = scap_xccdf::write_test_result(&stig, &info);
+            write_atomically(out, xml.as_bytes())
+                .map_err(|e| bad(format!("{}: {e}", out.display())))?;
+        }
         if args.evidence.any() {
             write_evidence(
-                &args.evidence,
+                (&args.evidence, &args.oval_content),
                 (&source, &results),
-                &text,
+                text,
                 &xml,
                 &engine,
                 &passes,
@@ -290,9 +536,63 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         }
     }
     if let Some(dir) = &args.oval_results {
-        write_oval_results(&engine, &passes, target.as_ref(), dir)?;
+        write_oval_results(
+            &engine,
+            (&source, &args.oval_content),
+            &passes,
+            target.as_ref(),
+            dir,
+        )?;
+    }
+    if args.export_variables {
+        write_variables(&engine, &source, &passes)?;
     }
     Ok(if results.has_failures() { 2 } else { 0 })
+}
+
+/// oscap `--export-variables`: the external variables (exported XCCDF values) each OVAL pass
+/// used, as `NAME-N.variables-0.xml` in the current directory (N counts the passes over one
+/// component; a pass that used none writes nothing).
+fn write_variables(
+    engine: &OvalEngine<'_>,
+    source: &Source,
+    passes: &Passes,
+) -> Result<(), Failure> {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for (key, results) in passes {
+        let Some(loaded) = engine.definitions(key) else {
+            continue;
+        };
+        let Ok(defs) = &*loaded else { continue };
+        let name = output_name(source, key);
+        let n = seen.entry(name.clone()).or_default();
+        let path = PathBuf::from(format!("{name}-{n}.variables-0.xml"));
+        *n += 1;
+        let Some(xml) = scap_oval::results::write_variables(defs, results) else {
+            continue;
+        };
+        write_atomically(&path, xml.as_bytes())
+            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// oscap `--progress` (`RULE_ID:RESULT`) and `--progress-full` (`RULE_ID|TITLE|RESULT`): one
+/// line per selected rule on stdout, nothing else.
+fn print_progress(results: &ScanResults, output: Output) {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for r in results
+        .rules
+        .iter()
+        .filter(|r| r.result != XccdfResult::NotSelected)
+    {
+        let _ = if output == Output::ProgressFull {
+            writeln!(out, "{}|{}|{}", r.rule_id, r.title, r.result.as_str())
+        } else {
+            writeln!(out, "{}:{}", r.rule_id, r.result.as_str())
+        };
+    }
 }
 
 /// The OVAL results passes kept by the engine: component key and results.
@@ -326,7 +626,7 @@ impl Evidence {
 /// Writes the ARF (data stream, asset, TestResult, one OVAL results report per engine pass)
 /// and the reports made from it.
 fn write_evidence(
-    ev: &Evidence,
+    (ev, content): (&Evidence, &Content),
     (source, scan): (&Source, &ScanResults),
     data_stream: &str,
     test_result: &str,
@@ -342,7 +642,10 @@ fn write_evidence(
             continue;
         };
         let Ok(defs) = &*loaded else { continue };
-        ovals.push((key, scap_oval::results::write_results(defs, results, &info)));
+        ovals.push((
+            key,
+            scap_oval::results::write_results_with(defs, results, &info, content),
+        ));
     }
     let mut input = scap_arf::ArfInput::new(
         scap_arf::Asset::from_target(target),
@@ -429,65 +732,52 @@ fn system_info(target: &dyn Target) -> scap_oval::results::SystemInfo {
     }
 }
 
-/// Writes each OVAL evaluation pass of the engine as an OVAL results document.
+/// The file name oscap gives a component's OVAL output: its name in the content
+/// (`ssg-debian11-oval.xml`), the last path segment, made safe as a file name.
+fn output_name(source: &Source, key: &str) -> String {
+    let name = source.component_name(key);
+    let last = name.rsplit('/').next().unwrap_or(&name);
+    last.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes each OVAL evaluation pass of the engine as an OVAL results document, named as oscap
+/// `--oval-results` does (`NAME.result.xml`; a component evaluated in several passes, with
+/// different exported values, gives `NAME.N.result.xml` for the later ones).
 fn write_oval_results(
     engine: &OvalEngine<'_>,
+    (source, content): (&Source, &Content),
     passes: &Passes,
     target: &dyn Target,
     dir: &Path,
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(dir).map_err(|e| bad(format!("{}: {e}", dir.display())))?;
     let info = system_info(target);
-    for (n, (key, results)) in passes.iter().enumerate() {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for (key, results) in passes {
         let Some(loaded) = engine.definitions(key) else {
             continue;
         };
         let Ok(defs) = &*loaded else { continue };
-        let name: String = key
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = dir.join(format!("{name}.{n}.result.xml"));
-        let xml = scap_oval::results::write_results(defs, results, &info);
+        let name = output_name(source, key);
+        let n = seen.entry(name.clone()).or_default();
+        let file = if *n == 0 {
+            format!("{name}.result.xml")
+        } else {
+            format!("{name}.{n}.result.xml")
+        };
+        *n += 1;
+        let path = dir.join(file);
+        let xml = scap_oval::results::write_results_with(defs, results, &info, content);
         write_atomically(&path, xml.as_bytes())
             .map_err(|e| bad(format!("{}: {e}", path.display())))?;
-    }
-    Ok(())
-}
-
-/// Parses the OVAL files the selected rules' checks name, relative to `base`.
-fn load_oval_files(
-    engine: &mut OvalEngine<'_>,
-    policy: &Policy,
-    base: &Path,
-) -> Result<(), Failure> {
-    let mut seen = std::collections::BTreeSet::new();
-    for rule in policy.selected_rules() {
-        for check in rule.checks() {
-            if check.system != scap_xccdf::eval::OVAL_SYSTEM {
-                continue;
-            }
-            for r in &check.content_refs {
-                if !seen.insert(r.href.clone()) {
-                    continue;
-                }
-                let path = base.join(&r.href);
-                let Ok(bytes) = std::fs::read(&path) else {
-                    // oscap reports such rules notchecked; so do we (the engine finds nothing).
-                    eprintln!("scan: warning: {}: cannot read OVAL file", path.display());
-                    continue;
-                };
-                let defs = scap_oval::Definitions::parse(&bytes)
-                    .map_err(|e| bad(format!("{}: {e}", path.display())))?;
-                engine.insert(&r.href, defs);
-            }
-        }
     }
     Ok(())
 }

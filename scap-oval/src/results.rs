@@ -58,6 +58,69 @@ fn generator(out: &mut String, prefix: &str) {
 
 /// Write a complete OVAL results document (directives: everything reported in full).
 pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -> String {
+    write_results_with(defs, results, info, &Content::default())
+}
+
+/// How much an OVAL results document carries (oscap `--without-syschar`, `--thin-results`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Content {
+    /// The collected objects and items (`false`: `system_info` only, as oscap
+    /// `--without-syschar`).
+    pub system_characteristics: bool,
+    /// Definitions with their criteria, and the tests (`false`: each definition's result
+    /// only, directives `content="thin"`, as oscap `--thin-results`).
+    pub full: bool,
+}
+
+impl Default for Content {
+    /// Everything.
+    fn default() -> Content {
+        Content {
+            system_characteristics: true,
+            full: true,
+        }
+    }
+}
+
+impl Content {
+    /// oscap `--thin-results`: results only, no system characteristics.
+    pub fn thin() -> Content {
+        Content {
+            system_characteristics: false,
+            full: false,
+        }
+    }
+
+    /// oscap `--without-syschar`: full results, no system characteristics.
+    pub fn without_system_characteristics() -> Content {
+        Content {
+            system_characteristics: false,
+            full: true,
+        }
+    }
+}
+
+/// [`write_results`] with less content.
+///
+/// ```
+/// use scap_oval::results::{write_results_with, Content, SystemInfo};
+/// # let defs: scap_oval::Definitions = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+/// #   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
+/// #   <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
+/// #   </generator></oval_definitions>"#.parse()?;
+/// let results = scap_oval::eval::Results::default();
+/// let xml = write_results_with(&defs, &results, &SystemInfo::default(), &Content::thin());
+/// assert!(xml.contains(r#"<definition_true reported="true" content="thin"/>"#));
+/// assert!(!xml.contains("<tests>"));
+/// # Ok::<(), scap_oval::Error>(())
+/// ```
+pub fn write_results_with(
+    defs: &Definitions,
+    results: &Results,
+    info: &SystemInfo,
+    content: &Content,
+) -> String {
     let mut out = String::with_capacity(1 << 20);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = write!(
@@ -74,7 +137,11 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
         "not_evaluated",
         "not_applicable",
     ] {
-        let _ = write!(out, "<definition_{r} reported=\"true\" content=\"full\"/>");
+        let level = if content.full { "full" } else { "thin" };
+        let _ = write!(
+            out,
+            "<definition_{r} reported=\"true\" content=\"{level}\"/>"
+        );
     }
     out.push_str("</directives><results><system><definitions>");
     for (id, result) in &results.definitions {
@@ -85,13 +152,18 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
             escape(id.as_str()),
             result
         );
-        if let Some(c) = defs.definition(id).and_then(|d| d.criteria.as_ref()) {
+        let criteria = defs.definition(id).and_then(|d| d.criteria.as_ref());
+        if let Some(c) = criteria.filter(|_| content.full) {
             write_criteria(&mut out, defs, results, c);
         }
         out.push_str("</definition>\n");
     }
-    out.push_str("</definitions><tests>");
-    let mut tests: Vec<_> = results.tests.values().collect();
+    out.push_str("</definitions>");
+    // Thin results have no `tests` (oscap omits the element; it may not be empty).
+    if content.full {
+        out.push_str("<tests>");
+    }
+    let mut tests: Vec<_> = results.tests.values().filter(|_| content.full).collect();
     tests.sort_by(|a, b| a.id.cmp(&b.id));
     for t in tests {
         let model = defs.test(&t.id);
@@ -126,8 +198,17 @@ pub fn write_results(defs: &Definitions, results: &Results, info: &SystemInfo) -
         }
         out.push_str("</test>\n");
     }
-    out.push_str("</tests>");
-    write_system_characteristics(&mut out, defs, results, info);
+    if content.full {
+        out.push_str("</tests>");
+    }
+    // Without system characteristics: `system_info` only (the schema requires the element).
+    let nothing = Results::default();
+    let collected = if content.system_characteristics {
+        results
+    } else {
+        &nothing
+    };
+    write_system_characteristics(&mut out, defs, collected, info);
     out.push_str("</system></results></oval_results>\n");
     out
 }
@@ -327,4 +408,61 @@ fn write_item(out: &mut String, id: u64, item: &Item) {
         }
     }
     let _ = writeln!(out, "</{p}-sys:{}>", item.kind);
+}
+
+/// The external variables an evaluation used, as an OVAL variables document (`oval_variables`,
+/// what `Variables::parse` reads back; oscap `xccdf eval --export-variables` writes one per
+/// OVAL evaluation). `None` when the evaluation used no external variable.
+///
+/// ```
+/// let defs: scap_oval::Definitions = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
+///   <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
+///   </generator><variables><external_variable id="oval:x:var:1" version="1" datatype="int" comment="c"/>
+///   </variables></oval_definitions>"#.parse()?;
+/// let mut results = scap_oval::eval::Results::default();
+/// assert!(scap_oval::results::write_variables(&defs, &results).is_none());
+/// let used = scap_oval::eval::VariableValues {
+///     flag: scap_oval::types::Flag::Complete,
+///     values: vec!["7".into()],
+///     messages: Vec::new(),
+/// };
+/// results.variables.insert("oval:x:var:1".into(), used);
+/// let xml = scap_oval::results::write_variables(&defs, &results).unwrap();
+/// let back = scap_oval::eval::Variables::parse(&xml)?;
+/// assert_eq!(back.values["oval:x:var:1"], ["7"]);
+/// # Ok::<(), scap_oval::Error>(())
+/// ```
+pub fn write_variables(defs: &Definitions, results: &Results) -> Option<String> {
+    let mut body = String::new();
+    for v in &defs.variables {
+        if !matches!(v.kind, crate::model::VariableKind::External(_)) {
+            continue;
+        }
+        let Some(values) = results.variables.get(&v.id) else {
+            continue;
+        };
+        let _ = write!(
+            body,
+            "<variable id=\"{}\" datatype=\"{}\" comment=\"{}\">",
+            escape(v.id.as_str()),
+            v.datatype,
+            escape(v.comment.as_deref().unwrap_or("Unknown"))
+        );
+        for value in &values.values {
+            let _ = write!(body, "<value>{}</value>", escape(value.as_str()));
+        }
+        body.push_str("</variable>\n");
+    }
+    if body.is_empty() {
+        return None;
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = write!(
+        out,
+        "<oval_variables xmlns=\"http://oval.mitre.org/XMLSchema/oval-variables-5\" xmlns:oval=\"{NS_COMMON}\">"
+    );
+    generator(&mut out, "");
+    let _ = write!(out, "<variables>\n{body}</variables></oval_variables>\n");
+    Some(out)
 }

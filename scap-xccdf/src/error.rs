@@ -117,6 +117,25 @@ pub enum Error {
         /// The id (or href) that was looked up.
         id: String,
     },
+    /// A `--profile` suffix names more than one profile (of the tailoring, or of the
+    /// benchmark): see [`crate::find_profile_id`].
+    #[error("profile {name:?} is ambiguous: it matches {}", matches.join(", "))]
+    AmbiguousProfile {
+        /// The suffix asked for.
+        name: String,
+        /// The ids of the profiles it matches.
+        matches: Vec<String>,
+    },
+    /// An error in a file other than the one the caller named (a tailoring's benchmark, a
+    /// CPE dictionary, a component's file).
+    #[error("{path}: {source}")]
+    InFile {
+        /// The file.
+        path: String,
+        /// What went wrong in it.
+        #[source]
+        source: Box<Error>,
+    },
     /// A check href resolves to a component-ref whose `xlink:href` is not local (`#id`) but a
     /// remote resource, such as Red Hat's OVAL feed in SSG's RHEL data streams (oscap needs
     /// `--fetch-remote-resources` for these; fetching is up to the caller).

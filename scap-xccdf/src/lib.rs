@@ -57,6 +57,7 @@ pub mod datastream;
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod input;
 pub mod model;
 #[cfg(feature = "oval")]
 pub mod oval_engine;
@@ -78,9 +79,11 @@ pub use datastream::{
 pub use engine::{CheckEngine, CheckOutcome, CheckRequest, Engines, ExportedValue, XccdfResult};
 pub use error::{Error, Location, Result, Warning};
 pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, unevaluated};
+pub use input::{Input, InputKind, InputOptions};
 pub use model::*;
 pub use policy::{
-    BoundExport, EffectiveValue, Policy, PolicyGroup, PolicyRule, ValueSource, find_profile_id,
+    ALL_PROFILE, BoundExport, EffectiveValue, Policy, PolicyGroup, PolicyRule, ValueSource,
+    find_profile_id,
 };
 pub use source::Source;
 pub use tailoring::Tailoring;

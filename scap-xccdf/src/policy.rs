@@ -142,35 +142,69 @@ pub struct Policy {
     pub warnings: Vec<Warning>,
 }
 
-/// Finds a profile by id in a tailoring then a benchmark; falls back, like oscap's `--profile`,
-/// to the unique profile whose id ends with `_` + `name` (e.g. `standard` for
-/// `xccdf_org.ssgproject.content_profile_standard`).
+/// oscap's pseudo-profile that selects every Rule and Group of the benchmark (`--profile
+/// '(all)'`), values at their defaults. [`Policy::new`] and [`find_profile_id`] accept it.
+pub const ALL_PROFILE: &str = "(all)";
+
+/// Finds the profile `--profile name` means, as oscap 1.3.7 does:
+///
+/// 1. a profile whose id is `name` (tailoring first, then benchmark), or [`ALL_PROFILE`];
+/// 2. else the profiles whose id ends with `name` (a plain suffix: `standard`, `_standard`,
+///    `content_profile_standard` and even `ard` all name `..._profile_standard`), looked for
+///    in the tailoring first: one tailoring match wins even if benchmark profiles match too;
+///    two or more are [`Error::AmbiguousProfile`]; with no tailoring match, the same rule
+///    over the benchmark's profiles.
+///
+/// No match is [`Error::NotFound`] (a caller points the user at a list of profiles, as oscap
+/// points at `oscap info`).
+///
+/// ```
+/// let b = scap_xccdf::Benchmark::parse_str(r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+///   <Profile id="xccdf_x_profile_cis_server_l1"><title>S</title></Profile>
+///   <Profile id="xccdf_x_profile_cis_workstation_l1"><title>W</title></Profile>
+///   <Rule id="xccdf_x_rule_a"/></Benchmark>"#, &Default::default())?;
+/// assert_eq!(scap_xccdf::find_profile_id(&b, None, "server_l1")?, "xccdf_x_profile_cis_server_l1");
+/// let err = scap_xccdf::find_profile_id(&b, None, "l1").unwrap_err();
+/// assert!(matches!(err, scap_xccdf::Error::AmbiguousProfile { ref matches, .. } if matches.len() == 2));
+/// # Ok::<(), scap_xccdf::Error>(())
+/// ```
 pub fn find_profile_id(
     benchmark: &Benchmark,
     tailoring: Option<&Tailoring>,
     name: &str,
 ) -> Result<String> {
-    let all: Vec<&Profile> = tailoring
-        .map(|t| t.profiles.iter().collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(benchmark.profiles.iter())
-        .collect();
-    if all.iter().any(|p| p.id == name) {
+    let tailored: &[Profile] = tailoring.map_or(&[], |t| t.profiles.as_slice());
+    if name == ALL_PROFILE
+        || tailored
+            .iter()
+            .chain(&benchmark.profiles)
+            .any(|p| p.id == name)
+    {
         return Ok(name.to_string());
     }
-    let suffix = format!("_{name}");
-    let mut hits = all
-        .iter()
-        .filter(|p| p.id.ends_with(&suffix))
-        .map(|p| p.id.as_str());
-    match (hits.next(), hits.next()) {
-        (Some(id), None) => Ok(id.to_string()),
-        _ => Err(Error::NotFound {
-            kind: "profile",
-            id: name.to_string(),
-        }),
+    // oscap (xccdf_session.c, 1.3.7) matches with a plain "ends with"; checked on SSG content:
+    // `--profile ard` selects xccdf_org.ssgproject.content_profile_standard.
+    for profiles in [tailored, benchmark.profiles.as_slice()] {
+        let matches: Vec<String> = profiles
+            .iter()
+            .filter(|p| !name.is_empty() && p.id.ends_with(name))
+            .map(|p| p.id.clone())
+            .collect();
+        match matches.as_slice() {
+            [] => continue,
+            [only] => return Ok(only.clone()),
+            _ => {
+                return Err(Error::AmbiguousProfile {
+                    name: name.to_string(),
+                    matches,
+                });
+            }
+        }
     }
+    Err(Error::NotFound {
+        kind: "profile",
+        id: name.to_string(),
+    })
 }
 
 struct Walk<'b> {
@@ -233,6 +267,11 @@ impl Policy {
         tailoring: Option<&Tailoring>,
         profile_id: Option<&str>,
     ) -> Result<Policy> {
+        if profile_id == Some(ALL_PROFILE) {
+            let mut all = Policy::new(benchmark, tailoring, None)?;
+            all.select_all();
+            return Ok(all);
+        }
         let mut warnings = Vec::new();
         let profile = match profile_id {
             None => None,
@@ -520,6 +559,25 @@ impl Policy {
         })
     }
 
+    /// Selects every Rule and Group, as oscap's `(all)` pseudo-profile ([`ALL_PROFILE`]).
+    ///
+    /// ```
+    /// let b = scap_xccdf::Benchmark::parse_str(r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <Group id="xccdf_x_group_g" selected="false"><Rule id="xccdf_x_rule_a" selected="false"/></Group>
+    ///   <Rule id="xccdf_x_rule_b" selected="false"/></Benchmark>"#, &Default::default())?;
+    /// let p = scap_xccdf::Policy::new(&b, None, Some(scap_xccdf::ALL_PROFILE))?;
+    /// assert_eq!(p.selected_rules().count(), 2);
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
+    pub fn select_all(&mut self) {
+        for r in &mut self.rules {
+            r.selected = true;
+        }
+        for g in &mut self.groups {
+            g.selected = true;
+        }
+    }
+
     /// The selected rules, in document order.
     pub fn selected_rules(&self) -> impl Iterator<Item = &PolicyRule> {
         self.rules.iter().filter(|r| r.selected)
@@ -575,4 +633,107 @@ fn instance(v: &Value, selector: Option<&str>) -> Option<(String, Option<Vec<Str
         return Some((s.clone(), None));
     }
     select_instance(&v.complex_defaults, selector).map(|c| (c.concat(), Some(c.clone())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BENCH: &str = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+  <Profile id="xccdf_x_profile_standard"><title>S</title></Profile>
+  <Profile id="xccdf_x_profile_anssi_high"><title>H</title></Profile>
+  <Rule id="xccdf_x_rule_a" selected="true"/><Rule id="xccdf_x_rule_b" selected="false"/>
+</Benchmark>"#;
+
+    const TAILORING: &str = r#"<Tailoring xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_t_tailoring_t">
+  <Profile id="xccdf_t_profile_standard" extends="xccdf_x_profile_standard"><title>T</title>
+    <select idref="xccdf_x_rule_a" selected="false"/></Profile>
+  <Profile id="xccdf_t_profile_high"><title>T1</title></Profile>
+  <Profile id="xccdf_t_profile_x_high"><title>T2</title></Profile>
+</Tailoring>"#;
+
+    fn load() -> (Benchmark, Tailoring) {
+        let opts = crate::ParseOptions::default();
+        let b = Benchmark::parse_str(BENCH, &opts).expect("valid benchmark");
+        let t = Tailoring::parse_str(TAILORING, &opts).expect("valid tailoring");
+        (b, t)
+    }
+
+    #[test]
+    fn profile_suffix_is_a_plain_ends_with() {
+        let (b, _) = load();
+        // oscap 1.3.7 on ssg-debian11-ds.xml: `--profile ard`, `d` and `_standard` all
+        // evaluate xccdf_org.ssgproject.content_profile_standard.
+        for name in [
+            "standard",
+            "_standard",
+            "profile_standard",
+            "ard",
+            "xccdf_x_profile_standard",
+        ] {
+            assert_eq!(
+                find_profile_id(&b, None, name).ok().as_deref(),
+                Some("xccdf_x_profile_standard"),
+                "{name}"
+            );
+        }
+        assert!(matches!(
+            find_profile_id(&b, None, "stand"),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(matches!(
+            find_profile_id(&b, None, ""),
+            Err(Error::NotFound { .. })
+        ));
+        assert_eq!(
+            find_profile_id(&b, None, ALL_PROFILE).ok().as_deref(),
+            Some(ALL_PROFILE)
+        );
+    }
+
+    #[test]
+    fn tailoring_profiles_come_first() {
+        let (b, t) = load();
+        // oscap 1.3.7 with a tailoring file holding xccdf_t_profile_standard: `--profile
+        // standard` evaluates the tailoring's profile although the benchmark's also matches.
+        assert_eq!(
+            find_profile_id(&b, Some(&t), "standard").ok().as_deref(),
+            Some("xccdf_t_profile_standard")
+        );
+        // An exact id still finds a benchmark profile.
+        assert_eq!(
+            find_profile_id(&b, Some(&t), "xccdf_x_profile_standard")
+                .ok()
+                .as_deref(),
+            Some("xccdf_x_profile_standard")
+        );
+        // oscap: "At least two profiles matched suffix "_high"" (two tailoring profiles),
+        // even though the benchmark has one more.
+        match find_profile_id(&b, Some(&t), "_high") {
+            Err(Error::AmbiguousProfile { matches, .. }) => {
+                assert_eq!(matches, ["xccdf_t_profile_high", "xccdf_t_profile_x_high"]);
+            }
+            other => panic!("expected an ambiguity, got {other:?}"),
+        }
+        // No tailoring match: the benchmark's.
+        assert_eq!(
+            find_profile_id(&b, Some(&t), "anssi_high").ok().as_deref(),
+            Some("xccdf_x_profile_anssi_high")
+        );
+    }
+
+    #[test]
+    fn all_selects_every_rule() {
+        let (b, _) = load();
+        let p = Policy::new(&b, None, Some(ALL_PROFILE)).expect("(all) applies");
+        assert!(p.profile.is_none());
+        assert_eq!(p.selected_rules().count(), 2);
+        assert_eq!(
+            Policy::new(&b, None, None)
+                .expect("default")
+                .selected_rules()
+                .count(),
+            1
+        );
+    }
 }

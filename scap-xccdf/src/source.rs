@@ -105,6 +105,27 @@ impl Source {
         }
     }
 
+    /// The name the content calls a component by: the first catalog entry of the checklist,
+    /// then of the dictionaries, that leads to it (`ssg-debian11-oval.xml`), else its id. oscap
+    /// names `--oval-results` files after it (`NAME.result.xml`).
+    pub fn component_name(&self, component_id: &str) -> String {
+        let (Some(coll), Some(sel)) = (self.collection.as_ref(), self.selection()) else {
+            return component_id.to_string();
+        };
+        let refs = std::iter::once(sel.checklist).chain(&sel.data_stream.dictionaries);
+        for from in refs {
+            for e in &from.catalog {
+                let hit = coll
+                    .resolve_href(sel.data_stream, from, &e.name)
+                    .is_ok_and(|c| c.id == component_id);
+                if hit {
+                    return e.name.clone();
+                }
+            }
+        }
+        component_id.to_string()
+    }
+
     /// The content root of a component (e.g. `oval_definitions`) in `doc`.
     pub fn component_node<'a, 'i>(
         &self,

@@ -167,6 +167,71 @@ fn write_complex(out: &mut String, cc: &ComplexCheck, indent: &str, depth: usize
     let _ = writeln!(out, "{indent}</complex-check>");
 }
 
+/// The `reference href`s whose text is a STIG Viewer rule id (`SV-230221r743913_rule`), as
+/// oscap 1.3.7 recognises them for `--stig-viewer`.
+pub const STIG_VIEWER_HREFS: [&str; 2] = [
+    "https://public.cyber.mil/stigs/srg-stig-tools/",
+    "http://iase.disa.mil/stigs/Pages/stig-viewing-guidance.aspx",
+];
+
+/// The results as oscap `--stig-viewer` writes them for DISA STIG Viewer: one rule-result per
+/// STIG rule id reference of a rule ([`STIG_VIEWER_HREFS`]), the STIG id as its `idref`; rules
+/// without one are left out (oscap on SSG Chromium's `stig` profile, whose references are not
+/// STIG Viewer ones, writes a TestResult with no rule-result).
+///
+/// ```
+/// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+///   <Rule id="xccdf_x_rule_a" selected="true"><title>A</title>
+///     <reference href="https://public.cyber.mil/stigs/srg-stig-tools/">SV-1r1_rule</reference></Rule>
+///   <Rule id="xccdf_x_rule_b" selected="true"><title>B</title></Rule></Benchmark>"#;
+/// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+/// let p = scap_xccdf::Policy::new(&b, None, None)?;
+/// let r = scap_xccdf::unevaluated(&b, &p);
+/// let stig = scap_xccdf::testresult::stig_viewer_ids(&r, &b);
+/// assert_eq!(stig.rules.len(), 1);
+/// assert_eq!(stig.rules[0].rule_id, "SV-1r1_rule");
+/// # Ok::<(), scap_xccdf::Error>(())
+/// ```
+pub fn stig_viewer_ids(results: &ScanResults, benchmark: &crate::model::Benchmark) -> ScanResults {
+    let mut refs: std::collections::HashMap<&str, Vec<String>> = Default::default();
+    let mut stack: Vec<&crate::model::Item> = benchmark.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        match item {
+            crate::model::Item::Rule(r) => {
+                let ids = r
+                    .common
+                    .references
+                    .iter()
+                    .filter(|x| {
+                        x.href
+                            .as_deref()
+                            .is_some_and(|h| STIG_VIEWER_HREFS.contains(&h))
+                    })
+                    .map(|x| x.text.text.trim().to_string())
+                    .collect();
+                refs.insert(&r.common.id, ids);
+            }
+            crate::model::Item::Group(g) => stack.extend(&g.items),
+        }
+    }
+    let mut out = results.clone();
+    out.rules = results
+        .rules
+        .iter()
+        .flat_map(|r| {
+            refs.get(r.rule_id.as_str())
+                .into_iter()
+                .flatten()
+                .map(move |id| {
+                    let mut x = r.clone();
+                    x.rule_id = id.clone();
+                    x
+                })
+        })
+        .collect();
+    out
+}
+
 /// Writes the results as an XCCDF 1.2 `TestResult` document.
 ///
 /// ```

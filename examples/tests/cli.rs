@@ -1,0 +1,371 @@
+//! The example commands run as a user runs them: oscap's command lines against the committed
+//! fixtures (`fixtures/xccdf/input`: a standalone benchmark, its OVAL and CPE files, a
+//! tailoring, a data stream with an external component), on an offline "tree" that is the
+//! fixtures directory itself (`/` exists, `/nonexistent-scap-rs` does not).
+//!
+//! Cargo gives integration tests no path to example binaries, so the first test to need them
+//! builds them with the same cargo and profile, next to this test's own executable.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/xccdf/input")
+}
+
+fn fixture(name: &str) -> String {
+    fixtures().join(name).display().to_string()
+}
+
+/// `target/<profile>/examples`, after building the three examples once.
+fn examples_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/cli-HASH → target/<profile>
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("deps dir has a parent")
+            .to_path_buf();
+        let mut build = Command::new(env!("CARGO"));
+        build.args([
+            "build",
+            "-p",
+            "scap-examples",
+            "--example",
+            "scan",
+            "--example",
+            "oval-eval",
+            "--example",
+            "info",
+        ]);
+        if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "building the examples failed");
+        profile_dir.join("examples")
+    })
+}
+
+fn run_in(cwd: &Path, example: &str, args: &[&str]) -> Output {
+    Command::new(examples_dir().join(example))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("example runs")
+}
+
+fn run(example: &str, args: &[&str]) -> Output {
+    run_in(&fixtures(), example, args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn usage_errors_name_the_option() {
+    let root = fixtures().display().to_string();
+    let o = run(
+        "scan",
+        &["--profile", "--root", &root, &fixture("ds-external.xml")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--profile needs a value (ID), got the option --root"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("scan", &["--root", &root, "--image", "x.tar", "ds.xml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--root and --image"));
+    let o = run("scan", &["--fetch-remote-resources", "ds.xml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("never downloads"));
+    let o = run("oval-eval", &["--results"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--results needs a value"));
+}
+
+#[test]
+fn help_and_version_exit_0_on_stdout() {
+    for ex in ["scan", "oval-eval", "info"] {
+        let o = run(ex, &["--help"]);
+        assert_eq!(o.status.code(), Some(0), "{ex}");
+        assert!(stdout(&o).starts_with("usage:"), "{ex}");
+        let o = run(ex, &["--version"]);
+        assert_eq!(o.status.code(), Some(0), "{ex}");
+        assert!(stdout(&o).contains(env!("CARGO_PKG_VERSION")), "{ex}");
+    }
+}
+
+#[test]
+fn standalone_benchmark_needs_a_cpe_dictionary() {
+    let root = fixtures().display().to_string();
+    let bench = fixture("benchmark-with-oval.xml");
+    // Without a dictionary the benchmark's platform never applies (oscap: the same
+    // notapplicable results, silently); we say why.
+    let o = run(
+        "scan",
+        &["--root", &root, "--profile", "(all)", "--progress", &bench],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "xccdf_t_rule_pass:notapplicable\nxccdf_t_rule_fail:notapplicable\nxccdf_t_rule_missing:notapplicable\n"
+    );
+    assert!(
+        stderr(&o).contains("cpe:/o:example:os:1 cannot be resolved"),
+        "{}",
+        stderr(&o)
+    );
+    let cpe = fixture("cpe-dictionary.xml");
+    let o = run(
+        "scan",
+        &[
+            "--root",
+            &root,
+            "--profile",
+            "(all)",
+            "--cpe",
+            &cpe,
+            "--progress",
+            &bench,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "a failed rule exits 2");
+    assert_eq!(
+        stdout(&o),
+        "xccdf_t_rule_pass:pass\nxccdf_t_rule_fail:fail\nxccdf_t_rule_missing:notchecked\n"
+    );
+    assert!(stderr(&o).contains("missing-oval.xml"), "{}", stderr(&o));
+}
+
+#[test]
+fn profile_suffix_tailoring_input_and_unknown_profile() {
+    let root = fixtures().display().to_string();
+    let cpe = fixture("cpe-dictionary.xml");
+    // The tailoring file as the input; `tailored` is a suffix of its profile's id.
+    let o = run(
+        "scan",
+        &[
+            "--root",
+            &root,
+            "--cpe",
+            &cpe,
+            "--profile",
+            "tailored",
+            "--progress",
+            &fixture("tailoring.xml"),
+        ],
+    );
+    assert_eq!(
+        stdout(&o),
+        "xccdf_t_rule_pass:pass\nxccdf_t_rule_fail:fail\n",
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        "scan",
+        &[
+            "--root",
+            &root,
+            "--profile",
+            "nope",
+            &fixture("tailoring.xml"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--example info"), "{}", stderr(&o));
+    // --rule of an unknown rule fails (oscap: "Rule ... not found", exit 1); --skip-rule
+    // of one is ignored.
+    let bench = fixture("benchmark-with-oval.xml");
+    let o = run("scan", &["--root", &root, "--rule", "nope", &bench]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(
+        "scan",
+        &[
+            "--root",
+            &root,
+            "--cpe",
+            &cpe,
+            "--profile",
+            "standard",
+            "--skip-rule",
+            "nope",
+            "--progress",
+            &bench,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "xccdf_t_rule_pass:pass\n");
+    assert!(stderr(&o).contains("--skip-rule nope"));
+}
+
+#[test]
+fn data_stream_with_external_component_and_tailoring_id() {
+    let root = fixtures().display().to_string();
+    let o = run(
+        "scan",
+        &[
+            "--root",
+            &root,
+            "--tailoring-id",
+            "cref-tailoring",
+            "--profile",
+            "tailored",
+            "--progress",
+            &fixture("ds-external.xml"),
+        ],
+    );
+    assert_eq!(
+        stdout(&o),
+        "xccdf_t_rule_pass:pass\nxccdf_t_rule_fail:fail\n",
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn output_files_as_oscap_names_them() {
+    let root = fixtures().display().to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let o = run_in(
+        dir.path(),
+        "scan",
+        &[
+            "--root",
+            &root,
+            "--profile",
+            "(all)",
+            "--cpe",
+            &fixture("cpe-dictionary.xml"),
+            "--oval-results",
+            "--results-arf",
+            "arf.xml",
+            "--stig-viewer",
+            "stig.xml",
+            "--results",
+            "xccdf.xml",
+            &fixture("benchmark-with-oval.xml"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // oscap --oval-results: NAME.result.xml in the cwd, NAME as the content names the file.
+    for f in ["checks-oval.xml.result.xml", "cpe-oval.xml.result.xml"] {
+        let text = std::fs::read_to_string(dir.path().join(f)).expect(f);
+        assert!(text.contains("<oval_results"), "{f}");
+    }
+    let arf = std::fs::read_to_string(dir.path().join("arf.xml")).expect("arf written");
+    assert!(
+        arf.contains("scap_org.open-scap_comp_checks-oval.xml"),
+        "the composed data stream is in the ARF"
+    );
+    let stig = std::fs::read_to_string(dir.path().join("stig.xml")).expect("stig written");
+    assert!(stig.contains("idref=\"SV-1000r1_rule\""));
+    assert!(
+        !stig.contains("idref=\"xccdf_t_rule_fail\""),
+        "rules without a STIG id are left out"
+    );
+    let xccdf = std::fs::read_to_string(dir.path().join("xccdf.xml")).expect("results written");
+    assert!(xccdf.contains("idref=\"xccdf_t_rule_fail\""));
+}
+
+#[test]
+fn oval_eval_and_info() {
+    let root = fixtures().display().to_string();
+    let o = run(
+        "oval-eval",
+        &[
+            "--root",
+            &root,
+            "--id",
+            "oval:t:def:1",
+            &fixture("checks-oval.xml"),
+        ],
+    );
+    assert_eq!(
+        stdout(&o),
+        "Definition oval:t:def:1: true\nEvaluation done.\n",
+        "{}",
+        stderr(&o)
+    );
+    // The data stream's OVAL component is a file next to it (`file:checks-oval.xml`).
+    let o = run(
+        "oval-eval",
+        &[
+            "--root",
+            &root,
+            "--oval-id",
+            "cref-oval",
+            &fixture("ds-external.xml"),
+        ],
+    );
+    assert_eq!(
+        stdout(&o),
+        "Definition oval:t:def:1: true\nDefinition oval:t:def:2: false\nEvaluation done.\n",
+        "{}",
+        stderr(&o)
+    );
+    let o = run("info", &["--profiles", &fixture("benchmark-with-oval.xml")]);
+    assert_eq!(stdout(&o), "xccdf_t_profile_standard:Standard\n");
+    let o = run("info", &[&fixture("ds-external.xml")]);
+    assert!(
+        stdout(&o).contains("Ref-Id: cref-oval (external: file:checks-oval.xml)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn thin_results_and_without_syschar() {
+    let root = fixtures().display().to_string();
+    let bench = fixture("benchmark-with-oval.xml");
+    let cpe = fixture("cpe-dictionary.xml");
+    let read = |flag: &str| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut args = vec![
+            "--root",
+            &root,
+            "--profile",
+            "(all)",
+            "--cpe",
+            &cpe,
+            "--oval-results",
+        ];
+        if !flag.is_empty() {
+            args.push(flag);
+        }
+        args.push(&bench);
+        let o = run_in(dir.path(), "scan", &args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        std::fs::read_to_string(dir.path().join("checks-oval.xml.result.xml")).expect("written")
+    };
+    let full = read("");
+    assert!(
+        full.contains("<criteria")
+            && full.contains("<tests>")
+            && full.contains("<collected_objects>")
+    );
+    // oscap --without-syschar: system_info, no collected objects or items.
+    let lean = read("--without-syschar");
+    assert!(lean.contains("<criteria") && lean.contains("<system_info>"));
+    assert!(!lean.contains("<collected_objects>") && !lean.contains("<system_data>"));
+    // oscap --thin-results: definition results only, content="thin".
+    let thin = read("--thin-results");
+    assert!(thin.contains("content=\"thin\""));
+    assert!(
+        !thin.contains("<criteria")
+            && !thin.contains("<tests>")
+            && !thin.contains("<collected_objects>")
+    );
+    assert!(thin.contains("definition_id=\"oval:t:def:2\" result=\"false\""));
+}
