@@ -843,7 +843,7 @@ impl<'a> Evaluator<'a> {
                             format!("{id}: no value supplied for external variable"),
                         ),
                     },
-                    VariableKind::Local(c) => self.component(c, var.datatype),
+                    VariableKind::Local(c) => self.component(c),
                 },
             };
             self.leave(&key);
@@ -856,8 +856,8 @@ impl<'a> Evaluator<'a> {
         values
     }
 
-    fn component(&self, c: &Component, datatype: Datatype) -> VariableValues {
-        let sub = |c: &Component| self.component(c, datatype);
+    fn component(&self, c: &Component) -> VariableValues {
+        let sub = |c: &Component| self.component(c);
         match c {
             Component::Literal { value, .. } => VariableValues::complete(vec![value.clone()]),
             Component::Variable { var_ref } => self.variable(var_ref),
@@ -900,9 +900,13 @@ impl<'a> Evaluator<'a> {
             Component::Arithmetic {
                 operation,
                 components,
-            } => self.function(components.iter().map(sub).collect(), |inputs| {
-                functions::arithmetic(*operation, datatype, &inputs)
-            }),
+            } => {
+                let declared: Vec<_> = components.iter().map(|c| self.declared(c)).collect();
+                self.function(components.iter().map(sub).collect(), |inputs| {
+                    let operands = functions::operand_datatype(&declared, &inputs);
+                    functions::arithmetic(*operation, operands, &inputs)
+                })
+            }
             Component::Begin {
                 character,
                 component,
@@ -958,6 +962,23 @@ impl<'a> Evaluator<'a> {
                 .function(components.iter().map(sub).collect(), |i| {
                     Ok::<_, String>(functions::unique(&i))
                 }),
+        }
+    }
+
+    /// A component's declared datatype, for `arithmetic` (see
+    /// [`functions::operand_datatype`]); `None` when only the values can tell.
+    fn declared(&self, c: &Component) -> Option<Datatype> {
+        match c {
+            Component::Literal { datatype, .. } => Some(*datatype),
+            Component::Variable { var_ref } => self.defs.variable(var_ref).map(|v| v.datatype),
+            Component::Count(_) => Some(Datatype::Int),
+            Component::Arithmetic { components, .. } => {
+                let float = components
+                    .iter()
+                    .any(|c| self.declared(c) == Some(Datatype::Float));
+                float.then_some(Datatype::Float)
+            }
+            _ => None,
         }
     }
 

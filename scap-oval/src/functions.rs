@@ -151,8 +151,10 @@ fn product<'a>(
 }
 
 /// `arithmetic`: adds or multiplies one value from each component, for every combination.
-/// `datatype` is the variable's (`int` or `float`). Integers are exact 64-bit (overflow is an
-/// error); floats are printed with six decimals like oscap's `%f`.
+/// `datatype` is the operands' (`int` or `float`, see [`operand_datatype`]), not the
+/// variable's: oscap 1.3.7 gives `15` for 7 + 8 in a `float` variable and `15.500000` for
+/// 7.5 + 8 in an `int` one. Integers are exact 64-bit (overflow is an error); floats are
+/// printed with six decimals like oscap's `%f`.
 ///
 /// oscap computes everything in `double` and reads an unparsable string as 0; here such a
 /// value is an error.
@@ -221,6 +223,38 @@ pub fn arithmetic(
         }
     }
     Ok(out)
+}
+
+/// The datatype `arithmetic` computes in: `float` when any operand is a float, else `int`
+/// (as oscap, whose result is a float exactly when an operand value is one).
+///
+/// `declared[i]` is component `i`'s declared datatype: a `literal_component`'s `datatype`, a
+/// `variable_component`'s variable datatype, `int` for a nested `count`. For a component whose
+/// datatype is not declared (`None`: an `object_component`, whose item entity types are not
+/// kept with the values) a value that reads as a float but not as an integer makes it a float.
+///
+/// ```
+/// use scap_oval::functions::operand_datatype;
+/// use scap_oval::types::Datatype;
+/// let c = [vec!["7".to_string()], vec!["8".to_string()]];
+/// assert_eq!(operand_datatype(&[Some(Datatype::Int), Some(Datatype::Int)], &c), Datatype::Int);
+/// assert_eq!(operand_datatype(&[Some(Datatype::Float), Some(Datatype::Int)], &c), Datatype::Float);
+/// let from_items = [vec!["1.5".to_string()], vec!["2".to_string()]];
+/// assert_eq!(operand_datatype(&[None, None], &from_items), Datatype::Float);
+/// ```
+pub fn operand_datatype(declared: &[Option<Datatype>], components: &[Vec<String>]) -> Datatype {
+    let float = declared.iter().zip(components).any(|(d, values)| match d {
+        Some(Datatype::Float) => true,
+        Some(Datatype::Int) => false,
+        _ => values
+            .iter()
+            .any(|v| parse_int(v).is_err() && parse_float(v).is_ok()),
+    });
+    if float {
+        Datatype::Float
+    } else {
+        Datatype::Int
+    }
 }
 
 /// `begin`: prefixes each value with `character` unless it already starts with it.

