@@ -6,6 +6,12 @@
 //! object's flag deciding first, exactly as OpenSCAP 1.3 applies them (the rows are written out
 //! in [`logic::test_result`]'s documentation).
 //!
+//! A definition that extends itself, directly or through others, is `not evaluated`, and so is
+//! every definition in the cycle, whatever the rest of its criteria give; a definition outside
+//! the cycle that extends into it sees `not evaluated` for that `extend_definition` (oscap
+//! 1.3.7: "Circular dependency in OVAL definition", the same results). Nesting deeper than 64
+//! definitions or variables without a cycle is an `error`.
+//!
 //! ```
 //! use scap_oval::eval::{Evaluator, Variables};
 //! use scap_oval::probes::Registry;
@@ -228,6 +234,10 @@ struct Cache {
     item_list: Vec<Item>,
     in_progress: HashSet<String>,
     depth: usize,
+    /// Definitions being evaluated, outermost first (to find the members of a cycle).
+    definition_stack: Vec<String>,
+    /// Definitions found to be part of an `extend_definition` cycle: `not evaluated`.
+    cyclic: HashSet<String>,
     /// Collections of objects that need no variable, gathered in parallel before evaluation.
     prefetched: HashMap<String, Collection>,
 }
@@ -391,15 +401,33 @@ impl<'a> Evaluator<'a> {
         }
         let key = format!("def {id}");
         if !self.enter(&key) {
-            return ResultValue::Error;
+            let mut s = self.state.borrow_mut();
+            if !s.in_progress.contains(&key) {
+                // Too deep, not a cycle.
+                return ResultValue::Error;
+            }
+            // A cycle: every definition from `id`'s first entry up is in it (see the module
+            // doc); they all end `not evaluated`, as does this reference.
+            let from = s.definition_stack.iter().position(|d| d == id).unwrap_or(0);
+            let members: Vec<String> = s.definition_stack.get(from..).unwrap_or_default().to_vec();
+            s.cyclic.extend(members);
+            return ResultValue::NotEvaluated;
         }
-        let result = match self.defs.definition(id) {
+        self.state.borrow_mut().definition_stack.push(id.to_owned());
+        let mut result = match self.defs.definition(id) {
             Some(def) => match &def.criteria {
                 Some(c) => self.criteria(c),
                 None => ResultValue::NotEvaluated,
             },
             None => ResultValue::Error,
         };
+        {
+            let mut s = self.state.borrow_mut();
+            s.definition_stack.pop();
+            if s.cyclic.contains(id) {
+                result = ResultValue::NotEvaluated;
+            }
+        }
         self.leave(&key);
         self.state
             .borrow_mut()

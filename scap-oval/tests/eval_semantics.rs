@@ -103,3 +103,51 @@ fn arithmetic_is_formatted_by_its_operands() -> Res<()> {
     }
     Ok(())
 }
+
+#[test]
+fn an_extend_definition_cycle_is_not_evaluated() -> Res<()> {
+    // oscap 1.3.7 on this document: "Circular dependency in OVAL definition 'oval:s:def:1'"
+    // and "... 'oval:s:def:3'"; definitions 1, 2 and 3 `not evaluated` (2 would be true by its
+    // OR alone), 4 `true` (its extend_definition into the cycle `not evaluated`, OR true).
+    let def = |n: u32, criteria: &str| {
+        format!(
+            r#"<definition id="oval:s:def:{n}" version="1" class="compliance"><metadata><title>t</title><description>d</description></metadata>{criteria}</definition>"#
+        )
+    };
+    let body = format!(
+        r#"<definitions>{}{}{}{}</definitions>
+<tests><ind:family_test id="oval:s:tst:1" version="1" check="all" comment="c"><ind:object object_ref="oval:s:obj:1"/></ind:family_test></tests>
+<objects><ind:family_object id="oval:s:obj:1" version="1"/></objects>"#,
+        def(
+            1,
+            r#"<criteria><extend_definition definition_ref="oval:s:def:2"/></criteria>"#
+        ),
+        def(
+            2,
+            r#"<criteria operator="OR"><criterion test_ref="oval:s:tst:1"/><extend_definition definition_ref="oval:s:def:1"/></criteria>"#
+        ),
+        def(
+            3,
+            r#"<criteria><extend_definition definition_ref="oval:s:def:3"/></criteria>"#
+        ),
+        def(
+            4,
+            r#"<criteria operator="OR"><criterion test_ref="oval:s:tst:1"/><extend_definition definition_ref="oval:s:def:1"/></criteria>"#
+        ),
+    );
+    let r = evaluate(&body, &MemoryTarget::new(), Variables::default())?;
+    use scap_oval::types::ResultValue::{NotEvaluated, True};
+    let got: Vec<_> = (1..=4)
+        .map(|n| r.definition(&format!("oval:s:def:{n}")))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            Some(NotEvaluated),
+            Some(NotEvaluated),
+            Some(NotEvaluated),
+            Some(True)
+        ]
+    );
+    Ok(())
+}
