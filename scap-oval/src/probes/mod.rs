@@ -273,6 +273,12 @@ impl Registry {
         r.insert("interface_object", Box::new(interface::InterfaceProbe));
         r.insert("process58_object", Box::new(process::Process58Probe));
         r.insert("filehash58_object", Box::new(filehash::FileHash58Probe));
+        r.insert("filehash_object", Box::new(filehash::FileHashProbe));
+        r.insert(
+            "environmentvariable_object",
+            Box::new(system::EnvironmentVariableProbe),
+        );
+        r.insert("process_object", Box::new(process::ProcessProbe));
         r.insert(
             "xmlfilecontent_object",
             Box::new(xmlfilecontent::XmlFileContentProbe),
