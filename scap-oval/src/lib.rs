@@ -57,7 +57,7 @@
 //!
 //! | family | objects |
 //! |--------|---------|
-//! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
+//! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
 //! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`† |
 //! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
 //!

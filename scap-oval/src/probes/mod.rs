@@ -47,6 +47,7 @@ mod system;
 mod systemd;
 mod textfilecontent;
 mod xmlfilecontent;
+mod yamlfilecontent;
 
 pub use fileset::{Behaviors, RecurseDirection};
 
@@ -282,6 +283,10 @@ impl Registry {
         r.insert(
             "xmlfilecontent_object",
             Box::new(xmlfilecontent::XmlFileContentProbe),
+        );
+        r.insert(
+            "yamlfilecontent_object",
+            Box::new(yamlfilecontent::YamlFileContentProbe),
         );
         r.insert(
             "selinuxboolean_object",
