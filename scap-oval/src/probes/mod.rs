@@ -41,6 +41,7 @@ mod interface;
 mod password;
 mod process;
 mod rpm;
+mod runlevel;
 mod selinux;
 mod symlink;
 mod system;
@@ -280,6 +281,7 @@ impl Registry {
             Box::new(system::EnvironmentVariableProbe),
         );
         r.insert("process_object", Box::new(process::ProcessProbe));
+        r.insert("runlevel_object", Box::new(runlevel::RunlevelProbe));
         r.insert(
             "xmlfilecontent_object",
             Box::new(xmlfilecontent::XmlFileContentProbe),
