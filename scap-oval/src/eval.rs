@@ -12,6 +12,14 @@
 //! 1.3.7: "Circular dependency in OVAL definition", the same results). Nesting deeper than 64
 //! definitions or variables without a cycle is an `error`.
 //!
+//! An external variable's supplied value must be one of its `possible_value`s or satisfy one
+//! of its `possible_restriction`s (when it declares any); otherwise the variable is an `error`
+//! with a message naming the value: a state entity comparing with it gives `error`, and an
+//! object entity using it has no items (the rule for any failed variable). oscap 1.3.7 drops
+//! such a value and reports the variable as having none ("Referenced variable has no
+//! values"), with the same test results: the state comparison `error`, the object without
+//! items.
+//!
 //! ```
 //! use scap_oval::eval::{Evaluator, Variables};
 //! use scap_oval::probes::Registry;
@@ -864,8 +872,17 @@ impl<'a> Evaluator<'a> {
                 None => VariableValues::failed(Flag::Error, format!("{id}: no such variable")),
                 Some(var) => match &var.kind {
                     VariableKind::Constant(c) => VariableValues::complete(c.values.clone()),
-                    VariableKind::External(_) => match self.external.values.get(id) {
-                        Some(v) => VariableValues::complete(v.clone()),
+                    VariableKind::External(ext) => match self.external.values.get(id) {
+                        Some(v) => match v.iter().find(|v| !allowed(ext, var.datatype, v)) {
+                            Some(bad) => VariableValues::failed(
+                                Flag::Error,
+                                format!(
+                                    "{id}: supplied value {bad:?} is not one of the variable's \
+                                     possible values nor within its possible restrictions"
+                                ),
+                            ),
+                            None => VariableValues::complete(v.clone()),
+                        },
                         None => VariableValues::failed(
                             Flag::Error,
                             format!("{id}: no value supplied for external variable"),
@@ -1043,6 +1060,31 @@ fn request_entity(e: &Entity, values: Vec<String>) -> RequestEntity {
         values,
         nil: e.nil,
     }
+}
+
+/// Whether a supplied value is one an external variable accepts: any value when it declares
+/// no `possible_value` and no `possible_restriction`, else one equal to a possible value or
+/// satisfying a possible restriction (its restrictions combined by its operator). A restriction
+/// that cannot be compared (a bad number) does not accept.
+fn allowed(ext: &crate::model::ExternalVariable, datatype: Datatype, value: &str) -> bool {
+    if ext.possible_values.is_empty() && ext.possible_restrictions.is_empty() {
+        return true;
+    }
+    let equal = ext
+        .possible_values
+        .iter()
+        .any(|p| compare(datatype, crate::types::Operation::Equals, value, &p.value) == Ok(true));
+    equal
+        || ext.possible_restrictions.iter().any(|r| {
+            let results = r.restrictions.iter().map(|x| {
+                match compare(datatype, x.operation, value, &x.value) {
+                    Ok(true) => ResultValue::True,
+                    Ok(false) => ResultValue::False,
+                    Err(_) => ResultValue::Error,
+                }
+            });
+            logic::combine(r.operator, results) == ResultValue::True
+        })
 }
 
 fn negate(r: ResultValue, negate: bool) -> ResultValue {

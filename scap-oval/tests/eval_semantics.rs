@@ -151,3 +151,55 @@ fn an_extend_definition_cycle_is_not_evaluated() -> Res<()> {
     );
     Ok(())
 }
+
+#[test]
+fn an_external_value_outside_its_restrictions_is_an_error() -> Res<()> {
+    // var 1: possible values a, c. var 2: int, > 5 AND < 10. var 3: int, possible value 1, or
+    // (> 50 OR = 7). oscap 1.3.7 accepts a/7/1 and c/60 and drops b, 3, 10 and 8 ("Referenced
+    // variable has no values": an object using one does not exist), and a state comparing
+    // with var 1 = b is `error` (result="error"); here such a variable is an error, with the
+    // same test results.
+    let body = r#"<definitions><definition id="oval:s:def:1" version="1" class="compliance"><metadata><title>t</title><description>d</description></metadata><criteria><criterion test_ref="oval:s:tst:1"/></criteria></definition></definitions>
+<tests><ind:variable_test id="oval:s:tst:1" version="1" check="all" comment="c"><ind:object object_ref="oval:s:obj:1"/><ind:state state_ref="oval:s:ste:1"/></ind:variable_test></tests>
+<objects><ind:variable_object id="oval:s:obj:1" version="1"><ind:var_ref>oval:s:var:4</ind:var_ref></ind:variable_object></objects>
+<states><ind:variable_state id="oval:s:ste:1" version="1"><ind:value operation="not equal" var_ref="oval:s:var:1"/></ind:variable_state></states>
+<variables>
+<external_variable id="oval:s:var:1" version="1" datatype="string" comment="c"><possible_value hint="h">a</possible_value><possible_value hint="h">c</possible_value></external_variable>
+<external_variable id="oval:s:var:2" version="1" datatype="int" comment="c"><possible_restriction hint="h"><restriction operation="greater than">5</restriction><restriction operation="less than">10</restriction></possible_restriction></external_variable>
+<external_variable id="oval:s:var:3" version="1" datatype="int" comment="c"><possible_value hint="h">1</possible_value><possible_restriction hint="h" operator="OR"><restriction operation="greater than">50</restriction><restriction operation="equals">7</restriction></possible_restriction></external_variable>
+<external_variable id="oval:s:var:4" version="1" datatype="int" comment="c"/>
+</variables>"#;
+    use scap_oval::types::{Flag, ResultValue};
+    let run = |values: [&str; 4]| -> Res<Results> {
+        let mut vars = Variables::default();
+        for (i, v) in values.iter().enumerate() {
+            vars.set(&format!("oval:s:var:{}", i + 1), vec![(*v).to_owned()]);
+        }
+        let defs: Definitions = document(body).parse()?;
+        let registry = Registry::builtin();
+        let t = MemoryTarget::new();
+        let ev = Evaluator::new(&defs, &t, &registry, vars);
+        for i in 1..=4 {
+            ev.variable(&format!("oval:s:var:{i}"));
+        }
+        Ok(ev.evaluate_all())
+    };
+    let flags = |r: &Results| -> Vec<Flag> {
+        (1..=4)
+            .map(|i| r.variables[&format!("oval:s:var:{i}")].flag)
+            .collect()
+    };
+    let ok = run(["a", "7", "1", "-3"])?;
+    assert_eq!(flags(&ok), [Flag::Complete; 4]);
+    assert_eq!(ok.definition("oval:s:def:1"), Some(ResultValue::True));
+    let also_ok = run(["c", "9", "60", "0"])?;
+    assert_eq!(flags(&also_ok), [Flag::Complete; 4]);
+    let bad = run(["b", "10", "8", "0"])?;
+    assert_eq!(
+        flags(&bad),
+        [Flag::Error, Flag::Error, Flag::Error, Flag::Complete]
+    );
+    assert!(bad.variables["oval:s:var:1"].messages[0].contains("\"b\""));
+    assert_eq!(bad.definition("oval:s:def:1"), Some(ResultValue::Error));
+    Ok(())
+}
