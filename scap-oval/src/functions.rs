@@ -506,7 +506,9 @@ pub fn unique(components: &[Vec<String>]) -> Vec<String> {
 /// Dates without a zone are taken as UTC (oscap uses the local zone, which gives the same
 /// differences between two dates and an offset of the zone against `now` on hosts not running
 /// in UTC). A negative difference is a negative number (oscap prints it as unsigned).
-/// `win_filetime` is decimal 100 ns ticks since 1601 (oscap does not implement it and uses 0).
+/// `win_filetime` is 100 ns ticks since 1601, decimal or `0x` hexadecimal (oscap 1.3.7 does not
+/// implement it and reads every such value as 0: for 1970-01-01 and 1970-01-02 as win_filetime
+/// it gives 0, here -86400, the first minus the second).
 ///
 /// ```
 /// use scap_oval::functions::time_difference;
@@ -564,7 +566,7 @@ pub fn time_difference(
 /// | month_day_year | `mm/dd/yyyy`, `mm-dd-yyyy`, `Mon, dd yyyy`, each optionally followed by ` hh:mm:ss` (month names full or abbreviated) |
 /// | day_month_year | `dd/mm/yyyy`, `dd-mm-yyyy`, optionally followed by ` hh:mm:ss` |
 /// | seconds_since_epoch | a decimal integer |
-/// | win_filetime | decimal 100 ns ticks since 1601-01-01 |
+/// | win_filetime | 100 ns ticks since 1601-01-01, decimal or hexadecimal after `0x` |
 /// | cim_datetime | `yyyymmddHHMMSS.mmmmmmsUUU`, `yyyy-mm-dd HH:MM:SS:mmm`, `mm-dd-yyyy hh:mm:ss:mmm` |
 pub fn parse_datetime(value: &str, format: DateTimeFormat) -> Result<i64, FunctionError> {
     let bad = || FunctionError::InvalidDateTime {
@@ -611,10 +613,13 @@ pub fn parse_datetime(value: &str, format: DateTimeFormat) -> Result<i64, Functi
         ]),
         DateTimeFormat::SecondsSinceEpoch => parse_int(v).ok(),
         DateTimeFormat::WinFiletime => {
-            // 100 ns ticks since 1601-01-01; 11_644_473_600 s separate 1601 from 1970.
-            parse_int(v)
-                .ok()
-                .map(|t| t.div_euclid(10_000_000) - 11_644_473_600)
+            // 100 ns ticks since 1601-01-01 (decimal, or hexadecimal after `0x` as Windows
+            // tools print a FILETIME); 11_644_473_600 s separate 1601 from 1970.
+            let ticks = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+                Some(hex) => i64::from_str_radix(hex, 16).ok(),
+                None => parse_int(v).ok(),
+            };
+            ticks.map(|t| t.div_euclid(10_000_000) - 11_644_473_600)
         }
         DateTimeFormat::CimDatetime => parse_cim(v),
     };
@@ -814,6 +819,7 @@ mod tests {
             ("01/01/2024", DayMonthYear),
             ("1704067200", SecondsSinceEpoch),
             ("133485408000000000", WinFiletime),
+            ("0x1DA3C457689C000", WinFiletime),
             ("20240101000000.000000+000", CimDatetime),
             ("2024-01-01 00:00:00:000", CimDatetime),
             ("01-01-2024 00:00:00:000", CimDatetime),

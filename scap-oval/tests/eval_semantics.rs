@@ -203,3 +203,24 @@ fn an_external_value_outside_its_restrictions_is_an_error() -> Res<()> {
     assert_eq!(bad.definition("oval:s:def:1"), Some(ResultValue::Error));
     Ok(())
 }
+
+#[test]
+fn time_difference_reads_win_filetime() -> Res<()> {
+    // 1970-01-01 and 1970-01-02 as FILETIME ticks. oscap 1.3.7 gives 0 (it reads every
+    // win_filetime value as 0; with one component it gives the current epoch seconds).
+    let td = |a: &str, b: &str| {
+        format!(
+            r#"<time_difference format_1="win_filetime" format_2="win_filetime"><literal_component datatype="int">{a}</literal_component><literal_component datatype="int">{b}</literal_component></time_difference>"#
+        )
+    };
+    let dec = td("116444736000000000", "116445600000000000");
+    let hex = td("0x19DB1DED53E8000", "0x19DB2A7FFA84000");
+    let body = variables_body(&[
+        ("oval:s:var:1", "int", dec.as_str()),
+        ("oval:s:var:2", "int", hex.as_str()),
+    ]);
+    let r = evaluate(&body, &MemoryTarget::new(), Variables::default())?;
+    assert_eq!(r.variables["oval:s:var:1"].values, ["-86400"]);
+    assert_eq!(r.variables["oval:s:var:2"].values, ["-86400"]);
+    Ok(())
+}
