@@ -6,6 +6,20 @@
 //! object's flag deciding first, exactly as OpenSCAP 1.3 applies them (the rows are written out
 //! in [`logic::test_result`]'s documentation).
 //!
+//! A definition that extends itself, directly or through others, is `not evaluated`, and so is
+//! every definition in the cycle, whatever the rest of its criteria give; a definition outside
+//! the cycle that extends into it sees `not evaluated` for that `extend_definition` (oscap
+//! 1.3.7: "Circular dependency in OVAL definition", the same results). Nesting deeper than 64
+//! definitions or variables without a cycle is an `error`.
+//!
+//! An external variable's supplied value must be one of its `possible_value`s or satisfy one
+//! of its `possible_restriction`s (when it declares any); otherwise the variable is an `error`
+//! with a message naming the value: a state entity comparing with it gives `error`, and an
+//! object entity using it has no items (the rule for any failed variable). oscap 1.3.7 drops
+//! such a value and reports the variable as having none ("Referenced variable has no
+//! values"), with the same test results: the state comparison `error`, the object without
+//! items.
+//!
 //! ```
 //! use scap_oval::eval::{Evaluator, Variables};
 //! use scap_oval::probes::Registry;
@@ -228,6 +242,10 @@ struct Cache {
     item_list: Vec<Item>,
     in_progress: HashSet<String>,
     depth: usize,
+    /// Definitions being evaluated, outermost first (to find the members of a cycle).
+    definition_stack: Vec<String>,
+    /// Definitions found to be part of an `extend_definition` cycle: `not evaluated`.
+    cyclic: HashSet<String>,
     /// Collections of objects that need no variable, gathered in parallel before evaluation.
     prefetched: HashMap<String, Collection>,
 }
@@ -391,15 +409,33 @@ impl<'a> Evaluator<'a> {
         }
         let key = format!("def {id}");
         if !self.enter(&key) {
-            return ResultValue::Error;
+            let mut s = self.state.borrow_mut();
+            if !s.in_progress.contains(&key) {
+                // Too deep, not a cycle.
+                return ResultValue::Error;
+            }
+            // A cycle: every definition from `id`'s first entry up is in it (see the module
+            // doc); they all end `not evaluated`, as does this reference.
+            let from = s.definition_stack.iter().position(|d| d == id).unwrap_or(0);
+            let members: Vec<String> = s.definition_stack.get(from..).unwrap_or_default().to_vec();
+            s.cyclic.extend(members);
+            return ResultValue::NotEvaluated;
         }
-        let result = match self.defs.definition(id) {
+        self.state.borrow_mut().definition_stack.push(id.to_owned());
+        let mut result = match self.defs.definition(id) {
             Some(def) => match &def.criteria {
                 Some(c) => self.criteria(c),
                 None => ResultValue::NotEvaluated,
             },
             None => ResultValue::Error,
         };
+        {
+            let mut s = self.state.borrow_mut();
+            s.definition_stack.pop();
+            if s.cyclic.contains(id) {
+                result = ResultValue::NotEvaluated;
+            }
+        }
         self.leave(&key);
         self.state
             .borrow_mut()
@@ -845,14 +881,23 @@ impl<'a> Evaluator<'a> {
                 None => VariableValues::failed(Flag::Error, self.missing(id, "variable")),
                 Some(var) => match &var.kind {
                     VariableKind::Constant(c) => VariableValues::complete(c.values.clone()),
-                    VariableKind::External(_) => match self.external.values.get(id) {
-                        Some(v) => VariableValues::complete(v.clone()),
+                    VariableKind::External(ext) => match self.external.values.get(id) {
+                        Some(v) => match v.iter().find(|v| !allowed(ext, var.datatype, v)) {
+                            Some(bad) => VariableValues::failed(
+                                Flag::Error,
+                                format!(
+                                    "{id}: supplied value {bad:?} is not one of the variable's \
+                                     possible values nor within its possible restrictions"
+                                ),
+                            ),
+                            None => VariableValues::complete(v.clone()),
+                        },
                         None => VariableValues::failed(
                             Flag::Error,
                             format!("{id}: no value supplied for external variable"),
                         ),
                     },
-                    VariableKind::Local(c) => self.component(c, var.datatype),
+                    VariableKind::Local(c) => self.component(c),
                 },
             };
             self.leave(&key);
@@ -865,8 +910,8 @@ impl<'a> Evaluator<'a> {
         values
     }
 
-    fn component(&self, c: &Component, datatype: Datatype) -> VariableValues {
-        let sub = |c: &Component| self.component(c, datatype);
+    fn component(&self, c: &Component) -> VariableValues {
+        let sub = |c: &Component| self.component(c);
         match c {
             Component::Literal { value, .. } => VariableValues::complete(vec![value.clone()]),
             Component::Variable { var_ref } => self.variable(var_ref),
@@ -909,9 +954,13 @@ impl<'a> Evaluator<'a> {
             Component::Arithmetic {
                 operation,
                 components,
-            } => self.function(components.iter().map(sub).collect(), |inputs| {
-                functions::arithmetic(*operation, datatype, &inputs)
-            }),
+            } => {
+                let declared: Vec<_> = components.iter().map(|c| self.declared(c)).collect();
+                self.function(components.iter().map(sub).collect(), |inputs| {
+                    let operands = functions::operand_datatype(&declared, &inputs);
+                    functions::arithmetic(*operation, operands, &inputs)
+                })
+            }
             Component::Begin {
                 character,
                 component,
@@ -970,6 +1019,23 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A component's declared datatype, for `arithmetic` (see
+    /// [`functions::operand_datatype`]); `None` when only the values can tell.
+    fn declared(&self, c: &Component) -> Option<Datatype> {
+        match c {
+            Component::Literal { datatype, .. } => Some(*datatype),
+            Component::Variable { var_ref } => self.defs.variable(var_ref).map(|v| v.datatype),
+            Component::Count(_) => Some(Datatype::Int),
+            Component::Arithmetic { components, .. } => {
+                let float = components
+                    .iter()
+                    .any(|c| self.declared(c) == Some(Datatype::Float));
+                float.then_some(Datatype::Float)
+            }
+            _ => None,
+        }
+    }
+
     fn function<E: std::fmt::Display>(
         &self,
         inputs: Vec<VariableValues>,
@@ -1003,6 +1069,31 @@ fn request_entity(e: &Entity, values: Vec<String>) -> RequestEntity {
         values,
         nil: e.nil,
     }
+}
+
+/// Whether a supplied value is one an external variable accepts: any value when it declares
+/// no `possible_value` and no `possible_restriction`, else one equal to a possible value or
+/// satisfying a possible restriction (its restrictions combined by its operator). A restriction
+/// that cannot be compared (a bad number) does not accept.
+fn allowed(ext: &crate::model::ExternalVariable, datatype: Datatype, value: &str) -> bool {
+    if ext.possible_values.is_empty() && ext.possible_restrictions.is_empty() {
+        return true;
+    }
+    let equal = ext
+        .possible_values
+        .iter()
+        .any(|p| compare(datatype, crate::types::Operation::Equals, value, &p.value) == Ok(true));
+    equal
+        || ext.possible_restrictions.iter().any(|r| {
+            let results = r.restrictions.iter().map(|x| {
+                match compare(datatype, x.operation, value, &x.value) {
+                    Ok(true) => ResultValue::True,
+                    Ok(false) => ResultValue::False,
+                    Err(_) => ResultValue::Error,
+                }
+            });
+            logic::combine(r.operator, results) == ResultValue::True
+        })
 }
 
 fn negate(r: ResultValue, negate: bool) -> ResultValue {

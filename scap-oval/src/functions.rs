@@ -151,8 +151,10 @@ fn product<'a>(
 }
 
 /// `arithmetic`: adds or multiplies one value from each component, for every combination.
-/// `datatype` is the variable's (`int` or `float`). Integers are exact 64-bit (overflow is an
-/// error); floats are printed with six decimals like oscap's `%f`.
+/// `datatype` is the operands' (`int` or `float`, see [`operand_datatype`]), not the
+/// variable's: oscap 1.3.7 gives `15` for 7 + 8 in a `float` variable and `15.500000` for
+/// 7.5 + 8 in an `int` one. Integers are exact 64-bit (overflow is an error); floats are
+/// printed with six decimals like oscap's `%f`.
 ///
 /// oscap computes everything in `double` and reads an unparsable string as 0; here such a
 /// value is an error.
@@ -221,6 +223,38 @@ pub fn arithmetic(
         }
     }
     Ok(out)
+}
+
+/// The datatype `arithmetic` computes in: `float` when any operand is a float, else `int`
+/// (as oscap, whose result is a float exactly when an operand value is one).
+///
+/// `declared[i]` is component `i`'s declared datatype: a `literal_component`'s `datatype`, a
+/// `variable_component`'s variable datatype, `int` for a nested `count`. For a component whose
+/// datatype is not declared (`None`: an `object_component`, whose item entity types are not
+/// kept with the values) a value that reads as a float but not as an integer makes it a float.
+///
+/// ```
+/// use scap_oval::functions::operand_datatype;
+/// use scap_oval::types::Datatype;
+/// let c = [vec!["7".to_string()], vec!["8".to_string()]];
+/// assert_eq!(operand_datatype(&[Some(Datatype::Int), Some(Datatype::Int)], &c), Datatype::Int);
+/// assert_eq!(operand_datatype(&[Some(Datatype::Float), Some(Datatype::Int)], &c), Datatype::Float);
+/// let from_items = [vec!["1.5".to_string()], vec!["2".to_string()]];
+/// assert_eq!(operand_datatype(&[None, None], &from_items), Datatype::Float);
+/// ```
+pub fn operand_datatype(declared: &[Option<Datatype>], components: &[Vec<String>]) -> Datatype {
+    let float = declared.iter().zip(components).any(|(d, values)| match d {
+        Some(Datatype::Float) => true,
+        Some(Datatype::Int) => false,
+        _ => values
+            .iter()
+            .any(|v| parse_int(v).is_err() && parse_float(v).is_ok()),
+    });
+    if float {
+        Datatype::Float
+    } else {
+        Datatype::Int
+    }
 }
 
 /// `begin`: prefixes each value with `character` unless it already starts with it.
@@ -472,7 +506,9 @@ pub fn unique(components: &[Vec<String>]) -> Vec<String> {
 /// Dates without a zone are taken as UTC (oscap uses the local zone, which gives the same
 /// differences between two dates and an offset of the zone against `now` on hosts not running
 /// in UTC). A negative difference is a negative number (oscap prints it as unsigned).
-/// `win_filetime` is decimal 100 ns ticks since 1601 (oscap does not implement it and uses 0).
+/// `win_filetime` is 100 ns ticks since 1601, decimal or `0x` hexadecimal (oscap 1.3.7 does not
+/// implement it and reads every such value as 0: for 1970-01-01 and 1970-01-02 as win_filetime
+/// it gives 0, here -86400, the first minus the second).
 ///
 /// ```
 /// use scap_oval::functions::time_difference;
@@ -530,7 +566,7 @@ pub fn time_difference(
 /// | month_day_year | `mm/dd/yyyy`, `mm-dd-yyyy`, `Mon, dd yyyy`, each optionally followed by ` hh:mm:ss` (month names full or abbreviated) |
 /// | day_month_year | `dd/mm/yyyy`, `dd-mm-yyyy`, optionally followed by ` hh:mm:ss` |
 /// | seconds_since_epoch | a decimal integer |
-/// | win_filetime | decimal 100 ns ticks since 1601-01-01 |
+/// | win_filetime | 100 ns ticks since 1601-01-01, decimal or hexadecimal after `0x` |
 /// | cim_datetime | `yyyymmddHHMMSS.mmmmmmsUUU`, `yyyy-mm-dd HH:MM:SS:mmm`, `mm-dd-yyyy hh:mm:ss:mmm` |
 pub fn parse_datetime(value: &str, format: DateTimeFormat) -> Result<i64, FunctionError> {
     let bad = || FunctionError::InvalidDateTime {
@@ -577,10 +613,13 @@ pub fn parse_datetime(value: &str, format: DateTimeFormat) -> Result<i64, Functi
         ]),
         DateTimeFormat::SecondsSinceEpoch => parse_int(v).ok(),
         DateTimeFormat::WinFiletime => {
-            // 100 ns ticks since 1601-01-01; 11_644_473_600 s separate 1601 from 1970.
-            parse_int(v)
-                .ok()
-                .map(|t| t.div_euclid(10_000_000) - 11_644_473_600)
+            // 100 ns ticks since 1601-01-01 (decimal, or hexadecimal after `0x` as Windows
+            // tools print a FILETIME); 11_644_473_600 s separate 1601 from 1970.
+            let ticks = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+                Some(hex) => i64::from_str_radix(hex, 16).ok(),
+                None => parse_int(v).ok(),
+            };
+            ticks.map(|t| t.div_euclid(10_000_000) - 11_644_473_600)
         }
         DateTimeFormat::CimDatetime => parse_cim(v),
     };
@@ -780,6 +819,7 @@ mod tests {
             ("01/01/2024", DayMonthYear),
             ("1704067200", SecondsSinceEpoch),
             ("133485408000000000", WinFiletime),
+            ("0x1DA3C457689C000", WinFiletime),
             ("20240101000000.000000+000", CimDatetime),
             ("2024-01-01 00:00:00:000", CimDatetime),
             ("01-01-2024 00:00:00:000", CimDatetime),

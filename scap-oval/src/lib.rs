@@ -78,6 +78,18 @@
 //! probes of [`probes::Registry`] and gives [`eval::Results`]; [`results::write_results`] writes
 //! them as an OVAL results document with system characteristics.
 //!
+//! # Probes
+//!
+//! [`probes::Registry::builtin`] collects these objects (deprecated OVAL 5 objects marked †):
+//!
+//! | family | objects |
+//! |--------|---------|
+//! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
+//! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
+//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
+//!
+//! Any other object is `not collected` (its tests `unknown`).
+//!
 //! # JSON
 //!
 //! With the `serde` feature, [`eval::Results`] and everything in it ([`items::Item`], test and

@@ -23,11 +23,24 @@
 //! keeps a fast program (`$` as end of text) and builds the exact lookahead program lazily, the
 //! first time it meets a subject that ends with `\n`.
 //!
-//! Known remaining differences from PCRE: in multiline mode PCRE's `^` does not match after a
-//! newline that ends the subject (ours does, which only matters for empty matches at the very
-//! end); `\b` is Unicode-aware here and ASCII in PCRE; backtracking limits are counted
-//! differently (PCRE's default `match_limit` is 10 000 000 calls, ours is the same number of
-//! fancy-regex backtracking steps).
+//! In multiline mode PCRE's `^` does not match after a newline that ends the subject, so
+//! `^.*$` over `"a\n"` finds one line, not a second, empty one. [`Pattern::find_all`] checks an
+//! empty match at the very end of such a subject with a program (built on first need) whose
+//! multiline `^` is `^(?!\z)`, and drops it when that program does not match there.
+//!
+//! **Backtracking limit.** PCRE backtracks everywhere and gives up after `match_limit`
+//! (10 000 000) calls; `oscap` then reports an error (`pcre_exec() returned error: -8`; the
+//! object is flagged `error`, a state comparison is an `error` result). Here only the parts of
+//! a pattern that need lookaround or back references run on fancy-regex's backtracking engine
+//! (and its optimizer folds nested repetitions such as `(a+)+`); the rest runs on the
+//! linear-time `regex` crate, which never gives up. So a pattern on which PCRE hits its limit
+//! usually gets its true answer here, not an error: reproducing PCRE's give-up point would mean
+//! reproducing its cost model. When the backtracking engine does hit
+//! [`Limits::backtrack_limit`], the answer is [`PatternError::BacktrackLimit`], never a
+//! silent non-match, and the callers (entity comparison, textfilecontent54, `regex_capture`)
+//! turn it into an `error` result or flag with the message.
+//!
+//! Other known differences from PCRE: `\b` is Unicode-aware here and ASCII in PCRE.
 //!
 //! ```
 //! use scap_oval::pattern::{Options, Pattern};
@@ -145,6 +158,9 @@ pub struct Pattern {
     needs_exact: bool,
     /// `$`/`\Z` with PCRE's "or before a final newline", built on first use.
     exact: OnceLock<Result<fancy_regex::Regex, PatternError>>,
+    /// The exact program with multiline `^` not matching at the very end, built on first use
+    /// (for checking an empty final match, see [`Pattern::find_all`]).
+    tail: OnceLock<Result<fancy_regex::Regex, PatternError>>,
 }
 
 impl Pattern {
@@ -189,6 +205,7 @@ impl Pattern {
             fast,
             needs_exact: exact_src != fast_src,
             exact: OnceLock::new(),
+            tail: OnceLock::new(),
         })
     }
 
@@ -243,17 +260,63 @@ impl Pattern {
         Ok(caps.map(|c| to_match(&c)))
     }
 
-    /// Every non-overlapping match, left to right, with its capture groups (textfilecontent54
-    /// collects one item per match).
+    /// Every match, left to right, with its capture groups, found the way oscap's
+    /// textfilecontent54 probe iterates (one item per match): each search starts where the
+    /// previous match ended, or one character further when that match was empty and began
+    /// where its search did. An empty match found further on is therefore found twice (oscap
+    /// 1.3.7: `$` over `"a\nx\n"` makes 5 items), and the newline that ends the subject starts
+    /// no line (see the module doc).
     pub fn find_all(&self, subject: &str) -> Result<Vec<Match>, PatternError> {
         let re = self.program_for(subject)?;
+        let end = subject.len();
         let mut out = Vec::new();
-        for caps in re.captures_iter(subject) {
-            let caps = caps.map_err(|e| self.runtime(e))?;
-            out.push(to_match(&caps));
+        let mut ofs = 0;
+        while ofs <= end {
+            let Some(caps) = re
+                .captures_from_pos(subject, ofs)
+                .map_err(|e| self.runtime(e))?
+            else {
+                break;
+            };
+            let m = to_match(&caps);
+            if m.start == end
+                && end > 0
+                && subject.ends_with('\n')
+                && !self.tail_matches(subject)?
+            {
+                break;
+            }
+            ofs = if m.end == ofs {
+                next_char(subject, ofs)
+            } else {
+                m.end
+            };
+            out.push(m);
         }
         Ok(out)
     }
+
+    /// Whether the pattern matches (empty) at the very end of `subject`, which ends with `\n`,
+    /// with PCRE's multiline `^` that does not match there.
+    fn tail_matches(&self, subject: &str) -> Result<bool, PatternError> {
+        let tail = self.tail.get_or_init(|| {
+            let src = translate_with(&self.source, self.options, EndOfLine::Exact, true)?;
+            build(&self.source, &src, self.options, self.limits)
+        });
+        let tail = tail.as_ref().map_err(Clone::clone)?;
+        let end = subject.len();
+        Ok(tail
+            .captures_from_pos(subject, end)
+            .map_err(|e| self.runtime(e))?
+            .is_some_and(|c| c.get(0).is_some_and(|m| m.start() == end)))
+    }
+}
+
+/// The offset of the character after the one at `at` (`at + 1` at the end of `s`).
+fn next_char(s: &str, at: usize) -> usize {
+    s.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(at + 1, |c| at + c.len_utf8())
 }
 
 fn to_match(c: &fancy_regex::Captures<'_, str>) -> Match {
@@ -306,6 +369,17 @@ const VSPACE: &str = r"\n\x0B\x0C\r\x{85}\x{2028}\x{2029}";
 /// assert_eq!(t, r"^[0-9]+(?=\n?\z)");
 /// ```
 pub fn translate(pattern: &str, options: Options, eol: EndOfLine) -> Result<String, PatternError> {
+    translate_with(pattern, options, eol, false)
+}
+
+/// [`translate`], with multiline `^` written `^(?!\z)` when `caret_not_at_end` (PCRE's `^`
+/// does not match after a newline that ends the subject).
+fn translate_with(
+    pattern: &str,
+    options: Options,
+    eol: EndOfLine,
+    caret_not_at_end: bool,
+) -> Result<String, PatternError> {
     let groups = count_groups(pattern);
     let mut t = Translator {
         src: pattern,
@@ -315,6 +389,7 @@ pub fn translate(pattern: &str, options: Options, eol: EndOfLine) -> Result<Stri
         scopes: vec![options.multiline],
         groups,
         eol,
+        caret_not_at_end,
     };
     t.run()?;
     Ok(t.out)
@@ -358,6 +433,8 @@ struct Translator<'a> {
     scopes: Vec<bool>,
     groups: usize,
     eol: EndOfLine,
+    /// Write multiline `^` as `^(?!\z)`.
+    caret_not_at_end: bool,
 }
 
 impl Translator<'_> {
@@ -394,6 +471,14 @@ impl Translator<'_> {
                         self.out.push_str(EXACT_END);
                     } else {
                         self.out.push('$');
+                    }
+                }
+                '^' => {
+                    self.pos += 1;
+                    if self.caret_not_at_end && self.multiline() {
+                        self.out.push_str(r"(?:^(?!\z))");
+                    } else {
+                        self.out.push('^');
                     }
                 }
                 '{' => {
@@ -898,9 +983,30 @@ mod tests {
 
     #[test]
     fn runaway_pattern_is_an_error_not_a_hang() {
-        // Without lookaround or back references the pattern runs on the linear-time engine.
+        // PCRE (oscap 1.3.7) gives up on `^(a+)+$` over 40 `a` and a `b` (pcre_exec() error
+        // -8); the linear engine answers, and so does the backtracking one, whose optimizer
+        // folds the nested repetition.
+        let p = Pattern::new(r"^(a+)+$").unwrap();
+        assert!(!p.is_match(&format!("{}b", "a".repeat(40))).unwrap());
         let p = Pattern::new(r"^(\w+\s?)*$").unwrap();
         assert!(!p.is_match(&format!("{}!", "a".repeat(5000))).unwrap());
+        // An exponential search on the backtracking engine (inside a lookahead) stops at the
+        // default limit with an error.
+        // A back reference keeps the search on the backtracking engine, where an exponential
+        // search stops at the limit with an error.
+        let p = Pattern::with_limits(
+            r"^(a|a)*\1c",
+            Options::default(),
+            Limits {
+                backtrack_limit: 100_000,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        assert!(matches!(
+            p.is_match(&"a".repeat(40)),
+            Err(PatternError::BacktrackLimit { .. })
+        ));
         let p = Pattern::with_limits(
             r"^(\w+\s?)*(?=!)$",
             Options::default(),
@@ -915,6 +1021,45 @@ mod tests {
             p.is_match(&s),
             Err(PatternError::BacktrackLimit { .. })
         ));
+    }
+
+    #[test]
+    fn no_empty_line_after_the_final_newline() {
+        // oscap 1.3.7, textfilecontent54 `^.*$` over "a\nx\n": items "a" and "x", no third
+        // empty one (multiline `^` does not match after the newline that ends the file).
+        let p = Pattern::with_options(r"^.*$", Options::TEXTFILECONTENT).unwrap();
+        let texts = |s: &str| -> Vec<String> {
+            p.find_all(s)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.groups[0].clone().unwrap_or_default())
+                .collect()
+        };
+        assert_eq!(texts("a\nx\n"), vec!["a", "x"]);
+        assert_eq!(texts(""), vec![""]);
+        // oscap 1.3.7 over "a\n\n": "a", then the empty line twice (found from the end of "a",
+        // then again from its own start).
+        assert_eq!(texts("a\n\n"), vec!["a", "", ""]);
+        assert_eq!(texts("a\n\nx"), vec!["a", "", "", "x"]);
+        // oscap 1.3.7: `$` over "a\nx\n" gives 5 items, `^` 3 and `.*` 5 ("a", "", "x", "", "").
+        let count = |p: &str, s: &str| {
+            Pattern::with_options(p, Options::TEXTFILECONTENT)
+                .unwrap()
+                .find_all(s)
+                .unwrap()
+                .len()
+        };
+        assert_eq!(count("$", "a\nx\n"), 5);
+        assert_eq!(count("^", "a\nx\n"), 3);
+        assert_eq!(count(".*", "a\nx\n"), 5);
+        // A step past an empty match moves a whole character, not into the middle of `é`.
+        assert_eq!(count("é*", "aé\n"), 4);
+        // `(?m)` inline counts as multiline too.
+        let p = Pattern::new(r"(?m)^$").unwrap();
+        assert_eq!(p.find_all("a\n").unwrap().len(), 0);
+        // Without `^` an empty match at the end stays (oscap gives one for `.*` and `$`).
+        let p = Pattern::with_options(r"x*$", Options::TEXTFILECONTENT).unwrap();
+        assert_eq!(p.find_all("a\n").unwrap().last().map(|m| m.start), Some(2));
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub enum Fact {
     Hostname,
     /// [`Target::container`](crate::Target::container).
     Container,
+    /// [`Target::working_directory`](crate::Target::working_directory).
+    WorkingDirectory,
 }
 
 impl Fact {
@@ -47,6 +49,7 @@ impl Fact {
             Fact::Interfaces => "interfaces",
             Fact::Hostname => "hostname",
             Fact::Container => "container",
+            Fact::WorkingDirectory => "working_directory",
         }
     }
 }

@@ -335,6 +335,10 @@ impl Target for LiveHost {
         kernel("hostname")
     }
 
+    fn working_directory(&self) -> Result<PathBuf> {
+        std::env::current_dir().map_err(|e| Error::from_io(Path::new("."), e))
+    }
+
     fn container(&self) -> Result<ContainerInfo> {
         let found = |runtime: &str| {
             Ok(ContainerInfo {
@@ -455,6 +459,17 @@ mod tests {
             host.metadata(Path::new("relative")),
             Err(Error::InvalidPath { .. })
         ));
+        // Relative paths in content are resolved by the caller against this.
+        assert_eq!(
+            host.working_directory().unwrap(),
+            std::env::current_dir().unwrap()
+        );
+        assert!(
+            crate::MemoryTarget::new()
+                .working_directory()
+                .unwrap_err()
+                .is_not_collectable()
+        );
         assert!(matches!(
             host.open(Path::new("/proc")),
             Err(Error::IsADirectory { .. })

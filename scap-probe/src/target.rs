@@ -196,6 +196,14 @@ pub trait Target: Send + Sync {
             Facts::container,
         )
     }
+
+    /// The absolute directory a relative path in content (`./x` in an OVAL `filepath`) names
+    /// a file under: on a live host the scanner's working directory, as oscap resolves it.
+    /// Default: not collectable (an offline tree or an image has no working directory; oscap
+    /// with `OSCAP_PROBE_ROOT` finds nothing at a relative path either).
+    fn working_directory(&self) -> Result<PathBuf> {
+        Err(Error::not_collectable(Fact::WorkingDirectory))
+    }
 }
 
 /// The host name of a target that is a tree on disk (an offline root, an image): the facts'
@@ -289,6 +297,9 @@ macro_rules! forward_target {
             }
             fn container(&self) -> Result<ContainerInfo> {
                 (**self).container()
+            }
+            fn working_directory(&self) -> Result<PathBuf> {
+                (**self).working_directory()
             }
         }
     )*};

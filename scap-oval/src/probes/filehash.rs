@@ -1,4 +1,5 @@
-//! `ind:filehash58_object`: message digests of files (MD5, SHA-1, SHA-224, SHA-256, SHA-384,
+//! `ind:filehash58_object` and the deprecated `ind:filehash_object` (MD5 and SHA-1 only, in one
+//! item per file): message digests of files (MD5, SHA-1, SHA-224, SHA-256, SHA-384,
 //! SHA-512), the file streamed through [`Target::open`] in fixed-size chunks (no size limit,
 //! constant memory), every requested digest computed in one pass.
 //!
@@ -101,6 +102,66 @@ pub(crate) fn digests<R: Read>(
     Ok(hashers.into_iter().map(|(k, h)| (k, h.hex())).collect())
 }
 
+/// One regular file the object names, with its digests or why they could not be computed.
+struct Hashed {
+    filepath: String,
+    path: String,
+    filename: String,
+    digests: Result<Vec<(String, String)>, String>,
+}
+
+impl Hashed {
+    /// An item of `kind` starting with `filepath`, `path` and `filename`.
+    fn item(&self, kind: &str) -> Item {
+        let mut item = Item::new("independent", kind);
+        item.push(ItemEntity::string("filepath", self.filepath.clone()));
+        item.push(ItemEntity::string("path", self.path.clone()));
+        item.push(ItemEntity::string("filename", self.filename.clone()));
+        item
+    }
+}
+
+/// The digests of `kinds` for every regular file the object's filepath or path and filename
+/// select, or the collection to answer when they cannot be enumerated.
+fn hash_files(
+    target: &dyn Target,
+    object: &ObjectRequest,
+    kinds: &[&str],
+) -> Result<Vec<Hashed>, Collection> {
+    let files = candidates(target, object).map_err(|e| Collection::error(e.0))?;
+    let mut out = Vec::new();
+    for Candidate { path, filename } in files {
+        let Some(filename) = filename else { continue };
+        let filepath = super::fileset::join(&path, &filename);
+        let p = Path::new(&filepath);
+        match target.stat(p) {
+            Ok(m) if m.file_type == FileType::Regular => {}
+            _ => continue,
+        }
+        let digests = target
+            .open(p)
+            .map_err(|e| e.to_string())
+            .and_then(|r| digests(r, kinds).map_err(|e| format!("{filepath}: {e}")));
+        out.push(Hashed {
+            filepath,
+            path,
+            filename,
+            digests,
+        });
+    }
+    Ok(out)
+}
+
+/// The collection of `items`, flagged `error` with `messages` when a file could not be read.
+fn finish(items: Vec<Item>, messages: Vec<String>) -> Collection {
+    let mut c = Collection::from_items(items);
+    if !messages.is_empty() {
+        c.flag = Flag::Error;
+        c.messages = messages;
+    }
+    c
+}
+
 impl Probe for FileHash58Probe {
     fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
         let Some(hash_type) = object.entity("hash_type") else {
@@ -114,56 +175,66 @@ impl Probe for FileHash58Probe {
                 Err(e) => return Collection::error(e.to_string()),
             }
         }
-        let files = match candidates(target, object) {
+        let files = match hash_files(target, object, &kinds) {
             Ok(f) => f,
-            Err(e) => return Collection::error(e.0),
+            Err(c) => return c,
         };
         let mut items = Vec::new();
         let mut messages = Vec::new();
-        for Candidate { path, filename } in files {
-            let Some(filename) = filename else { continue };
-            let filepath = super::fileset::join(&path, &filename);
-            let p = Path::new(&filepath);
-            match target.stat(p) {
-                Ok(m) if m.file_type == FileType::Regular => {}
-                _ => continue,
-            }
-            let head = |item: &mut Item, kind: &str| {
-                item.push(ItemEntity::string("filepath", filepath.clone()));
-                item.push(ItemEntity::string("path", path.clone()));
-                item.push(ItemEntity::string("filename", filename.clone()));
-                item.push(ItemEntity::string("hash_type", kind));
-            };
-            let result = target
-                .open(p)
-                .map_err(|e| e.to_string())
-                .and_then(|r| digests(r, &kinds).map_err(|e| format!("{filepath}: {e}")));
-            match result {
+        for f in &files {
+            match &f.digests {
                 Ok(ds) => {
                     for (kind, hex) in ds {
-                        let mut item = Item::new("independent", "filehash58_item");
-                        head(&mut item, &kind);
-                        item.push(ItemEntity::string("hash", hex));
+                        let mut item = f.item("filehash58_item");
+                        item.push(ItemEntity::string("hash_type", kind.clone()));
+                        item.push(ItemEntity::string("hash", hex.clone()));
                         items.push(item);
                     }
                 }
                 Err(e) => {
                     for kind in &kinds {
-                        let mut item = Item::new("independent", "filehash58_item");
+                        let mut item = f.item("filehash58_item");
                         item.status = ItemStatus::Error;
-                        head(&mut item, kind);
+                        item.push(ItemEntity::string("hash_type", *kind));
                         items.push(item);
                     }
-                    messages.push(format!("Can't read {filepath}: {e}"));
+                    messages.push(format!("Can't read {}: {e}", f.filepath));
                 }
             }
         }
-        let mut c = Collection::from_items(items);
-        if !messages.is_empty() {
-            c.flag = Flag::Error;
-            c.messages = messages;
+        finish(items, messages)
+    }
+}
+
+/// The deprecated filehash probe (`filehash_object`): one `filehash_item` per file with its
+/// `md5` and `sha1`, as oscap 1.3.7 writes it (`filepath`, `path`, `filename`, `md5`, `sha1`).
+pub struct FileHashProbe;
+
+impl Probe for FileHashProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let files = match hash_files(target, object, &["MD5", "SHA-1"]) {
+            Ok(f) => f,
+            Err(c) => return c,
+        };
+        let mut items = Vec::new();
+        let mut messages = Vec::new();
+        for f in &files {
+            let mut item = f.item("filehash_item");
+            match &f.digests {
+                Ok(ds) => {
+                    for (kind, hex) in ds {
+                        let name = if kind == "MD5" { "md5" } else { "sha1" };
+                        item.push(ItemEntity::string(name, hex.clone()));
+                    }
+                }
+                Err(e) => {
+                    item.status = ItemStatus::Error;
+                    messages.push(format!("Can't read {}: {e}", f.filepath));
+                }
+            }
+            items.push(item);
         }
-        c
+        finish(items, messages)
     }
 }
 
@@ -233,6 +304,33 @@ mod tests {
         assert_eq!(c.flag, Flag::DoesNotExist);
         let c = FileHash58Probe.collect(&t, &object("/etc", Operation::Equals, "MD5"));
         assert_eq!(c.flag, Flag::DoesNotExist);
+    }
+
+    #[test]
+    fn deprecated_filehash_object_gives_md5_and_sha1() {
+        // oscap 1.3.7, filehash_object /etc/hello ("hello\n"), by filepath or by path and
+        // filename: one filehash_item, md5 b1946ac9..., sha1 f572d396....
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/hello", "hello\n");
+        let mut o = ObjectRequest::new("oval:t:obj:1", "filehash_object");
+        o.entities.push(RequestEntity::new(
+            "filepath",
+            Datatype::String,
+            Operation::Equals,
+            "/etc/hello",
+        ));
+        let c = FileHashProbe.collect(&t, &o);
+        assert_eq!(c.flag, Flag::Complete);
+        let i = &c.items[0];
+        let names: Vec<_> = i.entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["filepath", "path", "filename", "md5", "sha1"]);
+        assert_eq!(i.value("md5"), Some("b1946ac92492d2347c6235b4d2611184"));
+        assert_eq!(
+            i.value("sha1"),
+            Some("f572d396fae9206628714fb2ce00f72e94f2258f")
+        );
+        o.entities[0].values = vec!["/etc/none".into()];
+        assert_eq!(FileHashProbe.collect(&t, &o).flag, Flag::DoesNotExist);
     }
 
     #[test]

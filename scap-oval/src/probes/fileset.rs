@@ -6,6 +6,14 @@
 //! at the longest directory the pattern fixes (`^/etc/ssh/sshd_config\.d/.*` walks
 //! `/etc/ssh/sshd_config.d`), matches every path below it, and never follows a symlinked
 //! directory (no loops, no escape: the target's jail does the rest).
+//!
+//! A relative exact value with a directory part (`./x`, `../x`, a `path` of `.`) names a file
+//! under [`Target::working_directory`]: on the live host the scanner's working directory, as
+//! oscap 1.3.7 resolves it. Items then carry the absolute path where oscap writes the value as
+//! given (`./x`). A bare name (`x`) names nothing, as in oscap. Offline (a tree, an image) there
+//! is no working directory and a relative value names nothing: oscap with `OSCAP_PROBE_ROOT`
+//! does not resolve it against the root nor against its own working directory either (checked:
+//! `./x` is `does not exist` with `x` present in both).
 
 use std::path::Path;
 
@@ -197,6 +205,34 @@ fn is_dir(target: &dyn Target, path: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The absolute path an exact `filepath` or `path` value names: itself when absolute; a
+/// relative one with a directory part (`.`, `./x`, `../x`) under the target's working
+/// directory, lexically normalized; `None` otherwise (a bare `x`, or a target without a
+/// working directory), as oscap 1.3.7 finds nothing there (see the module doc).
+fn absolute(target: &dyn Target, value: &str) -> Option<String> {
+    if value.starts_with('/') {
+        return Some(value.to_owned());
+    }
+    let dotted =
+        value == "." || value == ".." || value.starts_with("./") || value.starts_with("../");
+    if !dotted {
+        return None;
+    }
+    let cwd = target.working_directory().ok()?;
+    let mut parts: Vec<String> = Vec::new();
+    let joined = format!("{}/{value}", cwd.to_str()?);
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p.to_owned()),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
+}
+
 /// Paths matching an entity: exact values looked up, anything else enumerated under the
 /// directory the pattern fixes. `dirs` selects directories (a `path` entity) or non-directories.
 fn match_paths(
@@ -207,7 +243,7 @@ fn match_paths(
     if let Some(values) = entity.exact_values() {
         return Ok(values
             .iter()
-            .filter(|v| v.starts_with('/'))
+            .filter_map(|v| absolute(target, v))
             .filter(|v| {
                 if dirs {
                     is_dir(target, v)
@@ -215,7 +251,6 @@ fn match_paths(
                     exists(target, v)
                 }
             })
-            .cloned()
             .collect());
     }
     let mut roots: Vec<String> = if entity.operation == Operation::PatternMatch {
@@ -336,6 +371,37 @@ pub fn walk_root(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_values_resolve_against_the_working_directory() {
+        use crate::types::Datatype;
+        // oscap 1.3.7 live: filepath `./hostonly` and path `.` find the file in its working
+        // directory, a bare `hostonly` does not; with OSCAP_PROBE_ROOT none of them does.
+        let fp = |v: &str| {
+            let mut o = ObjectRequest::new("oval:t:obj:1", "file_object");
+            o.entities.push(RequestEntity::new(
+                "filepath",
+                Datatype::String,
+                Operation::Equals,
+                v,
+            ));
+            o
+        };
+        // cargo runs tests in the package directory, which has a Cargo.toml.
+        let cwd = std::env::current_dir().unwrap();
+        let live = scap_probe::LiveHost::new();
+        let found = candidates(&live, &fp("./Cargo.toml")).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(Path::new(&found[0].path), cwd.as_path());
+        let name = cwd.file_name().unwrap().to_str().unwrap();
+        let up = candidates(&live, &fp(&format!("../{name}/./Cargo.toml"))).unwrap();
+        assert_eq!(up, found);
+        assert!(candidates(&live, &fp("Cargo.toml")).unwrap().is_empty());
+        let mut t = scap_probe::MemoryTarget::new();
+        t.add_file("/Cargo.toml", "x");
+        assert!(candidates(&t, &fp("./Cargo.toml")).unwrap().is_empty());
+        assert_eq!(candidates(&t, &fp("/Cargo.toml")).unwrap().len(), 1);
+    }
 
     #[test]
     fn walk_root_is_the_fixed_directory() {

@@ -41,12 +41,14 @@ mod interface;
 mod password;
 mod process;
 mod rpm;
+mod runlevel;
 mod selinux;
 mod symlink;
 mod system;
 mod systemd;
 mod textfilecontent;
 mod xmlfilecontent;
+mod yamlfilecontent;
 
 pub use fileset::{Behaviors, RecurseDirection};
 
@@ -273,9 +275,20 @@ impl Registry {
         r.insert("interface_object", Box::new(interface::InterfaceProbe));
         r.insert("process58_object", Box::new(process::Process58Probe));
         r.insert("filehash58_object", Box::new(filehash::FileHash58Probe));
+        r.insert("filehash_object", Box::new(filehash::FileHashProbe));
+        r.insert(
+            "environmentvariable_object",
+            Box::new(system::EnvironmentVariableProbe),
+        );
+        r.insert("process_object", Box::new(process::ProcessProbe));
+        r.insert("runlevel_object", Box::new(runlevel::RunlevelProbe));
         r.insert(
             "xmlfilecontent_object",
             Box::new(xmlfilecontent::XmlFileContentProbe),
+        );
+        r.insert(
+            "yamlfilecontent_object",
+            Box::new(yamlfilecontent::YamlFileContentProbe),
         );
         r.insert(
             "selinuxboolean_object",

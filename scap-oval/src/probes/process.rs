@@ -1,4 +1,5 @@
-//! `unix:process58_object`: running processes, from [`Target::processes`].
+//! `unix:process58_object` and the deprecated `unix:process_object`: running processes, from
+//! [`Target::processes`].
 //!
 //! Items follow what oscap 1.3.7 writes: `exec_time` is the CPU time as `HH:MM:SS`,
 //! `start_time` the wall-clock start as `HH:MM:SS` (UTC), `tty` the terminal name (`pts/0`,
@@ -11,6 +12,13 @@
 //! [`scap_probe::Error::NotCollectable`] so definition results agree (a `none_exist` "service X
 //! is not running" check passes on an image, as with oscap), with a message saying processes
 //! were not collectable; [`PROCESSES_NOT_COLLECTABLE`] is that flag.
+//!
+//! The deprecated `process_object` selects by `command`, the process name (`comm`, as
+//! `/proc/PID/stat` gives it, at most 15 bytes), and its items are what oscap 1.3.7 writes:
+//! `command`, `exec_time`, `pid`, `ppid`, `priority`, `scheduling_class`, `start_time`, `tty`,
+//! `user_id`. oscap does not run this probe offline ("Requested offline mode is not supported
+//! by process probe") and flags the object `not applicable`; so does this one when the
+//! target's processes are not collectable.
 
 use scap_probe::{Process, Target};
 
@@ -20,6 +28,9 @@ use crate::types::{Datatype, Flag};
 
 /// The process58 probe.
 pub struct Process58Probe;
+
+/// The deprecated process probe (`process_object`, by `command`).
+pub struct ProcessProbe;
 
 /// The flag for a target whose processes are not collectable (oscap's offline answer).
 pub const PROCESSES_NOT_COLLECTABLE: Flag = Flag::DoesNotExist;
@@ -110,6 +121,58 @@ impl Probe for Process58Probe {
     }
 }
 
+impl Probe for ProcessProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let Some(command) = object.entity("command") else {
+            return Collection::error(format!("{}: no command entity", object.id));
+        };
+        let all = match target.processes() {
+            Ok(p) => p,
+            Err(e) if e.is_not_collectable() => {
+                return Collection::with_message(Flag::NotApplicable, e.to_string());
+            }
+            Err(e) => return Collection::error(e.to_string()),
+        };
+        let mut items = Vec::new();
+        for p in &all {
+            match command.matches(&p.comm) {
+                Ok(true) => {
+                    let mut item = Item::new("unix", "process_item");
+                    item.push(ItemEntity::string("command", p.comm.clone()));
+                    item.push(exec_time(p));
+                    item.push(ItemEntity::int("pid", p.pid));
+                    item.push(ItemEntity::int("ppid", p.ppid));
+                    item.push(ItemEntity::int("priority", p.priority));
+                    item.push(ItemEntity::string("scheduling_class", p.scheduling_class()));
+                    item.push(start_time(p));
+                    item.push(ItemEntity::string("tty", tty_name(p.tty_nr)));
+                    item.push(ItemEntity::int("user_id", p.euid));
+                    items.push(item);
+                }
+                Ok(false) => {}
+                Err(e) => return Collection::error(e.to_string()),
+            }
+        }
+        Collection::from_items(items)
+    }
+}
+
+/// `exec_time`: the CPU time as `HH:MM:SS`.
+fn exec_time(p: &Process) -> ItemEntity {
+    ItemEntity::string("exec_time", hms(p.cpu_ticks / TICKS_PER_SECOND))
+}
+
+/// `start_time`: the wall-clock start as `HH:MM:SS` (UTC), absent when unknown.
+fn start_time(p: &Process) -> ItemEntity {
+    match p.start_time {
+        Some(t) => {
+            let secs = u64::try_from(t.secs.rem_euclid(86_400)).unwrap_or(0);
+            ItemEntity::string("start_time", hms(secs))
+        }
+        None => ItemEntity::does_not_exist("start_time", Datatype::String),
+    }
+}
+
 /// `HH:MM:SS` of a number of seconds (hours not wrapped).
 fn hms(secs: u64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
@@ -132,22 +195,13 @@ fn tty_name(tty_nr: u64) -> String {
 fn item(p: &Process, command_line: String) -> Item {
     let mut item = Item::new("unix", "process58_item");
     item.push(ItemEntity::string("command_line", command_line));
-    item.push(ItemEntity::string(
-        "exec_time",
-        hms(p.cpu_ticks / TICKS_PER_SECOND),
-    ));
+    item.push(exec_time(p));
     item.push(ItemEntity::int("pid", p.pid));
     item.push(ItemEntity::int("ppid", p.ppid));
     item.push(ItemEntity::int("priority", p.priority));
     item.push(ItemEntity::int("ruid", p.uid));
     item.push(ItemEntity::string("scheduling_class", p.scheduling_class()));
-    item.push(match p.start_time {
-        Some(t) => {
-            let secs = u64::try_from(t.secs.rem_euclid(86_400)).unwrap_or(0);
-            ItemEntity::string("start_time", hms(secs))
-        }
-        None => ItemEntity::does_not_exist("start_time", Datatype::String),
-    });
+    item.push(start_time(p));
     item.push(ItemEntity::string("tty", tty_name(p.tty_nr)));
     item.push(ItemEntity::int("user_id", p.euid));
     item.push(ItemEntity::boolean("exec_shield", true));
@@ -244,6 +298,52 @@ mod tests {
         let c = Process58Probe.collect(&t, &object(".*"));
         assert_eq!(c.flag, PROCESSES_NOT_COLLECTABLE);
         assert_eq!(c.messages.len(), 1);
+    }
+
+    #[test]
+    fn deprecated_process_object_matches_the_name() {
+        // oscap 1.3.7, process_object `^sleep` on the live host: items with command "sleep",
+        // exec_time, pid, ppid, priority, scheduling_class, start_time, tty, user_id.
+        let mut t = MemoryTarget::new();
+        let mut p = sshd();
+        p.comm = "sshd".into();
+        t.facts.processes = Some(vec![p]);
+        let mut o = ObjectRequest::new("oval:t:obj:1", "process_object");
+        o.entities.push(RequestEntity::new(
+            "command",
+            Datatype::String,
+            Operation::Equals,
+            "sshd",
+        ));
+        let c = ProcessProbe.collect(&t, &o);
+        assert_eq!(c.flag, Flag::Complete);
+        let names: Vec<_> = c.items[0]
+            .entities
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "command",
+                "exec_time",
+                "pid",
+                "ppid",
+                "priority",
+                "scheduling_class",
+                "start_time",
+                "tty",
+                "user_id"
+            ]
+        );
+        assert_eq!(c.items[0].value("command"), Some("sshd"));
+        assert_eq!(c.items[0].value("start_time"), Some("01:01:02"));
+        // The full command line is not the name.
+        o.entities[0].values = vec!["/usr/sbin/sshd -D".into()];
+        assert_eq!(ProcessProbe.collect(&t, &o).flag, Flag::DoesNotExist);
+        // Offline, oscap 1.3.7 flags process_object `not applicable`.
+        let c = ProcessProbe.collect(&MemoryTarget::new(), &o);
+        assert_eq!(c.flag, Flag::NotApplicable);
     }
 
     #[test]

@@ -1,14 +1,16 @@
-//! Probes over host facts rather than files: uname, sysctl, environmentvariable58 and partition
-//! (the systemd unit probes read unit files: `systemd.rs`).
+//! Probes over host facts rather than files: uname, sysctl, environmentvariable58, the
+//! deprecated environmentvariable, and partition (the systemd unit probes read unit files:
+//! `systemd.rs`).
 //!
 //! A fact the target cannot give ([`scap_probe::Error::NotCollectable`]) is never an empty
 //! answer. `uname` and `sysctl` of an offline tree are `not applicable` (runtime kernel state
 //! does not apply to a tree on disk; oscap gives the same flag); the environment and mounts of an
-//! offline tree are `not collected`.
+//! offline tree are `not collected`, except for the deprecated `environmentvariable_object`,
+//! which oscap flags `not applicable` offline.
 
 use scap_probe::Target;
 
-use super::{Collection, ObjectRequest, Probe};
+use super::{Collection, ObjectRequest, Probe, RequestEntity};
 use crate::items::{Item, ItemEntity};
 use crate::types::Flag;
 
@@ -107,24 +109,74 @@ impl Probe for EnvironmentProbe {
             Err(e) if e.is_not_found() => return Collection::flag(Flag::DoesNotExist),
             Err(e) => return not_collectable(&e, Flag::NotCollected),
         };
-        let mut items = Vec::new();
-        for (n, v) in env {
-            match name.matches(&n) {
-                Ok(true) => {
-                    let mut item = Item::new("independent", "environmentvariable58_item");
-                    if let Some(p) = pid.and_then(|p| p.values.first()) {
-                        item.push(ItemEntity::int("pid", p));
-                    }
-                    item.push(ItemEntity::string("name", n));
-                    item.push(ItemEntity::string("value", v));
-                    items.push(item);
+        let env = match matching(name, env) {
+            Ok(e) => e,
+            Err(c) => return c,
+        };
+        let items = env
+            .into_iter()
+            .map(|(n, v)| {
+                let mut item = Item::new("independent", "environmentvariable58_item");
+                if let Some(p) = pid.and_then(|p| p.values.first()) {
+                    item.push(ItemEntity::int("pid", p));
                 }
-                Ok(false) => {}
-                Err(e) => return Collection::error(e.to_string()),
-            }
-        }
+                item.push(ItemEntity::string("name", n));
+                item.push(ItemEntity::string("value", v));
+                item
+            })
+            .collect();
         Collection::from_items(items)
     }
+}
+
+/// The deprecated environmentvariable probe (`environmentvariable_object`: `name` only, items
+/// `name` and `value` of the evaluator's environment). oscap 1.3.7 does not run it offline
+/// ("Requested offline mode is not supported by environmentvariable probe") and flags the
+/// object `not applicable`; so does this probe when the target's environment is not
+/// collectable (an offline target given no environment).
+pub struct EnvironmentVariableProbe;
+
+impl Probe for EnvironmentVariableProbe {
+    fn collect(&self, target: &dyn Target, object: &ObjectRequest) -> Collection {
+        let Some(name) = object.entity("name") else {
+            return Collection::error(format!("{}: no name entity", object.id));
+        };
+        let env = match target.environment() {
+            Ok(e) => e,
+            Err(e) => return not_collectable(&e, Flag::NotApplicable),
+        };
+        let env = match matching(name, env) {
+            Ok(e) => e,
+            Err(c) => return c,
+        };
+        let items = env
+            .into_iter()
+            .map(|(n, v)| {
+                let mut item = Item::new("independent", "environmentvariable_item");
+                item.push(ItemEntity::string("name", n));
+                item.push(ItemEntity::string("value", v));
+                item
+            })
+            .collect();
+        Collection::from_items(items)
+    }
+}
+
+/// The variables whose name the `name` entity accepts (an invalid comparison is an `error`
+/// collection).
+fn matching(
+    name: &RequestEntity,
+    env: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, Collection> {
+    let mut keep = Vec::new();
+    for (n, v) in env {
+        match name.matches(&n) {
+            Ok(true) => keep.push((n, v)),
+            Ok(false) => {}
+            Err(e) => return Err(Collection::error(e.to_string())),
+        }
+    }
+    Ok(keep)
 }
 
 impl Probe for PartitionProbe {
@@ -155,5 +207,44 @@ impl Probe for PartitionProbe {
             }
         }
         Collection::from_items(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Datatype, Operation};
+    use scap_probe::MemoryTarget;
+
+    #[test]
+    fn deprecated_environmentvariable_object() {
+        // oscap 1.3.7, environmentvariable_object `^(HOME|PATH)$` on the live host: items with
+        // `name` and `value` only; offline: flag `not applicable`.
+        let mut o = ObjectRequest::new("oval:t:obj:1", "environmentvariable_object");
+        o.entities.push(RequestEntity::new(
+            "name",
+            Datatype::String,
+            Operation::PatternMatch,
+            "^(HOME|PATH)$",
+        ));
+        let mut t = MemoryTarget::new();
+        assert_eq!(
+            EnvironmentVariableProbe.collect(&t, &o).flag,
+            Flag::NotApplicable
+        );
+        t.facts.environment = Some(vec![
+            ("HOME".into(), "/root".into()),
+            ("SHELL".into(), "/bin/sh".into()),
+        ]);
+        let c = EnvironmentVariableProbe.collect(&t, &o);
+        assert_eq!(c.items.len(), 1);
+        let names: Vec<_> = c.items[0]
+            .entities
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(names, ["name", "value"]);
+        assert_eq!(c.items[0].value("value"), Some("/root"));
+        assert_eq!(c.items[0].kind, "environmentvariable_item");
     }
 }

@@ -1,5 +1,12 @@
 //! `ind:textfilecontent54_object` (and the deprecated `textfilecontent_object`): lines or blocks
 //! of text files matching a regular expression, with their capture groups.
+//!
+//! As in oscap 1.3.7: a pattern that fails while matching one file (the backtracking limit,
+//! see [`crate::pattern`]) flags the whole object `error`, with a message naming the file,
+//! and keeps the items of the other files; a file that cannot be read only flags `error` when
+//! nothing else was found. Matches are iterated as oscap does ([`crate::pattern::Pattern::find_all`]):
+//! in multiline mode no empty item is made after the newline that ends a file (PCRE's `^` does
+//! not match there), and an empty match found past the search start is reported twice.
 
 use std::path::Path;
 
@@ -54,6 +61,7 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
     let mut items = Vec::new();
     let mut messages = Vec::new();
     let mut errored = false;
+    let mut match_failed = false;
     for Candidate { path, filename } in files {
         let Some(filename) = filename else { continue };
         let filepath = super::fileset::join(&path, &filename);
@@ -80,8 +88,10 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
             let matches = match compiled.find_all(&text) {
                 Ok(m) => m,
                 Err(e) => {
-                    messages.push(format!("{filepath}: pattern {regex:?}: {e}"));
-                    errored = true;
+                    messages.push(format!(
+                        "regular expression pattern match failed in file {filepath}: {e}"
+                    ));
+                    match_failed = true;
                     continue;
                 }
             };
@@ -116,9 +126,63 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
         }
     }
     let mut c = Collection::from_items(items);
-    if errored && c.flag == Flag::DoesNotExist {
+    if match_failed || errored && c.flag == Flag::DoesNotExist {
         c.flag = Flag::Error;
     }
     c.messages = messages;
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probes::RequestEntity;
+    use crate::types::{Datatype, Operation};
+    use scap_probe::MemoryTarget;
+
+    fn object(path: &str, filename: &str, pattern: &str) -> ObjectRequest {
+        let mut o = ObjectRequest::new("oval:t:obj:1", "textfilecontent54_object");
+        let e = |n: &str, op, v: &str| RequestEntity::new(n, Datatype::String, op, v);
+        o.entities.push(e("path", Operation::Equals, path));
+        o.entities
+            .push(e("filename", Operation::PatternMatch, filename));
+        o.entities
+            .push(e("pattern", Operation::PatternMatch, pattern));
+        o
+    }
+
+    fn texts(c: &Collection) -> Vec<&str> {
+        c.items.iter().filter_map(|i| i.value("text")).collect()
+    }
+
+    #[test]
+    fn no_empty_item_after_the_final_newline() {
+        // oscap 1.3.7 on "a\nx\n" with `^.*$`: two items, "a" and "x".
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/f", "a\nx\n").add_file("/etc/g", "a\n\n");
+        let c = TextFileContent54.collect(&t, &object("/etc", "^f$", "^.*$"));
+        assert_eq!(texts(&c), ["a", "x"]);
+        // oscap over "a\n\n": "a" and the empty line twice (instances 1 to 3; see
+        // `Pattern::find_all`), nothing after the final newline.
+        let c = TextFileContent54.collect(&t, &object("/etc", "^g$", "^.*$"));
+        assert_eq!(texts(&c), ["a", "", ""]);
+    }
+
+    #[test]
+    fn a_pattern_that_gives_up_flags_the_object_error() {
+        // oscap 1.3.7, `^(a|a)*\1c` over /etc/bt.txt (40 `a`, then "bc") and /etc/ok.txt
+        // ("aac"): flag="error", "Regular expression pattern match failed in file /etc/bt.txt
+        // with error -8.", and the item of ok.txt kept.
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/bt.txt", format!("{}bc\n", "a".repeat(40)))
+            .add_file("/etc/ok.txt", "aac\n");
+        let c = TextFileContent54.collect(&t, &object("/etc", r"^(bt|ok)\.txt$", r"^(a|a)*\1c"));
+        assert_eq!(c.flag, Flag::Error);
+        assert_eq!(texts(&c), ["aac"]);
+        assert!(
+            c.messages
+                .iter()
+                .any(|m| m.contains("/etc/bt.txt") && m.contains("backtracking limit"))
+        );
+    }
 }
