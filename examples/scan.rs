@@ -5,7 +5,7 @@
 //! cargo run --release --example scan -- [--profile ID] [--root DIR | --image PATH[:REF]]
 //!     [--env-file FILE] [--results FILE]
 //!     [--tailoring-file FILE] [--datastream-id ID] [--xccdf-id ID]
-//!     [--rule ID]... [--skip-rule ID]... DATASTREAM
+//!     [--rule ID]... [--skip-rule ID]... [--enable-sce] DATASTREAM
 //! ```
 //!
 //! With no arguments at all it scans this host with a small bundled baseline
@@ -22,6 +22,8 @@
 //! writes the OVAL results of each evaluation pass (`DIR/<component>.N.result.xml`). `--profile` takes a full
 //! profile id or its short name (`standard` for `xccdf_org.ssgproject.content_profile_standard`).
 //! `--rule` and `--skip-rule` take full rule ids or the part after `_rule_`.
+//! `--enable-sce` runs Script Check Engine checks: scripts from the content, run on this host
+//! (see `scap_xccdf::sce`); without it, and for `--root` / `--image`, they are `notchecked`.
 //!
 //! Evidence: `--arf FILE` writes an ARF 1.1 report (data stream, asset, TestResult, OVAL
 //! results with system characteristics); `--report FILE` a self-contained HTML report,
@@ -39,6 +41,7 @@ use std::time::Instant;
 
 use scap_probe::{LiveHost, RootFs, Target};
 use scap_xccdf::oval_engine::OvalEngine;
+use scap_xccdf::sce::{SceDisabled, SceEngine, SceScripts};
 use scap_xccdf::{
     EvalOptions, ParseOptions, Policy, ScanResults, Source, Tailoring, TestResultInfo, XccdfResult,
 };
@@ -50,7 +53,8 @@ const DEFAULT_DS_NAME: &str = "examples/data/linux-baseline-ds.xml";
 const USAGE: &str = "usage: scan [--profile ID] [--root DIR | --image PATH[:REF]] [--env-file FILE]
             [--results FILE] [--tailoring-file FILE]
             [--arf FILE] [--report FILE] [--ckl FILE] [--cklb FILE] [--poam FILE] [--json FILE]
-            [--datastream-id ID] [--xccdf-id ID] [--rule ID]... [--skip-rule ID]... DATASTREAM
+            [--datastream-id ID] [--xccdf-id ID] [--rule ID]... [--skip-rule ID]...
+            [--enable-sce] DATASTREAM
        scan            (no arguments: scan this host with the bundled Linux baseline)";
 
 #[derive(Default)]
@@ -67,6 +71,7 @@ struct Args {
     xccdf_id: Option<String>,
     rules: Vec<String>,
     skip_rules: Vec<String>,
+    enable_sce: bool,
     datastream: Option<PathBuf>,
 }
 
@@ -101,6 +106,7 @@ fn parse_args() -> Result<Args, String> {
             "--xccdf-id" => a.xccdf_id = Some(string(value()?)?),
             "--rule" => a.rules.push(string(value()?)?),
             "--skip-rule" => a.skip_rules.push(string(value()?)?),
+            "--enable-sce" => a.enable_sce = true,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
             _ if a.datastream.is_none() => a.datastream = Some(PathBuf::from(arg)),
@@ -145,6 +151,24 @@ fn offline_target(args: &Args) -> Result<Box<dyn Target>, String> {
         });
     }
     Ok(Box::new(LiveHost::new()))
+}
+
+/// The SCE engine: runs scripts only with `--enable-sce` and only on this host (an offline
+/// target's checks would see the host). A data stream's scripts are its own; a standalone
+/// benchmark's are files beside it.
+fn sce_engine(args: &Args, doc: &roxmltree::Document<'_>, source: &Source) -> SceEngine {
+    if !args.enable_sce {
+        return SceEngine::disabled(SceDisabled::NotEnabled);
+    }
+    if args.root.is_some() || args.image.is_some() {
+        return SceEngine::disabled(SceDisabled::OfflineTarget);
+    }
+    if source.collection.is_some() {
+        return SceEngine::run_on_this_host(SceScripts::from_source(doc, source));
+    }
+    let base = args.datastream.as_deref().and_then(Path::parent);
+    let base = base.filter(|p| !p.as_os_str().is_empty());
+    SceEngine::run_on_this_host(SceScripts::in_directory(base.unwrap_or(Path::new("."))))
 }
 
 /// A failure with the exit status it gives.
@@ -254,8 +278,12 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
             .unwrap_or(Path::new("."));
         load_oval_files(&mut engine, &policy, base)?;
     }
-    let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
+    let sce = sce_engine(&args, &doc, &source);
+    let mut engines = scap_xccdf::Engines::default();
+    engines.push(Box::new(&engine)).push(Box::new(sce));
+    let results = scap_xccdf::evaluate(&doc, &source, &policy, &engines, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
+    drop(engines);
 
     print_results(&results, &source, &policy, started);
 

@@ -439,6 +439,13 @@ pub struct CheckImport {
     pub import_name: String,
     /// `import-xpath`.
     pub import_xpath: Option<String>,
+    /// The imported value, in a TestResult's `rule-result` (SCE's `stdout` or `stderr`);
+    /// `None` in a benchmark.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub content: Option<String>,
 }
 
 /// A `check-export`: bind a Value to a checking-system variable.

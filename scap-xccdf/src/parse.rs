@@ -455,6 +455,11 @@ impl<'o> Parser<'o> {
                 "check-import" => ch.imports.push(CheckImport {
                     import_name: xml::req_attr(c, "import-name")?.to_string(),
                     import_xpath: xml::opt_attr(c, "import-xpath"),
+                    // Only a rule-result's check-import has content (what was imported).
+                    content: c
+                        .text()
+                        .filter(|t| !t.trim().is_empty())
+                        .map(str::to_string),
                 }),
                 "check-export" => ch.exports.push(CheckExport {
                     value_id: xml::req_attr(c, "value-id")?.to_string(),

@@ -607,12 +607,10 @@ fn push_leaf(check: &Check, policy: &Policy, source: &Source, leaves: &mut Vec<L
         });
         match b.value {
             Some(_) if bad_selector => missing = true,
-            Some(v) => exports.push(ExportedValue::new(
-                b.value_id,
-                b.export_name,
-                v.value,
-                v.value_type,
-            )),
+            Some(v) => exports.push(
+                ExportedValue::new(b.value_id, b.export_name, v.value, v.value_type)
+                    .with_operator(v.operator),
+            ),
             None => missing = true,
         }
     }
@@ -696,6 +694,12 @@ fn leaf_outcome(base: RuleOutcome, leaf: Option<&Leaf>) -> RuleOutcome {
                 href: r.href.clone(),
                 name: r.name.clone(),
             }];
+        }
+    }
+    // The values the engine handed back for the check's imports (SCE stdout, stderr).
+    for i in &mut check.imports {
+        if let Some((_, v)) = o.imports.iter().find(|(n, _)| *n == i.import_name) {
+            i.content = Some(v.clone());
         }
     }
     let mut messages = o.messages;
