@@ -775,7 +775,7 @@ mod tests {
     #[test]
     fn timeouts_and_output_limits() {
         let limits = SceLimits::default()
-            .with_timeout(Duration::from_millis(300))
+            .with_timeout(Duration::from_millis(1000))
             .with_max_output(10);
         let e =
             SceEngine::run_on_this_host(SceScripts::in_directory(fixtures())).with_limits(limits);
