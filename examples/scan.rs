@@ -276,7 +276,7 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
             .as_deref()
             .and_then(Path::parent)
             .unwrap_or(Path::new("."));
-        load_oval_files(&mut engine, &policy, base)?;
+        load_oval_files(&mut engine, &policy, &source.benchmark, base)?;
     }
     let sce = sce_engine(&args, &doc, &source);
     let mut engines = scap_xccdf::Engines::default();
@@ -490,29 +490,37 @@ fn write_oval_results(
 fn load_oval_files(
     engine: &mut OvalEngine<'_>,
     policy: &Policy,
+    benchmark: &scap_xccdf::Benchmark,
     base: &Path,
 ) -> Result<(), Failure> {
+    let oval = scap_xccdf::eval::OVAL_SYSTEM;
+    let rule_hrefs = policy
+        .selected_rules()
+        .flat_map(|rule| rule.checks())
+        .filter(|check| check.system == oval)
+        .flat_map(|check| check.content_refs.iter().map(|r| r.href.as_str()));
+    // An XCCDF 1.1 benchmark's own CPE list names OVAL files too (its platforms' checks).
+    let cpe_hrefs = benchmark
+        .cpe_list
+        .iter()
+        .flat_map(|d| &d.items)
+        .flat_map(|item| &item.checks)
+        .filter(|c| c.system == oval)
+        .filter_map(|c| c.href.as_deref());
     let mut seen = std::collections::BTreeSet::new();
-    for rule in policy.selected_rules() {
-        for check in rule.checks() {
-            if check.system != scap_xccdf::eval::OVAL_SYSTEM {
-                continue;
-            }
-            for r in &check.content_refs {
-                if !seen.insert(r.href.clone()) {
-                    continue;
-                }
-                let path = base.join(&r.href);
-                let Ok(bytes) = std::fs::read(&path) else {
-                    // oscap reports such rules notchecked; so do we (the engine finds nothing).
-                    eprintln!("scan: warning: {}: cannot read OVAL file", path.display());
-                    continue;
-                };
-                let defs = scap_oval::Definitions::parse(&bytes)
-                    .map_err(|e| bad(format!("{}: {e}", path.display())))?;
-                engine.insert(&r.href, defs);
-            }
+    for href in rule_hrefs.chain(cpe_hrefs) {
+        if !seen.insert(href) {
+            continue;
         }
+        let path = base.join(href);
+        let Ok(bytes) = std::fs::read(&path) else {
+            // oscap reports such rules notchecked; so do we (the engine finds nothing).
+            eprintln!("scan: warning: {}: cannot read OVAL file", path.display());
+            continue;
+        };
+        let defs = scap_oval::Definitions::parse(&bytes)
+            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        engine.insert(href, defs);
     }
     Ok(())
 }

@@ -13,8 +13,9 @@
 //! 3. not applicable → `notapplicable`: the Rule, each ancestor Group and the Benchmark must
 //!    each have no `platform` or one that applies. A `#id` platform is evaluated with the
 //!    benchmark's CPE applicability language (`scap_cpe`), a CPE name against the data
-//!    stream's CPE dictionaries; both end in OVAL checks (the `*-cpe-oval.xml` component),
-//!    evaluated through the [`CheckEngine`] like any rule check;
+//!    stream's CPE dictionaries and an XCCDF 1.1 benchmark's embedded CPE 1.0 `cpe-list`
+//!    ([`Benchmark::cpe_list`](crate::Benchmark::cpe_list)); all end in OVAL checks (the
+//!    `*-cpe-oval.xml` component), evaluated through the [`CheckEngine`] like any rule check;
 //! 4. the check: the `complex-check` if any (AND/OR, `negate`), else among the candidate
 //!    `check`s for the selector in effect ([`PolicyRule::checks`](crate::PolicyRule::checks))
 //!    the *last* one whose system an engine supports, `notchecked` if there is none.
@@ -752,12 +753,18 @@ struct Applicability {
 impl Applicability {
     fn new(doc: &Document<'_>, source: &Source, engine: &dyn CheckEngine) -> Result<Applicability> {
         let spec = source.platform_specification(doc)?;
-        let mut dicts: Vec<(Dictionary, &crate::datastream::ComponentRef)> = Vec::new();
+        // The data stream's dictionaries, each with its component-ref (whose catalog resolves
+        // its check hrefs), and an XCCDF 1.1 benchmark's own cpe-list (its hrefs resolve like
+        // the benchmark's check hrefs: through the checklist's catalog, or as files).
+        let mut dicts: Vec<(Dictionary, Option<&crate::datastream::ComponentRef>)> = Vec::new();
         for (cref, node) in source.dictionaries(doc) {
             // A broken dictionary makes its names unavailable (oscap warns and goes on).
             if let Ok(d) = Dictionary::from_node(node) {
-                dicts.push((d, cref));
+                dicts.push((d, Some(cref)));
             }
+        }
+        if let Some(d) = &source.benchmark.cpe_list {
+            dicts.push((d.clone(), None));
         }
         // Every check of the dictionaries and of the language, keyed by (href, id).
         let mut requests: Vec<CheckRequest> = Vec::new();
@@ -772,10 +779,12 @@ impl Applicability {
                     }
                     let mut req =
                         CheckRequest::new(c.system.clone(), href.clone(), Some(&c.id_ref));
-                    req.component = source
-                        .resolve_dictionary_href(cref, &href)
-                        .ok()
-                        .map(|x| x.id.clone());
+                    req.component = match cref {
+                        Some(cref) => source.resolve_dictionary_href(cref, &href),
+                        None => source.resolve_check_href(&href),
+                    }
+                    .ok()
+                    .map(|x| x.id.clone());
                     requests.push(req);
                     keys.push((href, c.id_ref.clone()));
                 }
@@ -1265,5 +1274,69 @@ mod tests {
         use XccdfResult::*;
         let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
         assert_eq!(got, [Fail, Pass, Pass]);
+    }
+
+    /// An XCCDF 1.1 benchmark's embedded CPE 1.0 `cpe-list` names the platforms (oscap 1.3.7
+    /// on the same benchmark with OVAL CPE checks: the platform whose check is true applies,
+    /// the one whose check is false and a name the list lacks do not); in a 1.2 benchmark, or
+    /// in the CPE 2.0 namespace, oscap ignores it, and so do we.
+    #[test]
+    fn cpe_list_of_an_xccdf_1_1_benchmark() {
+        let doc_for = |xccdf: &str, cpe: &str| {
+            format!(
+                r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/{xccdf}" xmlns:cpe="{cpe}" id="xccdf_x_benchmark_b">
+                <title>t</title>
+                <cpe:cpe-list>
+                  <cpe:cpe-item name="cpe:/o:t:unix"><cpe:title>unix</cpe:title>
+                    <cpe:check system="urn:t" href="cpe-oval.xml"> p-unix </cpe:check></cpe:cpe-item>
+                  <cpe:cpe-item name="cpe:/o:t:windows"><cpe:title>windows</cpe:title>
+                    <cpe:check system="urn:t" href="cpe-oval.xml">f-windows</cpe:check></cpe:cpe-item>
+                  <cpe:cpe-item name="not a cpe name"/>
+                </cpe:cpe-list>
+                <Rule id="xccdf_x_rule_unix" selected="true"><platform idref="cpe:/o:t:unix"/>{p}</Rule>
+                <Rule id="xccdf_x_rule_windows" selected="true"><platform idref="cpe:/o:t:windows"/>{p}</Rule>
+                <Rule id="xccdf_x_rule_other" selected="true"><platform idref="cpe:/o:t:other"/>{p}</Rule>
+                <Rule id="xccdf_x_rule_none" selected="true">{p}</Rule>
+                </Benchmark>"#,
+                p = check("p")
+            )
+        };
+        use XccdfResult::*;
+        let cpe1 = "http://cpe.mitre.org/XMLSchema/cpe/1.0";
+        let e = ByName::default();
+        let text = doc_for("1.1", cpe1);
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(&text).unwrap();
+        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        assert_eq!(src.benchmark.cpe_list.as_ref().unwrap().items.len(), 2);
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        let r = evaluate(&doc, &src, &policy, &e, &EvalOptions::default()).unwrap();
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        assert_eq!(got, [Pass, NotApplicable, NotApplicable, Pass]);
+        // The CPE checks went to the engine with their href and trimmed id.
+        let asked = e.0.borrow();
+        let cpe = asked.iter().find(|q| q.href == "cpe-oval.xml").unwrap();
+        assert_eq!(cpe.name.as_deref(), Some("p-unix"));
+
+        for (xccdf, cpe) in [
+            ("1.2", cpe1),
+            ("1.1", "http://cpe.mitre.org/dictionary/2.0"),
+        ] {
+            let text = doc_for(xccdf, cpe);
+            let doc = opts.parse_document(&text).unwrap();
+            let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+            assert!(src.benchmark.cpe_list.is_none());
+            let policy = Policy::new(&src.benchmark, None, None).unwrap();
+            let r = evaluate(
+                &doc,
+                &src,
+                &policy,
+                &ByName::default(),
+                &EvalOptions::default(),
+            )
+            .unwrap();
+            let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+            assert_eq!(got, [NotApplicable, NotApplicable, NotApplicable, Pass]);
+        }
     }
 }
