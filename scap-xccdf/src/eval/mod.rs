@@ -757,6 +757,11 @@ impl Applicability {
         // its check hrefs), and an XCCDF 1.1 benchmark's own cpe-list (its hrefs resolve like
         // the benchmark's check hrefs: through the checklist's catalog, or as files).
         let mut dicts: Vec<(Dictionary, Option<&crate::datastream::ComponentRef>)> = Vec::new();
+        let dictionary_refs: Vec<&crate::datastream::ComponentRef> = source
+            .dictionaries(doc)
+            .into_iter()
+            .map(|(cref, _)| cref)
+            .collect();
         for (cref, node) in source.dictionaries(doc) {
             // A broken dictionary makes its names unavailable (oscap warns and goes on).
             if let Ok(d) = Dictionary::from_node(node) {
@@ -800,9 +805,17 @@ impl Applicability {
                     continue;
                 }
                 let mut req = CheckRequest::new(f.system.clone(), f.href.clone(), Some(&f.id_ref));
+                // The checklist's catalog first; then the dictionaries' catalogs, which is
+                // where SCAP 1.3 data streams map the CPE OVAL file (oscap 1.3.7 resolves a
+                // check-fact-ref whose href only a dictionary's catalog maps).
                 req.component = source
                     .resolve_check_href(&f.href)
                     .ok()
+                    .or_else(|| {
+                        dictionary_refs
+                            .iter()
+                            .find_map(|c| source.resolve_dictionary_href(c, &f.href).ok())
+                    })
                     .map(|x| x.id.clone());
                 requests.push(req);
                 keys.push((f.href.clone(), f.id_ref.clone()));
@@ -1338,5 +1351,47 @@ mod tests {
             let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
             assert_eq!(got, [NotApplicable, NotApplicable, NotApplicable, Pass]);
         }
+    }
+
+    /// Answers as the OVAL engine would on `fixtures/ds/cpe-check-hrefs-ds.xml`: content
+    /// that resolved to a component answers (`...:1` true, `...:2` false), an unresolved href
+    /// finds nothing (notchecked).
+    struct ByComponent;
+    impl CheckEngine for ByComponent {
+        fn supports(&self, s: &str) -> bool {
+            s == OVAL_SYSTEM
+        }
+        fn evaluate(&self, batch: &[CheckRequest]) -> Vec<CheckOutcome> {
+            batch
+                .iter()
+                .map(|r| {
+                    let name = r.name.as_deref().unwrap_or_default();
+                    CheckOutcome::new(match &r.component {
+                        None => XccdfResult::NotChecked,
+                        Some(_) if name.ends_with(":1") => XccdfResult::Pass,
+                        Some(_) => XccdfResult::Fail,
+                    })
+                })
+                .collect()
+        }
+    }
+
+    /// A check-fact-ref whose href only the dictionary's catalog maps resolves there, as in
+    /// oscap 1.3.7 (the fixture's results are oscap's).
+    #[test]
+    fn check_fact_refs_resolve_through_the_dictionary_catalog() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/ds/cpe-check-hrefs-ds.xml"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(&text).unwrap();
+        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        let r = evaluate(&doc, &src, &policy, &ByComponent, &EvalOptions::default()).unwrap();
+        use XccdfResult::*;
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        assert_eq!(got, [Pass, NotApplicable, Pass, NotApplicable]);
     }
 }
