@@ -27,6 +27,10 @@
 //! the current directory, or in `--oval-results-dir DIR`), `--report` (HTML), and beyond
 //! oscap `--ckl`/`--cklb` (STIG Viewer checklists), `--poam` (POA&M CSV), `--json`.
 //!
+//! `--enable-sce` runs Script Check Engine checks: scripts from the content, run on this host
+//! (see `scap_xccdf::sce`); without it, and for `--root` / `--image`, they are `notchecked`
+//! with a message saying why.
+//!
 //! Targets beyond oscap: `--root DIR` scans an unpacked tree offline, `--image PATH[:REF]` a
 //! container image in place (OCI layout or `docker save` archive). An offline target's
 //! environment is `--env-file FILE` (NAME=value lines), else `OSCAP_CONTAINER_VARS`, else an
@@ -45,6 +49,7 @@ use scap_examples::cli::{self, Opt, Parsed, UsageError, Verbosity};
 use scap_oval::results::Content;
 use scap_probe::{LiveHost, RootFs, Target};
 use scap_xccdf::oval_engine::OvalEngine;
+use scap_xccdf::sce::{SceDisabled, SceEngine, SceScripts};
 use scap_xccdf::{
     EvalOptions, Input, InputKind, InputOptions, ParseOptions, Policy, ScanResults, Source,
     Tailoring, TestResultInfo, XccdfResult,
@@ -85,6 +90,8 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
 Not in oscap:
   --root DIR | --image PATH[:REF]   scan an offline tree or a container image
   --env-file FILE            NAME=value lines: the offline target's environment
+  --enable-sce               run the content's SCE scripts on this host (live scans only;
+                             oscap runs them always, even for an offline root)
   --ckl FILE, --cklb FILE, --poam FILE, --json FILE   STIG Viewer checklists, POA&M, JSON
   -h, --help; -V, --version
 
@@ -108,6 +115,7 @@ const OPTS: &[Opt] = &[
     Opt::value(&["--oval-results-dir"], "DIR"),
     Opt::flag(&["--check-engine-results"]),
     Opt::flag(&["--export-variables"]),
+    Opt::flag(&["--enable-sce"]),
     Opt::flag(&["--thin-results"]),
     Opt::flag(&["--without-syschar"]),
     Opt::value(&["--report"], "FILE"),
@@ -152,6 +160,8 @@ struct Args {
     /// `--oval-results` (the cwd) or `--oval-results-dir DIR`.
     oval_results: Option<PathBuf>,
     export_variables: bool,
+    /// `--enable-sce`: run the content's Script Check Engine scripts on this host.
+    enable_sce: bool,
     /// What the OVAL results (files and ARF) carry.
     oval_content: Content,
     evidence: Evidence,
@@ -183,6 +193,7 @@ fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, Usag
         stig_viewer: None,
         oval_results: None,
         export_variables: false,
+        enable_sce: false,
         oval_content: Content::default(),
         evidence: Evidence::default(),
         tailoring: None,
@@ -210,6 +221,7 @@ fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, Usag
                 match name {
                     "--oval-results" => a.oval_results = Some(PathBuf::from(".")),
                     "--export-variables" => a.export_variables = true,
+                    "--enable-sce" => a.enable_sce = true,
                     "--progress" => a.output = Output::Progress,
                     "--progress-full" => a.output = Output::ProgressFull,
                     "--thin-results" => a.oval_content = Content::thin(),
@@ -281,6 +293,29 @@ fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, Usag
         ));
     }
     Ok(Command::Scan(Box::new(a)))
+}
+
+/// The SCE engine: runs scripts only with `--enable-sce` and only on this host (an offline
+/// target's checks would see the host). A data stream's scripts are its own; those of a
+/// benchmark composed into one are files beside the benchmark.
+fn sce_engine(
+    args: &Args,
+    input: &Input,
+    doc: &roxmltree::Document<'_>,
+    source: &Source,
+) -> SceEngine {
+    if !args.enable_sce {
+        return SceEngine::disabled(SceDisabled::NotEnabled);
+    }
+    if args.root.is_some() || args.image.is_some() {
+        return SceEngine::disabled(SceDisabled::OfflineTarget);
+    }
+    if !input.composed {
+        return SceEngine::run_on_this_host(SceScripts::from_source(doc, source));
+    }
+    let base = input.benchmark_path.parent();
+    let base = base.filter(|p| !p.as_os_str().is_empty());
+    SceEngine::run_on_this_host(SceScripts::in_directory(base.unwrap_or(Path::new("."))))
 }
 
 /// The target: `--root`, `--image` or this host. An offline target's environment is
@@ -491,8 +526,12 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
     }
     let keep = args.oval_results.is_some() || args.evidence.any() || args.export_variables;
     let engine = OvalEngine::new(&doc, &source, target.as_ref()).keep_results(keep);
-    let results = scap_xccdf::evaluate(&doc, &source, &policy, &engine, &eval_opts)
+    let sce = sce_engine(&args, &input, &doc, &source);
+    let mut engines = scap_xccdf::Engines::default();
+    engines.push(Box::new(&engine)).push(Box::new(sce));
+    let results = scap_xccdf::evaluate(&doc, &source, &policy, &engines, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
+    drop(engines);
 
     for (component, w) in engine.warnings() {
         warn(&args, format!("{href}: {component}: {w}"));

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use crate::model::ValueType;
+use crate::model::{ValueOperator, ValueType};
 
 /// The result of a rule or a check (XCCDF 1.2 section 6.6.4.2, `result` of `rule-result`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -181,6 +181,9 @@ pub struct ExportedValue {
     pub value: String,
     /// The Value's type.
     pub value_type: ValueType,
+    /// The Value's operator (possibly refined by the profile); SCE hands it to the script as
+    /// `XCCDF_OPERATOR_<name>`.
+    pub operator: ValueOperator,
 }
 
 impl ExportedValue {
@@ -201,7 +204,20 @@ impl ExportedValue {
             export_name: export_name.into(),
             value: value.into(),
             value_type,
+            operator: ValueOperator::Equals,
         }
+    }
+
+    /// The same binding with `operator`.
+    ///
+    /// ```
+    /// use scap_xccdf::{ExportedValue, ValueOperator, ValueType};
+    /// let v = ExportedValue::new("v", "n", "7", ValueType::Number).with_operator(ValueOperator::LessThan);
+    /// assert_eq!(v.operator, ValueOperator::LessThan);
+    /// ```
+    pub fn with_operator(mut self, operator: ValueOperator) -> ExportedValue {
+        self.operator = operator;
+        self
     }
 }
 
@@ -249,6 +265,10 @@ pub struct CheckOutcome {
     pub result: XccdfResult,
     /// Messages for the rule-result (`message` elements), e.g. why a check was not checked.
     pub messages: Vec<String>,
+    /// What the check system hands back for the check's `check-import`s, as (import name,
+    /// value): SCE gives `stdout` and `stderr`. The evaluator copies each into the
+    /// rule-result's `check-import` of that name.
+    pub imports: Vec<(String, String)>,
 }
 
 impl CheckOutcome {
@@ -262,6 +282,7 @@ impl CheckOutcome {
         CheckOutcome {
             result,
             messages: Vec::new(),
+            imports: Vec::new(),
         }
     }
 
@@ -275,6 +296,7 @@ impl CheckOutcome {
         CheckOutcome {
             result,
             messages: vec![message.into()],
+            imports: Vec::new(),
         }
     }
 }
@@ -314,6 +336,22 @@ pub trait CheckEngine {
     }
 }
 
+/// An engine behind a reference is an engine (so that [`Engines`] can borrow one that the
+/// caller still needs afterwards, such as the OVAL engine whose results it writes).
+impl<T: CheckEngine + ?Sized> CheckEngine for &T {
+    fn supports(&self, system: &str) -> bool {
+        (**self).supports(system)
+    }
+
+    fn evaluate(&self, batch: &[CheckRequest]) -> Vec<CheckOutcome> {
+        (**self).evaluate(batch)
+    }
+
+    fn names_for(&self, request: &CheckRequest) -> Option<Vec<String>> {
+        (**self).names_for(request)
+    }
+}
+
 /// Several engines as one: each request goes to the first engine that supports its system.
 ///
 /// ```
@@ -323,11 +361,11 @@ pub trait CheckEngine {
 /// assert_eq!(none.evaluate(&[CheckRequest::new("urn:x", "h", None)])[0].result, XccdfResult::NotChecked);
 /// ```
 #[derive(Default)]
-pub struct Engines {
-    engines: Vec<Box<dyn CheckEngine>>,
+pub struct Engines<'a> {
+    engines: Vec<Box<dyn CheckEngine + 'a>>,
 }
 
-impl fmt::Debug for Engines {
+impl fmt::Debug for Engines<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engines")
             .field("count", &self.engines.len())
@@ -335,9 +373,10 @@ impl fmt::Debug for Engines {
     }
 }
 
-impl Engines {
-    /// Adds an engine (later engines are asked after earlier ones).
-    pub fn push(&mut self, engine: Box<dyn CheckEngine>) -> &mut Self {
+impl<'a> Engines<'a> {
+    /// Adds an engine (later engines are asked after earlier ones). A borrowed engine works
+    /// too: `engines.push(Box::new(&oval))`.
+    pub fn push(&mut self, engine: Box<dyn CheckEngine + 'a>) -> &mut Self {
         self.engines.push(engine);
         self
     }
@@ -347,7 +386,7 @@ impl Engines {
     }
 }
 
-impl CheckEngine for Engines {
+impl CheckEngine for Engines<'_> {
     fn supports(&self, system: &str) -> bool {
         self.engine_for(system).is_some()
     }

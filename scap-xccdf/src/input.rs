@@ -590,7 +590,12 @@ fn compose_benchmark(
     let mut checklist_catalog = BTreeMap::new();
     for n in root.descendants().filter(Node::is_element) {
         let name = n.tag_name().name();
-        if name != "check-content-ref" && name != "check-fact-ref" {
+        // The checks of an XCCDF 1.1 benchmark's embedded CPE list name check files too.
+        let cpe_check = name == "check"
+            && n.tag_name()
+                .namespace()
+                .is_some_and(|ns| ns.starts_with("http://cpe.mitre.org/dictionary/"));
+        if name != "check-content-ref" && name != "check-fact-ref" && !cpe_check {
             continue;
         }
         let Some(href) = n.attribute("href") else {

@@ -19,7 +19,9 @@
 //! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is
 //!    [`oval_engine::OvalEngine`], feature `oval`, on by default): applicability, checks,
 //!    results and scores ([`ScanResults`]); [`write_test_result`] writes the XCCDF 1.2
-//!    `TestResult`. `cargo run --example scan` is the command built on it.
+//!    `TestResult`. `cargo run --example scan` is the command built on it. Script Check
+//!    Engine checks run through `sce::SceEngine` (Unix), only when the caller opts in, since
+//!    they run scripts from the content on the scanning host; [`Engines`] combines engines.
 //!
 //! ```
 //! use scap_xccdf::{ParseOptions, Policy, Source};
@@ -64,6 +66,8 @@ pub mod oval_engine;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
+#[cfg(unix)]
+pub mod sce;
 #[cfg(feature = "serde")]
 mod serde_str;
 pub mod source;

@@ -115,6 +115,13 @@ pub struct Benchmark {
     /// The embedded `cpe2:platform-specification`, as its XML source (parse it with
     /// `scap_cpe` or from [`Benchmark::platform_specification_node`]).
     pub platform_specification_xml: Option<String>,
+    /// The CPE dictionary an XCCDF 1.1 benchmark may embed (a CPE 1.0 `cpe-list`, namespace
+    /// `http://cpe.mitre.org/XMLSchema/cpe/1.0`), read into the `scap_cpe` model: its items
+    /// name the platforms of the benchmark's `platform idref`s and their checks decide which
+    /// apply. oscap 1.3.7 uses it for 1.1 benchmarks only (a CPE 2.0 `cpe-list` there, or any
+    /// in a 1.2 benchmark, is not used), and so do we. Items whose name is not a CPE name are
+    /// left out.
+    pub cpe_list: Option<scap_cpe::Dictionary>,
     /// `platform idref`s (CPE names or `#platform-ids`).
     pub platforms: Vec<String>,
     /// `version` text.
@@ -439,6 +446,13 @@ pub struct CheckImport {
     pub import_name: String,
     /// `import-xpath`.
     pub import_xpath: Option<String>,
+    /// The imported value, in a TestResult's `rule-result` (SCE's `stdout` or `stderr`);
+    /// `None` in a benchmark.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub content: Option<String>,
 }
 
 /// A `check-export`: bind a Value to a checking-system variable.

@@ -74,6 +74,7 @@ impl<'o> Parser<'o> {
             plain_texts: Vec::new(),
             platform_specification_xml: None,
             platform_specification_node_id: None,
+            cpe_list: None,
             platforms: Vec::new(),
             version: None,
             version_time: None,
@@ -89,6 +90,10 @@ impl<'o> Parser<'o> {
             if c.has_tag_name((CPE_LANG, "platform-specification")) {
                 b.platform_specification_xml = Some(outer_xml(c));
                 b.platform_specification_node_id = Some(c.id());
+                continue;
+            }
+            if version_ns == XccdfVersion::V1_1 && c.has_tag_name((CPE_1_0, "cpe-list")) {
+                b.cpe_list = Some(cpe_1_0_list(c));
                 continue;
             }
             if c.tag_name().namespace() != Some(self.ns) {
@@ -455,6 +460,11 @@ impl<'o> Parser<'o> {
                 "check-import" => ch.imports.push(CheckImport {
                     import_name: xml::req_attr(c, "import-name")?.to_string(),
                     import_xpath: xml::opt_attr(c, "import-xpath"),
+                    // Only a rule-result's check-import has content (what was imported).
+                    content: c
+                        .text()
+                        .filter(|t| !t.trim().is_empty())
+                        .map(str::to_string),
                 }),
                 "check-export" => ch.exports.push(CheckExport {
                     value_id: xml::req_attr(c, "value-id")?.to_string(),
@@ -769,4 +779,31 @@ impl Benchmark {
         doc.get_node(self.platform_specification_node_id?)
             .filter(|n| n.has_tag_name((CPE_LANG, "platform-specification")))
     }
+}
+
+/// The CPE 1.0 dictionary namespace (XCCDF 1.1 embeds a `cpe-list` of it).
+const CPE_1_0: &str = "http://cpe.mitre.org/XMLSchema/cpe/1.0";
+
+/// A CPE 1.0 `cpe-list` in the `scap_cpe` model: each `cpe-item`'s name, titles and `check`s
+/// (`system`, `href`, the check id as content), the same shape as a CPE 2.x item's. An item
+/// whose name does not parse is left out: no platform can match it.
+fn cpe_1_0_list(node: Node<'_, '_>) -> scap_cpe::Dictionary {
+    let mut dict = scap_cpe::Dictionary::default();
+    for item in xml::children(node, CPE_1_0, "cpe-item") {
+        let Some(name) = item.attribute("name").and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        let mut it = scap_cpe::Item::new(name);
+        it.deprecated = item.attribute("deprecated") == Some("true");
+        for c in xml::children(item, CPE_1_0, "check") {
+            let mut check = scap_cpe::Check::new(
+                c.attribute("system").unwrap_or_default(),
+                xml::text_of(c).trim(),
+            );
+            check.href = c.attribute("href").map(str::to_string);
+            it.checks.push(check);
+        }
+        dict.items.push(it);
+    }
+    dict
 }

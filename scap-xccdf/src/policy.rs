@@ -87,9 +87,25 @@ impl PolicyRule {
     }
 
     /// The candidate checks for the selector in effect, in document order: those with that
-    /// selector, or if none, those without a selector (XCCDF 1.2 section 7.2.3.5.3). An
-    /// evaluator takes the first whose `system` it supports (oscap order). Empty when the rule
-    /// has a `complex-check`, which takes precedence.
+    /// selector, or if none, those without a selector (XCCDF 1.2 section 7.2.3.5.3). Empty
+    /// when the rule has a `complex-check`, which takes precedence.
+    ///
+    /// The evaluator ([`crate::evaluate`]) runs the *last* candidate whose `system` an engine
+    /// supports, as oscap 1.3.7 does (a rule with an OVAL check then an SCE check runs the SCE
+    /// one); see [`crate::eval`].
+    ///
+    /// ```
+    /// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <Rule id="xccdf_x_rule_r" selected="true">
+    ///     <check system="urn:a"><check-content-ref href="a"/></check>
+    ///     <check system="urn:b" selector="s"><check-content-ref href="b"/></check>
+    ///     <check system="urn:c"><check-content-ref href="c"/></check></Rule></Benchmark>"#;
+    /// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+    /// let p = scap_xccdf::Policy::new(&b, None, None)?;
+    /// let systems: Vec<&str> = p.rules[0].checks().iter().map(|c| c.system.as_str()).collect();
+    /// assert_eq!(systems, ["urn:a", "urn:c"]);
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
     pub fn checks(&self) -> Vec<&Check> {
         if self.rule.complex_check.is_some() {
             return Vec::new();

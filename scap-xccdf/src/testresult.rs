@@ -118,7 +118,12 @@ fn write_check(out: &mut String, check: &Check, indent: &str) {
         if let Some(x) = &i.import_xpath {
             let _ = write!(out, " import-xpath=\"{}\"", esc(x));
         }
-        out.push_str("/>\n");
+        match &i.content {
+            Some(c) => {
+                let _ = writeln!(out, ">{}</check-import>", esc(c));
+            }
+            None => out.push_str("/>\n"),
+        }
     }
     for e in &check.exports {
         let _ = writeln!(

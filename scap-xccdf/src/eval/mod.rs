@@ -1,22 +1,37 @@
 //! XCCDF evaluation (XCCDF 1.2 section 7.2.3, "Benchmark processing", as `oscap xccdf eval`
 //! runs it): from a loaded [`Source`] and an applied [`Policy`] to [`ScanResults`].
 //!
-//! For every Rule, in document order:
+//! For every Rule, in document order (the order of the steps is oscap 1.3.7's, checked on a
+//! small benchmark: see the tests):
 //!
-//! 1. not selected (profile, `--rule`, `--skip-rule`, an unselected `requires` or a selected
-//!    `conflicts` item) → `notselected`;
-//! 2. not applicable → `notapplicable`: the Rule, each ancestor Group and the Benchmark must
+//! 1. not selected (profile, `--skip-rule`, an unselected `requires` or a selected
+//!    `conflicts` item of the Rule or of an ancestor Group) → `notselected`. `--rule` names
+//!    the rules to evaluate and overrides all of that: a named rule is evaluated even when the
+//!    profile, a Group, a `requires` or a `conflicts` would deselect it (as oscap);
+//! 2. `role="unchecked"` (possibly set by the profile's `refine-rule`) → `notchecked`, no
+//!    check, no message;
+//! 3. not applicable → `notapplicable`: the Rule, each ancestor Group and the Benchmark must
 //!    each have no `platform` or one that applies. A `#id` platform is evaluated with the
 //!    benchmark's CPE applicability language (`scap_cpe`), a CPE name against the data
-//!    stream's CPE dictionaries; both end in OVAL checks (the `*-cpe-oval.xml` component),
-//!    evaluated through the [`CheckEngine`] like any rule check;
-//! 3. the check: the `complex-check` if any (AND/OR, `negate`), else among the candidate
-//!    `check`s for the selector in effect the last one whose system an engine supports (oscap's
-//!    choice), `notchecked` if there is none. `check-export`s are bound to the profile's values
-//!    (a dangling one gives `unknown`, as oscap). The `check-content-ref`s are alternatives:
-//!    the next one is tried while the engine answers `notchecked`. `multi-check="true"` without
-//!    a `name` gives one rule-result per name when the engine can list them. `negate` applies
-//!    last.
+//!    stream's CPE dictionaries and an XCCDF 1.1 benchmark's embedded CPE 1.0 `cpe-list`
+//!    ([`Benchmark::cpe_list`](crate::Benchmark::cpe_list)); all end in OVAL checks (the
+//!    `*-cpe-oval.xml` component), evaluated through the [`CheckEngine`] like any rule check;
+//! 4. the check: the `complex-check` if any (AND/OR, `negate`), else among the candidate
+//!    `check`s for the selector in effect ([`PolicyRule::checks`](crate::PolicyRule::checks))
+//!    the *last* one whose system an engine supports, `notchecked` if there is none.
+//!    `check-export`s are bound to the profile's values (a dangling one gives `unknown`, as
+//!    oscap). The `check-content-ref`s are alternatives: the next one is tried while the
+//!    engine answers `notchecked`. `multi-check="true"` without a `name` gives one
+//!    rule-result per name when the engine can list them. `negate` applies last;
+//! 5. `role="unscored"`: whatever the engine answered becomes `informational` (an unbound
+//!    export stays `unknown`), and the rule takes no part in the scores.
+//!
+//! Check selection, step 4: the XCCDF 1.2 schema forbids two checks with the same selector
+//! and system (`ruleCheckSelectorKey`), so the candidates of a valid rule differ by system and
+//! the choice is the tool's. oscap 1.3.7 takes the last candidate whose system it supports: a
+//! rule with an OVAL check then an SCE check runs the SCE one (SCE then OVAL runs OVAL), and a
+//! schema-invalid rule with two OVAL checks (`--skip-valid`) runs the second. We take the same
+//! one so that results agree.
 //!
 //! All checks of all rules go to the engine in batches (one per round of content-ref
 //! alternatives), so the OVAL engine collects each object once for the whole benchmark.
@@ -48,7 +63,9 @@ pub const MAX_CHECK_DEPTH: usize = 64;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EvalOptions {
-    /// Evaluate only these rules (oscap `--rule`); empty: every selected rule.
+    /// Evaluate only these rules (oscap `--rule`); empty: every selected rule. A named rule
+    /// is evaluated even when the profile, an ancestor Group, a `requires` or a `conflicts`
+    /// deselects it, as oscap 1.3.7 does.
     pub rules: Vec<String>,
     /// Never evaluate these rules (oscap `--skip-rule`); they are reported `notselected`.
     pub skip_rules: Vec<String>,
@@ -266,10 +283,10 @@ pub fn evaluate(
     let benchmark = &source.benchmark;
     let only: HashSet<&str> = opts.rules.iter().map(String::as_str).collect();
     let skip: HashSet<&str> = opts.skip_rules.iter().map(String::as_str).collect();
-    let wanted = |id: &str| (only.is_empty() || only.contains(id)) && !skip.contains(id);
     // Item.Requires / Item.Conflicts (XCCDF 1.2 section 7.2.3.2), against the profile's
     // selection: a rule whose requirement is unselected, or whose conflict is selected, is
-    // processed as not selected (oscap does the same).
+    // processed as not selected, and so is a rule whose ancestor Group has such a requirement
+    // or conflict (oscap 1.3.7 does both, see the `requires_and_conflicts` tests).
     let selected_items: HashSet<&str> = policy
         .rules
         .iter()
@@ -283,16 +300,35 @@ pub fn evaluate(
                 .map(|g| g.id.as_str()),
         )
         .collect();
-    let dependencies_met = |rule: &crate::model::Rule| {
-        rule.common
+    let met = |common: &crate::model::ItemCommon| {
+        common
             .requires
             .iter()
             .all(|any_of| any_of.iter().any(|id| selected_items.contains(id.as_str())))
-            && !rule
-                .common
+            && !common
                 .conflicts
                 .iter()
                 .any(|id| selected_items.contains(id.as_str()))
+    };
+    let group_common = group_commons(benchmark);
+    let dependencies_met = |pr: &crate::policy::PolicyRule| {
+        met(&pr.rule.common)
+            && pr
+                .groups
+                .iter()
+                .all(|g| group_common.get(g.as_str()).is_none_or(|c| met(c)))
+    };
+    // `--rule` overrides the selection: oscap 1.3.7 evaluates a named rule that the profile,
+    // a Group, a `requires` or a `conflicts` deselects. `--skip-rule` wins over everything.
+    let processed = |pr: &crate::policy::PolicyRule| {
+        let id = pr.id();
+        if skip.contains(id) {
+            false
+        } else if only.is_empty() {
+            pr.selected && dependencies_met(pr)
+        } else {
+            only.contains(id)
+        }
     };
 
     // Applicability of the selected rules (and of their ancestors).
@@ -304,8 +340,13 @@ pub fn evaluate(
     let mut leaves: Vec<Leaf> = Vec::new();
     for pr in &policy.rules {
         let rule = &pr.rule;
-        if !pr.selected || !wanted(pr.id()) || !dependencies_met(rule) {
+        if !processed(pr) {
             plans.push(Plan::Fixed(XccdfResult::NotSelected, None));
+            continue;
+        }
+        if rule.role == Role::Unchecked {
+            // oscap: notchecked, without a check or a message, before applicability.
+            plans.push(Plan::Fixed(XccdfResult::NotChecked, None));
             continue;
         }
         let mut chain: Vec<&[String]> = vec![&benchmark.platforms];
@@ -377,21 +418,21 @@ pub fn evaluate(
                 messages: message.into_iter().collect(),
                 ..base
             }),
-            Plan::Simple(i) => rules.push(leaf_outcome(base, leaves.get(i))),
+            Plan::Simple(i) => rules.push(unscored(leaf_outcome(base, leaves.get(i)))),
             Plan::Multi(idx) => {
                 for i in idx {
-                    rules.push(leaf_outcome(base.clone(), leaves.get(i)));
+                    rules.push(unscored(leaf_outcome(base.clone(), leaves.get(i))));
                 }
             }
             Plan::Complex(tree) => {
                 let mut messages = Vec::new();
                 let result = tree.result(&leaves, &mut messages);
-                rules.push(RuleOutcome {
+                rules.push(unscored(RuleOutcome {
                     result,
                     messages,
                     complex_check: rule.complex_check.clone(),
                     ..base
-                });
+                }));
             }
         }
     }
@@ -413,6 +454,19 @@ pub fn evaluate(
     results.scores = score::scores(benchmark, policy, &results.rules);
     Ok(results)
 }
+
+/// `role="unscored"`: oscap 1.3.7 reports whatever the check engine answered (pass, fail,
+/// error, notapplicable, notchecked) as `informational`; only an unbound export, which stops
+/// the check before any engine runs, stays `unknown`.
+fn unscored(mut o: RuleOutcome) -> RuleOutcome {
+    if o.role == Role::Unscored && !o.messages.iter().any(|m| m == UNBOUND) {
+        o.result = XccdfResult::Informational;
+    }
+    o
+}
+
+/// The message of a check whose `check-export` names no Value (oscap's words).
+const UNBOUND: &str = "Value bindings not found.";
 
 enum Plan {
     Fixed(XccdfResult, Option<String>),
@@ -554,12 +608,10 @@ fn push_leaf(check: &Check, policy: &Policy, source: &Source, leaves: &mut Vec<L
         });
         match b.value {
             Some(_) if bad_selector => missing = true,
-            Some(v) => exports.push(ExportedValue::new(
-                b.value_id,
-                b.export_name,
-                v.value,
-                v.value_type,
-            )),
+            Some(v) => exports.push(
+                ExportedValue::new(b.value_id, b.export_name, v.value, v.value_type)
+                    .with_operator(v.operator),
+            ),
             None => missing = true,
         }
     }
@@ -569,10 +621,7 @@ fn push_leaf(check: &Check, policy: &Policy, source: &Source, leaves: &mut Vec<L
         .map(|r| request_for(check, r, source, exports.clone()))
         .collect();
     let outcome = if missing {
-        Some(CheckOutcome::with_message(
-            XccdfResult::Unknown,
-            "Value bindings not found.",
-        ))
+        Some(CheckOutcome::with_message(XccdfResult::Unknown, UNBOUND))
     } else {
         None
     };
@@ -648,6 +697,12 @@ fn leaf_outcome(base: RuleOutcome, leaf: Option<&Leaf>) -> RuleOutcome {
             }];
         }
     }
+    // The values the engine handed back for the check's imports (SCE stdout, stderr).
+    for i in &mut check.imports {
+        if let Some((_, v)) = o.imports.iter().find(|(n, _)| *n == i.import_name) {
+            i.content = Some(v.clone());
+        }
+    }
     let mut messages = o.messages;
     if o.result == XccdfResult::NotChecked && messages.is_empty() {
         messages.push("None of the check-content-ref elements was resolvable.".to_string());
@@ -658,6 +713,19 @@ fn leaf_outcome(base: RuleOutcome, leaf: Option<&Leaf>) -> RuleOutcome {
         messages,
         ..base
     }
+}
+
+/// Common properties of every Group, by id (for their `requires` and `conflicts`).
+fn group_commons(b: &Benchmark) -> HashMap<&str, &crate::model::ItemCommon> {
+    let mut out = HashMap::new();
+    let mut stack: Vec<&Item> = b.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        if let Item::Group(g) = item {
+            out.insert(g.common.id.as_str(), &g.common);
+            stack.extend(g.items.iter());
+        }
+    }
+    out
 }
 
 /// `platform`s of every Group, by id.
@@ -685,12 +753,23 @@ struct Applicability {
 impl Applicability {
     fn new(doc: &Document<'_>, source: &Source, engine: &dyn CheckEngine) -> Result<Applicability> {
         let spec = source.platform_specification(doc)?;
-        let mut dicts: Vec<(Dictionary, &crate::datastream::ComponentRef)> = Vec::new();
+        // The data stream's dictionaries, each with its component-ref (whose catalog resolves
+        // its check hrefs), and an XCCDF 1.1 benchmark's own cpe-list (its hrefs resolve like
+        // the benchmark's check hrefs: through the checklist's catalog, or as files).
+        let mut dicts: Vec<(Dictionary, Option<&crate::datastream::ComponentRef>)> = Vec::new();
+        let dictionary_refs: Vec<&crate::datastream::ComponentRef> = source
+            .dictionaries(doc)
+            .into_iter()
+            .map(|(cref, _)| cref)
+            .collect();
         for (cref, node) in source.dictionaries(doc) {
             // A broken dictionary makes its names unavailable (oscap warns and goes on).
             if let Ok(d) = Dictionary::from_node(node) {
-                dicts.push((d, cref));
+                dicts.push((d, Some(cref)));
             }
+        }
+        if let Some(d) = &source.benchmark.cpe_list {
+            dicts.push((d.clone(), None));
         }
         // Every check of the dictionaries and of the language, keyed by (href, id).
         let mut requests: Vec<CheckRequest> = Vec::new();
@@ -705,10 +784,12 @@ impl Applicability {
                     }
                     let mut req =
                         CheckRequest::new(c.system.clone(), href.clone(), Some(&c.id_ref));
-                    req.component = source
-                        .resolve_dictionary_href(cref, &href)
-                        .ok()
-                        .map(|x| x.id.clone());
+                    req.component = match cref {
+                        Some(cref) => source.resolve_dictionary_href(cref, &href),
+                        None => source.resolve_check_href(&href),
+                    }
+                    .ok()
+                    .map(|x| x.id.clone());
                     requests.push(req);
                     keys.push((href, c.id_ref.clone()));
                 }
@@ -724,9 +805,17 @@ impl Applicability {
                     continue;
                 }
                 let mut req = CheckRequest::new(f.system.clone(), f.href.clone(), Some(&f.id_ref));
+                // The checklist's catalog first; then the dictionaries' catalogs, which is
+                // where SCAP 1.3 data streams map the CPE OVAL file (oscap 1.3.7 resolves a
+                // check-fact-ref whose href only a dictionary's catalog maps).
                 req.component = source
                     .resolve_check_href(&f.href)
                     .ok()
+                    .or_else(|| {
+                        dictionary_refs
+                            .iter()
+                            .find_map(|c| source.resolve_dictionary_href(c, &f.href).ok())
+                    })
                     .map(|x| x.id.clone());
                 requests.push(req);
                 keys.push((f.href.clone(), f.id_ref.clone()));
@@ -1028,5 +1117,281 @@ mod tests {
         assert_eq!(r.rules[0].result, XccdfResult::NotSelected);
         assert_eq!(r.rules[1].result, XccdfResult::Fail);
         assert!(r.has_failures());
+    }
+
+    fn run_with(text: &str, profile: Option<&str>, opts: &EvalOptions) -> ScanResults {
+        let e = ByName::default();
+        let popts = ParseOptions::default();
+        let doc = popts.parse_document(text).unwrap();
+        let src = Source::from_document(&doc, text, None, None, &popts).unwrap();
+        let policy = Policy::new(&src.benchmark, None, profile).unwrap();
+        evaluate(&doc, &src, &policy, &e, opts).unwrap()
+    }
+
+    fn results_of(r: &ScanResults) -> Vec<(&str, XccdfResult)> {
+        r.rules
+            .iter()
+            .map(|x| (x.rule_id.trim_start_matches("xccdf_x_rule_"), x.result))
+            .collect()
+    }
+
+    /// Roles as oscap 1.3.7 gives them (`oscap xccdf eval --profile p` on the same shape of
+    /// benchmark with OVAL checks that pass and fail): `unchecked` is notchecked with no
+    /// check and no message, even when the platform does not apply; `unscored` turns every
+    /// engine answer (pass, fail, error, notchecked) into informational, keeps `unknown` for an
+    /// unbound export, and scores nothing (score 50 = 1 pass of 2 full rules).
+    #[test]
+    fn roles_unchecked_and_unscored() {
+        let text = format!(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+            <Profile id="xccdf_x_profile_p"><title>P</title>
+              <refine-rule idref="xccdf_x_rule_ref_unchecked" role="unchecked"/>
+              <refine-rule idref="xccdf_x_rule_ref_unscored" role="unscored"/></Profile>
+            <Rule id="xccdf_x_rule_pass" selected="true">{p}</Rule>
+            <Rule id="xccdf_x_rule_fail" selected="true">{f}</Rule>
+            <Rule id="xccdf_x_rule_unchecked" selected="true" role="unchecked">{f}</Rule>
+            <Rule id="xccdf_x_rule_unchecked_na" selected="true" role="unchecked">
+              <platform idref="cpe:/o:nope:nope"/>{f}</Rule>
+            <Rule id="xccdf_x_rule_unscored_na" selected="true" role="unscored">
+              <platform idref="cpe:/o:nope:nope"/>{f}</Rule>
+            <Rule id="xccdf_x_rule_unscored_p" selected="true" role="unscored">{p}</Rule>
+            <Rule id="xccdf_x_rule_unscored_f" selected="true" role="unscored">{f}</Rule>
+            <Rule id="xccdf_x_rule_unscored_e" selected="true" role="unscored">{e}</Rule>
+            <Rule id="xccdf_x_rule_unscored_n" selected="true" role="unscored">{n}</Rule>
+            <Rule id="xccdf_x_rule_unscored_unbound" selected="true" role="unscored">
+              <check system="urn:t"><check-export value-id="xccdf_x_value_nope" export-name="v"/>
+              <check-content-ref href="h" name="p"/></check></Rule>
+            <Rule id="xccdf_x_rule_ref_unchecked" selected="true">{f}</Rule>
+            <Rule id="xccdf_x_rule_ref_unscored" selected="true">{f}</Rule>
+            </Benchmark>"#,
+            p = check("p"),
+            f = check("f"),
+            e = check("e"),
+            n = check("n"),
+        );
+        use XccdfResult::*;
+        let r = run_with(&text, None, &EvalOptions::default());
+        assert_eq!(
+            results_of(&r),
+            [
+                ("pass", Pass),
+                ("fail", Fail),
+                ("unchecked", NotChecked),
+                ("unchecked_na", NotChecked),
+                ("unscored_na", NotApplicable),
+                ("unscored_p", Informational),
+                ("unscored_f", Informational),
+                ("unscored_e", Informational),
+                ("unscored_n", Informational),
+                ("unscored_unbound", Unknown),
+                ("ref_unchecked", Fail),
+                ("ref_unscored", Fail),
+            ]
+        );
+        let unchecked = &r.rules[2];
+        assert!(unchecked.check.is_none() && unchecked.messages.is_empty());
+        // 1 pass out of pass, fail, ref_unchecked, ref_unscored.
+        assert_eq!(r.scores[0].value, 25.0);
+        let r = run_with(&text, Some("xccdf_x_profile_p"), &EvalOptions::default());
+        let got = results_of(&r);
+        assert_eq!(got[10], ("ref_unchecked", NotChecked));
+        assert_eq!(got[11], ("ref_unscored", Informational));
+        assert_eq!(r.rules[11].role, Role::Unscored);
+        assert_eq!(r.scores[0].value, 50.0);
+    }
+
+    /// `requires` and `conflicts` on Groups, and `--rule` overriding every deselection, as
+    /// oscap 1.3.7 gives them: a rule under a Group whose `requires` names an unselected Group,
+    /// or whose `conflicts` names a selected rule, is notselected; `--rule` evaluates a rule
+    /// the profile deselects, one in a deselected Group, and one whose `requires` or
+    /// `conflicts` would deselect it.
+    #[test]
+    fn group_dependencies_and_rule_override() {
+        let text = format!(
+            r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+            <Profile id="xccdf_x_profile_p"><title>P</title>
+              <select idref="xccdf_x_rule_off" selected="false"/></Profile>
+            <Rule id="xccdf_x_rule_pass" selected="true">{p}</Rule>
+            <Rule id="xccdf_x_rule_off" selected="true">{f}</Rule>
+            <Group id="xccdf_x_group_off" selected="false">
+              <Rule id="xccdf_x_rule_in_off" selected="true">{p}</Rule></Group>
+            <Group id="xccdf_x_group_req" selected="true"><requires idref="xccdf_x_group_off"/>
+              <Rule id="xccdf_x_rule_in_req" selected="true">{p}</Rule></Group>
+            <Group id="xccdf_x_group_conf" selected="true"><conflicts idref="xccdf_x_rule_pass"/>
+              <Group id="xccdf_x_group_inner"><Rule id="xccdf_x_rule_in_conf" selected="true">{p}</Rule></Group></Group>
+            <Rule id="xccdf_x_rule_req_off" selected="true"><requires idref="xccdf_x_rule_off"/>{p}</Rule>
+            <Rule id="xccdf_x_rule_req_group_off" selected="true"><requires idref="xccdf_x_group_off"/>{p}</Rule>
+            </Benchmark>"#,
+            p = check("p"),
+            f = check("f"),
+        );
+        use XccdfResult::*;
+        let profile = Some("xccdf_x_profile_p");
+        let r = run_with(&text, profile, &EvalOptions::default());
+        assert_eq!(
+            results_of(&r),
+            [
+                ("pass", Pass),
+                ("off", NotSelected),
+                ("in_off", NotSelected),
+                ("in_req", NotSelected),
+                ("in_conf", NotSelected),
+                ("req_off", NotSelected),
+                ("req_group_off", NotSelected),
+            ]
+        );
+        let named = [
+            "off",
+            "in_off",
+            "in_req",
+            "in_conf",
+            "req_off",
+            "req_group_off",
+        ];
+        let opts = EvalOptions::new(
+            named.iter().map(|n| format!("xccdf_x_rule_{n}")).collect(),
+            vec!["xccdf_x_rule_in_conf".into()],
+        );
+        let r = run_with(&text, profile, &opts);
+        assert_eq!(
+            results_of(&r),
+            [
+                ("pass", NotSelected),
+                ("off", Fail),
+                ("in_off", Pass),
+                ("in_req", Pass),
+                // --skip-rule wins over --rule.
+                ("in_conf", NotSelected),
+                ("req_off", Pass),
+                ("req_group_off", Pass),
+            ]
+        );
+    }
+
+    /// Of several candidate checks, the last one whose system an engine supports runs (oscap
+    /// 1.3.7 on a rule with two OVAL checks, `--skip-valid`: the second; OVAL then SCE: SCE).
+    #[test]
+    fn last_supported_check_runs() {
+        let body = format!(
+            r#"<Rule id="xccdf_x_rule_pf" selected="true">{}{}</Rule>
+               <Rule id="xccdf_x_rule_fp" selected="true">{}{}</Rule>
+               <Rule id="xccdf_x_rule_p_other" selected="true">{}<check system="urn:other">
+                 <check-content-ref href="h" name="f"/></check></Rule>"#,
+            check("p"),
+            check("f"),
+            check("f"),
+            check("p"),
+            check("p"),
+        );
+        let r = run(&body, &ByName::default());
+        use XccdfResult::*;
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        assert_eq!(got, [Fail, Pass, Pass]);
+    }
+
+    /// An XCCDF 1.1 benchmark's embedded CPE 1.0 `cpe-list` names the platforms (oscap 1.3.7
+    /// on the same benchmark with OVAL CPE checks: the platform whose check is true applies,
+    /// the one whose check is false and a name the list lacks do not); in a 1.2 benchmark, or
+    /// in the CPE 2.0 namespace, oscap ignores it, and so do we.
+    #[test]
+    fn cpe_list_of_an_xccdf_1_1_benchmark() {
+        let doc_for = |xccdf: &str, cpe: &str| {
+            format!(
+                r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/{xccdf}" xmlns:cpe="{cpe}" id="xccdf_x_benchmark_b">
+                <title>t</title>
+                <cpe:cpe-list>
+                  <cpe:cpe-item name="cpe:/o:t:unix"><cpe:title>unix</cpe:title>
+                    <cpe:check system="urn:t" href="cpe-oval.xml"> p-unix </cpe:check></cpe:cpe-item>
+                  <cpe:cpe-item name="cpe:/o:t:windows"><cpe:title>windows</cpe:title>
+                    <cpe:check system="urn:t" href="cpe-oval.xml">f-windows</cpe:check></cpe:cpe-item>
+                  <cpe:cpe-item name="not a cpe name"/>
+                </cpe:cpe-list>
+                <Rule id="xccdf_x_rule_unix" selected="true"><platform idref="cpe:/o:t:unix"/>{p}</Rule>
+                <Rule id="xccdf_x_rule_windows" selected="true"><platform idref="cpe:/o:t:windows"/>{p}</Rule>
+                <Rule id="xccdf_x_rule_other" selected="true"><platform idref="cpe:/o:t:other"/>{p}</Rule>
+                <Rule id="xccdf_x_rule_none" selected="true">{p}</Rule>
+                </Benchmark>"#,
+                p = check("p")
+            )
+        };
+        use XccdfResult::*;
+        let cpe1 = "http://cpe.mitre.org/XMLSchema/cpe/1.0";
+        let e = ByName::default();
+        let text = doc_for("1.1", cpe1);
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(&text).unwrap();
+        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        assert_eq!(src.benchmark.cpe_list.as_ref().unwrap().items.len(), 2);
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        let r = evaluate(&doc, &src, &policy, &e, &EvalOptions::default()).unwrap();
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        assert_eq!(got, [Pass, NotApplicable, NotApplicable, Pass]);
+        // The CPE checks went to the engine with their href and trimmed id.
+        let asked = e.0.borrow();
+        let cpe = asked.iter().find(|q| q.href == "cpe-oval.xml").unwrap();
+        assert_eq!(cpe.name.as_deref(), Some("p-unix"));
+
+        for (xccdf, cpe) in [
+            ("1.2", cpe1),
+            ("1.1", "http://cpe.mitre.org/dictionary/2.0"),
+        ] {
+            let text = doc_for(xccdf, cpe);
+            let doc = opts.parse_document(&text).unwrap();
+            let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+            assert!(src.benchmark.cpe_list.is_none());
+            let policy = Policy::new(&src.benchmark, None, None).unwrap();
+            let r = evaluate(
+                &doc,
+                &src,
+                &policy,
+                &ByName::default(),
+                &EvalOptions::default(),
+            )
+            .unwrap();
+            let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+            assert_eq!(got, [NotApplicable, NotApplicable, NotApplicable, Pass]);
+        }
+    }
+
+    /// Answers as the OVAL engine would on `fixtures/ds/cpe-check-hrefs-ds.xml`: content
+    /// that resolved to a component answers (`...:1` true, `...:2` false), an unresolved href
+    /// finds nothing (notchecked).
+    struct ByComponent;
+    impl CheckEngine for ByComponent {
+        fn supports(&self, s: &str) -> bool {
+            s == OVAL_SYSTEM
+        }
+        fn evaluate(&self, batch: &[CheckRequest]) -> Vec<CheckOutcome> {
+            batch
+                .iter()
+                .map(|r| {
+                    let name = r.name.as_deref().unwrap_or_default();
+                    CheckOutcome::new(match &r.component {
+                        None => XccdfResult::NotChecked,
+                        Some(_) if name.ends_with(":1") => XccdfResult::Pass,
+                        Some(_) => XccdfResult::Fail,
+                    })
+                })
+                .collect()
+        }
+    }
+
+    /// A check-fact-ref whose href only the dictionary's catalog maps resolves there, as in
+    /// oscap 1.3.7 (the fixture's results are oscap's).
+    #[test]
+    fn check_fact_refs_resolve_through_the_dictionary_catalog() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/ds/cpe-check-hrefs-ds.xml"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let opts = ParseOptions::default();
+        let doc = opts.parse_document(&text).unwrap();
+        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let policy = Policy::new(&src.benchmark, None, None).unwrap();
+        let r = evaluate(&doc, &src, &policy, &ByComponent, &EvalOptions::default()).unwrap();
+        use XccdfResult::*;
+        let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
+        assert_eq!(got, [Pass, NotApplicable, Pass, NotApplicable]);
     }
 }

@@ -1,7 +1,7 @@
 //! The four XCCDF scoring models (NISTIR 7275r4 section 7.3), computed like oscap 1.3.
 //!
-//! Rules whose result is `notselected`, `notapplicable`, `informational` or `notchecked` take
-//! no part in any model. A rule scores when its result is `pass` or `fixed`; every other
+//! Rules whose result is `notselected`, `notapplicable`, `informational` or `notchecked`, and
+//! rules whose role is not `full`, take no part in any model. A rule scores when its result is `pass` or `fixed`; every other
 //! counted result (fail, error, unknown) scores zero.
 //!
 //! - `urn:xccdf:scoring:default`: a rule scores 100 or 0; a Group or the Benchmark scores the
@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use crate::engine::XccdfResult;
 use crate::eval::RuleOutcome;
-use crate::model::{Benchmark, Item};
+use crate::model::{Benchmark, Item, Role};
 use crate::policy::Policy;
 
 /// The default model's URI.
@@ -72,7 +72,9 @@ fn passed(r: XccdfResult) -> bool {
 impl<'a> Scorer<'a> {
     fn new(policy: &'a Policy, rules: &'a [RuleOutcome]) -> Scorer<'a> {
         let mut results = HashMap::new();
-        for r in rules {
+        // Only `role="full"` rules score (XCCDF 1.2 section 6.4.4.2; oscap 1.3.7 leaves out an
+        // unscored rule whose export is unbound, which stays `unknown`).
+        for r in rules.iter().filter(|r| r.role == Role::Full) {
             results
                 .entry(r.rule_id.as_str())
                 .or_insert((r.result, r.weight as f32));
