@@ -298,12 +298,7 @@ fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, Usag
 /// The SCE engine: runs scripts only with `--enable-sce` and only on this host (an offline
 /// target's checks would see the host). A data stream's scripts are its own; those of a
 /// benchmark composed into one are files beside the benchmark.
-fn sce_engine(
-    args: &Args,
-    input: &Input,
-    doc: &roxmltree::Document<'_>,
-    source: &Source,
-) -> SceEngine {
+fn sce_engine(args: &Args, input: &Input, source: &Source) -> SceEngine {
     if !args.enable_sce {
         return SceEngine::disabled(SceDisabled::NotEnabled);
     }
@@ -311,7 +306,7 @@ fn sce_engine(
         return SceEngine::disabled(SceDisabled::OfflineTarget);
     }
     if !input.composed {
-        return SceEngine::run_on_this_host(SceScripts::from_source(doc, source));
+        return SceEngine::run_on_this_host(SceScripts::from_source(source));
     }
     let base = input.benchmark_path.parent();
     let base = base.filter(|p| !p.as_os_str().is_empty());
@@ -507,7 +502,7 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
     for w in policy.warnings.iter().chain(&policy.export_warnings()) {
         warn(&args, w);
     }
-    let unresolved = scap_xccdf::input::unresolved_platforms(&doc, &source);
+    let unresolved = scap_xccdf::input::unresolved_platforms(&source);
     if !unresolved.is_empty() {
         warn(
             &args,
@@ -526,10 +521,10 @@ fn run(mut args: Args, no_args: bool) -> Result<u8, Failure> {
     }
     let keep = args.oval_results.is_some() || args.evidence.any() || args.export_variables;
     let engine = OvalEngine::new(&doc, &source, target.as_ref()).keep_results(keep);
-    let sce = sce_engine(&args, &input, &doc, &source);
+    let sce = sce_engine(&args, &input, &source);
     let mut engines = scap_xccdf::Engines::default();
     engines.push(Box::new(&engine)).push(Box::new(sce));
-    let results = scap_xccdf::evaluate(&doc, &source, &policy, &engines, &eval_opts)
+    let results = scap_xccdf::evaluate(&source, &policy, &engines, &eval_opts)
         .map_err(|e| bad(format!("{href}: {e}")))?;
     drop(engines);
 

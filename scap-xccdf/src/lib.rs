@@ -13,9 +13,10 @@
 //!    default selection): effective rule selection, values, refined rules.
 //! 4. For each selected [`PolicyRule`], [`PolicyRule::checks`] gives the candidate checks;
 //!    [`Policy::exports`] binds their `check-export`s to values; [`Source::resolve_check_href`]
-//!    and [`Source::component_node`] find the OVAL (or OCIL) component to evaluate, in the
-//!    same document; [`Source::dictionaries`] and [`Benchmark::platform_specification_node`]
-//!    give the CPE dictionary and the applicability language for `scap_cpe`.
+//!    finds the OVAL (or OCIL) component to evaluate. The CPE dictionaries
+//!    ([`Source::dictionaries`]), the applicability language
+//!    ([`Source::platform_specification`]) and SCE scripts ([`Source::scripts`]) are read on
+//!    load: nothing after loading needs the XML document.
 //! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is
 //!    [`oval_engine::OvalEngine`], feature `oval`, on by default): applicability, checks,
 //!    results and scores ([`ScanResults`]); [`write_test_result`] writes the XCCDF 1.2
@@ -34,7 +35,8 @@
 //! let rule = policy.selected_rules().next().unwrap();
 //! let check = rule.checks()[0];
 //! let oval = src.resolve_check_href(&check.content_refs[0].href)?;
-//! assert_eq!(src.component_node(&doc, oval).unwrap().tag_name().name(), "oval_definitions");
+//! assert_eq!(oval.kind, scap_xccdf::ComponentKind::OvalDefinitions);
+//! assert_eq!(src.dictionaries.len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

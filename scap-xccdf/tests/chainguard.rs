@@ -44,7 +44,7 @@ fn scan(target: &dyn Target) -> Vec<(String, XccdfResult, Vec<String>)> {
     let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
     let policy = Policy::new(&src.benchmark, None, Some(PROFILE)).unwrap();
     let engine = OvalEngine::new(&doc, &src, target);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let res = scap_xccdf::evaluate(&src, &policy, &engine, &EvalOptions::default()).unwrap();
     res.rules
         .iter()
         .map(|r| {

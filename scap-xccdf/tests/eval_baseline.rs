@@ -46,7 +46,7 @@ fn scan(target: &MemoryTarget, profile: Option<&str>) -> Vec<(String, XccdfResul
     let src = Source::from_document(&doc, DS, None, None, &opts).unwrap();
     let policy = Policy::new(&src.benchmark, None, profile).unwrap();
     let engine = OvalEngine::new(&doc, &src, target);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let res = scap_xccdf::evaluate(&src, &policy, &engine, &EvalOptions::default()).unwrap();
     res.rules
         .iter()
         .map(|r| {
@@ -140,7 +140,7 @@ fn scores_and_test_result() {
     let src = Source::from_document(&doc, DS, None, None, &opts).unwrap();
     let policy = Policy::new(&src.benchmark, None, None).unwrap();
     let engine = OvalEngine::new(&doc, &src, &t);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let res = scap_xccdf::evaluate(&src, &policy, &engine, &EvalOptions::default()).unwrap();
     // default model: accounts group 4 of 5 pass = 80, system group 3 of 3 = 100 -> mean 90.
     assert_eq!(res.scores[0].system, "urn:xccdf:scoring:default");
     assert!((res.scores[0].value - 90.0).abs() < 1e-9);
@@ -182,7 +182,7 @@ fn scan_results_round_trip_through_json() {
     let policy = Policy::new(&src.benchmark, None, None).unwrap();
     let target = good_host();
     let engine = OvalEngine::new(&doc, &src, &target);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let res = scap_xccdf::evaluate(&src, &policy, &engine, &EvalOptions::default()).unwrap();
     let json = serde_json::to_string(&res).unwrap();
     assert!(json.contains(r#""result":"fail""#));
     assert!(json.contains(r#""result":"pass""#));

@@ -52,7 +52,7 @@ fn scan(
     let mut registry = Registry::builtin();
     registry.insert("rpminfo_object", Box::new(Installed(installed)));
     let engine = OvalEngine::new(&doc, &src, target).with_registry(registry);
-    scap_xccdf::evaluate(&doc, &src, &policy, &engine, opts).unwrap()
+    scap_xccdf::evaluate(&src, &policy, &engine, opts).unwrap()
 }
 
 fn result(res: &ScanResults, rule: &str) -> XccdfResult {
