@@ -91,7 +91,9 @@ fn check_references(path: &Path, src: &Source) {
         let dicts = &src.dictionaries;
         assert_eq!(dicts.len(), 1, "{}", path.display());
         for (dict_ref, dict) in dicts {
-            let dict_ref = src.component_ref(dict_ref).unwrap();
+            let dict_ref = src
+                .component_ref(dict_ref)
+                .expect("a dictionary has its component-ref");
             for item in &dict.items {
                 for href in item.checks.iter().filter_map(|c| c.href.as_deref()) {
                     let comp = src
@@ -101,7 +103,9 @@ fn check_references(path: &Path, src: &Source) {
                 }
             }
         }
-        let dict = src.component_ref(&dicts[0].0).unwrap();
+        let dict = src
+            .component_ref(&dicts[0].0)
+            .expect("a dictionary has its component-ref");
         assert!(!dict.catalog.is_empty());
         for entry in &dict.catalog {
             let cpe_oval = src
