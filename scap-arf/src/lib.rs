@@ -4,9 +4,9 @@
 //! - [`write_arf`] writes an `asset-report-collection` laid out as `oscap xccdf eval
 //!   --results-arf` does: `core:relationships` (`arfvocab:createdFor` the report request,
 //!   `arfvocab:isAbout` the asset), the source data stream as the report request, the asset
-//!   as an Asset Identification 1.1 `ai:computing-device` ([`Asset::from_target`] takes its
-//!   host name and addresses from a `scap_probe::Target`), the XCCDF TestResult and the OVAL
-//!   results (with system characteristics) as reports.
+//!   as an Asset Identification 1.1 `ai:computing-device` ([`Asset::new`] and its `with_*`
+//!   methods take the host name and addresses the caller found), the XCCDF TestResult and
+//!   the OVAL results (with system characteristics) as reports.
 //! - [`Arf::parse`] reads one back (ours or oscap's) into plain data: assets, the XCCDF
 //!   [`TestResult`] rule results, the OVAL definition, test, object and item results
 //!   ([`OvalResults`]), the embedded data stream text.
