@@ -13,18 +13,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use scap_arf::Arf;
-use scap_arf::report::{ScanReport, ckl, cklb, html, poam};
+use scap_arf::report::{Format, ScanReport, poam};
 
 const USAGE: &str = "usage: report ARF [--html FILE] [--ckl FILE] [--cklb FILE] [--poam FILE] [--json FILE] [--sla C,H,M,L]";
 
 #[derive(Default)]
 struct Args {
     arf: Option<PathBuf>,
-    html: Option<PathBuf>,
-    ckl: Option<PathBuf>,
-    cklb: Option<PathBuf>,
-    poam: Option<PathBuf>,
-    json: Option<PathBuf>,
+    /// The outputs asked for, by format name, in command-line order.
+    outputs: Vec<(String, PathBuf)>,
     sla: poam::Sla,
 }
 
@@ -54,11 +51,14 @@ fn parse_args() -> Result<Args, String> {
                 .ok_or_else(|| format!("{flag} needs a value"))
         };
         match flag.as_str() {
-            "--html" => a.html = Some(path()?),
-            "--ckl" => a.ckl = Some(path()?),
-            "--cklb" => a.cklb = Some(path()?),
-            "--poam" => a.poam = Some(path()?),
-            "--json" => a.json = Some(path()?),
+            // Every `--NAME FILE` of a report format (`Format::NAMES`).
+            f if f
+                .strip_prefix("--")
+                .is_some_and(|name| Format::NAMES.contains(&name)) =>
+            {
+                let name = f.trim_start_matches("--").to_string();
+                a.outputs.push((name, path()?));
+            }
             "--sla" => a.sla = parse_sla(&path()?.to_string_lossy())?,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
@@ -94,26 +94,22 @@ fn run(args: &Args) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let arf = Arf::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let report = ScanReport::from_arf(&arf).map_err(|e| format!("{}: {e}", path.display()))?;
-    let write = |p: &PathBuf, s: &str| {
-        std::fs::write(p, s).map_err(|e| format!("{}: {e}", p.display()))?;
+    let today = chrono::Local::now().date_naive();
+    for (name, p) in &args.outputs {
+        let mut format = Format::from_name(name).map_err(|e| e.to_string())?;
+        if let Format::Poam { .. } = format {
+            format = Format::Poam {
+                sla: args.sla,
+                today,
+            };
+        }
+        let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        format
+            .render(&report, &mut out)
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+        std::io::Write::flush(&mut out).map_err(|e| format!("{}: {e}", p.display()))?;
         println!("wrote {}", p.display());
-        Ok::<(), String>(())
-    };
-    if let Some(p) = &args.html {
-        write(p, &html::render(&report))?;
-    }
-    if let Some(p) = &args.ckl {
-        write(p, &ckl::render(&report))?;
-    }
-    if let Some(p) = &args.cklb {
-        write(p, &cklb::render(&report).map_err(|e| e.to_string())?)?;
-    }
-    if let Some(p) = &args.poam {
-        let today = chrono::Local::now().date_naive();
-        write(p, &poam::render(&report, &args.sla, today))?;
-    }
-    if let Some(p) = &args.json {
-        write(p, &report.to_json().map_err(|e| e.to_string())?)?;
     }
     println!(
         "{} on {}: {} rules",

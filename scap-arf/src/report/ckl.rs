@@ -278,6 +278,11 @@ pub fn render(r: &ScanReport) -> String {
     o
 }
 
+/// [`render`] to a writer: what [`super::Format::Ckl`] writes.
+pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
+    Ok(out.write_all(render(r).as_bytes())?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

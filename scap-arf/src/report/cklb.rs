@@ -271,3 +271,8 @@ pub fn checklist(r: &ScanReport) -> Checklist {
 pub fn render(r: &ScanReport) -> crate::Result<String> {
     Ok(serde_json::to_string_pretty(&checklist(r))?)
 }
+
+/// The checklist's JSON streamed to a writer: what [`super::Format::Cklb`] writes.
+pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
+    super::format::json_to(out, &checklist(r))
+}

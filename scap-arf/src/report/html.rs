@@ -141,6 +141,11 @@ pub fn render(r: &ScanReport) -> String {
     o
 }
 
+/// [`render`] to a writer: what [`super::Format::Html`] writes.
+pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
+    Ok(out.write_all(render(r).as_bytes())?)
+}
+
 fn header(o: &mut String, r: &ScanReport, title: &str, host: &str) {
     let _ = write!(o, "<header><h1>{}</h1><div class=\"meta\">", e(title));
     let profile = r

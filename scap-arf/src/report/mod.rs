@@ -3,6 +3,11 @@
 //! it for people and tools: [`html`] (one self-contained page), [`ckl`] and [`cklb`] (DISA STIG
 //! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones CSV).
 //!
+//! Every rendering goes through one seam, [`Format::render`] (report in, bytes to any
+//! `std::io::Write` out), so a tool offering formats takes a [`Format`] by name
+//! ([`Format::from_name`]) instead of calling each module. The modules' own `render`
+//! functions stay for callers who want one format as a `String`.
+//!
 //! # JSON schema (`schema_version` 1)
 //!
 //! [`ScanReport`] serializes with serde_json to one object; every field is always present
@@ -37,6 +42,7 @@
 
 pub mod ckl;
 pub mod cklb;
+pub mod format;
 pub mod html;
 pub mod poam;
 pub mod refs;
@@ -48,6 +54,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
+pub use format::Format;
 use refs::{RefId, RefKind, classify};
 
 /// The JSON schema version [`ScanReport`] writes.
@@ -550,7 +557,8 @@ impl ScanReport {
         })
     }
 
-    /// The report as pretty-printed JSON (the schema in the [module docs](self)).
+    /// The report as pretty-printed JSON (the schema in the [module docs](self)); the same
+    /// bytes [`Format::Json`] writes.
     pub fn to_json(&self) -> Result<String> {
         Ok(serde_json::to_string_pretty(self)?)
     }
