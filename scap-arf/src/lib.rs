@@ -20,10 +20,11 @@
 //!     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 //! let arf = scap_arf::Arf::parse(&text)?;
 //! let report = scap_arf::report::ScanReport::from_arf(&arf)?;
-//! let failed = report.rules.iter().filter(|r| r.result == "fail").count();
+//! let failed = report.rules.iter().filter(|r| r.result == scap_arf::RuleStatus::Fail).count();
 //! assert_eq!(failed, 31);
-//! let html = scap_arf::report::html::render(&report);
-//! assert!(html.starts_with("<!DOCTYPE html>"));
+//! let mut html = Vec::new();
+//! scap_arf::report::Format::Html.render(&report, &mut html)?;
+//! assert!(html.starts_with(b"<!DOCTYPE html>"));
 //! # Ok(()) }
 //! ```
 //!
@@ -37,6 +38,7 @@ pub mod error;
 pub mod oval;
 pub mod read;
 pub mod report;
+pub mod status;
 pub mod write;
 pub mod xccdf;
 
@@ -44,6 +46,7 @@ pub use asset::Asset;
 pub use error::{Error, Result};
 pub use oval::OvalResults;
 pub use read::{Arf, Relationship, ReportInfo, ReportRequest};
+pub use status::RuleStatus;
 pub use write::{ArfInput, REQUEST_ID, XCCDF_REPORT_ID, write_arf};
 pub use xccdf::TestResult;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use scap_arf::report::{ScanReport, ckl, cklb, html, poam};
-use scap_arf::{Arf, ArfInput, Asset, write_arf};
+use scap_arf::{Arf, ArfInput, Asset, RuleStatus, write_arf};
 
 fn fixture(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -65,7 +65,7 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
     assert_eq!(
         tr.rule_results
             .iter()
-            .filter(|r| r.result == "fail")
+            .filter(|r| r.result == RuleStatus::Fail)
             .count(),
         31
     );
@@ -95,9 +95,12 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
 fn report_joins_rules_results_and_oval_items() -> scap_arf::Result<()> {
     let arf = Arf::parse(&fixture(BASELINE))?;
     let r = ScanReport::from_arf(&arf)?;
-    assert_eq!((r.count("pass"), r.count("fail")), (5, 3));
+    assert_eq!(
+        (r.count(RuleStatus::Pass), r.count(RuleStatus::Fail)),
+        (5, 3)
+    );
     let rule = r.rules.iter().find(|x| x.id == MAX_AGE).expect("rule");
-    assert_eq!(rule.result, "fail");
+    assert_eq!(rule.result, RuleStatus::Fail);
     assert_eq!(rule.severity, "low");
     assert!(rule.title.contains("PASS_MAX_DAYS"));
     let t = &rule.oval[0].tests[0];
@@ -138,7 +141,7 @@ fn report_has_disa_ids_and_fix_scripts() -> scap_arf::Result<()> {
         .iter()
         .find(|x| x.id == NOTIFICATIONS)
         .expect("rule");
-    assert_eq!(n.result, "pass");
+    assert_eq!(n.result, RuleStatus::Pass);
     assert_eq!(
         n.ids(scap_arf::report::refs::RefKind::StigId)
             .collect::<Vec<_>>(),

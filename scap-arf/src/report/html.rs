@@ -15,19 +15,19 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 
 use super::refs::RefKind;
-use super::{OvalDetail, RuleReport, ScanReport};
+use super::{OvalDetail, RuleReport, RuleStatus, ScanReport};
 
-/// Results in display order, with the CSS class of their badge.
-const RESULTS: &[&str] = &[
-    "fail",
-    "error",
-    "unknown",
-    "pass",
-    "fixed",
-    "notchecked",
-    "notapplicable",
-    "informational",
-    "notselected",
+/// Results in display order (their words are also the CSS classes of their badges).
+const RESULTS: &[RuleStatus] = &[
+    RuleStatus::Fail,
+    RuleStatus::Error,
+    RuleStatus::Unknown,
+    RuleStatus::Pass,
+    RuleStatus::Fixed,
+    RuleStatus::NotChecked,
+    RuleStatus::NotApplicable,
+    RuleStatus::Informational,
+    RuleStatus::NotSelected,
 ];
 /// Severities in display order.
 const SEVERITIES: &[&str] = &["high", "medium", "low", "info", "unknown"];
@@ -186,7 +186,7 @@ fn summary(o: &mut String, r: &ScanReport) {
         );
     }
     for res in RESULTS {
-        let n = r.count(res);
+        let n = r.count(*res);
         if n > 0 {
             let _ = write!(
                 o,
@@ -201,7 +201,11 @@ fn summary(o: &mut String, r: &ScanReport) {
         *by.entry((rule.severity.as_str(), rule.result.as_str()))
             .or_insert(0) += 1;
     }
-    let results: Vec<&str> = RESULTS.iter().copied().filter(|x| r.count(x) > 0).collect();
+    let results: Vec<&str> = RESULTS
+        .iter()
+        .filter(|x| r.count(**x) > 0)
+        .map(|x| x.as_str())
+        .collect();
     o.push_str("<table class=\"sevtable\"><tr><th>Severity</th>");
     for res in &results {
         let _ = write!(o, "<th>{res}</th>");
@@ -221,10 +225,10 @@ fn summary(o: &mut String, r: &ScanReport) {
 fn controls(o: &mut String, r: &ScanReport) {
     o.push_str("<div class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"Search title, id, CCI, text\" aria-label=\"search\">");
     o.push_str("<span>Result:");
-    for res in RESULTS.iter().filter(|x| r.count(x) > 0) {
+    for res in RESULTS.iter().filter(|x| r.count(**x) > 0) {
         // Every result is shown by default but `notselected` (rules outside the profile,
         // which oscap also lists): an assessor filters from there.
-        let checked = if *res == "notselected" {
+        let checked = if *res == RuleStatus::NotSelected {
             ""
         } else {
             " checked"
@@ -263,9 +267,9 @@ fn rule_entry(o: &mut String, rule: &RuleReport) {
          <span class=\"badge {}\">{}</span><span class=\"sev {sev}\">{sev}</span>\
          <span class=\"title\">{}</span><span class=\"rid\">{}</span></summary><div class=\"body\">",
         e(&rule.id),
-        e(&rule.result),
-        e(&rule.result),
-        e(&rule.result),
+        e(rule.result.as_str()),
+        e(rule.result.as_str()),
+        e(rule.result.as_str()),
         e(&rule.title),
         e(&rule.id),
     );
@@ -378,7 +382,7 @@ mod tests {
 
     fn report_with(rule: RuleReport) -> ScanReport {
         let mut counts = BTreeMap::new();
-        counts.insert(rule.result.clone(), 1);
+        counts.insert(rule.result, 1);
         ScanReport {
             schema_version: SCHEMA_VERSION,
             benchmark: Default::default(),
@@ -395,7 +399,7 @@ mod tests {
         let rule = RuleReport {
             id: "r\"><script>alert(1)</script>".into(),
             title: "<img src=x onerror=alert(1)>".into(),
-            result: "fail".into(),
+            result: RuleStatus::Fail,
             severity: "high\" onmouseover=\"x".into(),
             description: "</pre><script>bad()</script>".into(),
             ..RuleReport::default()

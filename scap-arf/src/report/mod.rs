@@ -54,6 +54,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
+pub use crate::status::RuleStatus;
 pub use format::Format;
 use refs::{RefId, RefKind, classify};
 
@@ -77,8 +78,8 @@ pub struct ScanReport {
     pub target: TargetInfo,
     /// Scores.
     pub scores: Vec<ScoreInfo>,
-    /// How many rules had each result (XCCDF result word to count).
-    pub counts: BTreeMap<String, usize>,
+    /// How many rules had each result.
+    pub counts: BTreeMap<RuleStatus, usize>,
     /// Every rule result, in TestResult order.
     pub rules: Vec<RuleReport>,
 }
@@ -149,8 +150,8 @@ pub struct RuleReport {
     pub id: String,
     /// Title (the id when the data stream has no such rule).
     pub title: String,
-    /// XCCDF result word (`pass`, `fail`, ...).
-    pub result: String,
+    /// The XCCDF result (JSON: its word, `pass`, `fail`, ...).
+    pub result: RuleStatus,
     /// Severity (`unknown`, `info`, `low`, `medium`, `high`).
     pub severity: String,
     /// Description, plain text.
@@ -184,7 +185,7 @@ impl RuleReport {
 
     /// Whether the result is a finding to act on (`fail`, `error`, `unknown`).
     pub fn is_open(&self) -> bool {
-        matches!(self.result.as_str(), "fail" | "error" | "unknown")
+        self.result.is_open()
     }
 }
 
@@ -460,7 +461,7 @@ impl ScanReport {
         let mut counts = BTreeMap::new();
         let mut rules = Vec::with_capacity(tr.rule_results.len());
         for rr in &tr.rule_results {
-            *counts.entry(rr.result.clone()).or_insert(0) += 1;
+            *counts.entry(rr.result).or_insert(0) += 1;
             let info = rule_info.get(&rr.idref);
             let mut refs: Vec<RefId> = info.map(|i| i.refs.clone()).unwrap_or_default();
             for (system, value) in &rr.idents {
@@ -501,7 +502,7 @@ impl ScanReport {
                     .map(|i| i.title.clone())
                     .filter(|t| !t.is_empty())
                     .unwrap_or_else(|| rr.idref.clone()),
-                result: rr.result.clone(),
+                result: rr.result,
                 severity: rr
                     .severity
                     .clone()
@@ -569,8 +570,8 @@ impl ScanReport {
     }
 
     /// The count of rules with result `result`.
-    pub fn count(&self, result: &str) -> usize {
-        self.counts.get(result).copied().unwrap_or(0)
+    pub fn count(&self, result: RuleStatus) -> usize {
+        self.counts.get(&result).copied().unwrap_or(0)
     }
 }
 

@@ -215,7 +215,7 @@ mod tests {
     fn sla_per_severity_from_the_scan_date() {
         let r = RuleReport {
             severity: "high".into(),
-            result: "fail".into(),
+            result: crate::RuleStatus::Fail,
             ..RuleReport::default()
         };
         let today = NaiveDate::from_ymd_opt(2024, 2, 20).unwrap_or_default();
