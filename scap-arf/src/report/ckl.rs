@@ -14,6 +14,7 @@ use quick_xml::escape::escape;
 
 use super::refs::RefKind;
 use super::{RuleReport, RuleStatus, ScanReport};
+use crate::status::{ItemStatus, OvalResult};
 
 /// The longest entity value quoted in finding details (longer ones end in "...").
 const MAX_VALUE: usize = 2000;
@@ -129,7 +130,7 @@ pub fn finding_details(r: &RuleReport) -> String {
                 "\n  Test {} ({}): {}",
                 t.id,
                 t.comment.as_deref().unwrap_or(""),
-                t.result
+                t.result.map_or("", OvalResult::as_str)
             );
             if let (Some(o), Some(f)) = (&t.object_id, &t.object_flag) {
                 let _ = write!(s, "\n    Object {o}: {f}");
@@ -141,7 +142,10 @@ pub fn finding_details(r: &RuleReport) -> String {
                 let _ = write!(
                     s,
                     "\n    Item {} {} ({}): {}",
-                    i.kind, i.id, i.status, i.result
+                    i.kind,
+                    i.id,
+                    i.status.map_or("", ItemStatus::as_str),
+                    i.result.map_or("", OvalResult::as_str)
                 );
                 for (k, v) in &i.fields {
                     let _ = write!(s, "\n      {k} = {}", clip(v));

@@ -16,6 +16,7 @@ use quick_xml::escape::escape;
 
 use super::refs::RefKind;
 use super::{OvalDetail, RuleReport, RuleStatus, ScanReport};
+use crate::status::{ItemStatus, OvalResult};
 
 /// Results in display order (their words are also the CSS classes of their badges).
 const RESULTS: &[RuleStatus] = &[
@@ -317,6 +318,8 @@ fn rule_entry(o: &mut String, rule: &RuleReport) {
     o.push_str("</div></details>\n");
 }
 
+/// Results, flags and statuses are enum words (letters and spaces), so they are written
+/// unescaped; every string from the content or the scan still goes through `e`.
 fn oval_detail(o: &mut String, d: &OvalDetail) {
     let _ = write!(
         o,
@@ -326,7 +329,7 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
             .as_deref()
             .map(|t| format!(" ({})", e(t)))
             .unwrap_or_default(),
-        e(&d.result)
+        d.result
     );
     for t in &d.tests {
         let _ = write!(
@@ -334,13 +337,13 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
             "<p>Test <code>{}</code> {}: <b>{}</b> (check {}, existence {}){}</p>",
             e(&t.id),
             e(t.comment.as_deref().unwrap_or("")),
-            e(&t.result),
+            t.result.map_or("", OvalResult::as_str),
             e(t.check.as_deref().unwrap_or("all")),
             e(t.check_existence
                 .as_deref()
                 .unwrap_or("at_least_one_exists")),
             match (&t.object_id, &t.object_flag) {
-                (Some(id), Some(flag)) => format!("; object <code>{}</code>: {}", e(id), e(flag)),
+                (Some(id), Some(flag)) => format!("; object <code>{}</code>: {}", e(id), flag),
                 _ => String::new(),
             }
         );
@@ -362,8 +365,8 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
                 "<tr><td>{} <code>{}</code> ({})</td><td>{}</td><td><table>",
                 e(&i.kind),
                 e(&i.id),
-                e(&i.status),
-                e(&i.result)
+                i.status.map_or("", ItemStatus::as_str),
+                i.result.map_or("", OvalResult::as_str)
             );
             for (k, v) in &i.fields {
                 let _ = write!(o, "<tr><th>{}</th><td><pre>{}</pre></td></tr>", e(k), e(v));

@@ -55,6 +55,7 @@ use crate::error::{Error, Result};
 use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
 pub use crate::status::RuleStatus;
+use crate::status::{ItemStatus, ObjectFlag, OvalResult, empty_as_none};
 pub use format::Format;
 use refs::{RefId, RefKind, classify};
 
@@ -219,8 +220,8 @@ pub struct OvalDetail {
     pub definition_id: String,
     /// Definition title.
     pub title: Option<String>,
-    /// OVAL result (`true`, `false`, ...).
-    pub result: String,
+    /// OVAL result (JSON: its word, `true`, `false`, ...).
+    pub result: OvalResult,
     /// The tests of its criteria (extended definitions followed once), in order.
     pub tests: Vec<OvalTestDetail>,
 }
@@ -235,16 +236,17 @@ pub struct OvalTestDetail {
     pub comment: Option<String>,
     /// Test element name (`textfilecontent54_test`).
     pub kind: String,
-    /// OVAL result.
-    pub result: String,
+    /// OVAL result; `None` (JSON `""`) when the results hold no such test.
+    #[serde(with = "empty_as_none")]
+    pub result: Option<OvalResult>,
     /// `check`.
     pub check: Option<String>,
     /// `check_existence`.
     pub check_existence: Option<String>,
     /// Object id.
     pub object_id: Option<String>,
-    /// Object collection flag (`complete`, `does not exist`, ...).
-    pub object_flag: Option<String>,
+    /// Object collection flag (JSON: its word, `complete`, `does not exist`, ...).
+    pub object_flag: Option<ObjectFlag>,
     /// The items tested.
     pub items: Vec<OvalItemDetail>,
     /// Variable values the test's states compared with: variable id and value.
@@ -259,10 +261,12 @@ pub struct OvalItemDetail {
     pub id: String,
     /// Item element name (`textfilecontent_item`).
     pub kind: String,
-    /// Item status.
-    pub status: String,
-    /// The item's result against the test's states.
-    pub result: String,
+    /// Item status; `None` (JSON `""`) when the system characteristics hold no such item.
+    #[serde(with = "empty_as_none")]
+    pub status: Option<ItemStatus>,
+    /// The item's result against the test's states; `None` (JSON `""`) when not given.
+    #[serde(with = "empty_as_none")]
+    pub result: Option<OvalResult>,
     /// Entities: name and value.
     pub fields: Vec<(String, String)>,
 }
@@ -609,7 +613,7 @@ fn oval_detail(res: &OvalResults, def_id: &str) -> Option<OvalDetail> {
             .definition_info
             .get(def_id)
             .and_then(|i| i.title.clone()),
-        result: d.result.clone(),
+        result: d.result,
         tests,
     })
 }
@@ -628,8 +632,8 @@ fn test_detail(res: &OvalResults, test_id: &str) -> OvalTestDetail {
                     OvalItemDetail {
                         id: id.clone(),
                         kind: item.map(|i| i.kind.clone()).unwrap_or_default(),
-                        status: item.map(|i| i.status.clone()).unwrap_or_default(),
-                        result: result.clone(),
+                        status: item.map(|i| i.status),
+                        result: *result,
                         fields: item.map(|i| i.fields.clone()).unwrap_or_default(),
                     }
                 })
@@ -640,10 +644,10 @@ fn test_detail(res: &OvalResults, test_id: &str) -> OvalTestDetail {
         id: test_id.to_string(),
         comment: info.and_then(|i| i.comment.clone()),
         kind: info.map(|i| i.kind.clone()).unwrap_or_default(),
-        result: t.map(|t| t.result.clone()).unwrap_or_default(),
+        result: t.map(|t| t.result),
         check: t.and_then(|t| t.check.clone()),
         check_existence: t.and_then(|t| t.check_existence.clone()),
-        object_flag: object.map(|o| o.flag.clone()),
+        object_flag: object.map(|o| o.flag),
         object_id,
         items,
         variables: t.map(|t| t.tested_variables.clone()).unwrap_or_default(),
