@@ -11,8 +11,11 @@
 //!   [`TestResult`] rule results, the OVAL definition, test, object and item results
 //!   ([`OvalResults`]), the embedded data stream text.
 //! - [`report`] joins those with the rules of the embedded data stream into a
-//!   [`report::ScanReport`] (stable JSON) and renders it as a self-contained HTML report,
-//!   STIG Viewer checklists (CKL, CKLB) and a POA&M CSV.
+//!   [`report::ScanReport`] (stable JSON) and renders it, through one seam
+//!   ([`report::Format::render`] to any `std::io::Write`), as a self-contained HTML report,
+//!   STIG Viewer checklists (CKL, CKLB), a POA&M CSV or its JSON.
+//! - [`status`] holds the XCCDF and OVAL result words as enums ([`RuleStatus`], ...), so
+//!   a result this crate does not know is an error where it is read, never a string passed on.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
