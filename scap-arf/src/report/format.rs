@@ -123,6 +123,9 @@ impl Format {
     /// own `render` function (the golden tests hold both to the same files).
     ///
     /// A failing writer is an [`Error::Io`]; the caller, who knows the file, names it.
+    /// JSON and CKLB stream into `out`; HTML, CKL and the POA&M are built in memory first
+    /// and then written (a few MB for the largest SSG profiles), which this signature lets
+    /// change without touching callers.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
