@@ -20,8 +20,8 @@ const USAGE: &str = "usage: report ARF [--html FILE] [--ckl FILE] [--cklb FILE] 
 #[derive(Default)]
 struct Args {
     arf: Option<PathBuf>,
-    /// The outputs asked for, by format name, in command-line order.
-    outputs: Vec<(String, PathBuf)>,
+    /// The outputs asked for (`--FORMAT FILE`), in command-line order.
+    outputs: Vec<(Format, PathBuf)>,
     sla: poam::Sla,
 }
 
@@ -50,15 +50,15 @@ fn parse_args() -> Result<Args, String> {
                 .map(PathBuf::from)
                 .ok_or_else(|| format!("{flag} needs a value"))
         };
+        // `--NAME FILE` for every report format (`Format::NAMES`).
+        if let Some(format) = flag
+            .strip_prefix("--")
+            .and_then(|name| Format::from_name(name).ok())
+        {
+            a.outputs.push((format, path()?));
+            continue;
+        }
         match flag.as_str() {
-            // Every `--NAME FILE` of a report format (`Format::NAMES`).
-            f if f
-                .strip_prefix("--")
-                .is_some_and(|name| Format::NAMES.contains(&name)) =>
-            {
-                let name = f.trim_start_matches("--").to_string();
-                a.outputs.push((name, path()?));
-            }
             "--sla" => a.sla = parse_sla(&path()?.to_string_lossy())?,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
@@ -95,14 +95,15 @@ fn run(args: &Args) -> Result<(), String> {
     let arf = Arf::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let report = ScanReport::from_arf(&arf).map_err(|e| format!("{}: {e}", path.display()))?;
     let today = chrono::Local::now().date_naive();
-    for (name, p) in &args.outputs {
-        let mut format = Format::from_name(name).map_err(|e| e.to_string())?;
-        if let Format::Poam { .. } = format {
-            format = Format::Poam {
+    for (format, p) in &args.outputs {
+        // `--sla` may follow `--poam`, so the POA&M's options are set here, after parsing.
+        let format = match format {
+            Format::Poam { .. } => Format::Poam {
                 sla: args.sla,
                 today,
-            };
-        }
+            },
+            f => *f,
+        };
         let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
         let mut out = std::io::BufWriter::new(file);
         format
