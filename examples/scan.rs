@@ -682,7 +682,7 @@ fn write_evidence(
         ));
     }
     let mut input = scap_arf::ArfInput::new(
-        scap_arf::Asset::from_target(target),
+        asset_of(target),
         data_stream,
         test_result,
     );
@@ -744,6 +744,23 @@ fn write_evidence(
         put(&ev.json, json(report.to_json())?)?;
     }
     Ok(())
+}
+
+/// The ARF asset of a target: host name (also as FQDN, as oscap), IP and MAC addresses.
+fn asset_of(target: &dyn Target) -> scap_arf::Asset {
+    let mut a = scap_arf::Asset::new();
+    if let Ok(h) = target.hostname() {
+        a = a.with_hostname(&h).with_fqdn(&h);
+    }
+    if let Ok(interfaces) = target.interfaces() {
+        for i in &interfaces {
+            for ad in &i.addresses {
+                a = a.with_ip_address(ad.addr);
+            }
+            a = a.with_mac_address(&i.hardware_addr);
+        }
+    }
+    a
 }
 
 /// The `system_info` of OVAL results for a target.
