@@ -17,8 +17,8 @@
 //!    ([`Source::dictionaries`]), the applicability language
 //!    ([`Source::platform_specification`]) and SCE scripts ([`Source::scripts`]) are read on
 //!    load: nothing after loading needs the XML document.
-//! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is
-//!    [`oval_engine::OvalEngine`], feature `oval`, on by default): applicability, checks,
+//! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is the `scap`
+//!    crate's `OvalEngine`: this crate knows nothing of OVAL): applicability, checks,
 //!    results and scores ([`ScanResults`]); [`write_test_result`] writes the XCCDF 1.2
 //!    `TestResult`. `cargo run --example scan` is the command built on it. Script Check
 //!    Engine checks run through `sce::SceEngine` (Unix), only when the caller opts in, since
@@ -63,8 +63,6 @@ pub mod error;
 pub mod eval;
 pub mod input;
 pub mod model;
-#[cfg(feature = "oval")]
-pub mod oval_engine;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
@@ -84,7 +82,7 @@ pub use datastream::{
 };
 pub use engine::{CheckEngine, CheckOutcome, CheckRequest, Engines, ExportedValue, XccdfResult};
 pub use error::{Error, Location, Result, Warning};
-pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, unevaluated};
+pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, short_rule_id, unevaluated};
 pub use input::{Input, InputKind, InputOptions};
 pub use model::*;
 pub use policy::{

@@ -75,11 +75,9 @@ impl Content {
         let path = path.as_ref();
         let name = path.display().to_string();
         let parse = ParseOptions::default();
-        let input = Input::load(path, &options.input, &parse).map_err(|source| {
-            Error::Content {
-                name: name.clone(),
-                source,
-            }
+        let input = Input::load(path, &options.input, &parse).map_err(|source| Error::Content {
+            name: name.clone(),
+            source,
         })?;
         Content::build(name, input, options)
     }
@@ -95,12 +93,13 @@ impl Content {
     /// ```
     pub fn from_text(text: &str, name: &str, options: &OpenOptions) -> Result<Content> {
         let parse = ParseOptions::default();
-        let input = Input::from_text(text, Path::new(name), &options.input, &parse).map_err(
-            |source| Error::Content {
-                name: name.to_string(),
-                source,
-            },
-        )?;
+        let input =
+            Input::from_text(text, Path::new(name), &options.input, &parse).map_err(|source| {
+                Error::Content {
+                    name: name.to_string(),
+                    source,
+                }
+            })?;
         Content::build(name.to_string(), input, options)
     }
 
@@ -223,14 +222,34 @@ impl Content {
     }
 
     /// What loading noticed and tolerated, each located: files the content names that could
-    /// not be used, CPE dictionaries that did not parse, OVAL components that did not load,
-    /// and every schema deviation the OVAL parser tolerated.
+    /// not be used, CPE dictionaries that did not parse, platforms nothing can resolve (so
+    /// what needs them is `notapplicable`), OVAL components that did not load, and every
+    /// schema deviation the OVAL parser tolerated.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = self.inner.notes.clone();
         out.extend(self.inner.source.warnings.iter().cloned());
+        let unresolved = scap_xccdf::input::unresolved_platforms(&self.inner.source);
+        if !unresolved.is_empty() {
+            let many = unresolved.len() > 1;
+            out.push(format!(
+                "platform{} {} cannot be resolved (no CPE dictionary or platform definition{}): what needs {} is notapplicable",
+                if many { "s" } else { "" },
+                unresolved.join(", "),
+                if self.inner.kind == InputKind::DataStream {
+                    ""
+                } else {
+                    "; give one with --cpe FILE"
+                },
+                if many { "them" } else { "it" },
+            ));
+        }
         for (id, defs) in &self.inner.ovals {
             match &**defs {
-                Ok(d) => out.extend(d.warnings.iter().map(|w| format!("{id}: {w}"))),
+                Ok(d) => out.extend(
+                    d.warnings
+                        .iter()
+                        .map(|w| format!("{}: {id}: {w}", self.inner.name)),
+                ),
                 Err(e) => out.push(format!("OVAL component {id}: {e}")),
             }
         }

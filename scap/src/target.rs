@@ -64,6 +64,26 @@ impl TargetSpec {
     }
 }
 
+/// An offline target's environment as `scan` and `oval-eval` take it: the `NAME=value` lines
+/// of `env_file`, else `OSCAP_CONTAINER_VARS` (as `oscap-docker` sets it), else `None` (an
+/// image then uses its config's `Env`, a tree has none).
+pub fn offline_environment(
+    env_file: Option<&std::path::Path>,
+) -> Result<Option<Vec<(String, String)>>> {
+    Ok(match env_file {
+        Some(f) => {
+            let text = std::fs::read_to_string(f).map_err(|source| Error::Io {
+                path: f.to_path_buf(),
+                source,
+            })?;
+            Some(scap_probe::parse_env_lines(&text))
+        }
+        None => std::env::var("OSCAP_CONTAINER_VARS")
+            .ok()
+            .map(|v| scap_probe::parse_env_lines(&v)),
+    })
+}
+
 /// What the evidence says about the scanned system, read from the target once at scan time
 /// (so the outcome outlives the target): host name, addresses, kernel identity, the account
 /// that ran a live scan.
@@ -94,7 +114,10 @@ impl TargetFacts {
     /// The `TestResult` header oscap writes for such a target: target name, addresses and the
     /// asset facts (FQDN, host name, MAC and IP addresses), the identity of a live scan.
     pub fn test_result_info(&self, benchmark_href: &str) -> scap_xccdf::TestResultInfo {
-        let host = self.hostname.clone().unwrap_or_else(|| "unknown".to_string());
+        let host = self
+            .hostname
+            .clone()
+            .unwrap_or_else(|| "unknown".to_string());
         let mut info = scap_xccdf::TestResultInfo::new(benchmark_href, host.clone());
         let fact = |name: &str, value: String| {
             (
@@ -139,13 +162,17 @@ impl TargetFacts {
 
     /// The ARF asset: host name (also as FQDN, as oscap), IP and MAC addresses.
     pub fn asset(&self) -> scap_arf::Asset {
-        scap_arf::Asset::from_parts(
-            self.hostname.as_deref(),
-            self.interfaces
-                .iter()
-                .flat_map(|i| i.addresses.iter().map(|a| a.addr)),
-            self.interfaces.iter().map(|i| i.hardware_addr.as_str()),
-        )
+        let mut a = scap_arf::Asset::new();
+        if let Some(h) = &self.hostname {
+            a = a.with_hostname(h).with_fqdn(h);
+        }
+        for i in &self.interfaces {
+            for ad in &i.addresses {
+                a = a.with_ip_address(ad.addr);
+            }
+            a = a.with_mac_address(&i.hardware_addr);
+        }
+        a
     }
 }
 

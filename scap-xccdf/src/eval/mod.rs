@@ -58,6 +58,19 @@ pub const OVAL_SYSTEM: &str = "http://oval.mitre.org/XMLSchema/oval-definitions-
 /// How deep `complex-check`s may nest before the evaluator gives `error`.
 pub const MAX_CHECK_DEPTH: usize = 64;
 
+/// The part of a rule id after `_rule_` (`xccdf_org.ssgproject.content_rule_sshd_disable_root_login`
+/// is `sshd_disable_root_login`), as `scan` prints rules and takes `--rule`; the id itself
+/// when it has no `_rule_`.
+///
+/// ```
+/// assert_eq!(scap_xccdf::short_rule_id("xccdf_org.ssgproject.content_rule_x_y"), "x_y");
+/// assert_eq!(scap_xccdf::short_rule_id("R1"), "R1");
+/// ```
+pub fn short_rule_id(id: &str) -> &str {
+    id.find("_rule_")
+        .map_or(id, |i| id.get(i + 6..).unwrap_or(id))
+}
+
 /// Options of one evaluation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -146,6 +159,22 @@ impl ScanResults {
     /// ```
     pub fn count(&self, result: XccdfResult) -> usize {
         self.rules.iter().filter(|r| r.result == result).count()
+    }
+
+    /// How many rules have each result, for the results that occur, in [`XccdfResult::ALL`]
+    /// order, without `notselected` (what `scan` prints: "83 pass, 5 fail").
+    ///
+    /// ```
+    /// # let r = scap_xccdf::ScanResults::empty("b");
+    /// assert!(r.counts().is_empty());
+    /// ```
+    pub fn counts(&self) -> Vec<(XccdfResult, usize)> {
+        XccdfResult::ALL
+            .iter()
+            .filter(|&&x| x != XccdfResult::NotSelected)
+            .map(|&x| (x, self.count(x)))
+            .filter(|&(_, n)| n > 0)
+            .collect()
     }
 
     /// A result set with no rules (for building results by hand).
