@@ -50,7 +50,7 @@ fn scan(
     let src = Source::from_document(&doc, DS, None, None, &popts).unwrap();
     let policy = Policy::new(&src.benchmark, None, Some(STIG)).unwrap();
     let mut registry = Registry::builtin();
-    registry.insert("rpminfo_object", Box::new(Installed(installed)));
+    registry.insert("linux", "rpminfo_object", Box::new(Installed(installed)));
     let engine = OvalEngine::new(&doc, &src, target).with_registry(registry);
     scap_xccdf::evaluate(&doc, &src, &policy, &engine, opts).unwrap()
 }
