@@ -50,7 +50,7 @@ mod textfilecontent;
 mod xmlfilecontent;
 mod yamlfilecontent;
 
-pub use fileset::{Behaviors, RecurseDirection};
+pub use fileset::{Behaviors, Candidate, FilesetError, RecurseDirection, candidates};
 pub use registry::{Registry, family_namespace};
 
 /// An object ready for collection: its entities with variables resolved to values.
