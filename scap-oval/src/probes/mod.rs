@@ -36,6 +36,7 @@ mod family;
 mod file;
 mod filehash;
 mod fileset;
+mod flag;
 mod interface;
 mod password;
 mod process;
@@ -51,6 +52,7 @@ mod xmlfilecontent;
 mod yamlfilecontent;
 
 pub use fileset::{Behaviors, Candidate, FilesetError, RecurseDirection, candidates};
+pub use flag::flag_for;
 pub use registry::{Registry, family_namespace};
 
 /// An object ready for collection: its entities with variables resolved to values.
