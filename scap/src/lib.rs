@@ -57,6 +57,38 @@
 //! # Ok::<(), scap::Error>(())
 //! ```
 //!
+//! One probe of your own, the rest built in: here an `rpminfo` that answers from a package
+//! list (a downstream tool would read its own package database), which makes the Chromium
+//! benchmark's platform (`chromium` installed, an rpminfo check) apply:
+//!
+//! ```
+//! use scap::oval::items::{Item, ItemEntity};
+//! use scap::oval::probes::{Collection, ObjectRequest, Probe, Registry};
+//! use scap::probe::{MemoryTarget, Target};
+//!
+//! struct Packages(&'static [&'static str]);
+//! impl Probe for Packages {
+//!     fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
+//!         let wanted = object.entity("name").and_then(|e| e.exact_values()).unwrap_or_default();
+//!         let items: Vec<Item> = wanted.iter().filter(|n| self.0.contains(&n.as_str())).map(|n| {
+//!             let mut item = Item::new("linux", "rpminfo_item");
+//!             item.push(ItemEntity::string("name", n.clone()));
+//!             item
+//!         }).collect();
+//!         Collection::from_items(items)
+//!     }
+//! }
+//! let mut registry = Registry::builtin();
+//! registry.insert("linux", "rpminfo_object", Box::new(Packages(&["chromium"])));
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+//! let content = scap::Content::open(path)?;
+//! let outcome = scap::Scan::new(&content).profile("stig")?.registry(registry)
+//!     .run(&MemoryTarget::new())?;
+//! // Chromium is installed now: its rules apply (and fail: there is no policy file).
+//! assert!(outcome.results.count(scap::xccdf::XccdfResult::Fail) > 0);
+//! # Ok::<(), scap::Error>(())
+//! ```
+//!
 //! Scans are `Send`: content and a target can move to a worker thread, and one [`Content`]
 //! can serve scans of many targets at once (see `tests/thread.rs`).
 

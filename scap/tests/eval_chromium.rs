@@ -48,7 +48,7 @@ fn scan(
     let src = content.source();
     let policy = Policy::new(&src.benchmark, None, Some(STIG)).unwrap();
     let mut registry = Registry::builtin();
-    registry.insert("rpminfo_object", Box::new(Installed(installed)));
+    registry.insert("linux", "rpminfo_object", Box::new(Installed(installed)));
     let engine = OvalEngine::new(&content, target).with_registry(registry);
     scap_xccdf::evaluate(src, &policy, &engine, opts).unwrap()
 }
