@@ -92,6 +92,11 @@
 //! Scans are `Send`: content and a target can move to a worker thread, and one [`Content`]
 //! can serve scans of many targets at once (see `tests/thread.rs`).
 
+/// The README's library example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod content;
 pub mod error;
 pub mod oval_engine;
