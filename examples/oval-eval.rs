@@ -300,8 +300,8 @@ fn main() -> ExitCode {
             Content::default()
         };
         let xml = write_results_with(&defs, &results, &info, &content);
-        if let Err(e) = std::fs::write(out, xml) {
-            eprintln!("oval-eval: {}: {e}", out.display());
+        if let Err(e) = scap_examples::output::write_file(out, xml.as_bytes()) {
+            eprintln!("oval-eval: {e}");
             return ExitCode::from(1);
         }
     }

@@ -104,12 +104,12 @@ fn run(args: &Args) -> Result<(), String> {
             },
             f => *f,
         };
-        let file = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let mut out = std::io::BufWriter::new(file);
+        // Rendered whole, then written atomically: a failed render leaves no partial file.
+        let mut out = Vec::new();
         format
             .render(&report, &mut out)
             .map_err(|e| format!("{}: {e}", p.display()))?;
-        std::io::Write::flush(&mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        scap_examples::output::write_file(p, &out)?;
         println!("wrote {}", p.display());
     }
     println!(
