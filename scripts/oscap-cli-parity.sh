@@ -20,6 +20,8 @@ if [ -z "${BIN_DIR:-}" ]; then
     cargo build --example scan --example oval-eval --example info >&2
     BIN_DIR=${CARGO_TARGET_DIR:-$repo/target}/debug/examples
 fi
+# Each case runs in its own directory: the binaries need an absolute path.
+BIN_DIR=$(cd "$BIN_DIR" && pwd)
 # oscap 1.3.7 trap: its dpkginfo probe reads the host's apt configuration (see diff-xccdf.sh).
 printf 'Dir::Etc::parts "/nonexistent";\n' > "$out/apt.conf"
 
