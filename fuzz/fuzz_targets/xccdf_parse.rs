@@ -29,7 +29,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let b = &src.benchmark;
-    let _ = b.platform_specification_node(&doc);
     let mut ids: Vec<Option<&str>> = vec![None];
     ids.extend(b.profiles.iter().take(8).map(|p| Some(p.id.as_str())));
     for id in ids {
@@ -41,14 +40,16 @@ fuzz_target!(|data: &[u8]| {
             for check in rule.checks() {
                 let _ = policy.exports(check);
                 for r in &check.content_refs {
-                    if let Ok(c) = src.resolve_check_href(&r.href) {
-                        let _ = src.component_node(&doc, c);
-                    }
+                    let _ = src.resolve_check_href(&r.href);
                 }
             }
         }
     }
-    for (dict, _) in src.dictionaries(&doc) {
-        let _ = src.resolve_dictionary_href(dict, "x.xml");
+    for (dict, _) in &src.dictionaries {
+        if let Some(dict) = src.component_ref(dict) {
+            let _ = src.resolve_dictionary_href(dict, "x.xml");
+        }
     }
+    let _ = scap_xccdf::sce::SceScripts::from_source(&src);
+    let _ = scap_xccdf::input::unresolved_platforms(&src);
 });
