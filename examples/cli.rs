@@ -20,6 +20,7 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::io::Write as _;
 
 /// One option a command accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +149,21 @@ pub fn parse(
         }
     }
     Ok(out)
+}
+
+/// What `--help` prints: `usage` on stdout (ignoring a closed pipe: `scan --help | head` must
+/// not panic).
+pub fn print_help(usage: &str) {
+    let _ = writeln!(std::io::stdout(), "{usage}");
+}
+
+/// What `--version` prints: `PROGRAM (scap-rs) VERSION` on stdout.
+pub fn print_version(program: &str) {
+    let _ = writeln!(
+        std::io::stdout(),
+        "{program} (scap-rs) {}",
+        env!("CARGO_PKG_VERSION")
+    );
 }
 
 /// A value as UTF-8 (ids, levels), or a usage error naming the option.

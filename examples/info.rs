@@ -53,15 +53,11 @@ fn parse_args() -> Result<Option<(Mode, PathBuf)>, UsageError> {
     for item in cli::parse(OPTS, std::env::args_os().skip(1))? {
         match item {
             Parsed::Help => {
-                let _ = writeln!(std::io::stdout(), "{USAGE}");
+                cli::print_help(USAGE);
                 return Ok(None);
             }
             Parsed::Version => {
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "info (scap-rs) {}",
-                    env!("CARGO_PKG_VERSION")
-                );
+                cli::print_version("info");
                 return Ok(None);
             }
             Parsed::Flag("--profiles") => mode = Mode::ProfileList,

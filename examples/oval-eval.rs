@@ -102,15 +102,11 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
     for item in cli::parse(OPTS, std::env::args_os().skip(1))? {
         match item {
             Parsed::Help => {
-                let _ = writeln!(std::io::stdout(), "{USAGE}");
+                cli::print_help(USAGE);
                 return Ok(None);
             }
             Parsed::Version => {
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "oval-eval (scap-rs) {}",
-                    env!("CARGO_PKG_VERSION")
-                );
+                cli::print_version("oval-eval");
                 return Ok(None);
             }
             Parsed::Positional(p) if definitions.is_none() => definitions = Some(PathBuf::from(p)),

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use scap::xccdf::{ScanResults, XccdfResult, short_rule_id};
 use scap::{Content, Scan, ScanOutcome, Sce};
-use scap_examples::cli::Verbosity;
+use scap_examples::cli::{self, Verbosity};
 use scap_examples::output::write_file;
 use scap_examples::scan_cli::{Args, Command, Output, USAGE, parse_args};
 
@@ -38,13 +38,11 @@ fn main() -> ExitCode {
     let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(Command::Scan(a)) => a,
         Ok(Command::Help) => {
-            // `scan --help | head` must not panic on the closed pipe.
-            let _ = writeln!(std::io::stdout(), "{USAGE}");
+            cli::print_help(USAGE);
             return ExitCode::SUCCESS;
         }
         Ok(Command::Version) => {
-            let version = env!("CARGO_PKG_VERSION");
-            let _ = writeln!(std::io::stdout(), "scan (scap-rs) {version}");
+            cli::print_version("scan");
             return ExitCode::SUCCESS;
         }
         Err(e) => {
