@@ -155,6 +155,48 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// A regular file among the candidates, read.
+pub(crate) struct FileContent {
+    /// The full path (`path` and `filename` joined).
+    pub(crate) filepath: String,
+    /// The directory.
+    pub(crate) path: String,
+    /// The file name.
+    pub(crate) filename: String,
+    /// The content (at most the limit given).
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// The regular files among `files` (directories and other types skipped), each read whole up
+/// to `limit` bytes, one at a time as the iterator is advanced. A file gone since it was listed
+/// is skipped; one that cannot be read is an `Err` with the message (`flag_for`): the content
+/// probes then report their object as an error.
+pub(crate) fn regular_files(
+    target: &dyn Target,
+    files: Vec<Candidate>,
+    limit: u64,
+) -> impl Iterator<Item = Result<FileContent, String>> + '_ {
+    files
+        .into_iter()
+        .filter_map(move |Candidate { path, filename }| {
+            let filename = filename?;
+            let filepath = join(&path, &filename);
+            match target.stat(Path::new(&filepath)) {
+                Ok(m) if m.file_type == FileType::Regular => {}
+                _ => return None,
+            }
+            match target.read(Path::new(&filepath), limit) {
+                Ok(bytes) => Some(Ok(FileContent {
+                    filepath,
+                    path,
+                    filename,
+                    bytes,
+                })),
+                Err(e) => super::flag_for(&e, crate::types::Flag::Error).1.map(Err),
+            }
+        })
+}
+
 /// Split a full path into its directory and file name.
 pub(crate) fn split(filepath: &str) -> (String, String) {
     match filepath.rfind('/') {

@@ -8,12 +8,10 @@
 //! in multiline mode no empty item is made after the newline that ends a file (PCRE's `^` does
 //! not match there), and an empty match found past the search start is reported twice.
 
-use std::path::Path;
+use scap_probe::Target;
 
-use scap_probe::{FileType, Target};
-
-use super::fileset::{Candidate, candidates};
-use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, flag_for, patterns};
+use super::fileset::{FileContent, candidates, regular_files};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, patterns};
 use crate::items::{Item, ItemEntity};
 use crate::pattern::Options;
 use crate::types::Flag;
@@ -62,21 +60,17 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
     let mut messages = Vec::new();
     let mut errored = false;
     let mut match_failed = false;
-    for Candidate { path, filename } in files {
-        let Some(filename) = filename else { continue };
-        let filepath = super::fileset::join(&path, &filename);
-        match target.stat(Path::new(&filepath)) {
-            Ok(m) if m.file_type == FileType::Regular => {}
-            _ => continue,
-        }
-        let bytes = match target.read(Path::new(&filepath), MAX_FILE_SIZE) {
-            Ok(b) => b,
-            Err(e) => {
-                // Gone since it was listed: skipped; unreadable: the object is an error.
-                if let (_, Some(message)) = flag_for(&e, Flag::Error) {
-                    messages.push(message);
-                    errored = true;
-                }
+    for file in regular_files(target, files, MAX_FILE_SIZE) {
+        let FileContent {
+            filepath,
+            path,
+            filename,
+            bytes,
+        } = match file {
+            Ok(f) => f,
+            Err(message) => {
+                messages.push(message);
+                errored = true;
                 continue;
             }
         };

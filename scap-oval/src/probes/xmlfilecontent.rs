@@ -23,16 +23,14 @@
 //! prefix and `namespace-uri()` is empty. A prefixed name test is an `error` (oscap's
 //! `xmlXPathEvalExpression() error`).
 
-use std::path::Path;
-
-use scap_probe::{FileType, Target};
+use scap_probe::Target;
 use sxd_document::dom::{Document, Element};
 use sxd_document::{Package, QName};
 use sxd_xpath::nodeset::Node;
 use sxd_xpath::{Context, Factory, Value};
 
-use super::fileset::{Candidate, candidates, join};
-use super::{Collection, ObjectRequest, Probe, flag_for};
+use super::fileset::{FileContent, candidates, regular_files};
+use super::{Collection, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 use crate::types::{Datatype, Flag, Operation};
 
@@ -269,21 +267,16 @@ impl Probe for XmlFileContentProbe {
         };
         let mut items = Vec::new();
         let mut messages = Vec::new();
-        for Candidate { path, filename } in files {
-            let Some(filename) = filename else { continue };
-            let filepath = join(&path, &filename);
-            let p = Path::new(&filepath);
-            match target.stat(p) {
-                Ok(m) if m.file_type == FileType::Regular => {}
-                _ => continue,
-            }
-            let bytes = match target.read(p, MAX_XML_SIZE) {
-                Ok(b) => b,
-                Err(e) => {
-                    // Gone since it was listed: skipped; unreadable: the object is an error.
-                    if let (_, Some(message)) = flag_for(&e, Flag::Error) {
-                        messages.push(message);
-                    }
+        for file in regular_files(target, files, MAX_XML_SIZE) {
+            let FileContent {
+                filepath,
+                path,
+                filename,
+                bytes,
+            } = match file {
+                Ok(f) => f,
+                Err(message) => {
+                    messages.push(message);
                     continue;
                 }
             };

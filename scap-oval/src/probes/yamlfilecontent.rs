@@ -31,15 +31,14 @@
 //! [`MAX_VALUES`] all the same.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::rc::Rc;
 
-use scap_probe::{FileType, Target};
+use scap_probe::Target;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::fileset::{Candidate, candidates};
-use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, flag_for};
+use super::fileset::{FileContent, candidates, regular_files};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe};
 use crate::items::{EntityValue, Item, ItemEntity, ItemField};
 use crate::types::{Datatype, Flag, ItemStatus};
 
@@ -366,20 +365,16 @@ impl Probe for YamlFileContentProbe {
         };
         let mut items = Vec::new();
         let mut messages = Vec::new();
-        for Candidate { path, filename } in files {
-            let Some(filename) = filename else { continue };
-            let filepath = super::fileset::join(&path, &filename);
-            match target.stat(Path::new(&filepath)) {
-                Ok(m) if m.file_type == FileType::Regular => {}
-                _ => continue,
-            }
-            let bytes = match target.read(Path::new(&filepath), MAX_FILE_SIZE) {
-                Ok(b) => b,
-                Err(e) => {
-                    // Gone since it was listed: skipped; unreadable: the object is an error.
-                    if let (_, Some(message)) = flag_for(&e, Flag::Error) {
-                        messages.push(message);
-                    }
+        for file in regular_files(target, files, MAX_FILE_SIZE) {
+            let FileContent {
+                filepath,
+                path,
+                filename,
+                bytes,
+            } = match file {
+                Ok(f) => f,
+                Err(message) => {
+                    messages.push(message);
                     continue;
                 }
             };
