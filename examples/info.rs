@@ -104,7 +104,7 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn info(mode: &Mode, file: &std::path::Path) -> Res<String> {
     let opts = ParseOptions::default();
-    let text = std::fs::read_to_string(file)?;
+    let text = scap_xccdf::input::read_file(file, opts.max_input_bytes)?;
     let doc = opts.parse_document(&text)?;
     let root = doc.root_element();
     let name = root.tag_name().name();

@@ -160,7 +160,8 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
 fn load(args: &Args) -> Result<Definitions, String> {
     let path = &args.definitions;
     let opts = scap_xccdf::ParseOptions::default();
-    let mut text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut text =
+        scap_xccdf::input::read_file(path, opts.max_input_bytes).map_err(|e| e.to_string())?;
     // A data stream's components may be files next to it (`file:` hrefs): scap_xccdf::Input
     // inlines them, as for `scan` (cheap: the text is only copied when a file was inlined).
     if scap_xccdf::input::root_name(&text) == Some("data-stream-collection") {
@@ -238,9 +239,12 @@ fn main() -> ExitCode {
     };
     let variables = match &args.variables {
         None => Variables::default(),
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Variables::parse(&t).map_err(|e| e.to_string()))
+        Some(p) => match scap_xccdf::input::read_file(
+            p,
+            scap_xccdf::ParseOptions::default().max_input_bytes,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|t| Variables::parse(&t).map_err(|e| e.to_string()))
         {
             Ok(v) => v,
             Err(e) => {

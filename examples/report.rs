@@ -91,7 +91,8 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let path = args.arf.as_ref().ok_or("no ARF given")?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let max = scap_xccdf::ParseOptions::default().max_input_bytes;
+    let text = scap_xccdf::input::read_file(path, max).map_err(|e| e.to_string())?;
     let arf = Arf::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let report = ScanReport::from_arf(&arf).map_err(|e| format!("{}: {e}", path.display()))?;
     let today = chrono::Local::now().date_naive();

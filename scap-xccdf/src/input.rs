@@ -342,25 +342,66 @@ fn in_file(path: &Path, e: Error) -> Error {
 
 /// Reads a regular file of at most `parse.max_input_bytes`.
 fn read_limited(path: &Path, parse: &ParseOptions) -> Result<String> {
+    read_file(path, parse.max_input_bytes)
+}
+
+/// Reads an input file (content, tailoring, variables, an ARF) as UTF-8 text, refusing what
+/// is not a regular file of at most `max_bytes`: the file is opened non-blocking (a FIFO or
+/// device given, or swapped in, never blocks or streams without end), its type and size are
+/// checked on the open descriptor before a byte is read, and the read itself stops past the
+/// limit (a file that grows meanwhile is still refused).
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let p = dir.path().join("x.xml");
+/// std::fs::write(&p, "<a/>")?;
+/// assert_eq!(scap_xccdf::input::read_file(&p, 100)?, "<a/>");
+/// assert!(matches!(scap_xccdf::input::read_file(&p, 2), Err(scap_xccdf::Error::InputTooLarge { .. })));
+/// assert!(scap_xccdf::input::read_file(std::path::Path::new("/dev/zero"), 100).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_file(path: &Path, max_bytes: usize) -> Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    let nonblock = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(i32::try_from(nonblock.bits()).unwrap_or(0))
+        .open(path)
+        .map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
         return Err(io(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "not a regular file",
         )));
     }
+    let too_large = |size: usize| Error::InputTooLarge {
+        size,
+        limit: max_bytes,
+    };
     let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-    if size > parse.max_input_bytes {
-        return Err(Error::InputTooLarge {
-            size,
-            limit: parse.max_input_bytes,
-        });
+    if size > max_bytes {
+        return Err(too_large(size));
     }
-    std::fs::read_to_string(path).map_err(io)
+    let mut bytes = Vec::with_capacity(size);
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > max_bytes {
+        return Err(too_large(bytes.len()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        ))
+    })
 }
 
 /// The local file an href names, relative to the file `from` that holds it: `file:x`,
@@ -837,6 +878,35 @@ mod tests {
             .expect("composed text parses");
         let source = input.source(&doc, opts, &parse).expect("source");
         (input, source)
+    }
+
+    /// A FIFO or device as an input file is refused without blocking or reading without end
+    /// (#17: a FIFO hung the scan, /dev/zero read 2.1 GB); an oversized file is refused before
+    /// it is read.
+    #[test]
+    fn inputs_must_be_regular_files_within_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("ds.xml");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .expect("mkfifo");
+        let parse = ParseOptions::default();
+        let err = Input::load(&fifo, &InputOptions::default(), &parse).expect_err("a FIFO");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let err = read_file(Path::new("/dev/zero"), 1 << 20).expect_err("a device");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let big = dir.path().join("big.xml");
+        std::fs::write(&big, vec![b' '; 4096]).expect("write");
+        assert!(matches!(
+            read_file(&big, 4095),
+            Err(Error::InputTooLarge { size: 4096, limit: 4095 })
+        ));
+        assert_eq!(read_file(&big, 4096).expect("fits").len(), 4096);
     }
 
     #[test]

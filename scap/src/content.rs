@@ -120,10 +120,13 @@ impl Content {
             .map_err(content_error)?;
         let tailoring = match (&options.tailoring_file, &options.input.tailoring_id) {
             (Some(p), _) => {
-                let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
-                    path: p.clone(),
-                    source,
-                })?;
+                let text =
+                    scap_xccdf::input::read_file(p, parse.max_input_bytes).map_err(|source| {
+                        Error::Tailoring {
+                            path: p.clone(),
+                            source,
+                        }
+                    })?;
                 Some(
                     Tailoring::parse_str(&text, &parse).map_err(|source| Error::Tailoring {
                         path: p.clone(),
