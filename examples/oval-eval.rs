@@ -34,7 +34,6 @@ use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
 use scap_oval::results::{Content, SystemInfo, write_results_with};
-use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
 
 struct Args {
     root: Option<PathBuf>,
@@ -161,19 +160,6 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
     Ok(Some(a))
 }
 
-/// The environment given for an offline target: `--env-file`, else `OSCAP_CONTAINER_VARS`.
-fn offline_environment(
-    env_file: Option<&PathBuf>,
-) -> Result<Option<Vec<(String, String)>>, String> {
-    if let Some(f) = env_file {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        return Ok(Some(scap_probe::parse_env_lines(&text)));
-    }
-    Ok(std::env::var("OSCAP_CONTAINER_VARS")
-        .ok()
-        .map(|v| scap_probe::parse_env_lines(&v)))
-}
-
 /// The definitions: the file's `oval_definitions`, or a data stream's OVAL component.
 fn load(args: &Args) -> Result<Definitions, String> {
     let path = &args.definitions;
@@ -267,56 +253,20 @@ fn main() -> ExitCode {
             }
         },
     };
-    let environment = if args.root.is_some() || args.image.is_some() {
-        match offline_environment(args.env_file.as_ref()) {
-            Ok(e) => e,
+    // The same target opening as `scan` (scap::TargetSpec): --root, --image or this host.
+    let spec = match (&args.root, &args.image) {
+        (Some(dir), _) => scap::TargetSpec::Root(dir.clone()),
+        (None, Some(image)) => scap::TargetSpec::Image(image.clone()),
+        (None, None) => scap::TargetSpec::Live,
+    };
+    let target =
+        match scap::offline_environment(args.env_file.as_deref()).and_then(|env| spec.open(env)) {
+            Ok(t) => t,
             Err(e) => {
                 eprintln!("oval-eval: {e}");
                 return ExitCode::from(1);
             }
-        }
-    } else {
-        None
-    };
-    let target: Box<dyn Target> = match (&args.root, &args.image) {
-        (Some(dir), _) => match RootFs::new(dir) {
-            Ok(r) => match environment {
-                Some(env) => Box::new(r.with_environment(env)),
-                None => Box::new(r),
-            },
-            Err(e) => {
-                eprintln!("oval-eval: {}: {e}", dir.display());
-                return ExitCode::from(1);
-            }
-        },
-        (None, Some(image)) => {
-            let (path, reference) = scap_probe::split_image_arg(image);
-            let mut options = OciOptions::default();
-            options.reference = reference;
-            let started = std::time::Instant::now();
-            match OciImage::open_with(&path, &options) {
-                Ok(img) => {
-                    let info = img.info();
-                    eprintln!(
-                        "oval-eval: indexed {} ({} layers, {} entries) in {:.2?}",
-                        path.display(),
-                        info.layers.len(),
-                        info.entries,
-                        started.elapsed()
-                    );
-                    match environment {
-                        Some(env) => Box::new(img.with_environment(env)),
-                        None => Box::new(img),
-                    }
-                }
-                Err(e) => {
-                    eprintln!("oval-eval: {image}: {e}");
-                    return ExitCode::from(1);
-                }
-            }
-        }
-        (None, None) => Box::new(LiveHost::new()),
-    };
+        };
     let registry = Registry::builtin();
     let evaluator = Evaluator::new(&defs, target.as_ref(), &registry, variables);
     let results = if args.ids.is_empty() {
@@ -350,8 +300,8 @@ fn main() -> ExitCode {
             Content::default()
         };
         let xml = write_results_with(&defs, &results, &info, &content);
-        if let Err(e) = std::fs::write(out, xml) {
-            eprintln!("oval-eval: {}: {e}", out.display());
+        if let Err(e) = scap_examples::output::write_file(out, xml.as_bytes()) {
+            eprintln!("oval-eval: {e}");
             return ExitCode::from(1);
         }
     }

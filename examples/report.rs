@@ -13,18 +13,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use scap_arf::Arf;
-use scap_arf::report::{ScanReport, ckl, cklb, html, poam};
+use scap_arf::report::{Format, ScanReport, poam};
 
 const USAGE: &str = "usage: report ARF [--html FILE] [--ckl FILE] [--cklb FILE] [--poam FILE] [--json FILE] [--sla C,H,M,L]";
 
 #[derive(Default)]
 struct Args {
     arf: Option<PathBuf>,
-    html: Option<PathBuf>,
-    ckl: Option<PathBuf>,
-    cklb: Option<PathBuf>,
-    poam: Option<PathBuf>,
-    json: Option<PathBuf>,
+    /// The outputs asked for (`--FORMAT FILE`), in command-line order.
+    outputs: Vec<(Format, PathBuf)>,
     sla: poam::Sla,
 }
 
@@ -53,12 +50,15 @@ fn parse_args() -> Result<Args, String> {
                 .map(PathBuf::from)
                 .ok_or_else(|| format!("{flag} needs a value"))
         };
+        // `--NAME FILE` for every report format (`Format::NAMES`).
+        if let Some(format) = flag
+            .strip_prefix("--")
+            .and_then(|name| Format::from_name(name).ok())
+        {
+            a.outputs.push((format, path()?));
+            continue;
+        }
         match flag.as_str() {
-            "--html" => a.html = Some(path()?),
-            "--ckl" => a.ckl = Some(path()?),
-            "--cklb" => a.cklb = Some(path()?),
-            "--poam" => a.poam = Some(path()?),
-            "--json" => a.json = Some(path()?),
             "--sla" => a.sla = parse_sla(&path()?.to_string_lossy())?,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
@@ -94,26 +94,23 @@ fn run(args: &Args) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let arf = Arf::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let report = ScanReport::from_arf(&arf).map_err(|e| format!("{}: {e}", path.display()))?;
-    let write = |p: &PathBuf, s: &str| {
-        std::fs::write(p, s).map_err(|e| format!("{}: {e}", p.display()))?;
+    let today = chrono::Local::now().date_naive();
+    for (format, p) in &args.outputs {
+        // `--sla` may follow `--poam`, so the POA&M's options are set here, after parsing.
+        let format = match format {
+            Format::Poam { .. } => Format::Poam {
+                sla: args.sla,
+                today,
+            },
+            f => *f,
+        };
+        // Rendered whole, then written atomically: a failed render leaves no partial file.
+        let mut out = Vec::new();
+        format
+            .render(&report, &mut out)
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+        scap_examples::output::write_file(p, &out)?;
         println!("wrote {}", p.display());
-        Ok::<(), String>(())
-    };
-    if let Some(p) = &args.html {
-        write(p, &html::render(&report))?;
-    }
-    if let Some(p) = &args.ckl {
-        write(p, &ckl::render(&report))?;
-    }
-    if let Some(p) = &args.cklb {
-        write(p, &cklb::render(&report).map_err(|e| e.to_string())?)?;
-    }
-    if let Some(p) = &args.poam {
-        let today = chrono::Local::now().date_naive();
-        write(p, &poam::render(&report, &args.sla, today))?;
-    }
-    if let Some(p) = &args.json {
-        write(p, &report.to_json().map_err(|e| e.to_string())?)?;
     }
     println!(
         "{} on {}: {} rules",

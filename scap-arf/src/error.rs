@@ -80,6 +80,24 @@ pub enum Error {
     /// JSON (de)serialization of a report.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Writing a rendered report failed (the writer's error; the caller knows the file).
+    #[error("writing the report: {0}")]
+    Io(#[from] std::io::Error),
+    /// A word that is not one of its enumeration's values (a result, flag or status; see
+    /// [`crate::status`]).
+    #[error("{word:?} is not a {kind} value")]
+    UnknownWord {
+        /// The enumeration (`RuleStatus`, ...).
+        kind: &'static str,
+        /// The word found.
+        word: String,
+    },
+    /// A report format name that [`crate::report::Format::from_name`] does not know.
+    #[error("unknown report format {name:?} (known: html, ckl, cklb, poam, json)")]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+    },
 }
 
 /// This crate's result type.

@@ -4,15 +4,18 @@
 //! - [`write_arf`] writes an `asset-report-collection` laid out as `oscap xccdf eval
 //!   --results-arf` does: `core:relationships` (`arfvocab:createdFor` the report request,
 //!   `arfvocab:isAbout` the asset), the source data stream as the report request, the asset
-//!   as an Asset Identification 1.1 `ai:computing-device` ([`Asset::from_target`] takes its
-//!   host name and addresses from a `scap_probe::Target`), the XCCDF TestResult and the OVAL
-//!   results (with system characteristics) as reports.
+//!   as an Asset Identification 1.1 `ai:computing-device` ([`Asset::new`] and its `with_*`
+//!   methods take the host name and addresses the caller found), the XCCDF TestResult and
+//!   the OVAL results (with system characteristics) as reports.
 //! - [`Arf::parse`] reads one back (ours or oscap's) into plain data: assets, the XCCDF
 //!   [`TestResult`] rule results, the OVAL definition, test, object and item results
 //!   ([`OvalResults`]), the embedded data stream text.
 //! - [`report`] joins those with the rules of the embedded data stream into a
-//!   [`report::ScanReport`] (stable JSON) and renders it as a self-contained HTML report,
-//!   STIG Viewer checklists (CKL, CKLB) and a POA&M CSV.
+//!   [`report::ScanReport`] (stable JSON) and renders it, through one seam
+//!   ([`report::Format::render`] to any `std::io::Write`), as a self-contained HTML report,
+//!   STIG Viewer checklists (CKL, CKLB), a POA&M CSV or its JSON.
+//! - [`status`] holds the XCCDF and OVAL result words as enums ([`RuleStatus`], ...), so
+//!   a result this crate does not know is an error where it is read, never a string passed on.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,10 +23,11 @@
 //!     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 //! let arf = scap_arf::Arf::parse(&text)?;
 //! let report = scap_arf::report::ScanReport::from_arf(&arf)?;
-//! let failed = report.rules.iter().filter(|r| r.result == "fail").count();
+//! let failed = report.rules.iter().filter(|r| r.result == scap_arf::RuleStatus::Fail).count();
 //! assert_eq!(failed, 31);
-//! let html = scap_arf::report::html::render(&report);
-//! assert!(html.starts_with("<!DOCTYPE html>"));
+//! let mut html = Vec::new();
+//! scap_arf::report::Format::Html.render(&report, &mut html)?;
+//! assert!(html.starts_with(b"<!DOCTYPE html>"));
 //! # Ok(()) }
 //! ```
 //!
@@ -38,6 +42,7 @@ pub mod error;
 pub mod oval;
 pub mod read;
 pub mod report;
+pub mod status;
 pub mod write;
 pub mod xccdf;
 
@@ -45,6 +50,7 @@ pub use asset::Asset;
 pub use error::{Error, Result};
 pub use oval::OvalResults;
 pub use read::{Arf, Relationship, ReportInfo, ReportRequest};
+pub use status::RuleStatus;
 pub use write::{ArfInput, REQUEST_ID, XCCDF_REPORT_ID, write_arf};
 pub use xccdf::TestResult;
 

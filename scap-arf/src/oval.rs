@@ -7,6 +7,7 @@ use roxmltree::Node;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, line_of};
+use crate::status::{ItemStatus, ObjectFlag, OvalResult};
 use crate::{OVAL_DEF_NS, OVAL_RES_NS, OVAL_SC_NS};
 
 const WHAT: &str = "OVAL results";
@@ -40,8 +41,8 @@ pub struct OvalResults {
 pub struct DefinitionResult {
     /// `definition_id`.
     pub id: String,
-    /// `result` (`true`, `false`, `error`, `unknown`, `not evaluated`, `not applicable`).
-    pub result: String,
+    /// `result`.
+    pub result: OvalResult,
     /// The criteria tree with per-node results.
     pub criteria: Option<Criteria>,
 }
@@ -57,8 +58,8 @@ pub enum Criteria {
         operator: String,
         /// `negate`.
         negate: bool,
-        /// `result`.
-        result: String,
+        /// `result` (`None` when the document leaves it out).
+        result: Option<OvalResult>,
         /// The children.
         children: Vec<Criteria>,
     },
@@ -68,8 +69,8 @@ pub enum Criteria {
         test_ref: String,
         /// `negate`.
         negate: bool,
-        /// `result`.
-        result: String,
+        /// `result` (`None` when the document leaves it out).
+        result: Option<OvalResult>,
     },
     /// `extend_definition`.
     ExtendDefinition {
@@ -77,8 +78,8 @@ pub enum Criteria {
         definition_ref: String,
         /// `negate`.
         negate: bool,
-        /// `result`.
-        result: String,
+        /// `result` (`None` when the document leaves it out).
+        result: Option<OvalResult>,
     },
 }
 
@@ -109,9 +110,10 @@ pub struct TestResult {
     /// `check_existence`.
     pub check_existence: Option<String>,
     /// `result`.
-    pub result: String,
-    /// `tested_item`s: item id and its result against the states.
-    pub tested_items: Vec<(String, String)>,
+    pub result: OvalResult,
+    /// `tested_item`s: item id and its result against the states (`None` when the document
+    /// leaves it out).
+    pub tested_items: Vec<(String, Option<OvalResult>)>,
     /// `tested_variable`s: variable id and value.
     pub tested_variables: Vec<(String, String)>,
 }
@@ -146,8 +148,8 @@ pub struct DefinitionInfo {
 pub struct CollectedObject {
     /// `id`.
     pub id: String,
-    /// `flag` (`complete`, `does not exist`, `error`, `not collected`, ...).
-    pub flag: String,
+    /// `flag`.
+    pub flag: ObjectFlag,
     /// The items collected (`reference item_ref`).
     pub item_refs: Vec<String>,
     /// `message`s.
@@ -162,8 +164,8 @@ pub struct Item {
     pub id: String,
     /// The element's local name (`textfilecontent_item`).
     pub kind: String,
-    /// `status` (`exists` when absent).
-    pub status: String,
+    /// `status` (`exists` when absent, the schema's default).
+    pub status: ItemStatus,
     /// The entities in document order: name and value (a record's fields as `name.field`).
     pub fields: Vec<(String, String)>,
 }
@@ -174,6 +176,31 @@ fn attr(n: Node<'_, '_>, name: &str) -> Option<String> {
 
 fn req(n: Node<'_, '_>, name: &'static str) -> Result<String> {
     attr(n, name).ok_or_else(|| Error::MissingAttribute {
+        what: WHAT,
+        line: line_of(n),
+        element: n.tag_name().name().to_string(),
+        attribute: name,
+    })
+}
+
+/// Attribute `name` as one of the words of `T`, or `None` when absent; another word is an
+/// [`Error::InvalidValue`] naming the line.
+fn word<T: std::str::FromStr>(n: Node<'_, '_>, name: &'static str) -> Result<Option<T>> {
+    let Some(v) = n.attribute(name) else {
+        return Ok(None);
+    };
+    v.parse().map(Some).map_err(|_| Error::InvalidValue {
+        what: WHAT,
+        line: line_of(n),
+        element: n.tag_name().name().to_string(),
+        field: name,
+        value: v.to_string(),
+    })
+}
+
+/// Required attribute `name` as one of the words of `T`.
+fn req_word<T: std::str::FromStr>(n: Node<'_, '_>, name: &'static str) -> Result<T> {
+    word(n, name)?.ok_or_else(|| Error::MissingAttribute {
         what: WHAT,
         line: line_of(n),
         element: n.tag_name().name().to_string(),
@@ -212,7 +239,7 @@ impl OvalResults {
     /// </system></results></oval_results>"#;
     /// let doc = roxmltree::Document::parse(xml).unwrap();
     /// let r = scap_arf::OvalResults::from_node(doc.root_element(), "oval0").unwrap();
-    /// assert_eq!(r.definition("oval:x:def:1").unwrap().result, "false");
+    /// assert_eq!(r.definition("oval:x:def:1").unwrap().result.as_str(), "false");
     /// assert_eq!(r.tests["oval:x:tst:1"].check.as_deref(), Some("all"));
     /// ```
     pub fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<OvalResults> {
@@ -245,7 +272,7 @@ impl OvalResults {
                     };
                     r.definitions.push(DefinitionResult {
                         id: req(d, "definition_id")?,
-                        result: req(d, "result")?,
+                        result: req_word(d, "result")?,
                         criteria,
                     });
                 }
@@ -256,14 +283,14 @@ impl OvalResults {
                         id: req(t, "test_id")?,
                         check: attr(t, "check"),
                         check_existence: attr(t, "check_existence"),
-                        result: req(t, "result")?,
+                        result: req_word(t, "result")?,
                         ..TestResult::default()
                     };
                     for c in elements(t) {
                         match c.tag_name().name() {
                             "tested_item" => tr
                                 .tested_items
-                                .push((req(c, "item_id")?, attr(c, "result").unwrap_or_default())),
+                                .push((req(c, "item_id")?, word(c, "result")?)),
                             "tested_variable" => {
                                 tr.tested_variables.push((req(c, "variable_id")?, text(c)))
                             }
@@ -322,7 +349,7 @@ impl OvalResults {
             for o in elements(objs) {
                 let mut co = CollectedObject {
                     id: req(o, "id")?,
-                    flag: req(o, "flag")?,
+                    flag: req_word(o, "flag")?,
                     ..CollectedObject::default()
                 };
                 for c in elements(o) {
@@ -340,7 +367,7 @@ impl OvalResults {
                 let mut item = Item {
                     id: req(i, "id")?,
                     kind: i.tag_name().name().to_string(),
-                    status: attr(i, "status").unwrap_or_else(|| "exists".into()),
+                    status: word(i, "status")?.unwrap_or_default(),
                     fields: Vec::new(),
                 };
                 for f in elements(i) {
@@ -375,7 +402,7 @@ fn read_criteria(n: Node<'_, '_>, depth: usize) -> Result<Criteria> {
             limit: MAX_CRITERIA_DEPTH,
         });
     }
-    let result = attr(n, "result").unwrap_or_default();
+    let result = word(n, "result")?;
     Ok(match n.tag_name().name() {
         "criterion" => Criteria::Criterion {
             test_ref: req(n, "test_ref")?,
@@ -429,6 +456,62 @@ mod tests {
         ));
     }
 
+    fn parse(xml: &str) -> Result<OvalResults> {
+        let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error("t", &e))?;
+        OvalResults::from_node(doc.root_element(), "oval0")
+    }
+
+    const HEAD: &str = "<oval_results xmlns=\"http://oval.mitre.org/XMLSchema/oval-results-5\"><results><system>\n";
+    const TAIL: &str = "</system></results></oval_results>";
+
+    #[test]
+    fn words_outside_oval_are_errors_naming_line_and_attribute() {
+        let cases = [
+            "<tests><test test_id=\"t\" result=\"True\"/></tests>",
+            "<definitions><definition definition_id=\"d\" result=\"passed\"/></definitions>",
+            "<tests><test test_id=\"t\" result=\"true\"><tested_item item_id=\"1\" result=\"not_evaluated\"/></test></tests>",
+            "<oval_system_characteristics xmlns=\"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5\"><collected_objects><object id=\"o\" flag=\"done\"/></collected_objects></oval_system_characteristics>",
+            "<oval_system_characteristics xmlns=\"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5\"><system_data><x:i xmlns:x=\"urn:x\" id=\"1\" status=\"present\"/></system_data></oval_system_characteristics>",
+        ];
+        for body in cases {
+            let e = parse(&format!("{HEAD}{body}{TAIL}"));
+            assert!(
+                matches!(e, Err(Error::InvalidValue { line: 2, .. })),
+                "{body}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn absent_optional_words_are_none_and_a_missing_required_one_an_error() -> Result<()> {
+        let r = parse(&format!(
+            "{HEAD}<definitions><definition definition_id=\"d\" result=\"true\"><criteria><criterion test_ref=\"t\"/></criteria></definition></definitions>\
+             <tests><test test_id=\"t\" result=\"not evaluated\"><tested_item item_id=\"1\"/></test></tests>{TAIL}"
+        ))?;
+        let Some(Criteria::Criteria {
+            result, children, ..
+        }) = &r.definitions[0].criteria
+        else {
+            panic!("criteria read as {:?}", r.definitions[0].criteria);
+        };
+        assert_eq!(*result, None);
+        assert!(matches!(
+            children[0],
+            Criteria::Criterion { result: None, .. }
+        ));
+        assert_eq!(r.tests["t"].result, OvalResult::NotEvaluated);
+        assert_eq!(r.tests["t"].tested_items, [("1".to_string(), None)]);
+        let e = parse(&format!("{HEAD}<tests><test test_id=\"t\"/></tests>{TAIL}"));
+        assert!(matches!(
+            e,
+            Err(Error::MissingAttribute {
+                attribute: "result",
+                ..
+            })
+        ));
+        Ok(())
+    }
+
     #[test]
     fn record_fields_are_flattened() -> Result<()> {
         let xml = r#"<oval_results xmlns="http://oval.mitre.org/XMLSchema/oval-results-5"><results><system>
@@ -438,7 +521,7 @@ mod tests {
         let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error("t", &e))?;
         let r = OvalResults::from_node(doc.root_element(), "oval0")?;
         let item = &r.items["7"];
-        assert_eq!(item.status, "exists");
+        assert_eq!(item.status, ItemStatus::Exists);
         assert_eq!(
             item.fields,
             vec![

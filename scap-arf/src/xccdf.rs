@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::XCCDF12_NS;
 use crate::error::{Error, Result, line_of};
+use crate::status::RuleStatus;
 
 const WHAT: &str = "XCCDF TestResult";
 
@@ -66,9 +67,8 @@ pub struct Fact {
 pub struct RuleResult {
     /// `idref`: the rule.
     pub idref: String,
-    /// `result` (`pass`, `fail`, `error`, `unknown`, `notapplicable`, `notchecked`,
-    /// `notselected`, `informational`, `fixed`).
-    pub result: String,
+    /// `result`.
+    pub result: RuleStatus,
     /// `severity`.
     pub severity: Option<String>,
     /// `role`.
@@ -134,7 +134,7 @@ impl TestResult {
     ///   <score system="urn:xccdf:scoring:default" maximum="100">0.0</score></TestResult>"#;
     /// let doc = roxmltree::Document::parse(xml).unwrap();
     /// let tr = scap_arf::TestResult::from_node(doc.root_element(), "xccdf1").unwrap();
-    /// assert_eq!(tr.rule_results[0].result, "fail");
+    /// assert_eq!(tr.rule_results[0].result, scap_arf::RuleStatus::Fail);
     /// assert_eq!(tr.scores[0].maximum, Some(100.0));
     /// ```
     pub fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<TestResult> {
@@ -233,9 +233,20 @@ fn rule_result(c: Node<'_, '_>) -> Result<RuleResult> {
         time: attr(c, "time"),
         ..RuleResult::default()
     };
+    let mut result = None;
     for g in xccdf_children(c) {
         match g.tag_name().name() {
-            "result" => r.result = text(g).trim().to_string(),
+            "result" => {
+                let word = text(g);
+                let word = word.trim();
+                result = Some(word.parse().map_err(|_| Error::InvalidValue {
+                    what: WHAT,
+                    line: line_of(g),
+                    element: "result".into(),
+                    field: "text",
+                    value: word.to_string(),
+                })?);
+            }
             "ident" => r.idents.push((
                 attr(g, "system").unwrap_or_default(),
                 text(g).trim().to_string(),
@@ -266,13 +277,40 @@ fn rule_result(c: Node<'_, '_>) -> Result<RuleResult> {
             _ => {}
         }
     }
-    if r.result.is_empty() {
-        return Err(Error::UnexpectedElement {
-            what: WHAT,
-            line: line_of(c),
-            expected: "result",
-            found: String::new(),
-        });
-    }
+    r.result = result.ok_or_else(|| Error::UnexpectedElement {
+        what: WHAT,
+        line: line_of(c),
+        expected: "result",
+        found: String::new(),
+    })?;
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(xml: &str) -> Result<TestResult> {
+        let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error(WHAT, &e))?;
+        TestResult::from_node(doc.root_element(), "xccdf1")
+    }
+
+    #[test]
+    fn a_result_word_outside_xccdf_is_an_error_naming_its_line() {
+        let xml = "<TestResult xmlns=\"http://checklists.nist.gov/xccdf/1.2\" id=\"t\">\n\
+                   <rule-result idref=\"r\">\n<result>passed</result></rule-result></TestResult>";
+        let e = parse(xml);
+        assert!(
+            matches!(e, Err(Error::InvalidValue { line: 3, ref value, .. }) if value == "passed"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn result_words_are_read_trimmed() -> Result<()> {
+        let xml = "<TestResult xmlns=\"http://checklists.nist.gov/xccdf/1.2\" id=\"t\">\
+                   <rule-result idref=\"r\"><result> notchecked\n</result></rule-result></TestResult>";
+        assert_eq!(parse(xml)?.rule_results[0].result, RuleStatus::NotChecked);
+        Ok(())
+    }
 }

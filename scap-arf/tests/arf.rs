@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use scap_arf::report::{ScanReport, ckl, cklb, html, poam};
-use scap_arf::{Arf, ArfInput, Asset, write_arf};
+use scap_arf::status::ObjectFlag;
+use scap_arf::{Arf, ArfInput, Asset, RuleStatus, write_arf};
 
 fn fixture(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -65,7 +66,7 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
     assert_eq!(
         tr.rule_results
             .iter()
-            .filter(|r| r.result == "fail")
+            .filter(|r| r.result == RuleStatus::Fail)
             .count(),
         31
     );
@@ -83,7 +84,7 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
     );
     assert_eq!(
         oval.objects["oval:ssg-object_chromium_default_block_plugins:obj:1"].flag,
-        "does not exist"
+        ObjectFlag::DoesNotExist
     );
     let ds = arf.data_stream().expect("data stream");
     assert!(ds.starts_with("<ds:data-stream-collection"));
@@ -95,13 +96,16 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
 fn report_joins_rules_results_and_oval_items() -> scap_arf::Result<()> {
     let arf = Arf::parse(&fixture(BASELINE))?;
     let r = ScanReport::from_arf(&arf)?;
-    assert_eq!((r.count("pass"), r.count("fail")), (5, 3));
+    assert_eq!(
+        (r.count(RuleStatus::Pass), r.count(RuleStatus::Fail)),
+        (5, 3)
+    );
     let rule = r.rules.iter().find(|x| x.id == MAX_AGE).expect("rule");
-    assert_eq!(rule.result, "fail");
+    assert_eq!(rule.result, RuleStatus::Fail);
     assert_eq!(rule.severity, "low");
     assert!(rule.title.contains("PASS_MAX_DAYS"));
     let t = &rule.oval[0].tests[0];
-    assert_eq!(t.object_flag.as_deref(), Some("complete"));
+    assert_eq!(t.object_flag, Some(ObjectFlag::Complete));
     let item = &t.items[0];
     assert!(
         item.fields
@@ -138,7 +142,7 @@ fn report_has_disa_ids_and_fix_scripts() -> scap_arf::Result<()> {
         .iter()
         .find(|x| x.id == NOTIFICATIONS)
         .expect("rule");
-    assert_eq!(n.result, "pass");
+    assert_eq!(n.result, RuleStatus::Pass);
     assert_eq!(
         n.ids(scap_arf::report::refs::RefKind::StigId)
             .collect::<Vec<_>>(),
@@ -152,8 +156,8 @@ fn report_has_disa_ids_and_fix_scripts() -> scap_arf::Result<()> {
     );
     let p = r.rules.iter().find(|x| x.id == PLUGINS).expect("rule");
     assert_eq!(
-        p.oval[0].tests[0].object_flag.as_deref(),
-        Some("does not exist")
+        p.oval[0].tests[0].object_flag,
+        Some(ObjectFlag::DoesNotExist)
     );
     Ok(())
 }
@@ -378,7 +382,7 @@ fn results_without_definitions_take_tests_from_the_data_stream() -> scap_arf::Re
     let rule = r.rules.iter().find(|x| x.id == MAX_AGE).expect("rule");
     let t = &rule.oval[0].tests[0];
     assert_eq!(t.comment.as_deref(), Some("PASS_MAX_DAYS within limit"));
-    assert_eq!(t.object_flag.as_deref(), Some("complete"));
+    assert_eq!(t.object_flag, Some(ObjectFlag::Complete));
     assert_eq!(rule.oval[0].title.as_deref(), Some("Passwords expire"));
     assert_eq!(r.target.hostname.as_deref(), Some("vm"));
     assert_eq!(r.target.ip_addresses, ["192.0.2.2", "fd00::2"]);

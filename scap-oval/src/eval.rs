@@ -352,7 +352,7 @@ impl<'a> Evaluator<'a> {
                 {
                     return None;
                 }
-                let probe = self.registry.get(&o.kind)?;
+                let probe = self.registry.get(&o.namespace, &o.kind)?;
                 let mut request = ObjectRequest::new(&o.id, &o.kind);
                 request.behaviors = eo
                     .behaviors
@@ -747,7 +747,7 @@ impl<'a> Evaluator<'a> {
                     c.items.retain(|i| keep(i));
                     c
                 } else {
-                    match self.registry.get(&o.kind) {
+                    match self.registry.get(&o.namespace, &o.kind) {
                         Some(probe) => probe.collect_filtered(self.target, &request, keep),
                         None => Collection::with_message(
                             Flag::NotCollected,

@@ -88,7 +88,9 @@
 //! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
 //! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
 //!
-//! Any other object is `not collected` (its tests `unknown`).
+//! The registry keys each probe by the object's family and element name: any other object,
+//! including one of the same name in another family (a `windows` `file_object`), is `not
+//! collected` (its tests `unknown`).
 //!
 //! # JSON
 //!

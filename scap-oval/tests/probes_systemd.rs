@@ -93,7 +93,7 @@ fn dependency(unit: &str) -> ObjectRequest {
 
 fn collect(t: &dyn Target, o: &ObjectRequest) -> Res<Collection> {
     let registry = Registry::builtin();
-    let probe = registry.get(&o.kind).ok_or("no probe")?;
+    let probe = registry.get_family("linux", &o.kind).ok_or("no probe")?;
     Ok(probe.collect(t, o))
 }
 

@@ -301,12 +301,11 @@ pub fn tailoring_component(
 /// The platforms of the benchmark, its groups and rules that cannot apply whatever the target:
 /// a CPE name when the data stream has no CPE dictionary, a `#id` the benchmark's platform
 /// specification does not define. Each is listed once.
-pub fn unresolved_platforms(doc: &Document<'_>, source: &Source) -> Vec<String> {
-    let has_dictionary = !source.dictionaries(doc).is_empty();
+pub fn unresolved_platforms(source: &Source) -> Vec<String> {
+    let has_dictionary = !source.dictionaries.is_empty();
     let spec_ids: Vec<String> = source
-        .platform_specification(doc)
-        .ok()
-        .flatten()
+        .platform_specification
+        .as_ref()
         .map(|s| s.platforms.iter().map(|p| p.id.clone()).collect())
         .unwrap_or_default();
     let mut all: Vec<&String> = source.benchmark.platforms.iter().collect();
@@ -856,23 +855,22 @@ mod tests {
             .resolve_check_href("checks-oval.xml")
             .expect("resolves");
         assert_eq!(c.kind, ComponentKind::OvalDefinitions);
-        let parse = ParseOptions::default();
-        let doc = parse.parse_document(&input.text).expect("parses");
-        let dicts = source.cpe_dictionaries(&doc).expect("dictionary parses");
+        let dicts = &source.dictionaries;
         assert_eq!(dicts.len(), 1);
+        let dict_ref = source
+            .component_ref(&dicts[0].0)
+            .expect("its component-ref");
         let cpe_oval = source
-            .resolve_dictionary_href(dicts[0].0, "cpe-oval.xml")
+            .resolve_dictionary_href(dict_ref, "cpe-oval.xml")
             .expect("the dictionary's check file is a component");
         assert_eq!(cpe_oval.kind, ComponentKind::OvalDefinitions);
-        assert!(unresolved_platforms(&doc, &source).is_empty());
+        assert!(unresolved_platforms(&source).is_empty());
     }
 
     #[test]
     fn without_a_dictionary_the_cpe_platform_is_unresolved() {
-        let (input, source) = load("benchmark-with-oval.xml", &InputOptions::default());
-        let parse = ParseOptions::default();
-        let doc = parse.parse_document(&input.text).expect("parses");
-        assert_eq!(unresolved_platforms(&doc, &source), ["cpe:/o:example:os:1"]);
+        let (_, source) = load("benchmark-with-oval.xml", &InputOptions::default());
+        assert_eq!(unresolved_platforms(&source), ["cpe:/o:example:os:1"]);
     }
 
     #[test]
@@ -908,13 +906,14 @@ mod tests {
             cpe: vec![fixture("cpe-dictionary.xml")],
             ..InputOptions::default()
         };
-        let (input, source) = load("ds-external.xml", &opts);
-        let parse = ParseOptions::default();
-        let doc = parse.parse_document(&input.text).expect("parses");
-        let dicts = source.cpe_dictionaries(&doc).expect("dictionary parses");
+        let (_, source) = load("ds-external.xml", &opts);
+        let dicts = &source.dictionaries;
         assert_eq!(dicts.len(), 1);
+        let dict_ref = source
+            .component_ref(&dicts[0].0)
+            .expect("its component-ref");
         let c = source
-            .resolve_dictionary_href(dicts[0].0, "cpe-oval.xml")
+            .resolve_dictionary_href(dict_ref, "cpe-oval.xml")
             .expect("the dictionary's check file is a component");
         assert_eq!(c.kind, ComponentKind::OvalDefinitions);
         // The data stream's own component still resolves.

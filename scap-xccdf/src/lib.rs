@@ -13,11 +13,12 @@
 //!    default selection): effective rule selection, values, refined rules.
 //! 4. For each selected [`PolicyRule`], [`PolicyRule::checks`] gives the candidate checks;
 //!    [`Policy::exports`] binds their `check-export`s to values; [`Source::resolve_check_href`]
-//!    and [`Source::component_node`] find the OVAL (or OCIL) component to evaluate, in the
-//!    same document; [`Source::dictionaries`] and [`Benchmark::platform_specification_node`]
-//!    give the CPE dictionary and the applicability language for `scap_cpe`.
-//! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is
-//!    [`oval_engine::OvalEngine`], feature `oval`, on by default): applicability, checks,
+//!    finds the OVAL (or OCIL) component to evaluate. The CPE dictionaries
+//!    ([`Source::dictionaries`]), the applicability language
+//!    ([`Source::platform_specification`]) and SCE scripts ([`Source::scripts`]) are read on
+//!    load: nothing after loading needs the XML document.
+//! 5. [`evaluate`] runs all of that with a [`CheckEngine`] (the OVAL one is the `scap`
+//!    crate's `OvalEngine`: this crate knows nothing of OVAL): applicability, checks,
 //!    results and scores ([`ScanResults`]); [`write_test_result`] writes the XCCDF 1.2
 //!    `TestResult`. `cargo run --example scan` is the command built on it. Script Check
 //!    Engine checks run through `sce::SceEngine` (Unix), only when the caller opts in, since
@@ -34,7 +35,8 @@
 //! let rule = policy.selected_rules().next().unwrap();
 //! let check = rule.checks()[0];
 //! let oval = src.resolve_check_href(&check.content_refs[0].href)?;
-//! assert_eq!(src.component_node(&doc, oval).unwrap().tag_name().name(), "oval_definitions");
+//! assert_eq!(oval.kind, scap_xccdf::ComponentKind::OvalDefinitions);
+//! assert_eq!(src.dictionaries.len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -66,8 +68,6 @@ pub mod error;
 pub mod eval;
 pub mod input;
 pub mod model;
-#[cfg(feature = "oval")]
-pub mod oval_engine;
 pub mod parse;
 pub mod policy;
 pub mod resolve;
@@ -87,7 +87,7 @@ pub use datastream::{
 };
 pub use engine::{CheckEngine, CheckOutcome, CheckRequest, Engines, ExportedValue, XccdfResult};
 pub use error::{Error, Location, Result, Warning};
-pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, unevaluated};
+pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, short_rule_id, unevaluated};
 pub use input::{Input, InputKind, InputOptions};
 pub use model::*;
 pub use policy::{

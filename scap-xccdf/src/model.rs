@@ -112,8 +112,8 @@ pub struct Benchmark {
     pub references: Vec<Reference>,
     /// `plain-text` definitions.
     pub plain_texts: Vec<PlainText>,
-    /// The embedded `cpe2:platform-specification`, as its XML source (parse it with
-    /// `scap_cpe` or from [`Benchmark::platform_specification_node`]).
+    /// The embedded `cpe2:platform-specification`, as its XML source (parsed:
+    /// [`Source::platform_specification`](crate::Source::platform_specification)).
     pub platform_specification_xml: Option<String>,
     /// The CPE dictionary an XCCDF 1.1 benchmark may embed (a CPE 1.0 `cpe-list`, namespace
     /// `http://cpe.mitre.org/XMLSchema/cpe/1.0`), read into the `scap_cpe` model: its items
@@ -142,9 +142,9 @@ pub struct Benchmark {
     pub items: Vec<Item>,
     /// `TestResult`s.
     pub test_results: Vec<TestResult>,
-    /// The `cpe2:platform-specification` element in the source document, if any (see
-    /// [`Benchmark::platform_specification_node`]).
-    pub platform_specification_node_id: Option<roxmltree::NodeId>,
+    /// The `cpe2:platform-specification` element in the source document, if any (parsed into
+    /// [`Source::platform_specification`](crate::Source::platform_specification) on load).
+    pub(crate) platform_specification_node_id: Option<roxmltree::NodeId>,
 }
 
 /// A Group or a Rule.

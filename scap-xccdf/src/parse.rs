@@ -772,7 +772,7 @@ impl Benchmark {
 
     /// The embedded `cpe2:platform-specification` element in `doc`, the document this
     /// benchmark was read from (for `scap_cpe::PlatformSpecification::from_node`).
-    pub fn platform_specification_node<'a, 'i>(
+    pub(crate) fn platform_specification_node<'a, 'i>(
         &self,
         doc: &'a Document<'i>,
     ) -> Option<Node<'a, 'i>> {

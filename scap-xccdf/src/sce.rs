@@ -75,12 +75,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use roxmltree::Document;
-
 use crate::engine::{CheckEngine, CheckOutcome, CheckRequest, XccdfResult};
 use crate::model::{ValueOperator, ValueType};
 use crate::source::Source;
-use crate::xml;
 
 /// The SCE check system URI.
 pub const SCE_SYSTEM: &str = "http://open-scap.org/page/SCE";
@@ -208,11 +205,11 @@ impl SceScripts {
     /// let opts = scap_xccdf::ParseOptions::default();
     /// let doc = opts.parse_document(&text)?;
     /// let src = scap_xccdf::Source::from_document(&doc, &text, None, None, &opts)?;
-    /// let scripts = scap_xccdf::sce::SceScripts::from_source(&doc, &src);
+    /// let scripts = scap_xccdf::sce::SceScripts::from_source(&src);
     /// assert!(scripts.embedded("./check.sh").unwrap().starts_with("#!/bin/sh"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_source(doc: &Document<'_>, source: &Source) -> SceScripts {
+    pub fn from_source(source: &Source) -> SceScripts {
         let mut embedded = HashMap::new();
         let Some(sel) = source.selection() else {
             return SceScripts::default();
@@ -221,14 +218,11 @@ impl SceScripts {
             let Ok(component) = source.resolve_check_href(&entry.name) else {
                 continue;
             };
-            let Some(node) = source.component_node(doc, component) else {
+            let Some(text) = source.scripts.get(&component.id) else {
                 continue;
             };
-            if !node.has_tag_name((SCE_STREAM_NS, "script")) {
-                continue;
-            }
             if let Some(key) = normalize(&entry.name) {
-                embedded.insert(key, xml::text_of(node));
+                embedded.insert(key, text.clone());
             }
         }
         SceScripts {

@@ -2,6 +2,8 @@
 //! a standalone XCCDF Benchmark, to a resolved [`Benchmark`] plus what is needed to find its
 //! check and dictionary components.
 
+use std::collections::BTreeMap;
+
 use roxmltree::{Document, Node};
 
 use crate::datastream::{Component, ComponentRef, DataStreamCollection, Selection};
@@ -21,6 +23,20 @@ pub struct Source {
     pub checklist_ref_id: Option<String>,
     /// The benchmark, resolved (`extends`, abstract items removed).
     pub benchmark: Benchmark,
+    /// The data stream's CPE dictionaries, parsed on load, each with the id of its
+    /// component-ref (whose catalog resolves the dictionary's check hrefs: see
+    /// [`Source::resolve_dictionary_href`]). A dictionary that does not parse is left out with
+    /// a warning in [`Source::warnings`], as oscap warns and goes on.
+    pub dictionaries: Vec<(String, scap_cpe::Dictionary)>,
+    /// The benchmark's embedded `cpe2:platform-specification`, parsed on load (rules and groups
+    /// name its platforms as `platform idref="#id"`).
+    pub platform_specification: Option<scap_cpe::PlatformSpecification>,
+    /// The scripts the data stream carries (`ds:extended-component`s holding an SCE
+    /// `script`), by component id: what [`SceScripts::from_source`](crate::sce::SceScripts::from_source)
+    /// runs.
+    pub scripts: BTreeMap<String, String>,
+    /// What loading tolerated, located (`component ...: ...`).
+    pub warnings: Vec<String>,
 }
 
 impl Source {
@@ -38,7 +54,7 @@ impl Source {
     ///     for check in rule.checks() {
     ///         for r in &check.content_refs {
     ///             let component = src.resolve_check_href(&r.href).unwrap();
-    ///             let oval_root = src.component_node(&doc, component);
+    ///             assert_eq!(component.kind, scap_xccdf::ComponentKind::OvalDefinitions);
     ///         }
     ///     }
     /// }
@@ -51,35 +67,84 @@ impl Source {
         opts: &ParseOptions,
     ) -> Result<Source> {
         let root = doc.root_element();
-        if root.has_tag_name((DS, "data-stream-collection")) {
+        let mut source = if root.has_tag_name((DS, "data-stream-collection")) {
             let collection = DataStreamCollection::from_node(root)?;
             let sel = collection.select(datastream_id, xccdf_id)?;
             let mut benchmark = sel.benchmark(doc, opts)?;
             benchmark.resolve(text)?;
             let data_stream_id = Some(sel.data_stream.id.clone());
             let checklist_ref_id = Some(sel.checklist.id.clone());
-            Ok(Source {
+            Source {
                 collection: Some(collection),
                 data_stream_id,
                 checklist_ref_id,
                 benchmark,
-            })
+                dictionaries: Vec::new(),
+                platform_specification: None,
+                scripts: BTreeMap::new(),
+                warnings: Vec::new(),
+            }
         } else if root.tag_name().name() == "Benchmark" {
             let mut benchmark = Benchmark::from_node(root, opts)?;
             benchmark.resolve(text)?;
-            Ok(Source {
+            Source {
                 collection: None,
                 data_stream_id: None,
                 checklist_ref_id: None,
                 benchmark,
-            })
+                dictionaries: Vec::new(),
+                platform_specification: None,
+                scripts: BTreeMap::new(),
+                warnings: Vec::new(),
+            }
         } else {
-            Err(Error::UnexpectedRoot {
+            return Err(Error::UnexpectedRoot {
                 location: Location::of(root),
                 found: xml::expanded(root),
                 expected: "a source data stream collection or an XCCDF Benchmark",
-            })
+            });
+        };
+        source.load_components(doc)?;
+        Ok(source)
+    }
+
+    /// Reads what evaluation needs from the document's other components, so that nothing
+    /// after loading needs the document: the CPE dictionaries, the platform specification and
+    /// the SCE scripts.
+    fn load_components(&mut self, doc: &Document<'_>) -> Result<()> {
+        self.platform_specification = match self.benchmark.platform_specification_node(doc) {
+            None => None,
+            Some(n) => Some(scap_cpe::PlatformSpecification::from_node(n)?),
+        };
+        let mut dictionaries = Vec::new();
+        let mut warnings = Vec::new();
+        for (cref, node) in self.dictionary_nodes(doc) {
+            if !node.has_tag_name((xml::CPE_DICT, "cpe-list")) {
+                continue;
+            }
+            match scap_cpe::Dictionary::from_node(node) {
+                Ok(d) => dictionaries.push((cref.id.clone(), d)),
+                Err(e) => warnings.push(format!(
+                    "CPE dictionary {} ({}): {e}; its platforms are unavailable",
+                    cref.id,
+                    Location::of(node)
+                )),
+            }
         }
+        self.dictionaries = dictionaries;
+        self.warnings.extend(warnings);
+        if let Some(c) = &self.collection {
+            for component in &c.components {
+                let Some(node) = c.component_node(doc, &component.id) else {
+                    continue;
+                };
+                if node.has_tag_name((crate::sce::SCE_STREAM_NS, "script")) {
+                    self.scripts
+                        .insert(component.id.clone(), xml::text_of(node));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The data stream selection (`None` for a standalone benchmark).
@@ -126,18 +191,9 @@ impl Source {
         component_id.to_string()
     }
 
-    /// The content root of a component (e.g. `oval_definitions`) in `doc`.
-    pub fn component_node<'a, 'i>(
-        &self,
-        doc: &'a Document<'i>,
-        component: &Component,
-    ) -> Option<Node<'a, 'i>> {
-        self.collection.as_ref()?.component_node(doc, &component.id)
-    }
-
-    /// The data stream's dictionary component-refs with their components' content roots
-    /// (`cpe-list` elements for `scap_cpe::Dictionary::from_node`).
-    pub fn dictionaries<'a, 'i>(
+    /// The data stream's dictionary component-refs with their components' content roots in
+    /// `doc`.
+    pub(crate) fn dictionary_nodes<'a, 'i>(
         &self,
         doc: &'a Document<'i>,
     ) -> Vec<(&ComponentRef, Node<'a, 'i>)> {
@@ -157,30 +213,10 @@ impl Source {
             .collect()
     }
 
-    /// The data stream's CPE dictionaries parsed by `scap_cpe`, each with its component-ref
-    /// (pass that to [`Source::resolve_dictionary_href`] with a dictionary check's `href` to
-    /// find the CPE OVAL component). Empty for a standalone benchmark.
-    pub fn cpe_dictionaries(
-        &self,
-        doc: &Document<'_>,
-    ) -> Result<Vec<(&ComponentRef, scap_cpe::Dictionary)>> {
-        self.dictionaries(doc)
-            .into_iter()
-            .filter(|(_, node)| node.has_tag_name((xml::CPE_DICT, "cpe-list")))
-            .map(|(r, node)| Ok((r, scap_cpe::Dictionary::from_node(node)?)))
-            .collect()
-    }
-
-    /// The benchmark's embedded `cpe2:platform-specification`, parsed by `scap_cpe` (`None` if
-    /// the benchmark has none). Rules and groups name its platforms as `platform idref="#id"`.
-    pub fn platform_specification(
-        &self,
-        doc: &Document<'_>,
-    ) -> Result<Option<scap_cpe::PlatformSpecification>> {
-        match self.benchmark.platform_specification_node(doc) {
-            None => Ok(None),
-            Some(n) => Ok(Some(scap_cpe::PlatformSpecification::from_node(n)?)),
-        }
+    /// The component-ref of the data stream with this id (a dictionary's, for
+    /// [`Source::resolve_dictionary_href`]).
+    pub fn component_ref(&self, id: &str) -> Option<&ComponentRef> {
+        self.selection()?.data_stream.component_ref(id)
     }
 
     /// Resolves an href written inside a dictionary (the CPE dictionary's `check href`, e.g.

@@ -39,17 +39,21 @@ fn load(path: &Path) -> (String, Source) {
     let doc = opts.parse_document(&text).expect("well-formed SSG file");
     let src = Source::from_document(&doc, &text, None, None, &opts)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    check_references(path, &doc, &src);
+    check_references(path, &src);
     (text, src)
 }
 
 /// Every check href resolves to a component of the data stream (OVAL or OCIL), every
 /// check-export names a Value, every `#platform` idref names a platform of the embedded
 /// platform-specification, and the CPE dictionary's check file resolves.
-fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
-    let spec = src
-        .platform_specification(doc)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+fn check_references(path: &Path, src: &Source) {
+    assert!(
+        src.warnings.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        src.warnings
+    );
+    let spec = &src.platform_specification;
     let policy = Policy::new(&src.benchmark, None, None).expect("default policy");
     assert!(policy.export_warnings().is_empty(), "{}", path.display());
     for r in &policy.rules {
@@ -69,7 +73,11 @@ fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
         for c in &r.rule.checks {
             for cr in &c.content_refs {
                 match src.resolve_check_href(&cr.href) {
-                    Ok(comp) => assert!(src.component_node(doc, comp).is_some()),
+                    Ok(comp) => assert!(matches!(
+                        comp.kind,
+                        scap_xccdf::ComponentKind::OvalDefinitions
+                            | scap_xccdf::ComponentKind::Ocil
+                    )),
                     // Red Hat's remote OVAL feed in the RHEL-family data streams.
                     Err(Error::RemoteComponent { url, .. }) => {
                         assert!(url.starts_with("https://"), "{url}")
@@ -80,12 +88,12 @@ fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
         }
     }
     if src.collection.is_some() {
-        let dicts = src.dictionaries(doc);
+        let dicts = &src.dictionaries;
         assert_eq!(dicts.len(), 1, "{}", path.display());
-        for (dict_ref, dict) in src
-            .cpe_dictionaries(doc)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        {
+        for (dict_ref, dict) in dicts {
+            let dict_ref = src
+                .component_ref(dict_ref)
+                .expect("a dictionary has its component-ref");
             for item in &dict.items {
                 for href in item.checks.iter().filter_map(|c| c.href.as_deref()) {
                     let comp = src
@@ -95,7 +103,9 @@ fn check_references(path: &Path, doc: &roxmltree::Document<'_>, src: &Source) {
                 }
             }
         }
-        let dict = dicts[0].0;
+        let dict = src
+            .component_ref(&dicts[0].0)
+            .expect("a dictionary has its component-ref");
         assert!(!dict.catalog.is_empty());
         for entry in &dict.catalog {
             let cpe_oval = src

@@ -206,13 +206,11 @@ fn chromium_benchmark_model() {
     let comp = src
         .resolve_check_href(&checks[0].content_refs[0].href)
         .unwrap();
-    assert_eq!(
-        src.component_node(&doc, comp).unwrap().tag_name().name(),
-        "oval_definitions"
-    );
-    let cpe = src.cpe_dictionaries(&doc).unwrap();
+    assert_eq!(comp.kind, scap_xccdf::ComponentKind::OvalDefinitions);
+    let cpe = &src.dictionaries;
     assert_eq!(cpe.len(), 1);
     let (dict_ref, dict) = &cpe[0];
+    let dict_ref = src.component_ref(dict_ref).unwrap();
     assert_eq!(dict.items.len(), 1);
     let cpe_check = &dict.items[0].checks[0];
     let href = cpe_check.href.as_deref().unwrap();
@@ -222,11 +220,9 @@ fn chromium_benchmark_model() {
         cpe_oval.id,
         "scap_org.open-scap_comp_ssg-chromium-cpe-oval.xml"
     );
-    let dicts = src.dictionaries(&doc);
-    assert_eq!(dicts.len(), 1);
-    assert_eq!(dicts[0].1.tag_name().name(), "cpe-list");
+    assert_eq!(src.dictionaries.len(), 1);
     assert_eq!(
-        src.resolve_dictionary_href(dicts[0].0, "ssg-chromium-cpe-oval.xml")
+        src.resolve_dictionary_href(dict_ref, "ssg-chromium-cpe-oval.xml")
             .unwrap()
             .kind,
         ComponentKind::OvalDefinitions
@@ -333,12 +329,10 @@ fn xccdf_1_1_benchmark_model() {
     assert_eq!(raw.lang.as_deref(), Some("en"));
     let spec = Source::from_document(&doc, &text, None, None, &opts)
         .unwrap()
-        .platform_specification(&doc)
-        .unwrap()
+        .platform_specification
         .unwrap();
     assert!(spec.platform("#linux").is_some());
-    let ps = raw.platform_specification_node(&doc).unwrap();
-    assert_eq!(ps.children().filter(|c| c.is_element()).count(), 1);
+    assert_eq!(spec.platforms.len(), 1);
     assert!(
         raw.platform_specification_xml
             .as_deref()

@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 
 use super::refs::RefKind;
-use super::{RuleReport, ScanReport};
+use super::{RuleReport, RuleStatus, ScanReport};
+use crate::status::{ItemStatus, OvalResult};
 
 /// The longest entity value quoted in finding details (longer ones end in "...").
 const MAX_VALUE: usize = 2000;
@@ -21,23 +22,28 @@ const MAX_VALUE: usize = 2000;
 /// STIG Viewer 2 `STATUS` for an XCCDF result.
 ///
 /// ```
-/// assert_eq!(scap_arf::report::ckl::status("fail"), "Open");
-/// assert_eq!(scap_arf::report::ckl::status("pass"), "NotAFinding");
-/// assert_eq!(scap_arf::report::ckl::status("notchecked"), "Not_Reviewed");
+/// use scap_arf::report::{ckl::status, RuleStatus};
+/// assert_eq!(status(RuleStatus::Fail), "Open");
+/// assert_eq!(status(RuleStatus::Pass), "NotAFinding");
+/// assert_eq!(status(RuleStatus::NotChecked), "Not_Reviewed");
 /// ```
-pub fn status(result: &str) -> &'static str {
+pub fn status(result: RuleStatus) -> &'static str {
     match result {
-        "pass" | "fixed" => "NotAFinding",
-        "fail" => "Open",
-        "notapplicable" => "Not_Applicable",
-        _ => "Not_Reviewed",
+        RuleStatus::Pass | RuleStatus::Fixed => "NotAFinding",
+        RuleStatus::Fail => "Open",
+        RuleStatus::NotApplicable => "Not_Applicable",
+        RuleStatus::Error
+        | RuleStatus::Unknown
+        | RuleStatus::NotChecked
+        | RuleStatus::NotSelected
+        | RuleStatus::Informational => "Not_Reviewed",
     }
 }
 
 /// Whether a rule belongs in a checklist: every rule of the profile (oscap also reports
 /// the benchmark's unselected rules, as `notselected`; those are left out).
 pub fn in_checklist(r: &RuleReport) -> bool {
-    r.result != "notselected"
+    r.result != RuleStatus::NotSelected
 }
 
 /// The severity STIG Viewer accepts.
@@ -124,7 +130,7 @@ pub fn finding_details(r: &RuleReport) -> String {
                 "\n  Test {} ({}): {}",
                 t.id,
                 t.comment.as_deref().unwrap_or(""),
-                t.result
+                t.result.map_or("", OvalResult::as_str)
             );
             if let (Some(o), Some(f)) = (&t.object_id, &t.object_flag) {
                 let _ = write!(s, "\n    Object {o}: {f}");
@@ -136,7 +142,10 @@ pub fn finding_details(r: &RuleReport) -> String {
                 let _ = write!(
                     s,
                     "\n    Item {} {} ({}): {}",
-                    i.kind, i.id, i.status, i.result
+                    i.kind,
+                    i.id,
+                    i.status.map_or("", ItemStatus::as_str),
+                    i.result.map_or("", OvalResult::as_str)
                 );
                 for (k, v) in &i.fields {
                     let _ = write!(s, "\n      {k} = {}", clip(v));
@@ -269,13 +278,18 @@ pub fn render(r: &ScanReport) -> String {
         let _ = write!(
             o,
             "\t\t\t\t<STATUS>{}</STATUS>\n\t\t\t\t<FINDING_DETAILS>{}</FINDING_DETAILS>\n\t\t\t\t<COMMENTS>{}</COMMENTS>\n\t\t\t\t<SEVERITY_OVERRIDE></SEVERITY_OVERRIDE>\n\t\t\t\t<SEVERITY_JUSTIFICATION></SEVERITY_JUSTIFICATION>\n\t\t\t</VULN>\n",
-            status(&rule.result),
+            status(rule.result),
             escape(finding_details(rule).as_str()),
             escape(format!("XCCDF rule {}", rule.id).as_str())
         );
     }
     o.push_str("\t\t</iSTIG>\n\t</STIGS>\n</CHECKLIST>\n");
     o
+}
+
+/// [`render`] to a writer: what [`super::Format::Ckl`] writes.
+pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
+    Ok(out.write_all(render(r).as_bytes())?)
 }
 
 #[cfg(test)]
@@ -306,14 +320,14 @@ mod tests {
 
     #[test]
     fn notselected_rules_are_left_out() {
-        let rule = |id: &str, result: &str| RuleReport {
+        let rule = |id: &str, result: RuleStatus| RuleReport {
             id: id.into(),
-            result: result.into(),
+            result,
             ..RuleReport::default()
         };
         let mut counts = std::collections::BTreeMap::new();
-        counts.insert("fail".to_string(), 1);
-        counts.insert("notselected".to_string(), 1);
+        counts.insert(RuleStatus::Fail, 1);
+        counts.insert(RuleStatus::NotSelected, 1);
         let r = ScanReport {
             schema_version: crate::report::SCHEMA_VERSION,
             benchmark: Default::default(),
@@ -321,7 +335,10 @@ mod tests {
             target: Default::default(),
             scores: Vec::new(),
             counts,
-            rules: vec![rule("in", "fail"), rule("out", "notselected")],
+            rules: vec![
+                rule("in", RuleStatus::Fail),
+                rule("out", RuleStatus::NotSelected),
+            ],
         };
         let x = render(&r);
         assert_eq!(x.matches("<VULN>").count(), 1);

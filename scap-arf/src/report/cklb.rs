@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use super::ScanReport;
 use super::ckl;
 use super::refs::RefKind;
+use super::{RuleStatus, ScanReport};
 
 /// A stable UUID (RFC 9562 version 8 layout) from a name: two FNV-1a 64-bit hashes.
 ///
@@ -46,10 +46,11 @@ pub fn uuid_from(name: &str) -> String {
 /// STIG Viewer 3 status for an XCCDF result.
 ///
 /// ```
-/// assert_eq!(scap_arf::report::cklb::status("fail"), "open");
-/// assert_eq!(scap_arf::report::cklb::status("notapplicable"), "not_applicable");
+/// use scap_arf::report::{cklb::status, RuleStatus};
+/// assert_eq!(status(RuleStatus::Fail), "open");
+/// assert_eq!(status(RuleStatus::NotApplicable), "not_applicable");
 /// ```
-pub fn status(result: &str) -> &'static str {
+pub fn status(result: RuleStatus) -> &'static str {
     match ckl::status(result) {
         "NotAFinding" => "not_a_finding",
         "Open" => "open",
@@ -213,7 +214,7 @@ pub fn checklist(r: &ScanReport) -> Checklist {
                 },
                 ccis: rule.ids(RefKind::Cci).map(str::to_string).collect(),
                 legacy_ids: Vec::new(),
-                status: status(&rule.result).into(),
+                status: status(rule.result).into(),
                 finding_details: ckl::finding_details(rule),
                 comments: format!("XCCDF rule {}", rule.id),
                 overrides: serde_json::Map::new(),
@@ -270,4 +271,9 @@ pub fn checklist(r: &ScanReport) -> Checklist {
 /// ```
 pub fn render(r: &ScanReport) -> crate::Result<String> {
     Ok(serde_json::to_string_pretty(&checklist(r))?)
+}
+
+/// The checklist's JSON streamed to a writer: what [`super::Format::Cklb`] writes.
+pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
+    super::format::json_to(out, &checklist(r))
 }

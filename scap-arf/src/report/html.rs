@@ -15,19 +15,20 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 
 use super::refs::RefKind;
-use super::{OvalDetail, RuleReport, ScanReport};
+use super::{OvalDetail, RuleReport, RuleStatus, ScanReport};
+use crate::status::{ItemStatus, OvalResult};
 
-/// Results in display order, with the CSS class of their badge.
-const RESULTS: &[&str] = &[
-    "fail",
-    "error",
-    "unknown",
-    "pass",
-    "fixed",
-    "notchecked",
-    "notapplicable",
-    "informational",
-    "notselected",
+/// Results in display order (their words are also the CSS classes of their badges).
+const RESULTS: &[RuleStatus] = &[
+    RuleStatus::Fail,
+    RuleStatus::Error,
+    RuleStatus::Unknown,
+    RuleStatus::Pass,
+    RuleStatus::Fixed,
+    RuleStatus::NotChecked,
+    RuleStatus::NotApplicable,
+    RuleStatus::Informational,
+    RuleStatus::NotSelected,
 ];
 /// Severities in display order.
 const SEVERITIES: &[&str] = &["high", "medium", "low", "info", "unknown"];
@@ -141,6 +142,11 @@ pub fn render(r: &ScanReport) -> String {
     o
 }
 
+/// [`render`] to a writer: what [`super::Format::Html`] writes.
+pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
+    Ok(out.write_all(render(r).as_bytes())?)
+}
+
 fn header(o: &mut String, r: &ScanReport, title: &str, host: &str) {
     let _ = write!(o, "<header><h1>{}</h1><div class=\"meta\">", e(title));
     let profile = r
@@ -181,7 +187,7 @@ fn summary(o: &mut String, r: &ScanReport) {
         );
     }
     for res in RESULTS {
-        let n = r.count(res);
+        let n = r.count(*res);
         if n > 0 {
             let _ = write!(
                 o,
@@ -196,7 +202,11 @@ fn summary(o: &mut String, r: &ScanReport) {
         *by.entry((rule.severity.as_str(), rule.result.as_str()))
             .or_insert(0) += 1;
     }
-    let results: Vec<&str> = RESULTS.iter().copied().filter(|x| r.count(x) > 0).collect();
+    let results: Vec<&str> = RESULTS
+        .iter()
+        .filter(|x| r.count(**x) > 0)
+        .map(|x| x.as_str())
+        .collect();
     o.push_str("<table class=\"sevtable\"><tr><th>Severity</th>");
     for res in &results {
         let _ = write!(o, "<th>{res}</th>");
@@ -216,10 +226,10 @@ fn summary(o: &mut String, r: &ScanReport) {
 fn controls(o: &mut String, r: &ScanReport) {
     o.push_str("<div class=\"controls\"><input type=\"search\" id=\"q\" placeholder=\"Search title, id, CCI, text\" aria-label=\"search\">");
     o.push_str("<span>Result:");
-    for res in RESULTS.iter().filter(|x| r.count(x) > 0) {
+    for res in RESULTS.iter().filter(|x| r.count(**x) > 0) {
         // Every result is shown by default but `notselected` (rules outside the profile,
         // which oscap also lists): an assessor filters from there.
-        let checked = if *res == "notselected" {
+        let checked = if *res == RuleStatus::NotSelected {
             ""
         } else {
             " checked"
@@ -258,9 +268,9 @@ fn rule_entry(o: &mut String, rule: &RuleReport) {
          <span class=\"badge {}\">{}</span><span class=\"sev {sev}\">{sev}</span>\
          <span class=\"title\">{}</span><span class=\"rid\">{}</span></summary><div class=\"body\">",
         e(&rule.id),
-        e(&rule.result),
-        e(&rule.result),
-        e(&rule.result),
+        e(rule.result.as_str()),
+        e(rule.result.as_str()),
+        e(rule.result.as_str()),
         e(&rule.title),
         e(&rule.id),
     );
@@ -308,6 +318,8 @@ fn rule_entry(o: &mut String, rule: &RuleReport) {
     o.push_str("</div></details>\n");
 }
 
+/// Results, flags and statuses are enum words (letters and spaces), so they are written
+/// unescaped; every string from the content or the scan still goes through `e`.
 fn oval_detail(o: &mut String, d: &OvalDetail) {
     let _ = write!(
         o,
@@ -317,7 +329,7 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
             .as_deref()
             .map(|t| format!(" ({})", e(t)))
             .unwrap_or_default(),
-        e(&d.result)
+        d.result
     );
     for t in &d.tests {
         let _ = write!(
@@ -325,13 +337,13 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
             "<p>Test <code>{}</code> {}: <b>{}</b> (check {}, existence {}){}</p>",
             e(&t.id),
             e(t.comment.as_deref().unwrap_or("")),
-            e(&t.result),
+            t.result.map_or("", OvalResult::as_str),
             e(t.check.as_deref().unwrap_or("all")),
             e(t.check_existence
                 .as_deref()
                 .unwrap_or("at_least_one_exists")),
             match (&t.object_id, &t.object_flag) {
-                (Some(id), Some(flag)) => format!("; object <code>{}</code>: {}", e(id), e(flag)),
+                (Some(id), Some(flag)) => format!("; object <code>{}</code>: {}", e(id), flag),
                 _ => String::new(),
             }
         );
@@ -353,8 +365,8 @@ fn oval_detail(o: &mut String, d: &OvalDetail) {
                 "<tr><td>{} <code>{}</code> ({})</td><td>{}</td><td><table>",
                 e(&i.kind),
                 e(&i.id),
-                e(&i.status),
-                e(&i.result)
+                i.status.map_or("", ItemStatus::as_str),
+                i.result.map_or("", OvalResult::as_str)
             );
             for (k, v) in &i.fields {
                 let _ = write!(o, "<tr><th>{}</th><td><pre>{}</pre></td></tr>", e(k), e(v));
@@ -373,7 +385,7 @@ mod tests {
 
     fn report_with(rule: RuleReport) -> ScanReport {
         let mut counts = BTreeMap::new();
-        counts.insert(rule.result.clone(), 1);
+        counts.insert(rule.result, 1);
         ScanReport {
             schema_version: SCHEMA_VERSION,
             benchmark: Default::default(),
@@ -390,7 +402,7 @@ mod tests {
         let rule = RuleReport {
             id: "r\"><script>alert(1)</script>".into(),
             title: "<img src=x onerror=alert(1)>".into(),
-            result: "fail".into(),
+            result: RuleStatus::Fail,
             severity: "high\" onmouseover=\"x".into(),
             description: "</pre><script>bad()</script>".into(),
             ..RuleReport::default()

@@ -3,6 +3,11 @@
 //! it for people and tools: [`html`] (one self-contained page), [`ckl`] and [`cklb`] (DISA STIG
 //! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones CSV).
 //!
+//! Every rendering goes through one seam, [`Format::render`] (report in, bytes to any
+//! `std::io::Write` out), so a tool offering formats takes a [`Format`] by name
+//! ([`Format::from_name`]) instead of calling each module. The modules' own `render`
+//! functions stay for callers who want one format as a `String`.
+//!
 //! # JSON schema (`schema_version` 1)
 //!
 //! [`ScanReport`] serializes with serde_json to one object; every field is always present
@@ -37,6 +42,7 @@
 
 pub mod ckl;
 pub mod cklb;
+pub mod format;
 pub mod html;
 pub mod poam;
 pub mod refs;
@@ -48,6 +54,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
+pub use crate::status::RuleStatus;
+use crate::status::{ItemStatus, ObjectFlag, OvalResult, empty_as_none};
+pub use format::Format;
 use refs::{RefId, RefKind, classify};
 
 /// The JSON schema version [`ScanReport`] writes.
@@ -70,8 +79,8 @@ pub struct ScanReport {
     pub target: TargetInfo,
     /// Scores.
     pub scores: Vec<ScoreInfo>,
-    /// How many rules had each result (XCCDF result word to count).
-    pub counts: BTreeMap<String, usize>,
+    /// How many rules had each result.
+    pub counts: BTreeMap<RuleStatus, usize>,
     /// Every rule result, in TestResult order.
     pub rules: Vec<RuleReport>,
 }
@@ -142,8 +151,8 @@ pub struct RuleReport {
     pub id: String,
     /// Title (the id when the data stream has no such rule).
     pub title: String,
-    /// XCCDF result word (`pass`, `fail`, ...).
-    pub result: String,
+    /// The XCCDF result (JSON: its word, `pass`, `fail`, ...).
+    pub result: RuleStatus,
     /// Severity (`unknown`, `info`, `low`, `medium`, `high`).
     pub severity: String,
     /// Description, plain text.
@@ -177,7 +186,7 @@ impl RuleReport {
 
     /// Whether the result is a finding to act on (`fail`, `error`, `unknown`).
     pub fn is_open(&self) -> bool {
-        matches!(self.result.as_str(), "fail" | "error" | "unknown")
+        self.result.is_open()
     }
 }
 
@@ -211,8 +220,8 @@ pub struct OvalDetail {
     pub definition_id: String,
     /// Definition title.
     pub title: Option<String>,
-    /// OVAL result (`true`, `false`, ...).
-    pub result: String,
+    /// OVAL result (JSON: its word, `true`, `false`, ...).
+    pub result: OvalResult,
     /// The tests of its criteria (extended definitions followed once), in order.
     pub tests: Vec<OvalTestDetail>,
 }
@@ -227,16 +236,17 @@ pub struct OvalTestDetail {
     pub comment: Option<String>,
     /// Test element name (`textfilecontent54_test`).
     pub kind: String,
-    /// OVAL result.
-    pub result: String,
+    /// OVAL result; `None` (JSON `""`) when the results hold no such test.
+    #[serde(with = "empty_as_none")]
+    pub result: Option<OvalResult>,
     /// `check`.
     pub check: Option<String>,
     /// `check_existence`.
     pub check_existence: Option<String>,
     /// Object id.
     pub object_id: Option<String>,
-    /// Object collection flag (`complete`, `does not exist`, ...).
-    pub object_flag: Option<String>,
+    /// Object collection flag (JSON: its word, `complete`, `does not exist`, ...).
+    pub object_flag: Option<ObjectFlag>,
     /// The items tested.
     pub items: Vec<OvalItemDetail>,
     /// Variable values the test's states compared with: variable id and value.
@@ -251,10 +261,12 @@ pub struct OvalItemDetail {
     pub id: String,
     /// Item element name (`textfilecontent_item`).
     pub kind: String,
-    /// Item status.
-    pub status: String,
-    /// The item's result against the test's states.
-    pub result: String,
+    /// Item status; `None` (JSON `""`) when the system characteristics hold no such item.
+    #[serde(with = "empty_as_none")]
+    pub status: Option<ItemStatus>,
+    /// The item's result against the test's states; `None` (JSON `""`) when not given.
+    #[serde(with = "empty_as_none")]
+    pub result: Option<OvalResult>,
     /// Entities: name and value.
     pub fields: Vec<(String, String)>,
 }
@@ -453,7 +465,7 @@ impl ScanReport {
         let mut counts = BTreeMap::new();
         let mut rules = Vec::with_capacity(tr.rule_results.len());
         for rr in &tr.rule_results {
-            *counts.entry(rr.result.clone()).or_insert(0) += 1;
+            *counts.entry(rr.result).or_insert(0) += 1;
             let info = rule_info.get(&rr.idref);
             let mut refs: Vec<RefId> = info.map(|i| i.refs.clone()).unwrap_or_default();
             for (system, value) in &rr.idents {
@@ -494,7 +506,7 @@ impl ScanReport {
                     .map(|i| i.title.clone())
                     .filter(|t| !t.is_empty())
                     .unwrap_or_else(|| rr.idref.clone()),
-                result: rr.result.clone(),
+                result: rr.result,
                 severity: rr
                     .severity
                     .clone()
@@ -550,7 +562,8 @@ impl ScanReport {
         })
     }
 
-    /// The report as pretty-printed JSON (the schema in the [module docs](self)).
+    /// The report as pretty-printed JSON (the schema in the [module docs](self)); the same
+    /// bytes [`Format::Json`] writes.
     pub fn to_json(&self) -> Result<String> {
         Ok(serde_json::to_string_pretty(self)?)
     }
@@ -561,8 +574,8 @@ impl ScanReport {
     }
 
     /// The count of rules with result `result`.
-    pub fn count(&self, result: &str) -> usize {
-        self.counts.get(result).copied().unwrap_or(0)
+    pub fn count(&self, result: RuleStatus) -> usize {
+        self.counts.get(&result).copied().unwrap_or(0)
     }
 }
 
@@ -600,7 +613,7 @@ fn oval_detail(res: &OvalResults, def_id: &str) -> Option<OvalDetail> {
             .definition_info
             .get(def_id)
             .and_then(|i| i.title.clone()),
-        result: d.result.clone(),
+        result: d.result,
         tests,
     })
 }
@@ -619,8 +632,8 @@ fn test_detail(res: &OvalResults, test_id: &str) -> OvalTestDetail {
                     OvalItemDetail {
                         id: id.clone(),
                         kind: item.map(|i| i.kind.clone()).unwrap_or_default(),
-                        status: item.map(|i| i.status.clone()).unwrap_or_default(),
-                        result: result.clone(),
+                        status: item.map(|i| i.status),
+                        result: *result,
                         fields: item.map(|i| i.fields.clone()).unwrap_or_default(),
                     }
                 })
@@ -631,10 +644,10 @@ fn test_detail(res: &OvalResults, test_id: &str) -> OvalTestDetail {
         id: test_id.to_string(),
         comment: info.and_then(|i| i.comment.clone()),
         kind: info.map(|i| i.kind.clone()).unwrap_or_default(),
-        result: t.map(|t| t.result.clone()).unwrap_or_default(),
+        result: t.map(|t| t.result),
         check: t.and_then(|t| t.check.clone()),
         check_existence: t.and_then(|t| t.check_existence.clone()),
-        object_flag: object.map(|o| o.flag.clone()),
+        object_flag: object.map(|o| o.flag),
         object_id,
         items,
         variables: t.map(|t| t.tested_variables.clone()).unwrap_or_default(),

@@ -143,6 +143,16 @@ pub fn render(r: &ScanReport, sla: &Sla, today: NaiveDate) -> String {
     out
 }
 
+/// [`render`] to a writer: what [`super::Format::Poam`] writes.
+pub(crate) fn write(
+    r: &ScanReport,
+    sla: &Sla,
+    today: NaiveDate,
+    out: &mut dyn std::io::Write,
+) -> crate::Result<()> {
+    Ok(out.write_all(render(r, sla, today).as_bytes())?)
+}
+
 fn fields(rule: &RuleReport, source: &str, date: NaiveDate, sla: &Sla) -> [String; 9] {
     let nist: Vec<&str> = rule.ids(RefKind::Nist80053).collect();
     let cci: Vec<&str> = rule.ids(RefKind::Cci).collect();
@@ -205,7 +215,7 @@ mod tests {
     fn sla_per_severity_from_the_scan_date() {
         let r = RuleReport {
             severity: "high".into(),
-            result: "fail".into(),
+            result: crate::RuleStatus::Fail,
             ..RuleReport::default()
         };
         let today = NaiveDate::from_ymd_opt(2024, 2, 20).unwrap_or_default();

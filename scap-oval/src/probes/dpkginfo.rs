@@ -7,7 +7,7 @@ use scap_probe::Target;
 
 use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
-use crate::types::Datatype;
+use crate::types::{Datatype, Flag};
 
 /// The dpkginfo probe.
 pub struct DpkgInfo;
@@ -74,8 +74,7 @@ impl Probe for DpkgInfo {
         };
         let bytes = match target.read(Path::new(DPKG_STATUS), MAX_FILE_SIZE) {
             Ok(b) => b,
-            Err(e) if e.is_not_found() => return Collection::from_items(Vec::new()),
-            Err(e) => return Collection::error(format!("{DPKG_STATUS}: {e}")),
+            Err(e) => return Collection::from_error(&e, Flag::NotCollected),
         };
         let text = String::from_utf8_lossy(&bytes);
         let mut items = Vec::new();

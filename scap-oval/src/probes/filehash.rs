@@ -18,7 +18,7 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use scap_probe::{FileType, Target};
 
 use super::fileset::{Candidate, candidates};
-use super::{Collection, ObjectRequest, Probe};
+use super::{Collection, ObjectRequest, Probe, flag_for};
 use crate::items::{Item, ItemEntity};
 use crate::types::{Flag, ItemStatus};
 
@@ -138,10 +138,14 @@ fn hash_files(
             Ok(m) if m.file_type == FileType::Regular => {}
             _ => continue,
         }
-        let digests = target
-            .open(p)
-            .map_err(|e| e.to_string())
-            .and_then(|r| digests(r, kinds).map_err(|e| format!("{filepath}: {e}")));
+        let digests = match target.open(p) {
+            Ok(r) => digests(r, kinds).map_err(|e| format!("{filepath}: {e}")),
+            // Gone since it was listed: skipped; unreadable: an item with status error.
+            Err(e) => match flag_for(&e, Flag::Error) {
+                (_, None) => continue,
+                (_, Some(message)) => Err(message),
+            },
+        };
         out.push(Hashed {
             filepath,
             path,

@@ -1,6 +1,7 @@
 //! Which files an object names: the `filepath` or `path` + `filename` entities and the file
 //! behaviors (`max_depth`, `recurse`, `recurse_direction`, `recurse_file_system`), shared by every
-//! file-based probe (file, textfilecontent54, filehash58, xmlfilecontent, ...).
+//! file-based probe (file, textfilecontent54, filehash58, xmlfilecontent, ...) and public as
+//! [`candidates`] so a downstream probe for another file-based object expands them the same way.
 //!
 //! Exact (`equals`) values are looked up directly. Any other operation enumerates: the walk starts
 //! at the longest directory the pattern fixes (`^/etc/ssh/sshd_config\.d/.*` walks
@@ -38,6 +39,22 @@ pub enum RecurseDirection {
 }
 
 /// The file behaviors of an object, with the schema's defaults.
+///
+/// ```
+/// use scap_oval::probes::{Behaviors, ObjectRequest, RecurseDirection};
+///
+/// let mut object = ObjectRequest::new("oval:x:obj:1", "file_object");
+/// object.behaviors = vec![
+///     ("recurse_direction".into(), "down".into()),
+///     ("max_depth".into(), "2".into()),
+///     ("recurse".into(), "directories".into()),
+/// ];
+/// let b = Behaviors::of(&object);
+/// assert_eq!(b.direction, RecurseDirection::Down);
+/// assert_eq!(b.max_depth, 2);
+/// assert!(b.descend_directories && !b.follow_symlinks);
+/// assert_eq!(Behaviors::of(&ObjectRequest::new("oval:x:obj:2", "file_object")), Behaviors::default());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Behaviors {
     /// `max_depth`: -1 means unlimited.
@@ -65,7 +82,8 @@ impl Default for Behaviors {
 }
 
 impl Behaviors {
-    /// Read the behaviors of an object request.
+    /// Read the behaviors of an object request; an attribute it does not set keeps the
+    /// schema's default, and an unreadable `max_depth` is `-1` (unlimited).
     pub fn of(object: &ObjectRequest) -> Behaviors {
         let mut b = Behaviors::default();
         if let Some(d) = object.behavior("max_depth") {
@@ -85,7 +103,7 @@ impl Behaviors {
     }
 }
 
-/// A file (or, with a nil filename, a directory) an object names.
+/// A file (or, with a nil filename, a directory) an object names: what [`candidates`] lists.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
     /// The directory.
@@ -95,7 +113,17 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// The full path.
+    /// The full path: the directory and the file name joined as OVAL items spell it
+    /// (`/etc` and `passwd` give `/etc/passwd`, `/` and `passwd` give `/passwd`), or the
+    /// directory alone for a nil filename.
+    ///
+    /// ```
+    /// use scap_oval::probes::Candidate;
+    /// let c = Candidate { path: "/".into(), filename: Some("passwd".into()) };
+    /// assert_eq!(c.filepath(), "/passwd");
+    /// let dir = Candidate { path: "/etc".into(), filename: None };
+    /// assert_eq!(dir.filepath(), "/etc");
+    /// ```
     pub fn filepath(&self) -> String {
         match &self.filename {
             Some(f) => join(&self.path, f),
@@ -104,12 +132,22 @@ impl Candidate {
     }
 }
 
-/// Why the candidates could not be listed.
+/// Why [`candidates`] could not list the files: a walk past its bound of entries, or an
+/// entity whose comparison cannot be made (an invalid pattern). A probe answers such an object
+/// with an `error` collection carrying this message, as the built-in ones do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilesetError(pub String);
+pub struct FilesetError(pub(crate) String);
+
+impl std::fmt::Display for FilesetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FilesetError {}
 
 /// Join a directory and a name the way OVAL items spell paths.
-pub fn join(dir: &str, name: &str) -> String {
+pub(crate) fn join(dir: &str, name: &str) -> String {
     if dir.ends_with('/') {
         format!("{dir}{name}")
     } else {
@@ -118,7 +156,7 @@ pub fn join(dir: &str, name: &str) -> String {
 }
 
 /// Split a full path into its directory and file name.
-pub fn split(filepath: &str) -> (String, String) {
+pub(crate) fn split(filepath: &str) -> (String, String) {
     match filepath.rfind('/') {
         Some(0) => ("/".to_owned(), filepath[1..].to_owned()),
         Some(i) => (filepath[..i].to_owned(), filepath[i + 1..].to_owned()),
@@ -126,10 +164,54 @@ pub fn split(filepath: &str) -> (String, String) {
     }
 }
 
-/// The files (or directories) the object's `filepath` or `path`/`filename` entities name.
+/// The files (or directories) an object's `filepath` or `path` + `filename` entities and its
+/// behaviors name on a target, sorted and without duplicates: the expansion every built-in
+/// file-based probe makes, for a downstream probe of another file-based object.
 ///
-/// `want_dirs_for_nil` is true for probes whose items may be directories (the file probe);
-/// others skip a nil filename.
+/// - `filepath`: the non-directories whose full path matches.
+/// - `path` + `filename`: the directories `path` matches, extended by the behaviors
+///   ([`Behaviors`]: `recurse_direction` up or down to `max_depth` levels, through symlinked
+///   and real directories as `recurse` says, on one device if `recurse_file_system` is
+///   `defined`), then in each the non-directories whose name `filename` matches. A nil
+///   `filename` (`xsi:nil="true"`) gives the directories themselves
+///   ([`Candidate::filename`] `None`); no `filename` entity gives nothing.
+/// - An `equals` value is looked up directly (it exists, or it is not listed); any other
+///   operation walks from the directory the pattern fixes (`^/etc/ssh/sshd_config\.d/.*`
+///   walks `/etc/ssh/sshd_config.d`), never through a symlinked directory.
+/// - Relative values follow the rules of the module documentation (as oscap 1.3.7).
+///
+/// A file that vanishes or cannot be listed is left out, not an error: a probe decides what a
+/// file it cannot read means when it reads it. Errors are a walk of more than two million
+/// entries and a comparison that cannot be made.
+///
+/// ```
+/// use scap_oval::probes::{candidates, ObjectRequest, RequestEntity};
+/// use scap_oval::types::{Datatype, Operation};
+/// use scap_probe::MemoryTarget;
+///
+/// let mut target = MemoryTarget::new();
+/// target
+///     .add_file("/etc/app/main.conf", "")
+///     .add_file("/etc/app/conf.d/extra.conf", "")
+///     .add_file("/etc/app/conf.d/README", "");
+///
+/// // A new object, say `app_config_object`, with the usual path/filename/behaviors.
+/// let mut object = ObjectRequest::new("oval:x:obj:1", "app_config_object");
+/// object.entities.push(RequestEntity::new("path", Datatype::String, Operation::Equals, "/etc/app"));
+/// object.entities.push(RequestEntity::new(
+///     "filename",
+///     Datatype::String,
+///     Operation::PatternMatch,
+///     r"\.conf$",
+/// ));
+/// object.behaviors = vec![("recurse_direction".into(), "down".into())];
+///
+/// let files = candidates(&target, &object)?;
+/// let paths: Vec<String> = files.iter().map(|c| c.filepath()).collect();
+/// // Sorted by directory, then name.
+/// assert_eq!(paths, ["/etc/app/main.conf", "/etc/app/conf.d/extra.conf"]);
+/// # Ok::<(), scap_oval::probes::FilesetError>(())
+/// ```
 pub fn candidates(
     target: &dyn Target,
     object: &ObjectRequest,
@@ -341,7 +423,7 @@ fn recurse(
 }
 
 /// The directory a regular expression fixes: the literal prefix after `^` up to its last `/`.
-pub fn walk_root(pattern: &str) -> String {
+pub(crate) fn walk_root(pattern: &str) -> String {
     let Some(rest) = pattern.strip_prefix('^') else {
         return "/".to_owned();
     };
@@ -504,6 +586,42 @@ mod tests {
             c.iter().map(Candidate::filepath).collect::<Vec<_>>(),
             ["/etc/ssh/sshd_config"]
         );
+    }
+
+    #[test]
+    fn a_comparison_that_cannot_be_made_is_a_fileset_error() {
+        let t = tree();
+        let r = request(
+            vec![eq("path", "/etc/ssh"), pm("filename", "(unclosed")],
+            &[],
+        );
+        let e = candidates(&t, &r).unwrap_err();
+        // The message is the one the probes put in their `error` collection.
+        assert!(e.to_string().contains("(unclosed"), "{e}");
+    }
+
+    #[test]
+    fn the_file_probe_collects_exactly_the_candidates() {
+        // A downstream probe built on `candidates` sees the files the built-in probes see.
+        use crate::probes::Probe;
+        let t = tree();
+        let r = request(
+            vec![eq("path", "/var/log"), pm("filename", r"\.log$")],
+            &[("recurse_direction", "down")],
+        );
+        let listed: Vec<String> = candidates(&t, &r)
+            .unwrap()
+            .iter()
+            .map(Candidate::filepath)
+            .collect();
+        assert_eq!(listed, ["/var/log/audit/x/y/z.log"]);
+        let collected = crate::probes::file::FileProbe.collect(&t, &r);
+        let paths: Vec<&str> = collected
+            .items
+            .iter()
+            .filter_map(|i| i.value("filepath"))
+            .collect();
+        assert_eq!(paths, listed);
     }
 
     #[test]

@@ -34,10 +34,7 @@ impl Probe for InterfaceProbe {
         };
         let interfaces = match target.interfaces() {
             Ok(i) => i,
-            Err(e) if e.is_not_collectable() => {
-                return Collection::with_message(Flag::NotApplicable, e.to_string());
-            }
-            Err(e) => return Collection::error(e.to_string()),
+            Err(e) => return Collection::from_error(&e, Flag::NotApplicable),
         };
         let mut items = Vec::new();
         for iface in &interfaces {

@@ -5,8 +5,9 @@
 //! the definitions model: the evaluator hands it an [`ObjectRequest`], the object with every
 //! variable already resolved, and gets back a [`Collection`] (a flag and the items).
 //!
-//! The [`Registry`] maps object element names (`textfilecontent54_object`) to probes; replace
-//! one entry to plug in your own (say an `rpminfo` backed by your package database):
+//! The [`Registry`] maps an object's namespace and element name (`unix` `file_object`) to the
+//! probe that collects it; replace one entry to plug in your own (say an `rpminfo` backed by
+//! your package database: [`Registry`] has the whole example, evaluated).
 //!
 //! ```
 //! use scap_oval::probes::{Collection, ObjectRequest, Probe, Registry};
@@ -20,11 +21,9 @@
 //!     }
 //! }
 //! let mut registry = Registry::builtin();
-//! registry.insert("rpminfo_object", Box::new(NoRpm));
-//! assert!(registry.get("rpminfo_object").is_some());
+//! registry.insert("linux", "rpminfo_object", Box::new(NoRpm));
+//! assert!(registry.get_family("linux", "rpminfo_object").is_some());
 //! ```
-
-use std::collections::HashMap;
 
 use scap_probe::Target;
 
@@ -37,9 +36,11 @@ mod family;
 mod file;
 mod filehash;
 mod fileset;
+mod flag;
 mod interface;
 mod password;
 mod process;
+mod registry;
 mod rpm;
 mod runlevel;
 mod selinux;
@@ -50,7 +51,9 @@ mod textfilecontent;
 mod xmlfilecontent;
 mod yamlfilecontent;
 
-pub use fileset::{Behaviors, RecurseDirection};
+pub use fileset::{Behaviors, Candidate, FilesetError, RecurseDirection, candidates};
+pub use flag::flag_for;
+pub use registry::{Registry, family_namespace};
 
 /// An object ready for collection: its entities with variables resolved to values.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -215,100 +218,6 @@ pub trait Probe: Send + Sync {
         let mut c = self.collect(target, object);
         c.items.retain(|i| keep(i));
         c
-    }
-}
-
-/// The probes an evaluation uses, by object element name.
-#[derive(Default)]
-pub struct Registry {
-    probes: HashMap<String, Box<dyn Probe>>,
-}
-
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut kinds: Vec<_> = self.probes.keys().collect();
-        kinds.sort();
-        f.debug_struct("Registry").field("kinds", &kinds).finish()
-    }
-}
-
-impl Registry {
-    /// A registry with no probes.
-    pub fn empty() -> Registry {
-        Registry::default()
-    }
-
-    /// A registry with every built-in probe.
-    pub fn builtin() -> Registry {
-        let mut r = Registry::empty();
-        r.insert(
-            "textfilecontent54_object",
-            Box::new(textfilecontent::TextFileContent54),
-        );
-        r.insert(
-            "textfilecontent_object",
-            Box::new(textfilecontent::TextFileContent),
-        );
-        r.insert("file_object", Box::new(file::FileProbe));
-        r.insert("family_object", Box::new(family::FamilyProbe));
-        r.insert("dpkginfo_object", Box::new(dpkginfo::DpkgInfo));
-        r.insert("rpminfo_object", Box::new(rpm::RpmInfo));
-        r.insert("rpmverifyfile_object", Box::new(rpm::RpmInfo));
-        r.insert("password_object", Box::new(password::PasswordProbe));
-        r.insert("shadow_object", Box::new(password::ShadowProbe));
-        r.insert("uname_object", Box::new(system::UnameProbe));
-        r.insert("sysctl_object", Box::new(system::SysctlProbe));
-        r.insert(
-            "environmentvariable58_object",
-            Box::new(system::EnvironmentProbe),
-        );
-        r.insert("partition_object", Box::new(system::PartitionProbe));
-        r.insert(
-            "systemdunitproperty_object",
-            Box::new(systemd::SystemdProbe),
-        );
-        r.insert(
-            "systemdunitdependency_object",
-            Box::new(systemd::SystemdProbe),
-        );
-        r.insert("symlink_object", Box::new(symlink::SymlinkProbe));
-        r.insert("interface_object", Box::new(interface::InterfaceProbe));
-        r.insert("process58_object", Box::new(process::Process58Probe));
-        r.insert("filehash58_object", Box::new(filehash::FileHash58Probe));
-        r.insert("filehash_object", Box::new(filehash::FileHashProbe));
-        r.insert(
-            "environmentvariable_object",
-            Box::new(system::EnvironmentVariableProbe),
-        );
-        r.insert("process_object", Box::new(process::ProcessProbe));
-        r.insert("runlevel_object", Box::new(runlevel::RunlevelProbe));
-        r.insert(
-            "xmlfilecontent_object",
-            Box::new(xmlfilecontent::XmlFileContentProbe),
-        );
-        r.insert(
-            "yamlfilecontent_object",
-            Box::new(yamlfilecontent::YamlFileContentProbe),
-        );
-        r.insert(
-            "selinuxboolean_object",
-            Box::new(selinux::SelinuxBooleanProbe),
-        );
-        r.insert(
-            "selinuxsecuritycontext_object",
-            Box::new(selinux::SelinuxSecurityContextProbe),
-        );
-        r
-    }
-
-    /// Add or replace the probe for an object element name.
-    pub fn insert(&mut self, kind: &str, probe: Box<dyn Probe>) {
-        self.probes.insert(kind.to_owned(), probe);
-    }
-
-    /// The probe for an object element name.
-    pub fn get(&self, kind: &str) -> Option<&dyn Probe> {
-        self.probes.get(kind).map(|p| p.as_ref())
     }
 }
 

@@ -15,6 +15,7 @@ use scap_probe::Target;
 
 use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
+use crate::types::Flag;
 
 /// The password probe.
 pub struct PasswordProbe;
@@ -34,8 +35,7 @@ fn records(
     };
     let bytes = match target.read(Path::new(file), MAX_FILE_SIZE) {
         Ok(b) => b,
-        Err(e) if e.is_not_found() => return Collection::from_items(Vec::new()),
-        Err(e) => return Collection::error(format!("{file}: {e}")),
+        Err(e) => return Collection::from_error(&e, Flag::NotCollected),
     };
     let text = String::from_utf8_lossy(&bytes);
     let mut items = Vec::new();

@@ -86,11 +86,7 @@ const CAPABILITIES: [&str; 38] = [
 pub(crate) fn processes(target: &dyn Target) -> Result<Vec<Process>, Collection> {
     match target.processes() {
         Ok(p) => Ok(p),
-        Err(e) if e.is_not_collectable() => Err(Collection::with_message(
-            PROCESSES_NOT_COLLECTABLE,
-            e.to_string(),
-        )),
-        Err(e) => Err(Collection::error(e.to_string())),
+        Err(e) => Err(Collection::from_error(&e, PROCESSES_NOT_COLLECTABLE)),
     }
 }
 
@@ -128,10 +124,7 @@ impl Probe for ProcessProbe {
         };
         let all = match target.processes() {
             Ok(p) => p,
-            Err(e) if e.is_not_collectable() => {
-                return Collection::with_message(Flag::NotApplicable, e.to_string());
-            }
-            Err(e) => return Collection::error(e.to_string()),
+            Err(e) => return Collection::from_error(&e, Flag::NotApplicable),
         };
         let mut items = Vec::new();
         for p in &all {

@@ -87,7 +87,7 @@ impl Probe for RunlevelProbe {
         }
         let mut entries = match target.read_dir(Path::new(&init)) {
             Ok(e) => e,
-            Err(e) => return Collection::error(format!("{init}: {e}")),
+            Err(e) => return Collection::from_error(&e, crate::types::Flag::NotCollected),
         };
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         let mut items = Vec::new();

@@ -65,8 +65,11 @@ impl Probe for SelinuxBooleanProbe {
                     keep.sort();
                     keep
                 }
-                Err(e) if e.is_absent() => Vec::new(),
-                Err(e) => return Collection::error(e.to_string()),
+                Err(e) => match Collection::from_error(&e, Flag::NotCollected) {
+                    // No booleans directory: no booleans.
+                    c if c.flag == Flag::DoesNotExist => Vec::new(),
+                    c => return c,
+                },
             },
         };
         let mut items = Vec::new();
@@ -77,8 +80,10 @@ impl Probe for SelinuxBooleanProbe {
             let path = format!("{BOOLEANS}/{n}");
             let bytes = match target.read(Path::new(&path), MAX_BOOLEAN_SIZE) {
                 Ok(b) => b,
-                Err(e) if e.is_absent() => continue,
-                Err(e) => return Collection::error(e.to_string()),
+                Err(e) => match Collection::from_error(&e, Flag::NotCollected) {
+                    c if c.flag == Flag::DoesNotExist => continue,
+                    c => return c,
+                },
             };
             let text = String::from_utf8_lossy(&bytes);
             let mut fields = text.split_whitespace();

@@ -16,7 +16,7 @@ use std::path::Path;
 use scap_probe::{FileType, Target};
 
 use super::fileset::candidates;
-use super::{Collection, ObjectRequest, Probe};
+use super::{Collection, ObjectRequest, Probe, flag_for};
 use crate::items::{Item, ItemEntity};
 use crate::types::Flag;
 
@@ -75,11 +75,15 @@ fn link(target: &dyn Target, path: &str) -> Outcome {
     match target.metadata(p) {
         Ok(m) if m.file_type == FileType::Symlink => {}
         Ok(_) => return Outcome::Absent(format!("File '{path}' is not a symlink.")),
-        Err(e) if e.is_absent() => {
-            return Outcome::Absent(format!("File '{path}' does not exist."));
+        Err(e) => {
+            return match flag_for(&e, Flag::Error) {
+                (_, None) => Outcome::Absent(format!("File '{path}' does not exist.")),
+                (_, Some(message)) => Outcome::Failed(message),
+            };
         }
-        Err(e) => return Outcome::Failed(format!("{e}")),
     }
+    // Resolving an existing link is another matter: a dangling or circular link is an error
+    // of the object (oscap 1.3.7's messages), not an absent file, so `flag_for` is not asked.
     match target.canonicalize(p) {
         Ok(real) => {
             let mut item = Item::new("unix", "symlink_item");

@@ -23,14 +23,6 @@ pub struct EnvironmentProbe;
 /// The partition probe.
 pub struct PartitionProbe;
 
-fn not_collectable(e: &scap_probe::Error, flag: Flag) -> Collection {
-    if e.is_not_collectable() {
-        Collection::with_message(flag, e.to_string())
-    } else {
-        Collection::error(e.to_string())
-    }
-}
-
 impl Probe for UnameProbe {
     fn collect(&self, target: &dyn Target, _object: &ObjectRequest) -> Collection {
         match target.uname() {
@@ -44,7 +36,7 @@ impl Probe for UnameProbe {
                 item.push(ItemEntity::string("processor_type", u.processor.clone()));
                 Collection::from_items(vec![item])
             }
-            Err(e) => not_collectable(&e, Flag::NotApplicable),
+            Err(e) => Collection::from_error(&e, Flag::NotApplicable),
         }
     }
 }
@@ -68,7 +60,7 @@ impl Probe for SysctlProbe {
                     }
                     keep
                 }
-                Err(e) => return not_collectable(&e, Flag::NotApplicable),
+                Err(e) => return Collection::from_error(&e, Flag::NotApplicable),
             },
         };
         let mut items = Vec::new();
@@ -83,8 +75,13 @@ impl Probe for SysctlProbe {
                     }
                     items.push(item);
                 }
-                Err(e) if e.is_not_found() => {}
-                Err(e) => return not_collectable(&e, Flag::NotApplicable),
+                Err(e) => {
+                    // An absent parameter is one name without an item, not the answer for all.
+                    let c = Collection::from_error(&e, Flag::NotApplicable);
+                    if c.flag != Flag::DoesNotExist {
+                        return c;
+                    }
+                }
             }
         }
         Collection::from_items(items)
@@ -106,8 +103,7 @@ impl Probe for EnvironmentProbe {
         };
         let env = match env {
             Ok(e) => e,
-            Err(e) if e.is_not_found() => return Collection::flag(Flag::DoesNotExist),
-            Err(e) => return not_collectable(&e, Flag::NotCollected),
+            Err(e) => return Collection::from_error(&e, Flag::NotCollected),
         };
         let env = match matching(name, env) {
             Ok(e) => e,
@@ -143,7 +139,7 @@ impl Probe for EnvironmentVariableProbe {
         };
         let env = match target.environment() {
             Ok(e) => e,
-            Err(e) => return not_collectable(&e, Flag::NotApplicable),
+            Err(e) => return Collection::from_error(&e, Flag::NotApplicable),
         };
         let env = match matching(name, env) {
             Ok(e) => e,
@@ -186,7 +182,7 @@ impl Probe for PartitionProbe {
         };
         let mounts = match target.mounts() {
             Ok(m) => m,
-            Err(e) => return not_collectable(&e, Flag::NotCollected),
+            Err(e) => return Collection::from_error(&e, Flag::NotCollected),
         };
         let mut items = Vec::new();
         for m in mounts {

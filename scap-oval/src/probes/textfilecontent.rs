@@ -13,7 +13,7 @@ use std::path::Path;
 use scap_probe::{FileType, Target};
 
 use super::fileset::{Candidate, candidates};
-use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, patterns};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, flag_for, patterns};
 use crate::items::{Item, ItemEntity};
 use crate::pattern::Options;
 use crate::types::Flag;
@@ -72,8 +72,11 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
         let bytes = match target.read(Path::new(&filepath), MAX_FILE_SIZE) {
             Ok(b) => b,
             Err(e) => {
-                messages.push(format!("{filepath}: {e}"));
-                errored = true;
+                // Gone since it was listed: skipped; unreadable: the object is an error.
+                if let (_, Some(message)) = flag_for(&e, Flag::Error) {
+                    messages.push(message);
+                    errored = true;
+                }
                 continue;
             }
         };

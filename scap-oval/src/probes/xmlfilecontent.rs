@@ -32,7 +32,7 @@ use sxd_xpath::nodeset::Node;
 use sxd_xpath::{Context, Factory, Value};
 
 use super::fileset::{Candidate, candidates, join};
-use super::{Collection, ObjectRequest, Probe};
+use super::{Collection, ObjectRequest, Probe, flag_for};
 use crate::items::{Item, ItemEntity};
 use crate::types::{Datatype, Flag, Operation};
 
@@ -280,7 +280,10 @@ impl Probe for XmlFileContentProbe {
             let bytes = match target.read(p, MAX_XML_SIZE) {
                 Ok(b) => b,
                 Err(e) => {
-                    messages.push(e.to_string());
+                    // Gone since it was listed: skipped; unreadable: the object is an error.
+                    if let (_, Some(message)) = flag_for(&e, Flag::Error) {
+                        messages.push(message);
+                    }
                     continue;
                 }
             };

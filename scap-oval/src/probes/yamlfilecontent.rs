@@ -39,7 +39,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::fileset::{Candidate, candidates};
-use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe};
+use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, flag_for};
 use crate::items::{EntityValue, Item, ItemEntity, ItemField};
 use crate::types::{Datatype, Flag, ItemStatus};
 
@@ -373,11 +373,17 @@ impl Probe for YamlFileContentProbe {
                 Ok(m) if m.file_type == FileType::Regular => {}
                 _ => continue,
             }
-            let root = target
-                .read(Path::new(&filepath), MAX_FILE_SIZE)
-                .map_err(|e| e.to_string())
-                .and_then(|b| parse_yaml(&String::from_utf8_lossy(&b)));
-            let root = match root {
+            let bytes = match target.read(Path::new(&filepath), MAX_FILE_SIZE) {
+                Ok(b) => b,
+                Err(e) => {
+                    // Gone since it was listed: skipped; unreadable: the object is an error.
+                    if let (_, Some(message)) = flag_for(&e, Flag::Error) {
+                        messages.push(message);
+                    }
+                    continue;
+                }
+            };
+            let root = match parse_yaml(&String::from_utf8_lossy(&bytes)) {
                 Ok(r) => r,
                 Err(e) => {
                     messages.push(format!("{filepath}: {e}"));

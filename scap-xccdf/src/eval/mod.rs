@@ -39,7 +39,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use roxmltree::Document;
 use scap_cpe::{ApplicabilityResult, CheckFactRef, Dictionary, Name, PlatformSpecification};
 
 use crate::engine::{CheckEngine, CheckOutcome, CheckRequest, ExportedValue, XccdfResult};
@@ -58,6 +57,19 @@ pub const OVAL_SYSTEM: &str = "http://oval.mitre.org/XMLSchema/oval-definitions-
 
 /// How deep `complex-check`s may nest before the evaluator gives `error`.
 pub const MAX_CHECK_DEPTH: usize = 64;
+
+/// The part of a rule id after `_rule_` (`xccdf_org.ssgproject.content_rule_sshd_disable_root_login`
+/// is `sshd_disable_root_login`), as `scan` prints rules and takes `--rule`; the id itself
+/// when it has no `_rule_`.
+///
+/// ```
+/// assert_eq!(scap_xccdf::short_rule_id("xccdf_org.ssgproject.content_rule_x_y"), "x_y");
+/// assert_eq!(scap_xccdf::short_rule_id("R1"), "R1");
+/// ```
+pub fn short_rule_id(id: &str) -> &str {
+    id.find("_rule_")
+        .map_or(id, |i| id.get(i + 6..).unwrap_or(id))
+}
 
 /// Options of one evaluation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -147,6 +159,22 @@ impl ScanResults {
     /// ```
     pub fn count(&self, result: XccdfResult) -> usize {
         self.rules.iter().filter(|r| r.result == result).count()
+    }
+
+    /// How many rules have each result, for the results that occur, in [`XccdfResult::ALL`]
+    /// order, without `notselected` (what `scan` prints: "83 pass, 5 fail").
+    ///
+    /// ```
+    /// # let r = scap_xccdf::ScanResults::empty("b");
+    /// assert!(r.counts().is_empty());
+    /// ```
+    pub fn counts(&self) -> Vec<(XccdfResult, usize)> {
+        XccdfResult::ALL
+            .iter()
+            .filter(|&&x| x != XccdfResult::NotSelected)
+            .map(|&x| (x, self.count(x)))
+            .filter(|&(_, n)| n > 0)
+            .collect()
     }
 
     /// A result set with no rules (for building results by hand).
@@ -266,14 +294,13 @@ pub(crate) fn now() -> String {
 /// let doc = opts.parse_document(text)?;
 /// let src = Source::from_document(&doc, text, None, None, &opts)?;
 /// let policy = Policy::new(&src.benchmark, None, None)?;
-/// let res = scap_xccdf::evaluate(&doc, &src, &policy, &AllPass, &EvalOptions::default())?;
+/// let res = scap_xccdf::evaluate(&src, &policy, &AllPass, &EvalOptions::default())?;
 /// assert_eq!(res.rules[0].result, XccdfResult::Pass);
 /// assert_eq!(res.rules[1].result, XccdfResult::NotSelected);
 /// assert_eq!(res.scores[0].value, 100.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn evaluate(
-    doc: &Document<'_>,
     source: &Source,
     policy: &Policy,
     engine: &dyn CheckEngine,
@@ -332,7 +359,7 @@ pub fn evaluate(
     };
 
     // Applicability of the selected rules (and of their ancestors).
-    let mut applicability = Applicability::new(doc, source, engine)?;
+    let mut applicability = Applicability::new(source, engine);
     let group_platforms = group_platforms(benchmark);
 
     // Plan: one entry per rule, leaves collected for batched evaluation.
@@ -751,25 +778,21 @@ struct Applicability {
 }
 
 impl Applicability {
-    fn new(doc: &Document<'_>, source: &Source, engine: &dyn CheckEngine) -> Result<Applicability> {
-        let spec = source.platform_specification(doc)?;
+    fn new(source: &Source, engine: &dyn CheckEngine) -> Applicability {
+        let spec = source.platform_specification.clone();
         // The data stream's dictionaries, each with its component-ref (whose catalog resolves
         // its check hrefs), and an XCCDF 1.1 benchmark's own cpe-list (its hrefs resolve like
-        // the benchmark's check hrefs: through the checklist's catalog, or as files).
-        let mut dicts: Vec<(Dictionary, Option<&crate::datastream::ComponentRef>)> = Vec::new();
-        let dictionary_refs: Vec<&crate::datastream::ComponentRef> = source
-            .dictionaries(doc)
-            .into_iter()
-            .map(|(cref, _)| cref)
-            .collect();
-        for (cref, node) in source.dictionaries(doc) {
-            // A broken dictionary makes its names unavailable (oscap warns and goes on).
-            if let Ok(d) = Dictionary::from_node(node) {
-                dicts.push((d, Some(cref)));
-            }
+        // the benchmark's check hrefs: through the checklist's catalog, or as files). A broken
+        // dictionary was left out on load (oscap warns and goes on).
+        let mut dicts: Vec<(&Dictionary, Option<&crate::datastream::ComponentRef>)> = Vec::new();
+        let mut dictionary_refs: Vec<&crate::datastream::ComponentRef> = Vec::new();
+        for (cref_id, d) in &source.dictionaries {
+            let cref = source.component_ref(cref_id);
+            dictionary_refs.extend(cref);
+            dicts.push((d, cref));
         }
         if let Some(d) = &source.benchmark.cpe_list {
-            dicts.push((d.clone(), None));
+            dicts.push((d, None));
         }
         // Every check of the dictionaries and of the language, keyed by (href, id).
         let mut requests: Vec<CheckRequest> = Vec::new();
@@ -854,12 +877,12 @@ impl Applicability {
         for (d, _) in &dicts {
             names.extend(d.applicable_names(&mut lookup));
         }
-        Ok(Applicability {
+        Applicability {
             names,
             spec,
             checks,
             memo: HashMap::new(),
-        })
+        }
     }
 
     /// oscap: no platform means applicable; otherwise some platform must apply.
@@ -951,7 +974,7 @@ mod tests {
         let doc = opts.parse_document(&text).unwrap();
         let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
-        evaluate(&doc, &src, &policy, engine, &EvalOptions::default()).unwrap()
+        evaluate(&src, &policy, engine, &EvalOptions::default()).unwrap()
     }
 
     fn check(name: &str) -> String {
@@ -1028,11 +1051,11 @@ mod tests {
         let doc = opts.parse_document(text).unwrap();
         let src = Source::from_document(&doc, text, None, None, &opts).unwrap();
         let with = Policy::new(&src.benchmark, None, Some("xccdf_x_profile_p")).unwrap();
-        let r = evaluate(&doc, &src, &with, &e, &EvalOptions::default()).unwrap();
+        let r = evaluate(&src, &with, &e, &EvalOptions::default()).unwrap();
         assert_eq!(r.rules[0].result, XccdfResult::Unknown);
         assert_eq!(r.rules[0].messages, ["Value bindings not found."]);
         let without = Policy::new(&src.benchmark, None, None).unwrap();
-        let r = evaluate(&doc, &src, &without, &e, &EvalOptions::default()).unwrap();
+        let r = evaluate(&src, &without, &e, &EvalOptions::default()).unwrap();
         assert_eq!(r.rules[0].result, XccdfResult::Pass);
     }
 
@@ -1097,7 +1120,6 @@ mod tests {
         let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
         let r = evaluate(
-            &doc,
             &src,
             &policy,
             &e,
@@ -1107,7 +1129,6 @@ mod tests {
         assert_eq!(r.rules[1].result, XccdfResult::NotSelected);
         assert!(!r.has_failures());
         let r = evaluate(
-            &doc,
             &src,
             &policy,
             &e,
@@ -1125,7 +1146,7 @@ mod tests {
         let doc = popts.parse_document(text).unwrap();
         let src = Source::from_document(&doc, text, None, None, &popts).unwrap();
         let policy = Policy::new(&src.benchmark, None, profile).unwrap();
-        evaluate(&doc, &src, &policy, &e, opts).unwrap()
+        evaluate(&src, &policy, &e, opts).unwrap()
     }
 
     fn results_of(r: &ScanResults) -> Vec<(&str, XccdfResult)> {
@@ -1323,7 +1344,7 @@ mod tests {
         let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
         assert_eq!(src.benchmark.cpe_list.as_ref().unwrap().items.len(), 2);
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
-        let r = evaluate(&doc, &src, &policy, &e, &EvalOptions::default()).unwrap();
+        let r = evaluate(&src, &policy, &e, &EvalOptions::default()).unwrap();
         let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
         assert_eq!(got, [Pass, NotApplicable, NotApplicable, Pass]);
         // The CPE checks went to the engine with their href and trimmed id.
@@ -1340,14 +1361,7 @@ mod tests {
             let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
             assert!(src.benchmark.cpe_list.is_none());
             let policy = Policy::new(&src.benchmark, None, None).unwrap();
-            let r = evaluate(
-                &doc,
-                &src,
-                &policy,
-                &ByName::default(),
-                &EvalOptions::default(),
-            )
-            .unwrap();
+            let r = evaluate(&src, &policy, &ByName::default(), &EvalOptions::default()).unwrap();
             let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
             assert_eq!(got, [NotApplicable, NotApplicable, NotApplicable, Pass]);
         }
@@ -1389,7 +1403,7 @@ mod tests {
         let doc = opts.parse_document(&text).unwrap();
         let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
-        let r = evaluate(&doc, &src, &policy, &ByComponent, &EvalOptions::default()).unwrap();
+        let r = evaluate(&src, &policy, &ByComponent, &EvalOptions::default()).unwrap();
         use XccdfResult::*;
         let got: Vec<XccdfResult> = r.rules.iter().map(|x| x.result).collect();
         assert_eq!(got, [Pass, NotApplicable, Pass, NotApplicable]);

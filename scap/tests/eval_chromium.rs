@@ -2,15 +2,14 @@
 //! against in-memory hosts: CPE applicability from the CPE dictionary's OVAL (an rpminfo
 //! check), textfilecontent54 rules over the managed policy files, and a `check-export`ed
 //! Value compared by OVAL.
-#![cfg(feature = "oval")]
 #![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
 
+use scap::OvalEngine;
 use scap_oval::items::{Item, ItemEntity};
 use scap_oval::probes::{Collection, ObjectRequest, Probe, Registry};
 use scap_oval::types::Flag;
 use scap_probe::{MemoryTarget, Target};
-use scap_xccdf::oval_engine::OvalEngine;
-use scap_xccdf::{EvalOptions, ParseOptions, Policy, ScanResults, Source, XccdfResult};
+use scap_xccdf::{EvalOptions, Policy, ScanResults, XccdfResult};
 
 const DS: &str = include_str!("../../fixtures/ds/ssg-chromium-ds.xml");
 const STIG: &str = "xccdf_org.ssgproject.content_profile_stig";
@@ -45,14 +44,13 @@ fn scan(
     installed: &'static [&'static str],
     opts: &EvalOptions,
 ) -> ScanResults {
-    let popts = ParseOptions::default();
-    let doc = popts.parse_document(DS).unwrap();
-    let src = Source::from_document(&doc, DS, None, None, &popts).unwrap();
+    let content = scap::Content::from_text(DS, "content.xml", &Default::default()).unwrap();
+    let src = content.source();
     let policy = Policy::new(&src.benchmark, None, Some(STIG)).unwrap();
     let mut registry = Registry::builtin();
-    registry.insert("rpminfo_object", Box::new(Installed(installed)));
-    let engine = OvalEngine::new(&doc, &src, target).with_registry(registry);
-    scap_xccdf::evaluate(&doc, &src, &policy, &engine, opts).unwrap()
+    registry.insert("linux", "rpminfo_object", Box::new(Installed(installed)));
+    let engine = OvalEngine::new(&content, target).with_registry(registry);
+    scap_xccdf::evaluate(src, &policy, &engine, opts).unwrap()
 }
 
 fn result(res: &ScanResults, rule: &str) -> XccdfResult {

@@ -1,12 +1,11 @@
 //! The `scan` example's bundled benchmark (examples/data/linux-baseline-ds.xml) evaluated
 //! end to end (data stream, CPE applicability, OVAL with an exported Value, scoring, TestResult)
 //! against in-memory hosts whose state decides each rule.
-#![cfg(feature = "oval")]
 #![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
 
+use scap::OvalEngine;
 use scap_probe::{FileType, MemoryTarget, Metadata};
-use scap_xccdf::oval_engine::OvalEngine;
-use scap_xccdf::{EvalOptions, ParseOptions, Policy, Source, TestResultInfo, XccdfResult};
+use scap_xccdf::{EvalOptions, Policy, TestResultInfo, XccdfResult};
 
 const DS: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
 
@@ -41,12 +40,11 @@ fn good_host() -> MemoryTarget {
 }
 
 fn scan(target: &MemoryTarget, profile: Option<&str>) -> Vec<(String, XccdfResult)> {
-    let opts = ParseOptions::default();
-    let doc = opts.parse_document(DS).unwrap();
-    let src = Source::from_document(&doc, DS, None, None, &opts).unwrap();
+    let content = scap::Content::from_text(DS, "content.xml", &Default::default()).unwrap();
+    let src = content.source();
     let policy = Policy::new(&src.benchmark, None, profile).unwrap();
-    let engine = OvalEngine::new(&doc, &src, target);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let engine = OvalEngine::new(&content, target);
+    let res = scap_xccdf::evaluate(src, &policy, &engine, &EvalOptions::default()).unwrap();
     res.rules
         .iter()
         .map(|r| {
@@ -135,12 +133,11 @@ fn platform_decides_applicability() {
 #[test]
 fn scores_and_test_result() {
     let t = good_host();
-    let opts = ParseOptions::default();
-    let doc = opts.parse_document(DS).unwrap();
-    let src = Source::from_document(&doc, DS, None, None, &opts).unwrap();
+    let content = scap::Content::from_text(DS, "content.xml", &Default::default()).unwrap();
+    let src = content.source();
     let policy = Policy::new(&src.benchmark, None, None).unwrap();
-    let engine = OvalEngine::new(&doc, &src, &t);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let engine = OvalEngine::new(&content, &t);
+    let res = scap_xccdf::evaluate(src, &policy, &engine, &EvalOptions::default()).unwrap();
     // default model: accounts group 4 of 5 pass = 80, system group 3 of 3 = 100 -> mean 90.
     assert_eq!(res.scores[0].system, "urn:xccdf:scoring:default");
     assert!((res.scores[0].value - 90.0).abs() < 1e-9);
@@ -176,13 +173,12 @@ fn scores_and_test_result() {
 #[cfg(feature = "serde")]
 #[test]
 fn scan_results_round_trip_through_json() {
-    let opts = ParseOptions::default();
-    let doc = opts.parse_document(DS).unwrap();
-    let src = Source::from_document(&doc, DS, None, None, &opts).unwrap();
+    let content = scap::Content::from_text(DS, "content.xml", &Default::default()).unwrap();
+    let src = content.source();
     let policy = Policy::new(&src.benchmark, None, None).unwrap();
     let target = good_host();
-    let engine = OvalEngine::new(&doc, &src, &target);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let engine = OvalEngine::new(&content, &target);
+    let res = scap_xccdf::evaluate(src, &policy, &engine, &EvalOptions::default()).unwrap();
     let json = serde_json::to_string(&res).unwrap();
     assert!(json.contains(r#""result":"fail""#));
     assert!(json.contains(r#""result":"pass""#));

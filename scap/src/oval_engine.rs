@@ -19,27 +19,31 @@
 //!   has the error and unknown rows swapped (there, error AND pass is unknown), which only
 //!   shows when such a combination mixes error and unknown with other results.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use roxmltree::Document;
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Results, Variables};
 use scap_oval::probes::Registry;
 use scap_oval::types::{DefinitionClass, ResultValue};
 use scap_probe::Target;
+use scap_xccdf::eval::OVAL_SYSTEM;
+use scap_xccdf::{CheckEngine, CheckOutcome, CheckRequest, XccdfResult};
 
-use crate::engine::{CheckEngine, CheckOutcome, CheckRequest, XccdfResult};
-use crate::eval::OVAL_SYSTEM;
-use crate::source::Source;
+use crate::content::{Content, OvalComponent};
+
+/// A lock that a panicking holder poisoned is still good: the data are plain caches.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// Maps an OVAL definition result to an XCCDF result for a definition of `class` (oscap's
 /// `xccdf_get_result_from_oval`).
 ///
 /// ```
 /// use scap_oval::types::{DefinitionClass, ResultValue};
-/// use scap_xccdf::{oval_engine::map_result, XccdfResult};
+/// use scap_xccdf::XccdfResult;
+/// use scap::oval_engine::map_result;
 /// assert_eq!(map_result(DefinitionClass::Compliance, ResultValue::True), XccdfResult::Pass);
 /// assert_eq!(map_result(DefinitionClass::Vulnerability, ResultValue::True), XccdfResult::Fail);
 /// ```
@@ -60,13 +64,14 @@ pub fn map_result(class: DefinitionClass, result: ResultValue) -> XccdfResult {
     }
 }
 
-type Loaded = Rc<Result<Definitions, String>>;
+type Loaded = OvalComponent;
 
 /// The OVAL [`CheckEngine`]: evaluates OVAL definitions of a source data stream (or of
 /// documents registered by href) against a [`Target`].
 ///
 /// ```
-/// use scap_xccdf::{CheckEngine, CheckRequest, XccdfResult, oval_engine::OvalEngine};
+/// use scap_xccdf::{CheckEngine, CheckRequest, XccdfResult};
+/// use scap::OvalEngine;
 /// let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
 ///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
 ///   xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
@@ -96,45 +101,47 @@ type Loaded = Rc<Result<Definitions, String>>;
 /// assert_eq!(got, [XccdfResult::Pass, XccdfResult::NotChecked, XccdfResult::NotChecked]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// The engine is `Send + Sync` (its caches are behind mutexes), so a scan can run on any
+/// thread and the engine can sit beside others in [`scap_xccdf::Engines`].
 pub struct OvalEngine<'a> {
     target: &'a dyn Target,
     registry: Registry,
-    ds: Option<(&'a Document<'a>, &'a Source)>,
-    loaded: RefCell<HashMap<String, Loaded>>,
-    last_results: RefCell<Vec<(String, Rc<Results>)>>,
+    content: Option<&'a Content>,
+    loaded: Mutex<HashMap<String, Loaded>>,
+    last_results: Mutex<Vec<(String, Arc<Results>)>>,
     keep_results: bool,
 }
 
 impl std::fmt::Debug for OvalEngine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OvalEngine")
-            .field("components", &self.loaded.borrow().len())
+            .field("components", &lock(&self.loaded).len())
             .finish_non_exhaustive()
     }
 }
 
 impl<'a> OvalEngine<'a> {
-    /// An engine for the OVAL components of a source data stream (`doc` is the document
-    /// `source` was loaded from), with every built-in probe.
-    pub fn new(doc: &'a Document<'a>, source: &'a Source, target: &'a dyn Target) -> Self {
+    /// An engine for the OVAL components of `content`, with every built-in probe.
+    pub fn new(content: &'a Content, target: &'a dyn Target) -> Self {
         OvalEngine {
             target,
             registry: Registry::builtin(),
-            ds: Some((doc, source)),
-            loaded: RefCell::new(HashMap::new()),
-            last_results: RefCell::new(Vec::new()),
+            content: Some(content),
+            loaded: Mutex::new(HashMap::new()),
+            last_results: Mutex::new(Vec::new()),
             keep_results: false,
         }
     }
 
-    /// An engine without a data stream: only documents added with [`OvalEngine::insert`].
+    /// An engine without content: only documents added with [`OvalEngine::insert`].
     pub fn standalone(target: &'a dyn Target) -> Self {
         OvalEngine {
             target,
             registry: Registry::builtin(),
-            ds: None,
-            loaded: RefCell::new(HashMap::new()),
-            last_results: RefCell::new(Vec::new()),
+            content: None,
+            loaded: Mutex::new(HashMap::new()),
+            last_results: Mutex::new(Vec::new()),
             keep_results: false,
         }
     }
@@ -154,20 +161,23 @@ impl<'a> OvalEngine<'a> {
 
     /// The OVAL results of the passes run so far (component key and results), when
     /// [`OvalEngine::keep_results`] is on.
-    pub fn take_results(&self) -> Vec<(String, Rc<Results>)> {
-        std::mem::take(&mut *self.last_results.borrow_mut())
+    pub fn take_results(&self) -> Vec<(String, Arc<Results>)> {
+        std::mem::take(&mut *lock(&self.last_results))
     }
 
     /// The definitions loaded under `key` (a component id or an href), `None` if nothing was
     /// loaded there; with [`OvalEngine::take_results`], what an OVAL results writer needs.
-    pub fn definitions(&self, key: &str) -> Option<Rc<Result<Definitions, String>>> {
-        self.loaded.borrow().get(key).cloned()
+    pub fn definitions(&self, key: &str) -> Option<OvalComponent> {
+        if let Some(l) = lock(&self.loaded).get(key) {
+            return Some(l.clone());
+        }
+        self.content?.oval(key).cloned()
     }
 
     /// The schema deviations tolerated in the components loaded so far, by component key
     /// (component id or href), each component once, keys in order.
     pub fn warnings(&self) -> Vec<(String, scap_oval::model::Warning)> {
-        let loaded = self.loaded.borrow();
+        let loaded = lock(&self.loaded);
         let mut keys: Vec<&String> = loaded.keys().collect();
         keys.sort();
         let mut out = Vec::new();
@@ -181,9 +191,7 @@ impl<'a> OvalEngine<'a> {
 
     /// Registers definitions under `key`: a check href (`ssg-x-oval.xml`) or a component id.
     pub fn insert(&mut self, key: &str, defs: Definitions) {
-        self.loaded
-            .borrow_mut()
-            .insert(key.to_string(), Rc::new(Ok(defs)));
+        lock(&self.loaded).insert(key.to_string(), Arc::new(Ok(defs)));
     }
 
     /// The key a request's content is found under: its component, else its href.
@@ -191,24 +199,17 @@ impl<'a> OvalEngine<'a> {
         req.component.clone().unwrap_or_else(|| req.href.clone())
     }
 
-    /// The definitions for a key: loaded once; `None` if there is no such content.
+    /// The definitions for a request: registered under its component or href, else the
+    /// content's component; `None` if there is no such content.
     fn load(&self, req: &CheckRequest) -> Option<Loaded> {
         let key = Self::key(req);
-        if let Some(l) = self.loaded.borrow().get(&key) {
-            return Some(l.clone());
+        {
+            let loaded = lock(&self.loaded);
+            if let Some(l) = loaded.get(&key).or_else(|| loaded.get(&req.href)) {
+                return Some(l.clone());
+            }
         }
-        if let Some(l) = self.loaded.borrow().get(&req.href) {
-            return Some(l.clone());
-        }
-        let (doc, source) = self.ds?;
-        let comp_id = req.component.as_deref()?;
-        let collection = source.collection.as_ref()?;
-        let node = collection.component_node(doc, comp_id)?;
-        let parsed = Definitions::from_node(node, &scap_oval::Limits::default())
-            .map_err(|e| format!("OVAL component {comp_id}: {e}"));
-        let l = Rc::new(parsed);
-        self.loaded.borrow_mut().insert(key, l.clone());
-        Some(l)
+        self.content?.oval(req.component.as_deref()?).cloned()
     }
 }
 
@@ -292,7 +293,8 @@ impl CheckEngine for OvalEngine<'_> {
         for (key, loaded, passes) in groups {
             let defs = match &*loaded {
                 Ok(d) => d,
-                Err(msg) => {
+                Err(e) => {
+                    let msg = format!("OVAL component {key}: {e}");
                     for p in &passes {
                         for &i in &p.members {
                             if let Some(o) = out.get_mut(i) {
@@ -371,9 +373,7 @@ impl CheckEngine for OvalEngine<'_> {
                     }
                 }
                 if self.keep_results {
-                    self.last_results
-                        .borrow_mut()
-                        .push((key.clone(), Rc::new(results)));
+                    lock(&self.last_results).push((key.clone(), Arc::new(results)));
                 }
             }
         }
@@ -444,11 +444,11 @@ mod tests {
 
     fn request(name: Option<&str>, value: &str) -> CheckRequest {
         let mut r = CheckRequest::new(OVAL_SYSTEM, "x.xml", name);
-        r.exports.push(crate::engine::ExportedValue::new(
+        r.exports.push(scap_xccdf::ExportedValue::new(
             "xccdf_x_value_v",
             "oval:x:var:1",
             value,
-            crate::model::ValueType::Number,
+            scap_xccdf::ValueType::Number,
         ));
         r
     }

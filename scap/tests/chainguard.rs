@@ -4,15 +4,14 @@
 //! sidecar), read as an offline tree and as an OCI image whose config `Env` carries
 //! `SSL_CERT_FILE`. No rule may come out `error`; tree and image must agree rule by rule; and
 //! the rules whose inputs the two variants set differently must see the difference.
-#![cfg(feature = "oval")]
 #![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use scap::OvalEngine;
 use scap_probe::{OciImage, OciOptions, RootFs, Target};
-use scap_xccdf::oval_engine::OvalEngine;
-use scap_xccdf::{EvalOptions, ParseOptions, Policy, Source, XccdfResult};
+use scap_xccdf::{EvalOptions, Policy, XccdfResult};
 use sha2::{Digest, Sha256};
 
 const PROFILE: &str = "xccdf_basic_profile_.check";
@@ -39,12 +38,11 @@ fn wolfi(variant: &str, dir: &Path) -> (PathBuf, Vec<(String, String)>) {
 fn scan(target: &dyn Target) -> Vec<(String, XccdfResult, Vec<String>)> {
     let path = repo().join("fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml");
     let text = std::fs::read_to_string(path).unwrap();
-    let opts = ParseOptions::default();
-    let doc = opts.parse_document(&text).unwrap();
-    let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+    let content = scap::Content::from_text(&text, "content.xml", &Default::default()).unwrap();
+    let src = content.source();
     let policy = Policy::new(&src.benchmark, None, Some(PROFILE)).unwrap();
-    let engine = OvalEngine::new(&doc, &src, target);
-    let res = scap_xccdf::evaluate(&doc, &src, &policy, &engine, &EvalOptions::default()).unwrap();
+    let engine = OvalEngine::new(&content, target);
+    let res = scap_xccdf::evaluate(src, &policy, &engine, &EvalOptions::default()).unwrap();
     res.rules
         .iter()
         .map(|r| {

@@ -1,0 +1,229 @@
+//! The one way a [`ScanReport`] leaves the crate: a [`Format`] names an evidence format and
+//! [`Format::render`] writes the report in it to any [`std::io::Write`].
+//!
+//! Each format's code lives in its own module ([`super::html`], [`super::ckl`],
+//! [`super::cklb`], [`super::poam`], the JSON of [`ScanReport`]); this file only names them.
+//! Adding a format is its module plus one variant here (and its arms in the matches below,
+//! which the compiler points at). Callers that write several formats loop over
+//! `(Format, path)` pairs instead of growing one branch per format.
+
+use std::fmt;
+use std::io::Write;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use super::poam::Sla;
+use super::{ScanReport, ckl, cklb, html, poam};
+use crate::error::{Error, Result};
+
+/// An evidence format a [`ScanReport`] can be rendered in.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use scap_arf::report::{Format, ScanReport};
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+/// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
+/// for name in Format::NAMES {
+///     let format = Format::from_name(name)?;
+///     let mut out = Vec::new();
+///     format.render(&report, &mut out)?;
+///     assert!(!out.is_empty(), "{name}");
+///     assert_eq!(format.name(), *name);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// One self-contained HTML page ([`super::html`]).
+    Html,
+    /// A DISA STIG Viewer 2 checklist, XML ([`super::ckl`]).
+    Ckl,
+    /// A DISA STIG Viewer 3 checklist, JSON ([`super::cklb`]).
+    Cklb,
+    /// A Plan of Action and Milestones, CSV ([`super::poam`]).
+    Poam {
+        /// Days to remediate per severity.
+        sla: Sla,
+        /// The date due dates count from when the scan has no start time.
+        today: NaiveDate,
+    },
+    /// The report itself as pretty-printed JSON (the schema in the [module docs](super)).
+    Json,
+}
+
+impl Format {
+    /// Every format's name, in the order of the variants.
+    pub const NAMES: &'static [&'static str] = &["html", "ckl", "cklb", "poam", "json"];
+
+    /// The format called `name` (one of [`Format::NAMES`], ASCII case ignored). `poam` gets
+    /// the default [`Sla`] and today's local date; set other values with [`Format::Poam`].
+    ///
+    /// ```
+    /// use scap_arf::report::Format;
+    /// assert_eq!(Format::from_name("CKLB").ok(), Some(Format::Cklb));
+    /// assert!(matches!(Format::from_name("poam"), Ok(Format::Poam { .. })));
+    /// assert!(Format::from_name("pdf").is_err());
+    /// ```
+    pub fn from_name(name: &str) -> Result<Format> {
+        Ok(match name.to_ascii_lowercase().as_str() {
+            "html" => Format::Html,
+            "ckl" => Format::Ckl,
+            "cklb" => Format::Cklb,
+            "poam" => Format::Poam {
+                sla: Sla::default(),
+                today: chrono::Local::now().date_naive(),
+            },
+            "json" => Format::Json,
+            _ => {
+                return Err(Error::UnknownFormat {
+                    name: name.to_string(),
+                });
+            }
+        })
+    }
+
+    /// The format's name, as [`Format::from_name`] takes it.
+    ///
+    /// ```
+    /// assert_eq!(scap_arf::report::Format::Ckl.name(), "ckl");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Ckl => "ckl",
+            Format::Cklb => "cklb",
+            Format::Poam { .. } => "poam",
+            Format::Json => "json",
+        }
+    }
+
+    /// The usual file name extension, without the dot (`csv` for the POA&M).
+    ///
+    /// ```
+    /// use scap_arf::report::Format;
+    /// let poam = Format::from_name("poam")?;
+    /// assert_eq!(poam.file_extension(), "csv");
+    /// assert_eq!(Format::Html.file_extension(), "html");
+    /// # Ok::<(), scap_arf::Error>(())
+    /// ```
+    pub fn file_extension(&self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Ckl => "ckl",
+            Format::Cklb => "cklb",
+            Format::Poam { .. } => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    /// Writes `report` in this format to `out`. The bytes are those of the format module's
+    /// own `render` function (the golden tests hold both to the same files).
+    ///
+    /// A failing writer is an [`Error::Io`]; the caller, who knows the file, names it.
+    /// JSON and CKLB stream into `out`; HTML, CKL and the POA&M are built in memory first
+    /// and then written (a few MB for the largest SSG profiles), which this signature lets
+    /// change without touching callers.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use scap_arf::report::{Format, ScanReport};
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
+    /// let mut ckl = Vec::new();
+    /// Format::Ckl.render(&report, &mut ckl)?;
+    /// assert_eq!(String::from_utf8(ckl)?, scap_arf::report::ckl::render(&report));
+    /// # Ok(()) }
+    /// ```
+    pub fn render(&self, report: &ScanReport, out: &mut dyn Write) -> Result<()> {
+        match self {
+            Format::Html => html::write(report, out),
+            Format::Ckl => ckl::write(report, out),
+            Format::Cklb => cklb::write(report, out),
+            Format::Poam { sla, today } => poam::write(report, sla, *today, out),
+            Format::Json => json_to(out, report),
+        }
+    }
+}
+
+/// Pretty JSON of `value` to `out`; a writer failure is an [`Error::Io`], not a JSON error.
+pub(crate) fn json_to<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(out, value).map_err(|e| {
+        if e.is_io() {
+            Error::Io(e.into())
+        } else {
+            Error::Json(e)
+        }
+    })
+}
+
+impl fmt::Display for Format {
+    /// The format's [name](Format::name).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    /// [`Format::from_name`].
+    fn from_str(s: &str) -> Result<Format> {
+        Format::from_name(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_report() -> ScanReport {
+        ScanReport {
+            schema_version: crate::report::SCHEMA_VERSION,
+            benchmark: Default::default(),
+            test_result: Default::default(),
+            target: Default::default(),
+            scores: Vec::new(),
+            counts: Default::default(),
+            rules: Vec::new(),
+        }
+    }
+
+    /// A writer that refuses every byte.
+    struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_extensions_differ_only_for_poam() -> Result<()> {
+        for name in Format::NAMES {
+            let f: Format = name.parse()?;
+            assert_eq!(f.to_string(), *name);
+            let want = if *name == "poam" { "csv" } else { name };
+            assert_eq!(f.file_extension(), want);
+        }
+        let e = Format::from_name("xlsx");
+        assert!(matches!(e, Err(Error::UnknownFormat { ref name }) if name == "xlsx"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_failing_writer_is_an_io_error_in_every_format() -> Result<()> {
+        let r = empty_report();
+        for name in Format::NAMES {
+            let e = Format::from_name(name)?.render(&r, &mut Broken);
+            assert!(matches!(e, Err(Error::Io(_))), "{name}: {e:?}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,415 @@
+//! [`Scan`]: content, a profile and a target to a [`ScanOutcome`]; and the evidence made from
+//! the outcome.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use scap_oval::eval::Results;
+use scap_oval::probes::Registry;
+use scap_oval::results::Content as OvalContent;
+use scap_probe::Target;
+use scap_xccdf::sce::{SceDisabled, SceEngine, SceScripts};
+use scap_xccdf::{CheckEngine, Engines, EvalOptions, RuleOutcome, ScanResults, XccdfResult};
+
+use crate::content::Content;
+use crate::error::{Error, Result};
+use crate::oval_engine::OvalEngine;
+use crate::target::TargetFacts;
+
+/// Whether Script Check Engine checks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sce {
+    /// Not run: each SCE rule is `notchecked`, with why as its message.
+    Off(SceDisabled),
+    /// Run the content's scripts on this host (they run code from the content: opt in only
+    /// for content you trust, and only when the target is this host).
+    OnThisHost,
+}
+
+impl Sce {
+    /// What `scan --enable-sce` means for a target: scripts run only when asked and only
+    /// when the target is this host (a script run here cannot see an offline tree or image).
+    ///
+    /// ```
+    /// use scap::{Sce, TargetSpec};
+    /// assert_eq!(Sce::when(true, &TargetSpec::Live), Sce::OnThisHost);
+    /// assert!(matches!(Sce::when(true, &TargetSpec::Root("/srv/tree".into())), Sce::Off(_)));
+    /// ```
+    pub fn when(enabled: bool, target: &crate::TargetSpec) -> Sce {
+        match (enabled, target.is_live()) {
+            (false, _) => Sce::Off(SceDisabled::NotEnabled),
+            (true, false) => Sce::Off(SceDisabled::OfflineTarget),
+            (true, true) => Sce::OnThisHost,
+        }
+    }
+}
+
+impl Default for Sce {
+    fn default() -> Self {
+        Sce::Off(SceDisabled::NotEnabled)
+    }
+}
+
+/// A callback given each rule's outcome.
+type OnRule<'c> = Box<dyn FnMut(&RuleOutcome) + Send + 'c>;
+
+/// One scan of [`Content`]: a profile (or the default selection), rules to evaluate or skip, the
+/// engines; [`Scan::run`] evaluates it against a target.
+///
+/// ```
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+/// let content = scap::Content::open(path)?;
+/// let target = scap::probe::MemoryTarget::new();
+/// let outcome = scap::Scan::new(&content).profile("stig")?.run(&target)?;
+/// // No Chromium on an empty system: the benchmark's platform does not apply.
+/// assert!(outcome.results.rules.iter().all(|r| r.result == scap::xccdf::XccdfResult::NotSelected
+///     || r.result == scap::xccdf::XccdfResult::NotApplicable));
+/// # Ok::<(), scap::Error>(())
+/// ```
+pub struct Scan<'c> {
+    content: &'c Content,
+    profile: Option<String>,
+    rules: Vec<String>,
+    skip_rules: Vec<String>,
+    sce: Sce,
+    registry: Option<Registry>,
+    engines: Vec<Box<dyn CheckEngine + Send + Sync + 'c>>,
+    on_rule: Option<OnRule<'c>>,
+    live: bool,
+}
+
+impl std::fmt::Debug for Scan<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scan")
+            .field("content", &self.content.name())
+            .field("profile", &self.profile)
+            .field("rules", &self.rules)
+            .field("skip_rules", &self.skip_rules)
+            .field("sce", &self.sce)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> Scan<'c> {
+    /// A scan of `content` with the benchmark's default selection.
+    pub fn new(content: &'c Content) -> Scan<'c> {
+        Scan {
+            content,
+            profile: None,
+            rules: Vec::new(),
+            skip_rules: Vec::new(),
+            sce: Sce::default(),
+            registry: None,
+            engines: Vec::new(),
+            on_rule: None,
+            live: false,
+        }
+    }
+
+    /// Scans with a profile: a full id, a unique suffix of one (`standard`) or `(all)`, as
+    /// oscap takes `--profile`. Errors when no profile (or more than one) matches.
+    pub fn profile(mut self, name: &str) -> Result<Scan<'c>> {
+        self.profile = Some(self.content.profile_id(name)?);
+        Ok(self)
+    }
+
+    /// Evaluates only these rules (full ids or the part after `_rule_`), even where the
+    /// profile deselects them, as oscap `--rule`. [`Scan::run`] errors on an unknown one.
+    pub fn rules(mut self, rules: impl IntoIterator<Item = impl Into<String>>) -> Scan<'c> {
+        self.rules.extend(rules.into_iter().map(Into::into));
+        self
+    }
+
+    /// Never evaluates these rules (`--skip-rule`); an unknown one is ignored with a warning.
+    pub fn skip_rules(mut self, rules: impl IntoIterator<Item = impl Into<String>>) -> Scan<'c> {
+        self.skip_rules.extend(rules.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether SCE checks run (default: not, each SCE rule `notchecked` saying why).
+    pub fn sce(mut self, sce: Sce) -> Scan<'c> {
+        self.sce = sce;
+        self
+    }
+
+    /// Says the target is the host this process runs on: the results record the account
+    /// that ran the scan (oscap's `identity`).
+    pub fn live(mut self, live: bool) -> Scan<'c> {
+        self.live = live;
+        self
+    }
+
+    /// Replaces the OVAL probes (to plug in probes of one's own; see
+    /// [`scap_oval::probes::Registry`]).
+    pub fn registry(mut self, registry: Registry) -> Scan<'c> {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// Adds a check engine for another check system; it is asked before the built-in ones.
+    pub fn engine(mut self, engine: impl CheckEngine + Send + Sync + 'c) -> Scan<'c> {
+        self.engines.push(Box::new(engine));
+        self
+    }
+
+    /// Calls `f` with each rule's outcome, in benchmark order, as the results are decided
+    /// (checks are evaluated in batches, one OVAL pass per component: a rule's outcome is
+    /// known when its batch is). `scan --progress` prints from here.
+    pub fn on_rule(mut self, f: impl FnMut(&RuleOutcome) + Send + 'c) -> Scan<'c> {
+        self.on_rule = Some(Box::new(f));
+        self
+    }
+
+    /// Evaluates the scan against `target`.
+    pub fn run(self, target: &dyn Target) -> Result<ScanOutcome> {
+        let content = self.content;
+        let policy = content.policy(self.profile.as_deref())?;
+        let find = |r: &str| {
+            let suffix = format!("_rule_{r}");
+            policy
+                .rules
+                .iter()
+                .find(|x| x.id() == r || x.id().ends_with(&suffix))
+                .map(|x| x.id().to_string())
+        };
+        let mut rules = Vec::new();
+        for r in &self.rules {
+            rules.push(find(r).ok_or_else(|| Error::NoSuchRule(r.clone()))?);
+        }
+        let mut warnings: Vec<String> = policy
+            .warnings
+            .iter()
+            .chain(&policy.export_warnings())
+            .map(ToString::to_string)
+            .collect();
+        let mut skip = Vec::new();
+        for r in &self.skip_rules {
+            match find(r) {
+                Some(id) => skip.push(id),
+                None => warnings.push(format!("--skip-rule {r}: no such rule, ignored")),
+            }
+        }
+        let mut oval = OvalEngine::new(content, target).keep_results(true);
+        if let Some(registry) = self.registry {
+            oval = oval.with_registry(registry);
+        }
+        let sce = match self.sce {
+            Sce::Off(why) => SceEngine::disabled(why),
+            Sce::OnThisHost if content.composed() => {
+                let dir = content
+                    .path()
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty());
+                SceEngine::run_on_this_host(SceScripts::in_directory(
+                    dir.unwrap_or(std::path::Path::new(".")),
+                ))
+            }
+            Sce::OnThisHost => {
+                SceEngine::run_on_this_host(SceScripts::from_source(content.source()))
+            }
+        };
+        let mut engines = Engines::default();
+        for e in self.engines {
+            engines.push(e);
+        }
+        engines.push(Box::new(&oval)).push(Box::new(sce));
+        let results = scap_xccdf::evaluate(
+            content.source(),
+            &policy,
+            &engines,
+            &EvalOptions::new(rules, skip),
+        )
+        .map_err(|source| Error::Evaluation {
+            name: content.name().to_string(),
+            source,
+        })?;
+        drop(engines);
+        if let Some(mut f) = self.on_rule {
+            for r in results
+                .rules
+                .iter()
+                .filter(|r| r.result != XccdfResult::NotSelected)
+            {
+                f(r);
+            }
+        }
+        let oval = oval
+            .take_results()
+            .into_iter()
+            .map(|(component, results)| OvalPass { component, results })
+            .collect();
+        Ok(ScanOutcome {
+            content: content.clone(),
+            profile_id: self.profile,
+            results,
+            oval,
+            target: TargetFacts::of(target, self.live),
+            warnings,
+        })
+    }
+}
+
+/// One OVAL evaluation pass: the component evaluated (its id, or the href of a file) and
+/// its results. A component is evaluated once per set of exported values the rules give it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OvalPass {
+    /// The component id (or href).
+    pub component: String,
+    /// The results of its definitions, tests, objects and items.
+    pub results: Arc<Results>,
+}
+
+/// What a scan found: the XCCDF results, the OVAL results of each pass and the facts of the
+/// target, owned (`Send + Sync`), from which every kind of evidence is made.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ScanOutcome {
+    content: Content,
+    /// The profile scanned (`None`: the default selection).
+    pub profile_id: Option<String>,
+    /// One outcome per rule of the benchmark, and the scores.
+    pub results: ScanResults,
+    /// The OVAL passes, in evaluation order.
+    pub oval: Vec<OvalPass>,
+    /// The target, as the evidence describes it.
+    pub target: TargetFacts,
+    /// What the profile application and rule selection warned about.
+    pub warnings: Vec<String>,
+}
+
+impl ScanOutcome {
+    /// The content scanned.
+    pub fn content(&self) -> &Content {
+        &self.content
+    }
+
+    /// Whether a rule failed or errored (`scan` exits 2 then, as oscap).
+    pub fn has_failures(&self) -> bool {
+        self.results.has_failures()
+    }
+
+    /// The XCCDF 1.2 `TestResult` document.
+    pub fn test_result(&self) -> String {
+        let info = self.target.test_result_info(self.content.name());
+        scap_xccdf::write_test_result(&self.results, &info)
+    }
+
+    /// The `TestResult` keyed by STIG rule ids, for DISA STIG Viewer (oscap `--stig-viewer`).
+    pub fn stig_viewer_test_result(&self) -> String {
+        let info = self.target.test_result_info(self.content.name());
+        let stig = scap_xccdf::testresult::stig_viewer_ids(&self.results, self.content.benchmark());
+        scap_xccdf::write_test_result(&stig, &info)
+    }
+
+    /// The OVAL results document of a pass (`None` if its definitions did not load).
+    pub fn oval_results(&self, pass: &OvalPass, what: &OvalContent) -> Option<String> {
+        let defs = self.definitions(&pass.component)?;
+        Some(scap_oval::results::write_results_with(
+            defs,
+            &pass.results,
+            &self.target.system_info(),
+            what,
+        ))
+    }
+
+    /// The external variables a pass used, as an OVAL variables document (oscap
+    /// `--export-variables`); `None` if it used none.
+    pub fn oval_variables(&self, pass: &OvalPass) -> Option<String> {
+        scap_oval::results::write_variables(self.definitions(&pass.component)?, &pass.results)
+    }
+
+    /// The name the content gives a pass's component (`ssg-debian11-oval.xml`), else its id.
+    pub fn component_name(&self, pass: &OvalPass) -> String {
+        self.content.source().component_name(&pass.component)
+    }
+
+    /// The file name oscap gives each pass's OVAL results (`--oval-results`):
+    /// `NAME.result.xml`, and `NAME.N.result.xml` for a component's later passes (other
+    /// exported values), NAME being [`ScanOutcome::component_name`]'s last path segment with
+    /// characters other than `[A-Za-z0-9-_.]` made `_`.
+    pub fn oval_results_file_names(&self) -> Vec<(String, &OvalPass)> {
+        self.numbered(|name, n| match n {
+            0 => format!("{name}.result.xml"),
+            n => format!("{name}.{n}.result.xml"),
+        })
+    }
+
+    /// The file name oscap gives each pass's variables (`--export-variables`):
+    /// `NAME-N.variables-0.xml`.
+    pub fn oval_variables_file_names(&self) -> Vec<(String, &OvalPass)> {
+        self.numbered(|name, n| format!("{name}-{n}.variables-0.xml"))
+    }
+
+    fn numbered(&self, file: impl Fn(&str, usize) -> String) -> Vec<(String, &OvalPass)> {
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        self.oval
+            .iter()
+            .map(|pass| {
+                let name = self.component_name(pass);
+                let last = name.rsplit('/').next().unwrap_or(&name);
+                let safe: String = last
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let n = seen.entry(safe.clone()).or_default();
+                let f = file(&safe, *n);
+                *n += 1;
+                (f, pass)
+            })
+            .collect()
+    }
+
+    fn definitions(&self, component: &str) -> Option<&scap_oval::Definitions> {
+        self.content.oval(component)?.as_ref().as_ref().ok()
+    }
+
+    /// The ARF 1.1 report: the data stream as the report request, the target as the asset,
+    /// the `TestResult`, and one OVAL results report per pass (with `what` they carry), each
+    /// check href pointing at the first report of its component (`#ovalN`, as oscap).
+    pub fn arf(&self, what: &OvalContent) -> Result<String> {
+        let test_result = self.test_result();
+        let ovals: Vec<(&str, String)> = self
+            .oval
+            .iter()
+            .filter_map(|p| Some((p.component.as_str(), self.oval_results(p, what)?)))
+            .collect();
+        let mut input =
+            scap_arf::ArfInput::new(self.target.asset(), self.content.text(), &test_result);
+        for (n, (_, text)) in ovals.iter().enumerate() {
+            input = input.with_oval(format!("oval{n}"), text);
+        }
+        let hrefs: BTreeSet<&str> = self
+            .results
+            .rules
+            .iter()
+            .flat_map(|r| r.check.iter().flat_map(|c| &c.content_refs))
+            .map(|r| r.href.as_str())
+            .collect();
+        for href in hrefs {
+            let key = match self.content.source().resolve_check_href(href) {
+                Ok(c) => c.id.as_str(),
+                Err(_) => href,
+            };
+            if let Some(n) = ovals.iter().position(|(k, _)| *k == key) {
+                input = input.with_check_ref(href, format!("oval{n}"));
+            }
+        }
+        Ok(scap_arf::write_arf(&input)?)
+    }
+
+    /// The assessor's report model: rules with their texts, references, fixes and OVAL
+    /// evidence, scores, target; what every [`scap_arf::report::Format`] renders. (Built
+    /// through the ARF today: the report reader is the one that also reads oscap's ARFs.)
+    pub fn report(&self, what: &OvalContent) -> Result<scap_arf::report::ScanReport> {
+        let arf = scap_arf::Arf::parse(&self.arf(what)?)?;
+        Ok(scap_arf::report::ScanReport::from_arf(&arf)?)
+    }
+}

@@ -1,0 +1,197 @@
+//! Opening a target the way `scan` and `oval-eval` take it, and what the results say about it.
+
+use std::path::PathBuf;
+
+use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
+
+use crate::error::{Error, Result};
+
+/// Which system to scan.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let target = scap::TargetSpec::Root(dir.path().to_path_buf()).open(None)?;
+/// assert!(target.environment().unwrap_err().is_not_collectable());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TargetSpec {
+    /// The running host ([`LiveHost`]).
+    #[default]
+    Live,
+    /// An offline tree, jailed ([`RootFs`]).
+    Root(PathBuf),
+    /// A container image read in place: `PATH[:REF]` ([`OciImage`]).
+    Image(String),
+}
+
+impl TargetSpec {
+    /// Opens the target. `environment` is an offline target's process environment (an env
+    /// file, `OSCAP_CONTAINER_VARS`); without it a tree's environment is not collectable and
+    /// an image's is its config's `Env`. The live host always has its own.
+    pub fn open(&self, environment: Option<Vec<(String, String)>>) -> Result<Box<dyn Target>> {
+        let failed = |what: String| {
+            move |e: Box<dyn std::error::Error + Send + Sync>| Error::Target { what, source: e }
+        };
+        Ok(match self {
+            TargetSpec::Live => Box::new(LiveHost::new()),
+            TargetSpec::Root(dir) => {
+                let r = RootFs::new(dir)
+                    .map_err(|e| failed(format!("--root {}", dir.display()))(Box::new(e)))?;
+                match environment {
+                    Some(env) => Box::new(r.with_environment(env)),
+                    None => Box::new(r),
+                }
+            }
+            TargetSpec::Image(arg) => {
+                let (path, reference) = scap_probe::split_image_arg(arg);
+                let mut options = OciOptions::default();
+                options.reference = reference;
+                let img = OciImage::open_with(&path, &options)
+                    .map_err(|e| failed(format!("--image {arg}"))(Box::new(e)))?;
+                match environment {
+                    Some(env) => Box::new(img.with_environment(env)),
+                    None => Box::new(img),
+                }
+            }
+        })
+    }
+
+    /// Whether this is the running host.
+    pub fn is_live(&self) -> bool {
+        matches!(self, TargetSpec::Live)
+    }
+}
+
+/// An offline target's environment as `scan` and `oval-eval` take it: the `NAME=value` lines
+/// of `env_file`, else `OSCAP_CONTAINER_VARS` (as `oscap-docker` sets it), else `None` (an
+/// image then uses its config's `Env`, a tree has none).
+pub fn offline_environment(
+    env_file: Option<&std::path::Path>,
+) -> Result<Option<Vec<(String, String)>>> {
+    Ok(match env_file {
+        Some(f) => {
+            let text = std::fs::read_to_string(f).map_err(|source| Error::Io {
+                path: f.to_path_buf(),
+                source,
+            })?;
+            Some(scap_probe::parse_env_lines(&text))
+        }
+        None => std::env::var("OSCAP_CONTAINER_VARS")
+            .ok()
+            .map(|v| scap_probe::parse_env_lines(&v)),
+    })
+}
+
+/// What the evidence says about the scanned system, read from the target once at scan time
+/// (so the outcome outlives the target): host name, addresses, kernel identity, the account
+/// that ran a live scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TargetFacts {
+    /// Host name, if the target can tell.
+    pub hostname: Option<String>,
+    /// Network interfaces (name, MAC, addresses), if the target can tell.
+    pub interfaces: Vec<scap_probe::Interface>,
+    /// `uname`, if the target can tell.
+    pub uname: Option<scap_probe::Uname>,
+    /// The account that ran the scan, authenticated, privileged (live scans only).
+    pub identity: Option<(String, bool, bool)>,
+}
+
+impl TargetFacts {
+    /// Reads the facts of `target`; `live` adds the identity of this process.
+    pub fn of(target: &dyn Target, live: bool) -> TargetFacts {
+        TargetFacts {
+            hostname: target.hostname().ok(),
+            interfaces: target.interfaces().unwrap_or_default(),
+            uname: target.uname().ok(),
+            identity: if live { own_identity() } else { None },
+        }
+    }
+
+    /// The `TestResult` header oscap writes for such a target: target name, addresses and the
+    /// asset facts (FQDN, host name, MAC and IP addresses), the identity of a live scan.
+    pub fn test_result_info(&self, benchmark_href: &str) -> scap_xccdf::TestResultInfo {
+        let host = self
+            .hostname
+            .clone()
+            .unwrap_or_else(|| "unknown".to_string());
+        let mut info = scap_xccdf::TestResultInfo::new(benchmark_href, host.clone());
+        let fact = |name: &str, value: String| {
+            (
+                format!("urn:xccdf:fact:{name}"),
+                "string".to_string(),
+                value,
+            )
+        };
+        info.facts.push(fact("asset:identifier:fqdn", host.clone()));
+        info.facts.push(fact("asset:identifier:host_name", host));
+        let mut ips = Vec::new();
+        for i in &self.interfaces {
+            if !i.hardware_addr.is_empty() {
+                let mac = i.hardware_addr.to_uppercase();
+                info.facts.push(fact("ethernet:MAC", mac.clone()));
+                info.facts.push(fact("asset:identifier:mac", mac));
+            }
+            for a in &i.addresses {
+                info.target_addresses.push(a.addr.to_string());
+                ips.push(a.addr);
+            }
+        }
+        for ip in ips {
+            let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+            info.facts
+                .push(fact(&format!("asset:identifier:{kind}"), ip.to_string()));
+        }
+        info.identity = self.identity.clone();
+        info
+    }
+
+    /// The `system_info` of OVAL results for such a target.
+    pub fn system_info(&self) -> scap_oval::results::SystemInfo {
+        let u = self.uname.as_ref();
+        scap_oval::results::SystemInfo {
+            os_name: u.map(|u| u.sysname.clone()).unwrap_or_default(),
+            os_version: u.map(|u| u.version.clone()).unwrap_or_default(),
+            architecture: u.map(|u| u.machine.clone()).unwrap_or_default(),
+            primary_host_name: self.hostname.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The ARF asset: host name (also as FQDN, as oscap), IP and MAC addresses.
+    pub fn asset(&self) -> scap_arf::Asset {
+        let mut a = scap_arf::Asset::new();
+        if let Some(h) = &self.hostname {
+            a = a.with_hostname(h).with_fqdn(h);
+        }
+        for i in &self.interfaces {
+            for ad in &i.addresses {
+                a = a.with_ip_address(ad.addr);
+            }
+            a = a.with_mac_address(&i.hardware_addr);
+        }
+        a
+    }
+}
+
+/// The account running this process: name, authenticated (never: a local process), whether
+/// it is root.
+fn own_identity() -> Option<(String, bool, bool)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    let uid: u32 = line.split_whitespace().nth(2)?.parse().ok()?;
+    let uid_s = uid.to_string();
+    let name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|p| {
+            p.lines().find_map(|l| {
+                let mut f = l.split(':');
+                let name = f.next()?;
+                (f.nth(1)? == uid_s).then(|| name.to_string())
+            })
+        })
+        .unwrap_or(uid_s);
+    Some((name, false, uid == 0))
+}

@@ -1,0 +1,73 @@
+//! A scan runs on a worker thread: content and target move into `std::thread::spawn`, and one
+//! `Content` serves scans of several targets at once, with the same results as on the caller's
+//! thread.
+#![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
+
+use scap::probe::{MemoryTarget, Target};
+use scap::{Content, Scan, ScanOutcome};
+use scap_xccdf::XccdfResult;
+
+const DS: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn content_outcome_and_engine_are_send_and_sync() {
+    assert_send_sync::<Content>();
+    assert_send_sync::<ScanOutcome>();
+    assert_send_sync::<scap::OvalEngine<'static>>();
+    fn assert_send<T: Send>() {}
+    assert_send::<Scan<'static>>();
+}
+
+/// A host whose /etc/passwd decides one rule of the bundled baseline.
+fn host(passwd: &str) -> MemoryTarget {
+    let mut t = MemoryTarget::new();
+    t.add_file("/etc/passwd", passwd);
+    t
+}
+
+fn results(o: &ScanOutcome) -> Vec<(String, XccdfResult)> {
+    o.results
+        .rules
+        .iter()
+        .map(|r| (r.rule_id.clone(), r.result))
+        .collect()
+}
+
+#[test]
+fn scans_run_on_worker_threads() {
+    let content = Content::from_text(DS, "linux-baseline-ds.xml", &Default::default()).unwrap();
+    let hosts = [
+        host("root:x:0:0:root:/root:/bin/bash\n"),
+        host("root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/:/bin/sh\n"),
+    ];
+    // On this thread, for comparison.
+    let here: Vec<_> = hosts
+        .iter()
+        .map(|h| results(&Scan::new(&content).run(h).unwrap()))
+        .collect();
+    // The same content shared by two workers, each owning its target.
+    let workers: Vec<_> = hosts
+        .into_iter()
+        .map(|h| {
+            let content = content.clone();
+            std::thread::spawn(move || {
+                let target: Box<dyn Target> = Box::new(h);
+                Scan::new(&content).run(target.as_ref()).unwrap()
+            })
+        })
+        .collect();
+    let there: Vec<_> = workers
+        .into_iter()
+        .map(|w| results(&w.join().unwrap()))
+        .collect();
+    assert_eq!(here, there);
+    // The two hosts differ in one rule (a second uid 0 account).
+    let differ = here[0]
+        .iter()
+        .zip(&here[1])
+        .filter(|(a, b)| a.1 != b.1)
+        .count();
+    assert_eq!(differ, 1, "{here:?}");
+}
