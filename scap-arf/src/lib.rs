@@ -35,6 +35,7 @@
 //! `arfvocab` vocabulary); Asset Identification 1.1 (NISTIR 7693) section 5.4
 //! (`computing-device`, `connections`, `fqdn`, `hostname`); Reporting Core 1.1; XCCDF 1.2
 //! TestResult (NISTIR 7275r4 section 6.6); OVAL 5.11 results and system characteristics.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod asset;
 pub mod error;

@@ -52,6 +52,7 @@
 //!   it matches, and is ERROR when those checks are.
 //! - **Logical tests** use NISTIR 7698's three-valued AND/OR/negation; an empty AND is TRUE and an
 //!   empty OR FALSE (as OpenSCAP does); evaluation stops at the first deciding child.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod applicability;
 mod binding;

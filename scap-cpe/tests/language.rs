@@ -4,7 +4,7 @@ use scap_cpe::ApplicabilityResult::{self, Error as E, False as F, True as T};
 use scap_cpe::{CheckFactRef, Dictionary, Name, NoChecks, Operator, PlatformSpecification, Test};
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/../fixtures/cpe/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

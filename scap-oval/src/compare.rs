@@ -8,7 +8,7 @@
 //! each function. An operation the datatype does not define, or a value that does not parse, is a
 //! [`CompareError`]; the evaluator turns it into the `error` result.
 //!
-//! `fixtures/oval/compare-oscap.tsv` records oscap's answer for 90 comparisons; we agree on all
+//! `tests/fixtures/compare-oscap.tsv` records oscap's answer for 90 comparisons; we agree on all
 //! but these, each a deliberate spec reading: `boolean` values other than `true/false/1/0` are an
 //! error (oscap: `false`); `evr_string` without epoch means epoch 0 (oscap: lower than any
 //! epoch); a non-numeric `debian_evr_string` epoch is an error (oscap: `false`);
@@ -661,7 +661,7 @@ impl<'a> DebianVersion<'a> {
 
 /// `debian_evr_string` ordering with dpkg semantics: epoch numerically, then upstream version
 /// and revision with [`dpkg_verrevcmp`]. Agrees with `dpkg --compare-versions` (see the
-/// known-answer table `fixtures/oval/dpkg-versions.txt`).
+/// known-answer table `tests/fixtures/dpkg-versions.txt`).
 pub fn debian_evr_cmp(a: &str, b: &str) -> Result<Ordering, CompareError> {
     let (x, y) = (DebianVersion::parse(a)?, DebianVersion::parse(b)?);
     Ok(x.epoch
@@ -1172,11 +1172,11 @@ mod tests {
 mod oscap_known_answers {
     use super::*;
 
-    /// Every row of `fixtures/oval/compare-oscap.tsv` (answers recorded from oscap 1.3.7) gives
+    /// Every row of `tests/fixtures/compare-oscap.tsv` (answers recorded from oscap 1.3.7) gives
     /// oscap's answer, or the documented different answer in the sixth column.
     #[test]
     fn agrees_with_oscap() {
-        let table = include_str!("../../fixtures/oval/compare-oscap.tsv");
+        let table = include_str!("../tests/fixtures/compare-oscap.tsv");
         let mut rows = 0;
         let mut mismatches = Vec::new();
         for line in table
@@ -1219,10 +1219,10 @@ mod version_order {
         }
     }
 
-    /// Every pair of `fixtures/oval/dpkg-versions.txt` (answers of `dpkg --compare-versions`).
+    /// Every pair of `tests/fixtures/dpkg-versions.txt` (answers of `dpkg --compare-versions`).
     #[test]
     fn agrees_with_dpkg_known_answers() {
-        let table = include_str!("../../fixtures/oval/dpkg-versions.txt");
+        let table = include_str!("../tests/fixtures/dpkg-versions.txt");
         let mut n = 0;
         for line in table
             .lines()

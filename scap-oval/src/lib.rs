@@ -113,6 +113,11 @@
 //! glob_to_regex, regex_capture, split, substring, time_difference, unique). The enumerations
 //! of the common schema are in [`types`]. Not kept: `ds:Signature` elements and `notes` of
 //! tests, objects and states (skipped), vendor metadata extensions.
+//!
+//! # Features
+//!
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod compare;
 pub mod error;

@@ -1,4 +1,4 @@
-//! The evaluator on `fixtures/oval/eval-constructs-oval.xml` against an in-memory target: one
+//! The evaluator on `tests/fixtures/eval-constructs-oval.xml` against an in-memory target: one
 //! definition per construct (states with external variables, filters, sets, local variables,
 //! extend_definition with negate, unsupported test types, dpkg versions, cycles).
 
@@ -9,7 +9,7 @@ use scap_oval::results::{SystemInfo, write_results};
 use scap_oval::types::{Flag, ResultValue};
 use scap_probe::{FileType, MemoryTarget, Metadata};
 
-const FIXTURE: &str = include_str!("../../fixtures/oval/eval-constructs-oval.xml");
+const FIXTURE: &str = include_str!("fixtures/eval-constructs-oval.xml");
 
 fn target(permit: &str, world_writable: bool) -> MemoryTarget {
     let mut t = MemoryTarget::new();

@@ -12,7 +12,7 @@ use scap_oval::types::{
 
 fn fixture(name: &str) -> (Vec<u8>, Definitions) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/oval")
+        .join("tests/fixtures")
         .join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let defs = Definitions::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

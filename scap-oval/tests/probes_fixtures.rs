@@ -1,7 +1,7 @@
-//! The probe fixtures of `fixtures/oval/probes/` evaluated end to end (parser, evaluator,
+//! The probe fixtures of `tests/fixtures/probes/` evaluated end to end (parser, evaluator,
 //! built-in probes) on the targets oscap 1.3.7 was compared on.
 //!
-//! `files.xml` runs on the small tree `fixtures/oval/probes/root/` (links, files to hash, XML
+//! `files.xml` runs on the small tree `tests/fixtures/probes/root/` (links, files to hash, XML
 //! files); `host-facts.xml` on an offline target. The expected results are oscap's, except the
 //! three cases listed in `SPEC_OVER_OSCAP`, where oscap departs from the OVAL specification or
 //! from our safety rules.
@@ -16,7 +16,7 @@ use scap_oval::types::ResultValue;
 use scap_probe::{MemoryTarget, RootFs, Target};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/oval/probes")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/probes")
 }
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -49,7 +49,7 @@ fn files_fixture_matches_oscap_on_the_small_tree() -> Res<()> {
     use ResultValue::*;
     let root = RootFs::new(fixtures().join("root")).unwrap();
     let got = evaluate("files.xml", &root)?;
-    // oscap 1.3.7: OSCAP_PROBE_ROOT=fixtures/oval/probes/root oscap oval eval files.xml
+    // oscap 1.3.7: OSCAP_PROBE_ROOT=tests/fixtures/probes/root oscap oval eval files.xml
     let oscap: BTreeMap<u32, ResultValue> = [
         (1, True),
         (2, True),

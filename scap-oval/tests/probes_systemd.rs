@@ -1,7 +1,7 @@
 //! The systemd unit probes on unit-file trees without a running systemd: enabled through a
 //! `.wants/` link, masked through `/dev/null`, drop-ins, template instances, aliases, units
 //! that do not exist, a dependency closure with a cycle, and runtime properties `not collected`;
-//! on a [`MemoryTarget`] and on the committed tree `fixtures/oval/systemd/root`.
+//! on a [`MemoryTarget`] and on the committed tree `tests/fixtures/systemd/root`.
 
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
@@ -251,7 +251,7 @@ fn dependency_closure_with_a_cycle() -> Res<()> {
 fn ssg_shaped_definitions_through_the_evaluator() -> Res<()> {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../fixtures/oval/systemd/systemd-oval.xml"
+        "/tests/fixtures/systemd/systemd-oval.xml"
     ))?;
     let doc = roxmltree::Document::parse(&text)?;
     let defs = Definitions::from_node(doc.root_element(), &Default::default())?;
@@ -280,14 +280,14 @@ fn ssg_shaped_definitions_through_the_evaluator() -> Res<()> {
     Ok(())
 }
 
-/// The committed tree `fixtures/oval/systemd/root` (Debian's layout: `ssh.service` with the
+/// The committed tree `tests/fixtures/systemd/root` (Debian's layout: `ssh.service` with the
 /// alias `sshd.service`, enabled in /etc, a drop-in, `telnet.socket` masked) through [`RootFs`],
 /// so absolute links are resolved inside the root.
 #[test]
 fn debian_layout_on_disk() -> Res<()> {
     let root = RootFs::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../fixtures/oval/systemd/root"
+        "/tests/fixtures/systemd/root"
     ))?;
     let get = |unit: &str, prop: &str| -> Res<String> {
         let c = collect(&root, &property(unit, Operation::Equals, prop))?;

@@ -193,8 +193,8 @@ fn every_ssg_regex_compiles() {
 /// stands for a newline. Lines starting with `#` are comments.
 #[test]
 fn fixture_regexes_compile_and_match_like_perl() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/oval/regexes.txt");
-    let text = std::fs::read_to_string(path).expect("fixtures/oval/regexes.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/regexes.txt");
+    let text = std::fs::read_to_string(path).expect("tests/fixtures/regexes.txt");
     let mut checked = 0;
     for (i, line) in text.lines().enumerate() {
         if line.is_empty() || line.starts_with('#') {

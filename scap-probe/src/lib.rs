@@ -130,6 +130,11 @@
 //! `uname_item`, `process58_item`, `interface_item`, `sysctl_item`; `ind-def`
 //! `environmentvariable58_item`, `family_item`; `linux-def` `partition_item`. Path resolution
 //! follows POSIX.1-2017 §4.13 (pathname resolution) as Linux applies it under `chroot(2)`.
+//!
+//! # Features
+//!
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod beneath;
 mod error;
@@ -151,6 +156,7 @@ pub use live::LiveHost;
 pub use memory::MemoryTarget;
 pub use metadata::{DirEntry, FileType, Metadata, Timestamp};
 #[cfg(all(unix, feature = "oci"))]
+#[cfg_attr(docsrs, doc(cfg(all(unix, feature = "oci"))))]
 pub use oci::{
     ImageFormat, ImageInfo, LayerInfo, OciError, OciImage, OciLimits, OciOptions, parse_env_lines,
     split_image_arg,

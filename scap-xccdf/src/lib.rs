@@ -56,6 +56,11 @@
 //! checks, idents) implement `Serialize` and `Deserialize`: structs as objects with their field
 //! names, [`XccdfResult`], [`Severity`] and [`Role`] as their XML tokens (`"notapplicable"`).
 //! Field names are part of the API and change only with a major version.
+//!
+//! # Features
+//!
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod datastream;
 pub mod engine;

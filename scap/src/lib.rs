@@ -91,6 +91,11 @@
 //!
 //! Scans are `Send`: content and a target can move to a worker thread, and one [`Content`]
 //! can serve scans of many targets at once (see `tests/thread.rs`).
+//!
+//! # Features
+//!
+#![doc = document_features::document_features!()]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The README's library example, compiled and run as a doctest.
 #[cfg(doctest)]

@@ -372,8 +372,7 @@ mod tests {
     use scap_probe::{MemoryTarget, Target};
 
     /// A `windows` and a `unix` `file_object` on the same path, each in its own definition.
-    const TWO_FAMILIES: &str =
-        include_str!("../../../fixtures/oval/same-name-two-families-oval.xml");
+    const TWO_FAMILIES: &str = include_str!("../../tests/fixtures/same-name-two-families-oval.xml");
 
     fn evaluate(registry: &Registry) -> Results {
         let defs: crate::Definitions = TWO_FAMILIES.parse().expect("the fixture parses");
