@@ -404,12 +404,16 @@ pub fn read_file(path: &Path, max_bytes: usize) -> Result<String> {
     })
 }
 
-/// The local file an href names, relative to the file `from` that holds it: `file:x`,
-/// `file:///abs`, a plain relative or absolute path. `None` for a URL of another scheme.
+/// The local file an href names, relative to the file `from` that holds it: `file:x` or a
+/// plain relative path, resolved in `from`'s directory and required to stay there by name
+/// (#17: a content file must not make the scanner read `/etc/passwd` or `../../secret`).
+/// `None` for an absolute path, any `..` and a URL: those are found only by name in
+/// `--local-files`, or not at all. A symbolic link inside the directory is followed: whoever
+/// assembled the directory put it there (a tailoring next to a link to the data stream is a
+/// common layout), and what it names is still read only as a regular file within the size
+/// limit.
 fn local_path(href: &str, from: &Path) -> Option<PathBuf> {
-    let p = if let Some(rest) = href.strip_prefix("file://") {
-        rest
-    } else if let Some(rest) = href.strip_prefix("file:") {
+    let p = if let Some(rest) = href.strip_prefix("file:") {
         rest
     } else if href.contains("://") {
         return None;
@@ -417,11 +421,10 @@ fn local_path(href: &str, from: &Path) -> Option<PathBuf> {
         href
     };
     let p = Path::new(p);
-    Some(if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        from.parent().unwrap_or(Path::new("")).join(p)
-    })
+    if p.is_absolute() || p.components().any(|c| c == std::path::Component::ParentDir) {
+        return None;
+    }
+    Some(from.parent().unwrap_or(Path::new("")).join(p))
 }
 
 /// The file an href of `from` names: a local path, else (a URL) its last segment in
@@ -904,7 +907,10 @@ mod tests {
         std::fs::write(&big, vec![b' '; 4096]).expect("write");
         assert!(matches!(
             read_file(&big, 4095),
-            Err(Error::InputTooLarge { size: 4096, limit: 4095 })
+            Err(Error::InputTooLarge {
+                size: 4096,
+                limit: 4095
+            })
         ));
         assert_eq!(read_file(&big, 4096).expect("fits").len(), 4096);
     }
@@ -1055,11 +1061,13 @@ mod tests {
             local_path("file:x.xml", from),
             Some(PathBuf::from("/c/x.xml"))
         );
-        assert_eq!(
-            local_path("file:///a/x.xml", from),
-            Some(PathBuf::from("/a/x.xml"))
-        );
+        // Out of the content's directory: refused (found only by name in --local-files).
+        assert_eq!(local_path("file:///a/x.xml", from), None);
+        assert_eq!(local_path("/etc/passwd", from), None);
+        assert_eq!(local_path("../x.xml", from), None);
+        assert_eq!(local_path("sub/../../x.xml", from), None);
         assert_eq!(local_path("https://h/x.xml", from), None);
+
         assert_eq!(id_part("/a b/x.xml"), "--a_b--x.xml");
     }
 }
