@@ -89,8 +89,30 @@ impl Variables {
     /// # Ok::<(), scap_oval::Error>(())
     /// ```
     pub fn parse(text: &str) -> Result<Variables, crate::Error> {
+        Variables::parse_with_limits(text, &crate::Limits::default())
+    }
+
+    /// [`Variables::parse`] within `limits` (input size and node count, as for definitions
+    /// documents; a variables file is untrusted input too).
+    ///
+    /// ```
+    /// let limits = scap_oval::Limits::default().with_max_input_bytes(8);
+    /// let err = scap_oval::eval::Variables::parse_with_limits("<oval_variables/>", &limits);
+    /// assert!(matches!(err, Err(scap_oval::Error::TooLarge { limit: 8, .. })));
+    /// ```
+    pub fn parse_with_limits(
+        text: &str,
+        limits: &crate::Limits,
+    ) -> Result<Variables, crate::Error> {
+        if text.len() > limits.max_input_bytes {
+            return Err(crate::Error::TooLarge {
+                size: text.len(),
+                limit: limits.max_input_bytes,
+            });
+        }
         let options = roxmltree::ParsingOptions {
             allow_dtd: false,
+            nodes_limit: limits.max_nodes,
             ..Default::default()
         };
         let doc = roxmltree::Document::parse_with_options(text, options)?;

@@ -183,6 +183,27 @@ impl<'c> Scan<'c> {
             .chain(&policy.export_warnings())
             .map(ToString::to_string)
             .collect();
+        // A check href the data stream cannot resolve (a catalog URI pointing outside the
+        // stream, a missing component) makes its rule notchecked: say so here too, once per
+        // href, not only in the rule-result message.
+        let mut unresolvable = BTreeSet::new();
+        for rule in policy.selected_rules() {
+            for check in rule.checks() {
+                if check.system != scap_xccdf::eval::OVAL_SYSTEM {
+                    continue;
+                }
+                for r in &check.content_refs {
+                    if let Err(e) = content.source().resolve_check_href(&r.href) {
+                        if unresolvable.insert(r.href.clone()) {
+                            warnings.push(format!(
+                                "check href {}: {e}; the rules that use it are notchecked",
+                                r.href
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         let mut skip = Vec::new();
         for r in &self.skip_rules {
             match find(r) {

@@ -71,3 +71,37 @@ fn scans_run_on_worker_threads() {
         .count();
     assert_eq!(differ, 1, "{here:?}");
 }
+
+/// A check href the data stream does not resolve is a warning of the scan (once per href),
+/// and its rule is notchecked saying why (#17 item 11: it was silent).
+#[test]
+fn unresolvable_check_hrefs_are_warned_about() {
+    let ds = DS.replacen(
+        r#"href="linux-baseline-oval.xml" name="oval:io.github.scap-rs:def:1""#,
+        r#"href="missing-oval.xml" name="oval:io.github.scap-rs:def:1""#,
+        1,
+    );
+    assert_ne!(ds, DS, "the fixture changed: update this test");
+    let content = Content::from_text(&ds, "linux-baseline-ds.xml", &Default::default()).unwrap();
+    let outcome = Scan::new(&content)
+        .run(&host("root:x:0:0::/:/bin/sh\n"))
+        .unwrap();
+    let warned: Vec<&String> = outcome
+        .warnings
+        .iter()
+        .filter(|w| w.contains("missing-oval.xml"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", outcome.warnings);
+    let rule = outcome
+        .results
+        .rules
+        .iter()
+        .find(|r| {
+            r.check
+                .as_ref()
+                .is_some_and(|c| c.content_refs.iter().any(|x| x.href == "missing-oval.xml"))
+        })
+        .unwrap();
+    assert_eq!(rule.result, XccdfResult::NotChecked);
+    assert!(!rule.messages.is_empty());
+}
