@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Hostile OVAL content must stay cheap (issue 17): each case below builds a small tree and a
+# document that used to blow up, runs oval-eval on it, and prints its wall time and peak RSS
+# (/usr/bin/time). A case over 5 s or 200 MB fails the run. The cargo tests check the results
+# and limits; this script checks the cost, which a test cannot assert without being flaky.
+#
+# usage: scripts/blowups.sh
+# env: KEEP=DIR keeps the trees, documents and outputs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --example oval-eval >&2
+ours=$(realpath "${CARGO_TARGET_DIR:-target}/release/examples/oval-eval")
+out=${KEEP:-$(mktemp -d)}
+mkdir -p "$out"
+root=$out/root
+rm -rf "$root"
+mkdir -p "$root"
+max_s=5
+max_kb=$((200 * 1024))
+
+# An oval_definitions document: one definition whose criteria are one test per id given.
+doc() { # file, criteria, tests, objects
+  cat > "$1" <<XML
+<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+  xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+  xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent"
+  xmlns:unix="http://oval.mitre.org/XMLSchema/oval-definitions-5#unix">
+<generator><oval:schema_version>5.11.2</oval:schema_version><oval:timestamp>2026-01-01T00:00:00</oval:timestamp></generator>
+<definitions><definition id="oval:b:def:1" version="1" class="compliance"><metadata><title>t</title><description>d</description></metadata>
+<criteria>$2</criteria></definition>$5</definitions>
+<tests>$3</tests><objects>$4</objects>
+</oval_definitions>
+XML
+}
+# An any_exist test on an object.
+tst() { # kind, test n, object n
+  printf '<%s id="oval:b:tst:%s" version="1" check="all" check_existence="any_exist" comment="c"><%s:object object_ref="oval:b:obj:%s"/></%s>' \
+    "$1" "$2" "${1%%:*}" "$3" "$1"
+}
+
+status=0
+run() { # name, document
+  if ! /usr/bin/time -o "$out/$1.time" -f '%e %M' "$ours" --root "$root" \
+      --results "$out/$1.results.xml" "$2" > "$out/$1.txt" 2> "$out/$1.err"; then
+    echo "$1: oval-eval failed (see $out/$1.err)"; status=1; return
+  fi
+  local t s kb verdict=ok
+  t=$(tail -n1 "$out/$1.time")
+  s=${t% *} kb=${t#* }
+  if awk -v s="$s" -v m="$max_s" 'BEGIN{exit !(s > m)}' || [ "$kb" -gt "$max_kb" ]; then
+    verdict=FAIL; status=1
+  fi
+  printf '%-28s %6s s %8s KB  %-4s %s\n' "$1" "$s" "$kb" "$verdict" \
+    "$(grep -m1 '^Definition' "$out/$1.txt" || true)"
+}
+
+# 7. Object sets over two 30k-item objects (a `Vec::contains` scan took 160 s).
+seq 1 30000 | sed 's/^/a/' > "$root/a.txt"
+seq 1 30000 | sed 's/^/b/' > "$root/b.txt"
+lines() { # object n, file
+  printf '<ind:textfilecontent54_object id="oval:b:obj:%s" version="1"><ind:filepath>%s</ind:filepath><ind:pattern operation="pattern match">^(.*)$</ind:pattern><ind:instance datatype="int" operation="greater than or equal">1</ind:instance></ind:textfilecontent54_object>' "$1" "$2"
+}
+setobj() { # object n, operator, a, b
+  printf '<ind:textfilecontent54_object id="oval:b:obj:%s" version="1"><set set_operator="%s"><object_reference>oval:b:obj:%s</object_reference><object_reference>oval:b:obj:%s</object_reference></set></ind:textfilecontent54_object>' "$1" "$2" "$3" "$4"
+}
+for op in UNION INTERSECTION COMPLEMENT; do
+  doc "$out/set-$op.xml" '<criterion test_ref="oval:b:tst:1"/>' \
+    "$(tst ind:textfilecontent54_test 1 3)" \
+    "$(lines 1 /a.txt)$(lines 2 /b.txt)$(setobj 3 "$op" 1 2)" ""
+  run "set-$op-30k" "$out/set-$op.xml"
+done
+
+exit $status
