@@ -9,8 +9,10 @@
 //! A definition that extends itself, directly or through others, is `not evaluated`, and so is
 //! every definition in the cycle, whatever the rest of its criteria give; a definition outside
 //! the cycle that extends into it sees `not evaluated` for that `extend_definition` (oscap
-//! 1.3.7: "Circular dependency in OVAL definition", the same results). Nesting deeper than 64
-//! definitions or variables without a cycle is an `error`.
+//! 1.3.7: "Circular dependency in OVAL definition", the same results). A chain of
+//! `extend_definition`s of any length is evaluated from its deepest end with an explicit stack,
+//! not by recursion; variables and object sets nesting deeper than 64 without a cycle are an
+//! `error` whose message says the depth limit was hit.
 //!
 //! An external variable's supplied value must be one of its `possible_value`s or satisfy one
 //! of its `possible_restriction`s (when it declares any); otherwise the variable is an `error`
@@ -407,11 +409,77 @@ impl<'a> Evaluator<'a> {
         if let Some(r) = self.state.borrow().definitions.get(id) {
             return *r;
         }
+        if self.state.borrow().depth == 0 {
+            // Stack safety: the definitions `id` extends, directly or not, are evaluated
+            // first, deepest first, each from this depth, so every one finds the definitions
+            // it extends already cached and recursion stays one level deep however long a
+            // legitimate chain is. Only a cycle recurses (its members are on the walk's path,
+            // not yet cached), and that recursion is bounded by `MAX_DEPTH`.
+            for dep in self.extended_postorder(id) {
+                self.definition_uncached(&dep);
+            }
+            if let Some(r) = self.state.borrow().definitions.get(id) {
+                return *r;
+            }
+        }
+        self.definition_uncached(id)
+    }
+
+    /// The definitions `id` extends, directly or through others, each after those it extends
+    /// (a post-order), without `id` itself; found with an explicit stack. A definition already
+    /// on the path (a cycle) is not followed again.
+    fn extended_postorder(&self, id: &str) -> Vec<String> {
+        let mut order = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        seen.insert(id);
+        // (definition, the definitions it extends, how many of them are done)
+        let mut stack: Vec<(&str, Vec<&str>, usize)> = vec![(id, self.extends(id), 0)];
+        while let Some((def, refs, next)) = stack.last_mut() {
+            if let Some(r) = refs.get(*next).copied() {
+                *next += 1;
+                let cached = self.state.borrow().definitions.contains_key(r);
+                if !cached && seen.insert(r) {
+                    stack.push((r, self.extends(r), 0));
+                }
+            } else {
+                if *def != id {
+                    order.push((*def).to_owned());
+                }
+                stack.pop();
+            }
+        }
+        order
+    }
+
+    /// The ids of the definitions `id`'s criteria extend, in document order.
+    fn extends(&self, id: &str) -> Vec<&'a str> {
+        fn walk<'c>(c: &'c Criteria, out: &mut Vec<&'c str>) {
+            // Criteria nesting is bounded by the parser's depth limit.
+            for child in &c.children {
+                match child {
+                    CriteriaNode::Criteria(sub) => walk(sub, out),
+                    CriteriaNode::Criterion(_) => {}
+                    CriteriaNode::ExtendDefinition(ed) => out.push(&ed.definition_ref),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(c) = self.defs.definition(id).and_then(|d| d.criteria.as_ref()) {
+            walk(c, &mut out);
+        }
+        out
+    }
+
+    fn definition_uncached(&self, id: &str) -> ResultValue {
+        if let Some(r) = self.state.borrow().definitions.get(id) {
+            return *r;
+        }
         let key = format!("def {id}");
         if !self.enter(&key) {
             let mut s = self.state.borrow_mut();
             if !s.in_progress.contains(&key) {
-                // Too deep, not a cycle.
+                // Too deep, not a cycle: `error`, not cached, so that the same definition
+                // reached from a shallower place is evaluated.
                 return ResultValue::Error;
             }
             // A cycle: every definition from `id`'s first entry up is in it (see the module
@@ -460,6 +528,16 @@ impl<'a> Evaluator<'a> {
         }
         s.depth += 1;
         true
+    }
+
+    /// Why [`Evaluator::enter`] refused `key` (the element `id` of `kind`): a cycle, or the
+    /// depth limit.
+    fn refused(&self, id: &str, kind: &str, key: &str) -> String {
+        if self.state.borrow().in_progress.contains(key) {
+            format!("{id}: {kind} references itself")
+        } else {
+            format!("{id}: {kind} nested more than {MAX_DEPTH} deep: the depth limit was hit")
+        }
     }
 
     fn leave(&self, key: &str) {
@@ -654,7 +732,7 @@ impl<'a> Evaluator<'a> {
                 id: id.to_owned(),
                 flag: Flag::Error,
                 items: Vec::new(),
-                messages: vec![format!("{id}: object references itself")],
+                messages: vec![self.refused(id, "object", &key)],
                 bindings: Vec::new(),
             }
         } else {
@@ -875,7 +953,7 @@ impl<'a> Evaluator<'a> {
         }
         let key = format!("var {id}");
         let values = if !self.enter(&key) {
-            VariableValues::failed(Flag::Error, format!("{id}: variable references itself"))
+            VariableValues::failed(Flag::Error, self.refused(id, "variable", &key))
         } else {
             let v = match self.defs.variable(id) {
                 None => VariableValues::failed(Flag::Error, self.missing(id, "variable")),
