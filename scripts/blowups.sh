@@ -70,4 +70,14 @@ for op in UNION INTERSECTION COMPLEMENT; do
   run "set-$op-30k" "$out/set-$op.xml"
 done
 
+# 8. A 300-deep directory chain, every level matched by the path pattern and a start of the
+#    recursion down (each was walked again: 261 s).
+deep=$root/deep$(printf '/d%.0s' $(seq 300))
+mkdir -p "$deep"
+: > "$deep/x"
+doc "$out/fileset.xml" '<criterion test_ref="oval:b:tst:1"/>' \
+  "$(tst unix:file_test 1 1)" \
+  '<unix:file_object id="oval:b:obj:1" version="1"><unix:behaviors recurse_direction="down"/><unix:path operation="pattern match">^/deep</unix:path><unix:filename>x</unix:filename></unix:file_object>' ""
+run "fileset-deep-300" "$out/fileset.xml"
+
 exit $status
