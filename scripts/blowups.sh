@@ -32,9 +32,9 @@ doc() { # file, criteria, tests, objects
 </oval_definitions>
 XML
 }
-# An any_exist test on an object.
+# An at_least_one_exists test on an object (an object `error` makes it `error`).
 tst() { # kind, test n, object n
-  printf '<%s id="oval:b:tst:%s" version="1" check="all" check_existence="any_exist" comment="c"><%s:object object_ref="oval:b:obj:%s"/></%s>' \
+  printf '<%s id="oval:b:tst:%s" version="1" check="all" check_existence="at_least_one_exists" comment="c"><%s:object object_ref="oval:b:obj:%s"/></%s>' \
     "$1" "$2" "${1%%:*}" "$3" "$1"
 }
 
@@ -79,5 +79,13 @@ doc "$out/fileset.xml" '<criterion test_ref="oval:b:tst:1"/>' \
   "$(tst unix:file_test 1 1)" \
   '<unix:file_object id="oval:b:obj:1" version="1"><unix:behaviors recurse_direction="down"/><unix:path operation="pattern match">^/deep</unix:path><unix:filename>x</unix:filename></unix:file_object>' ""
 run "fileset-deep-300" "$out/fileset.xml"
+
+# 9. XPath with nested descendant scans on a 12 KB file (ran over 60 s): refused by the step
+#    budget, an `error` for the object.
+{ printf '<r>'; for _ in $(seq 1000); do printf '<a b="c"/>'; done; printf '</r>'; } > "$root/x.xml"
+doc "$out/xpath.xml" '<criterion test_ref="oval:b:tst:1"/>' \
+  "$(tst ind:xmlfilecontent_test 1 1)" \
+  '<ind:xmlfilecontent_object id="oval:b:obj:1" version="1"><ind:filepath>/x.xml</ind:filepath><ind:xpath>count(//*[count(//*[count(//*)&gt;0])&gt;0])</ind:xpath></ind:xmlfilecontent_object>' ""
+run "xpath-nested-12k" "$out/xpath.xml"
 
 exit $status
