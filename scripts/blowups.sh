@@ -88,4 +88,12 @@ doc "$out/xpath.xml" '<criterion test_ref="oval:b:tst:1"/>' \
   '<ind:xmlfilecontent_object id="oval:b:obj:1" version="1"><ind:filepath>/x.xml</ind:filepath><ind:xpath>count(//*[count(//*[count(//*)&gt;0])&gt;0])</ind:xpath></ind:xmlfilecontent_object>' ""
 run "xpath-nested-12k" "$out/xpath.xml"
 
+# 6. A pattern matching every character of a 1 MB file (990k items, 3.3 GB): over the
+#    per-object item limit, an `error` for the object.
+head -c 1000000 /dev/zero | tr '\0' a > "$root/a1m.txt"
+doc "$out/items.xml" '<criterion test_ref="oval:b:tst:1"/>' \
+  "$(tst ind:textfilecontent54_test 1 1)" \
+  '<ind:textfilecontent54_object id="oval:b:obj:1" version="1"><ind:filepath>/a1m.txt</ind:filepath><ind:pattern operation="pattern match">a</ind:pattern><ind:instance datatype="int" operation="greater than or equal">1</ind:instance></ind:textfilecontent54_object>' ""
+run "items-1m-pattern-a" "$out/items.xml"
+
 exit $status
