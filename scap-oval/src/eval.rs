@@ -232,6 +232,8 @@ pub struct Evaluator<'a> {
     registry: &'a Registry,
     external: Variables,
     state: RefCell<Cache>,
+    /// Hashes items for the item cache.
+    item_hasher: std::collections::hash_map::RandomState,
 }
 
 #[derive(Default)]
@@ -240,7 +242,8 @@ struct Cache {
     tests: HashMap<String, TestResult>,
     objects: HashMap<String, CollectedObject>,
     variables: HashMap<String, VariableValues>,
-    items: HashMap<Item, u64>,
+    /// Item ids by the hash of the item (each item is kept once, in `item_list`).
+    items: HashMap<u64, Vec<u64>>,
     item_list: Vec<Item>,
     in_progress: HashSet<String>,
     depth: usize,
@@ -274,6 +277,7 @@ impl<'a> Evaluator<'a> {
             registry,
             external,
             state: RefCell::new(Cache::default()),
+            item_hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
@@ -846,7 +850,7 @@ impl<'a> Evaluator<'a> {
                     }
                     f => f,
                 };
-                (flag, items)
+                (flag, items.into_iter().map(|i| self.intern(i)).collect())
             }
         };
         out.flag = if flag == Flag::Complete && items.is_empty() {
@@ -854,7 +858,7 @@ impl<'a> Evaluator<'a> {
         } else {
             flag
         };
-        out.items = items.into_iter().map(|i| self.intern(i)).collect();
+        out.items = items;
         out
     }
 
@@ -889,19 +893,15 @@ impl<'a> Evaluator<'a> {
         c
     }
 
-    fn collect_set(&self, set: &ObjectSet, out: &mut CollectedObject) -> (Flag, Vec<Item>) {
-        let mut operands: Vec<(Flag, Vec<Item>)> = Vec::new();
+    /// The flag and item ids of a set. Items are interned (one id per distinct item), so the
+    /// set operations compare ids, the identity the item cache gives, without copying items.
+    fn collect_set(&self, set: &ObjectSet, out: &mut CollectedObject) -> (Flag, Vec<u64>) {
+        let mut operands: Vec<(Flag, Vec<u64>)> = Vec::new();
         for r in &set.object_refs {
             let c = self.object(r);
             out.bindings.extend(c.bindings.iter().cloned());
             out.messages.extend(c.messages.iter().cloned());
-            let s = self.state.borrow();
-            let items = c
-                .items
-                .iter()
-                .filter_map(|id| s.item_list.get((*id - 1) as usize).cloned())
-                .collect();
-            operands.push((c.flag, items));
+            operands.push((c.flag, c.items));
         }
         for sub in &set.sets {
             operands.push(self.collect_set(sub, out));
@@ -910,13 +910,22 @@ impl<'a> Evaluator<'a> {
         (flag, self.apply_filters(items, &set.filters))
     }
 
-    fn apply_filters(&self, items: Vec<Item>, filters: &[Filter]) -> Vec<Item> {
+    fn apply_filters(&self, items: Vec<u64>, filters: &[Filter]) -> Vec<u64> {
         if filters.is_empty() {
             return items;
         }
         items
             .into_iter()
-            .filter(|item| self.passes_filters(item, filters))
+            .filter(|id| {
+                // A copy: filtering may evaluate variables, which borrows the cache mutably.
+                let item = self
+                    .state
+                    .borrow()
+                    .item_list
+                    .get((*id - 1) as usize)
+                    .cloned();
+                item.is_some_and(|item| self.passes_filters(&item, filters))
+            })
             .collect()
     }
 
@@ -936,13 +945,20 @@ impl<'a> Evaluator<'a> {
     }
 
     fn intern(&self, item: Item) -> u64 {
+        use std::hash::BuildHasher;
+        let hash = self.item_hasher.hash_one(&item);
         let mut s = self.state.borrow_mut();
-        if let Some(id) = s.items.get(&item) {
-            return *id;
+        let same = s.items.get(&hash).and_then(|ids| {
+            ids.iter()
+                .copied()
+                .find(|id| s.item_list.get((*id - 1) as usize) == Some(&item))
+        });
+        if let Some(id) = same {
+            return id;
         }
-        s.item_list.push(item.clone());
+        s.item_list.push(item);
         let id = s.item_list.len() as u64;
-        s.items.insert(item, id);
+        s.items.entry(hash).or_default().push(id);
         id
     }
 
@@ -1198,7 +1214,7 @@ pub(crate) fn criteria_result(
 }
 
 /// Combine the operands of an object `set`.
-fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<Item>)>) -> (Flag, Vec<Item>) {
+fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<u64>)>) -> (Flag, Vec<u64>) {
     let flags: Vec<Flag> = operands.iter().map(|(f, _)| *f).collect();
     let worst = if flags.contains(&Flag::Error) {
         Some(Flag::Error)
@@ -1212,24 +1228,21 @@ fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<Item>)>) -> (Flag, Vec<
     let second = it.next().map(|(_, i)| i);
     let items = match (op, second) {
         (_, None) => first,
-        // Hashed on the item's full content, the identity the items cache already uses, so
-        // two 30k-item operands take milliseconds (a `Vec::contains` scan took minutes). The
-        // output keeps the first operand's order, then the second's.
+        // Hashed (item ids, one per distinct item), so two 30k-item operands take
+        // milliseconds (a `Vec::contains` scan took minutes). The output keeps the first
+        // operand's order, then the second's.
         (SetOperator::Union, Some(b)) => {
-            let extra: Vec<Item> = {
-                let mut seen: HashSet<&Item> = first.iter().collect();
-                b.iter().filter(|i| seen.insert(i)).cloned().collect()
-            };
+            let mut seen: HashSet<u64> = first.iter().copied().collect();
             let mut out = first;
-            out.extend(extra);
+            out.extend(b.into_iter().filter(|i| seen.insert(*i)));
             out
         }
         (SetOperator::Intersection, Some(b)) => {
-            let b: HashSet<&Item> = b.iter().collect();
+            let b: HashSet<u64> = b.into_iter().collect();
             first.into_iter().filter(|i| b.contains(i)).collect()
         }
         (SetOperator::Complement, Some(b)) => {
-            let b: HashSet<&Item> = b.iter().collect();
+            let b: HashSet<u64> = b.into_iter().collect();
             first.into_iter().filter(|i| !b.contains(i)).collect()
         }
     };
