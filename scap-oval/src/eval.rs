@@ -9,8 +9,10 @@
 //! A definition that extends itself, directly or through others, is `not evaluated`, and so is
 //! every definition in the cycle, whatever the rest of its criteria give; a definition outside
 //! the cycle that extends into it sees `not evaluated` for that `extend_definition` (oscap
-//! 1.3.7: "Circular dependency in OVAL definition", the same results). Nesting deeper than 64
-//! definitions or variables without a cycle is an `error`.
+//! 1.3.7: "Circular dependency in OVAL definition", the same results). A chain of
+//! `extend_definition`s of any length is evaluated from its deepest end with an explicit stack,
+//! not by recursion; variables and object sets nesting deeper than 64 without a cycle are an
+//! `error` whose message says the depth limit was hit.
 //!
 //! An external variable's supplied value must be one of its `possible_value`s or satisfy one
 //! of its `possible_restriction`s (when it declares any); otherwise the variable is an `error`
@@ -252,6 +254,8 @@ pub struct Evaluator<'a> {
     registry: &'a Registry,
     external: Variables,
     state: RefCell<Cache>,
+    /// Hashes items for the item cache.
+    item_hasher: std::collections::hash_map::RandomState,
 }
 
 #[derive(Default)]
@@ -260,7 +264,8 @@ struct Cache {
     tests: HashMap<String, TestResult>,
     objects: HashMap<String, CollectedObject>,
     variables: HashMap<String, VariableValues>,
-    items: HashMap<Item, u64>,
+    /// Item ids by the hash of the item (each item is kept once, in `item_list`).
+    items: HashMap<u64, Vec<u64>>,
     item_list: Vec<Item>,
     in_progress: HashSet<String>,
     depth: usize,
@@ -294,6 +299,7 @@ impl<'a> Evaluator<'a> {
             registry,
             external,
             state: RefCell::new(Cache::default()),
+            item_hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
@@ -429,11 +435,77 @@ impl<'a> Evaluator<'a> {
         if let Some(r) = self.state.borrow().definitions.get(id) {
             return *r;
         }
+        if self.state.borrow().depth == 0 {
+            // Stack safety: the definitions `id` extends, directly or not, are evaluated
+            // first, deepest first, each from this depth, so every one finds the definitions
+            // it extends already cached and recursion stays one level deep however long a
+            // legitimate chain is. Only a cycle recurses (its members are on the walk's path,
+            // not yet cached), and that recursion is bounded by `MAX_DEPTH`.
+            for dep in self.extended_postorder(id) {
+                self.definition_uncached(&dep);
+            }
+            if let Some(r) = self.state.borrow().definitions.get(id) {
+                return *r;
+            }
+        }
+        self.definition_uncached(id)
+    }
+
+    /// The definitions `id` extends, directly or through others, each after those it extends
+    /// (a post-order), without `id` itself; found with an explicit stack. A definition already
+    /// on the path (a cycle) is not followed again.
+    fn extended_postorder(&self, id: &str) -> Vec<String> {
+        let mut order = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        seen.insert(id);
+        // (definition, the definitions it extends, how many of them are done)
+        let mut stack: Vec<(&str, Vec<&str>, usize)> = vec![(id, self.extends(id), 0)];
+        while let Some((def, refs, next)) = stack.last_mut() {
+            if let Some(r) = refs.get(*next).copied() {
+                *next += 1;
+                let cached = self.state.borrow().definitions.contains_key(r);
+                if !cached && seen.insert(r) {
+                    stack.push((r, self.extends(r), 0));
+                }
+            } else {
+                if *def != id {
+                    order.push((*def).to_owned());
+                }
+                stack.pop();
+            }
+        }
+        order
+    }
+
+    /// The ids of the definitions `id`'s criteria extend, in document order.
+    fn extends(&self, id: &str) -> Vec<&'a str> {
+        fn walk<'c>(c: &'c Criteria, out: &mut Vec<&'c str>) {
+            // Criteria nesting is bounded by the parser's depth limit.
+            for child in &c.children {
+                match child {
+                    CriteriaNode::Criteria(sub) => walk(sub, out),
+                    CriteriaNode::Criterion(_) => {}
+                    CriteriaNode::ExtendDefinition(ed) => out.push(&ed.definition_ref),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(c) = self.defs.definition(id).and_then(|d| d.criteria.as_ref()) {
+            walk(c, &mut out);
+        }
+        out
+    }
+
+    fn definition_uncached(&self, id: &str) -> ResultValue {
+        if let Some(r) = self.state.borrow().definitions.get(id) {
+            return *r;
+        }
         let key = format!("def {id}");
         if !self.enter(&key) {
             let mut s = self.state.borrow_mut();
             if !s.in_progress.contains(&key) {
-                // Too deep, not a cycle.
+                // Too deep, not a cycle: `error`, not cached, so that the same definition
+                // reached from a shallower place is evaluated.
                 return ResultValue::Error;
             }
             // A cycle: every definition from `id`'s first entry up is in it (see the module
@@ -482,6 +554,16 @@ impl<'a> Evaluator<'a> {
         }
         s.depth += 1;
         true
+    }
+
+    /// Why [`Evaluator::enter`] refused `key` (the element `id` of `kind`): a cycle, or the
+    /// depth limit.
+    fn refused(&self, id: &str, kind: &str, key: &str) -> String {
+        if self.state.borrow().in_progress.contains(key) {
+            format!("{id}: {kind} references itself")
+        } else {
+            format!("{id}: {kind} nested more than {MAX_DEPTH} deep: the depth limit was hit")
+        }
     }
 
     fn leave(&self, key: &str) {
@@ -676,7 +758,7 @@ impl<'a> Evaluator<'a> {
                 id: id.to_owned(),
                 flag: Flag::Error,
                 items: Vec::new(),
-                messages: vec![format!("{id}: object references itself")],
+                messages: vec![self.refused(id, "object", &key)],
                 bindings: Vec::new(),
             }
         } else {
@@ -790,7 +872,7 @@ impl<'a> Evaluator<'a> {
                     }
                     f => f,
                 };
-                (flag, items)
+                (flag, items.into_iter().map(|i| self.intern(i)).collect())
             }
         };
         out.flag = if flag == Flag::Complete && items.is_empty() {
@@ -798,7 +880,7 @@ impl<'a> Evaluator<'a> {
         } else {
             flag
         };
-        out.items = items.into_iter().map(|i| self.intern(i)).collect();
+        out.items = items;
         out
     }
 
@@ -833,19 +915,15 @@ impl<'a> Evaluator<'a> {
         c
     }
 
-    fn collect_set(&self, set: &ObjectSet, out: &mut CollectedObject) -> (Flag, Vec<Item>) {
-        let mut operands: Vec<(Flag, Vec<Item>)> = Vec::new();
+    /// The flag and item ids of a set. Items are interned (one id per distinct item), so the
+    /// set operations compare ids, the identity the item cache gives, without copying items.
+    fn collect_set(&self, set: &ObjectSet, out: &mut CollectedObject) -> (Flag, Vec<u64>) {
+        let mut operands: Vec<(Flag, Vec<u64>)> = Vec::new();
         for r in &set.object_refs {
             let c = self.object(r);
             out.bindings.extend(c.bindings.iter().cloned());
             out.messages.extend(c.messages.iter().cloned());
-            let s = self.state.borrow();
-            let items = c
-                .items
-                .iter()
-                .filter_map(|id| s.item_list.get((*id - 1) as usize).cloned())
-                .collect();
-            operands.push((c.flag, items));
+            operands.push((c.flag, c.items));
         }
         for sub in &set.sets {
             operands.push(self.collect_set(sub, out));
@@ -854,13 +932,22 @@ impl<'a> Evaluator<'a> {
         (flag, self.apply_filters(items, &set.filters))
     }
 
-    fn apply_filters(&self, items: Vec<Item>, filters: &[Filter]) -> Vec<Item> {
+    fn apply_filters(&self, items: Vec<u64>, filters: &[Filter]) -> Vec<u64> {
         if filters.is_empty() {
             return items;
         }
         items
             .into_iter()
-            .filter(|item| self.passes_filters(item, filters))
+            .filter(|id| {
+                // A copy: filtering may evaluate variables, which borrows the cache mutably.
+                let item = self
+                    .state
+                    .borrow()
+                    .item_list
+                    .get((*id - 1) as usize)
+                    .cloned();
+                item.is_some_and(|item| self.passes_filters(&item, filters))
+            })
             .collect()
     }
 
@@ -880,13 +967,20 @@ impl<'a> Evaluator<'a> {
     }
 
     fn intern(&self, item: Item) -> u64 {
+        use std::hash::BuildHasher;
+        let hash = self.item_hasher.hash_one(&item);
         let mut s = self.state.borrow_mut();
-        if let Some(id) = s.items.get(&item) {
-            return *id;
+        let same = s.items.get(&hash).and_then(|ids| {
+            ids.iter()
+                .copied()
+                .find(|id| s.item_list.get((*id - 1) as usize) == Some(&item))
+        });
+        if let Some(id) = same {
+            return id;
         }
-        s.item_list.push(item.clone());
+        s.item_list.push(item);
         let id = s.item_list.len() as u64;
-        s.items.insert(item, id);
+        s.items.entry(hash).or_default().push(id);
         id
     }
 
@@ -897,7 +991,7 @@ impl<'a> Evaluator<'a> {
         }
         let key = format!("var {id}");
         let values = if !self.enter(&key) {
-            VariableValues::failed(Flag::Error, format!("{id}: variable references itself"))
+            VariableValues::failed(Flag::Error, self.refused(id, "variable", &key))
         } else {
             let v = match self.defs.variable(id) {
                 None => VariableValues::failed(Flag::Error, self.missing(id, "variable")),
@@ -1142,7 +1236,7 @@ pub(crate) fn criteria_result(
 }
 
 /// Combine the operands of an object `set`.
-fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<Item>)>) -> (Flag, Vec<Item>) {
+fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<u64>)>) -> (Flag, Vec<u64>) {
     let flags: Vec<Flag> = operands.iter().map(|(f, _)| *f).collect();
     let worst = if flags.contains(&Flag::Error) {
         Some(Flag::Error)
@@ -1156,19 +1250,21 @@ fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<Item>)>) -> (Flag, Vec<
     let second = it.next().map(|(_, i)| i);
     let items = match (op, second) {
         (_, None) => first,
+        // Hashed (item ids, one per distinct item), so two 30k-item operands take
+        // milliseconds (a `Vec::contains` scan took minutes). The output keeps the first
+        // operand's order, then the second's.
         (SetOperator::Union, Some(b)) => {
+            let mut seen: HashSet<u64> = first.iter().copied().collect();
             let mut out = first;
-            for i in b {
-                if !out.contains(&i) {
-                    out.push(i);
-                }
-            }
+            out.extend(b.into_iter().filter(|i| seen.insert(*i)));
             out
         }
         (SetOperator::Intersection, Some(b)) => {
+            let b: HashSet<u64> = b.into_iter().collect();
             first.into_iter().filter(|i| b.contains(i)).collect()
         }
         (SetOperator::Complement, Some(b)) => {
+            let b: HashSet<u64> = b.into_iter().collect();
             first.into_iter().filter(|i| !b.contains(i)).collect()
         }
     };

@@ -267,9 +267,36 @@ impl Pattern {
     /// 1.3.7: `$` over `"a\nx\n"` makes 5 items), and the newline that ends the subject starts
     /// no line (see the module doc).
     pub fn find_all(&self, subject: &str) -> Result<Vec<Match>, PatternError> {
+        let mut out = Vec::new();
+        self.for_each_match(subject, &mut |m| {
+            out.push(m);
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// The matches [`find_all`](Pattern::find_all) gives, handed to `f` one at a time until it
+    /// returns `false`, so a caller can stop (an item limit) without holding them all.
+    ///
+    /// ```
+    /// use scap_oval::pattern::{Options, Pattern};
+    ///
+    /// let p = Pattern::with_options("a", Options::TEXTFILECONTENT)?;
+    /// let mut seen = 0;
+    /// p.for_each_match("aaaa", &mut |_| {
+    ///     seen += 1;
+    ///     seen < 2
+    /// })?;
+    /// assert_eq!(seen, 2);
+    /// # Ok::<(), scap_oval::pattern::PatternError>(())
+    /// ```
+    pub fn for_each_match(
+        &self,
+        subject: &str,
+        f: &mut dyn FnMut(Match) -> bool,
+    ) -> Result<(), PatternError> {
         let re = self.program_for(subject)?;
         let end = subject.len();
-        let mut out = Vec::new();
         let mut ofs = 0;
         while ofs <= end {
             let Some(caps) = re
@@ -291,9 +318,11 @@ impl Pattern {
             } else {
                 m.end
             };
-            out.push(m);
+            if !f(m) {
+                break;
+            }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Whether the pattern matches (empty) at the very end of `subject`, which ends with `\n`,

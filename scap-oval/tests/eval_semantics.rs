@@ -224,3 +224,79 @@ fn time_difference_reads_win_filetime() -> Res<()> {
     assert_eq!(r.variables["oval:s:var:2"].values, ["-86400"]);
     Ok(())
 }
+
+#[test]
+fn a_long_extend_definition_chain_is_evaluated_to_its_end() -> Res<()> {
+    // Definition n extends n+1; the last one is true. Every definition of the chain is true,
+    // however long it is: the evaluator walks it with its own stack (before, the 65th level was
+    // an `error`, cached, and so every definition above it).
+    let n = 300;
+    let def = |i: u32, criteria: &str| {
+        format!(
+            r#"<definition id="oval:s:def:{i}" version="1" class="compliance"><metadata><title>t</title><description>d</description></metadata>{criteria}</definition>"#
+        )
+    };
+    let mut defs = String::new();
+    for i in 1..n {
+        defs.push_str(&def(
+            i,
+            &format!(
+                r#"<criteria><extend_definition definition_ref="oval:s:def:{}"/></criteria>"#,
+                i + 1
+            ),
+        ));
+    }
+    defs.push_str(&def(
+        n,
+        r#"<criteria><criterion test_ref="oval:s:tst:1"/></criteria>"#,
+    ));
+    let body = format!(
+        r#"<definitions>{defs}</definitions>
+<tests><ind:family_test id="oval:s:tst:1" version="1" check="all" comment="c"><ind:object object_ref="oval:s:obj:1"/></ind:family_test></tests>
+<objects><ind:family_object id="oval:s:obj:1" version="1"/></objects>"#
+    );
+    let r = evaluate(&body, &MemoryTarget::new(), Variables::default())?;
+    use scap_oval::types::ResultValue;
+    let not_true: Vec<u32> = (1..=n)
+        .filter(|i| r.definition(&format!("oval:s:def:{i}")) != Some(ResultValue::True))
+        .collect();
+    assert_eq!(not_true, Vec::<u32>::new());
+    Ok(())
+}
+
+#[test]
+fn variables_nested_past_the_depth_limit_say_so() -> Res<()> {
+    // var 0 references var 1, ... var 99 is a literal: deeper than the evaluator's limit, so
+    // var 0 is an error, and its message says that the limit, not a cycle, stopped it.
+    let vars: Vec<(String, String)> = (0..100)
+        .map(|i| {
+            let component = if i == 99 {
+                r#"<literal_component>x</literal_component>"#.to_owned()
+            } else {
+                format!(r#"<variable_component var_ref="oval:s:var:{}"/>"#, i + 1)
+            };
+            (format!("oval:s:var:{i}"), component)
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = vars
+        .iter()
+        .take(1)
+        .map(|(id, c)| (id.as_str(), "string", c.as_str()))
+        .collect();
+    let mut body = variables_body(&refs);
+    let rest: String = vars
+        .iter()
+        .skip(1)
+        .map(|(id, c)| {
+            format!(
+                r#"<local_variable id="{id}" version="1" datatype="string" comment="c">{c}</local_variable>"#
+            )
+        })
+        .collect();
+    body = body.replace("</variables>", &format!("{rest}</variables>"));
+    let r = evaluate(&body, &MemoryTarget::new(), Variables::default())?;
+    let messages = r.variables["oval:s:var:0"].messages.join("\n");
+    assert!(messages.contains("depth limit"), "{messages}");
+    assert!(!messages.contains("references itself"), "{messages}");
+    Ok(())
+}

@@ -16,15 +16,17 @@
 //! does not resolve it against the root nor against its own working directory either (checked:
 //! `./x` is `does not exist` with `x` present in both).
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use scap_probe::{Direction, FileType, Target, WalkOptions, walk};
 
 use super::{ObjectRequest, RequestEntity};
 use crate::types::Operation;
 
-/// Upper bound on entries visited for one object, so a pattern rooted at `/` on a huge tree
-/// ends with an error instead of running for hours.
+/// Upper bound on entries visited for one object (matching its path pattern and recursing from
+/// every matched directory, together), so a pattern rooted at `/` on a huge tree ends with an
+/// error instead of running for hours.
 const MAX_VISITED: usize = 2_000_000;
 
 /// Direction of recursion from a matched path.
@@ -259,8 +261,9 @@ pub fn candidates(
     object: &ObjectRequest,
 ) -> Result<Vec<Candidate>, FilesetError> {
     let mut out = Vec::new();
+    let mut visited = Visited::new(object);
     if let Some(fp) = object.entity("filepath") {
-        for p in match_paths(target, fp, false)? {
+        for p in match_paths(target, fp, false, &mut visited)? {
             let (path, filename) = split(&p);
             out.push(Candidate {
                 path,
@@ -269,8 +272,8 @@ pub fn candidates(
         }
     } else if let Some(path) = object.entity("path") {
         let behaviors = Behaviors::of(object);
-        let mut dirs = match_paths(target, path, true)?;
-        dirs = recurse(target, dirs, behaviors)?;
+        let mut dirs = match_paths(target, path, true, &mut visited)?;
+        dirs = recurse(target, dirs, behaviors, &mut visited)?;
         let filename = object.entity("filename");
         for dir in dirs {
             match filename {
@@ -318,6 +321,33 @@ pub fn candidates(
     Ok(out)
 }
 
+/// Entries walked for one object so far, against [`MAX_VISITED`].
+struct Visited<'o> {
+    object: &'o str,
+    count: usize,
+}
+
+impl<'o> Visited<'o> {
+    fn new(object: &'o ObjectRequest) -> Visited<'o> {
+        Visited {
+            object: &object.id,
+            count: 0,
+        }
+    }
+
+    /// Count one more entry; an error once over the limit.
+    fn one_more(&mut self) -> Result<(), FilesetError> {
+        self.count += 1;
+        if self.count > MAX_VISITED {
+            return Err(FilesetError(format!(
+                "{}: more than {MAX_VISITED} entries walked to collect the object",
+                self.object
+            )));
+        }
+        Ok(())
+    }
+}
+
 fn exists(target: &dyn Target, path: &str) -> bool {
     target.metadata(Path::new(path)).is_ok()
 }
@@ -363,6 +393,7 @@ fn match_paths(
     target: &dyn Target,
     entity: &RequestEntity,
     dirs: bool,
+    visited: &mut Visited<'_>,
 ) -> Result<Vec<String>, FilesetError> {
     if let Some(values) = entity.exact_values() {
         return Ok(values
@@ -385,19 +416,12 @@ fn match_paths(
     roots.sort();
     roots.dedup();
     let mut out = Vec::new();
-    let mut visited = 0usize;
     for root in roots {
         // Symlinked directories are not followed: no loops, and a link out of a directory
         // is reported as itself.
         for entry in walk(target, Path::new(&root), WalkOptions::new()) {
             let Ok(entry) = entry else { continue };
-            visited += 1;
-            if visited > MAX_VISITED {
-                return Err(FilesetError(format!(
-                    "more than {MAX_VISITED} entries to search for {}",
-                    entity.name
-                )));
-            }
+            visited.one_more()?;
             if entry.is_dir != dirs {
                 continue;
             }
@@ -418,8 +442,9 @@ fn match_paths(
 /// Expand matched directories by the recursion behaviors.
 fn recurse(
     target: &dyn Target,
-    dirs: Vec<String>,
+    mut dirs: Vec<String>,
     b: Behaviors,
+    visited: &mut Visited<'_>,
 ) -> Result<Vec<String>, FilesetError> {
     if b.direction == RecurseDirection::None || b.max_depth == 0 {
         return Ok(dirs);
@@ -440,16 +465,34 @@ fn recurse(
         .descend_directories(b.descend_directories)
         .follow_symlinks(b.follow_symlinks)
         .same_device(b.same_device);
+    // A walk down without a depth limit that lists a directory has walked everything below
+    // it as a walk from it would (same options, same device), so a matched directory already
+    // listed is not walked again: one walk per subtree, where a 300-deep chain matched by a
+    // pattern was walked 300 times (45,000 listings instead of 300). Sorted, an ancestor comes
+    // before what it contains. The one difference: a directory the walk reaches twice
+    // (through a followed link) is listed once per walk, so below a skipped start a link to a
+    // directory already listed is not listed again under the start's path either; the object's
+    // walks share what they listed as one walk does. With a depth limit each walk is bounded
+    // by it and nothing is shared.
+    let shared = b.direction != RecurseDirection::Up && levels.is_none();
+    let mut listed: HashSet<PathBuf> = HashSet::new();
+    dirs.sort();
+    dirs.dedup();
     let mut out = Vec::new();
     for start in dirs {
-        let mut visited = 0usize;
+        if shared && listed.contains(Path::new(&start)) {
+            out.push(start);
+            continue;
+        }
         for entry in walk(target, Path::new(&start), options) {
             let Ok(entry) = entry else { continue };
-            visited += 1;
-            if visited > MAX_VISITED {
-                return Err(FilesetError(format!(
-                    "more than {MAX_VISITED} entries below a recursive path"
-                )));
+            visited.one_more()?;
+            if shared && entry.depth > 0 {
+                if let Some(parent) = entry.path.parent() {
+                    if !listed.contains(parent) {
+                        listed.insert(parent.to_path_buf());
+                    }
+                }
             }
             let wanted = entry.is_dir
                 && levels.is_none_or(|l| entry.depth <= l)
@@ -675,5 +718,65 @@ mod tests {
         assert_eq!(split("/passwd"), ("/".to_owned(), "passwd".to_owned()));
         assert_eq!(join("/", "passwd"), "/passwd");
         assert_eq!(join("/etc", "passwd"), "/etc/passwd");
+    }
+
+    /// A target that counts its directory listings.
+    struct Counting {
+        inner: scap_probe::MemoryTarget,
+        listings: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Target for Counting {
+        fn metadata(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
+            self.inner.metadata(path)
+        }
+        fn read_dir(&self, path: &Path) -> scap_probe::Result<Vec<scap_probe::DirEntry>> {
+            self.listings
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.read_dir(path)
+        }
+        fn read_link(&self, path: &Path) -> scap_probe::Result<PathBuf> {
+            self.inner.read_link(path)
+        }
+        fn open(&self, path: &Path) -> scap_probe::Result<Box<dyn std::io::Read + Send>> {
+            self.inner.open(path)
+        }
+        fn stat(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
+            self.inner.stat(path)
+        }
+        fn canonicalize(&self, path: &Path) -> scap_probe::Result<PathBuf> {
+            self.inner.canonicalize(path)
+        }
+    }
+
+    #[test]
+    fn a_deep_chain_matched_by_a_pattern_is_walked_once() {
+        // /deep/d/d/... 300 levels, a file `x` at the bottom; every level matches the path
+        // pattern and is a start of the recursion. Each directory is listed once to match the
+        // pattern and once to recurse, not once per matched ancestor (45,000 listings).
+        let depth = 300;
+        let mut dir = "/deep".to_owned();
+        for _ in 0..depth {
+            dir.push_str("/d");
+        }
+        let mut inner = scap_probe::MemoryTarget::new();
+        inner.add_file(format!("{dir}/x"), "");
+        let t = Counting {
+            inner,
+            listings: std::sync::atomic::AtomicUsize::new(0),
+        };
+        let r = request(
+            vec![pm("path", "^/deep"), eq("filename", "x")],
+            &[("recurse_direction", "down")],
+        );
+        let c = candidates(&t, &r).unwrap();
+        assert_eq!(
+            c.iter().map(Candidate::filepath).collect::<Vec<_>>(),
+            [format!("{dir}/x")]
+        );
+        let listings = t.listings.load(std::sync::atomic::Ordering::Relaxed);
+        // The directories: `/`, `/deep` and the 300 levels.
+        let directories = depth + 2;
+        assert!(listings <= 2 * directories, "{listings} listings");
     }
 }

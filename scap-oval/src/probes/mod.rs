@@ -54,6 +54,7 @@ mod yamlfilecontent;
 pub use fileset::{Behaviors, Candidate, FilesetError, RecurseDirection, candidates};
 pub use flag::flag_for;
 pub use registry::{Registry, family_namespace};
+pub use xmlfilecontent::MAX_XPATH_STEPS;
 
 /// An object ready for collection: its entities with variables resolved to values.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -220,6 +221,11 @@ pub trait Probe: Send + Sync {
         c
     }
 }
+
+/// Most items one textfilecontent54 object may have; past it the object is an `error` with a
+/// message and the items are dropped, so a pattern matching every character of a large file
+/// (990k items, 3.3 GB for `a` over 1 MB) costs no more than this many.
+pub const MAX_ITEMS: usize = 100_000;
 
 /// Largest file a built-in probe reads whole (textfilecontent54, password, dpkg status...).
 pub const MAX_FILE_SIZE: u64 = 256 << 20;

@@ -11,7 +11,7 @@
 use scap_probe::Target;
 
 use super::fileset::{FileContent, candidates, regular_files};
-use super::{Collection, MAX_FILE_SIZE, ObjectRequest, Probe, patterns};
+use super::{Collection, MAX_FILE_SIZE, MAX_ITEMS, ObjectRequest, Probe, patterns};
 use crate::items::{Item, ItemEntity};
 use crate::pattern::Options;
 use crate::types::Flag;
@@ -82,25 +82,47 @@ fn collect(target: &dyn Target, object: &ObjectRequest, pattern_entity: &str) ->
                     return Collection::error(format!("{}: pattern {regex:?}: {e}", object.id));
                 }
             };
-            let matches = match compiled.find_all(&text) {
-                Ok(m) => m,
-                Err(e) => {
-                    messages.push(format!(
-                        "regular expression pattern match failed in file {filepath}: {e}"
-                    ));
-                    match_failed = true;
-                    continue;
-                }
-            };
-            for (n, m) in matches.iter().enumerate() {
-                let number = n + 1;
+            // Matches are numbered (the instance) and filtered as they are found, and the
+            // search stops one item past the per-object limit: the matches of a pattern that
+            // hits every character of a large file are never all held.
+            let room = MAX_ITEMS.saturating_sub(items.len());
+            let mut matches = Vec::new();
+            let mut number = 0usize;
+            let mut instance_error = None;
+            let found = compiled.for_each_match(&text, &mut |m| {
+                number += 1;
                 if let Some(inst) = instance {
                     match inst.matches(&number.to_string()) {
                         Ok(true) => {}
-                        Ok(false) => continue,
-                        Err(e) => return Collection::error(e.to_string()),
+                        Ok(false) => return true,
+                        Err(e) => {
+                            instance_error = Some(e.to_string());
+                            return false;
+                        }
                     }
                 }
+                matches.push((number, m));
+                matches.len() <= room
+            });
+            if let Some(e) = instance_error {
+                return Collection::error(e);
+            }
+            if let Err(e) = found {
+                messages.push(format!(
+                    "regular expression pattern match failed in file {filepath}: {e}"
+                ));
+                match_failed = true;
+                continue;
+            }
+            if matches.len() > room {
+                // The items already made are dropped too: a partial set would make a test's
+                // result depend on where the limit fell.
+                return Collection::error(format!(
+                    "{}: more than {MAX_ITEMS} items (the per-object item limit was hit)",
+                    object.id
+                ));
+            }
+            for (number, m) in matches {
                 let mut item = Item::new("independent", "textfilecontent_item");
                 item.push(ItemEntity::string("filepath", filepath.clone()));
                 item.push(ItemEntity::string("path", path.clone()));
@@ -181,5 +203,22 @@ mod tests {
                 .iter()
                 .any(|m| m.contains("/etc/bt.txt") && m.contains("backtracking limit"))
         );
+    }
+
+    #[test]
+    fn an_object_over_the_item_limit_is_an_error() {
+        // One item per `a`: one past the limit is an error with no items; at the limit, all.
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/over", "a".repeat(MAX_ITEMS + 1))
+            .add_file("/etc/at", "a".repeat(MAX_ITEMS));
+        let c = TextFileContent54.collect(&t, &object("/etc", "^over$", "a"));
+        assert_eq!((c.flag, c.items.len()), (Flag::Error, 0));
+        assert!(
+            c.messages.iter().any(|m| m.contains("item limit")),
+            "{:?}",
+            c.messages
+        );
+        let c = TextFileContent54.collect(&t, &object("/etc", "^at$", "a"));
+        assert_eq!((c.flag, c.items.len()), (Flag::Complete, MAX_ITEMS));
     }
 }

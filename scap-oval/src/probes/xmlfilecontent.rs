@@ -48,6 +48,16 @@ pub const MAX_DEPTH: usize = 256;
 const MAX_XPATH_LEN: usize = 1024;
 const MAX_XPATH_NESTING: usize = 64;
 
+/// Most node visits one expression may cost on one file. The cost is bounded before
+/// evaluating (sxd-xpath has no hook to count steps as it goes): with `n` nodes in the file
+/// (elements, attributes, text and others), a location step visits at most `n` nodes per
+/// context node, and a predicate runs once per candidate node, so a descendant-like axis
+/// (`//`, `descendant`, `ancestor`, `following`, `preceding`) inside `k` nested predicates
+/// costs up to `n^(k+1)`. `count(//*[count(//*[count(//*)>0])>0])` on a 12 KB file, which
+/// ran for over a minute, is refused; `/zone/service[@name='ssh']` on a 16 MiB file is not.
+/// An expression over the budget is an `error` for that file, with a message.
+pub const MAX_XPATH_STEPS: u64 = 10_000_000;
+
 /// What evaluating one expression over one document gave.
 #[derive(Debug, Clone, PartialEq)]
 enum Selected {
@@ -87,6 +97,39 @@ fn check_xpath(xpath: &str) -> Result<(), String> {
 
 /// The first namespace prefix of a name test (`x:y`, `x:*`) in an expression, outside string
 /// literals; the `::` of an axis is not a prefix.
+/// An upper bound on the node visits `xpath` costs on a document of `nodes` nodes (see
+/// [`MAX_XPATH_STEPS`]): `nodes` to the power of one plus the deepest predicate nesting at
+/// which a descendant-like axis appears, saturating. Quoted literals are skipped; a name that
+/// merely spells an axis (`/a/following`) over-estimates, which only refuses sooner.
+fn xpath_cost(xpath: &str, nodes: u64) -> u64 {
+    const AXES: [&str; 5] = ["//", "descendant", "ancestor", "following", "preceding"];
+    let mut open: Vec<char> = Vec::new();
+    let mut deepest = 0u32;
+    let mut quote: Option<char> = None;
+    for (i, c) in xpath.char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '[' | '(' => open.push(c),
+            ']' | ')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        let rest = xpath.get(i..).unwrap_or_default();
+        if AXES.iter().any(|a| rest.starts_with(a)) {
+            let predicates = open.iter().filter(|&&b| b == '[').count();
+            deepest = deepest.max(u32::try_from(predicates).unwrap_or(u32::MAX));
+        }
+    }
+    nodes.max(1).saturating_pow(deepest.saturating_add(1))
+}
+
 fn name_prefix(xpath: &str) -> Option<&str> {
     let name_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
     let mut quote: Option<char> = None;
@@ -202,11 +245,22 @@ fn evaluate_here(text: &str, xpaths: &[String]) -> Result<Vec<Result<Selected, S
     let package = Package::new();
     let doc = package.as_document();
     copy(&parsed, doc)?;
+    let nodes: u64 = parsed
+        .descendants()
+        .map(|n| 1 + n.attributes().len() as u64)
+        .sum();
     let factory = Factory::new();
     let context = Context::new();
     let mut out = Vec::new();
     for xpath in xpaths {
         let one = check_xpath(xpath).and_then(|()| {
+            let cost = xpath_cost(xpath, nodes);
+            if cost > MAX_XPATH_STEPS {
+                return Err(format!(
+                    "XPath {xpath:?}: up to {cost} node visits on the {nodes} nodes of this \
+                     file, over the budget of {MAX_XPATH_STEPS} (not evaluated)"
+                ));
+            }
             let compiled = factory
                 .build(xpath)
                 .map_err(|e| format!("XPath {xpath:?}: {e}"))?
@@ -440,6 +494,25 @@ mod tests {
         assert!(one(ZONE, &ors).is_ok());
         let steps = format!("/zone{}", "/..".repeat(MAX_XPATH_LEN / 3 - 2));
         assert!(one(ZONE, &steps).is_ok());
+    }
+
+    #[test]
+    fn an_expression_over_the_step_budget_is_refused_with_a_message() {
+        // 300 elements: the three nested descendant scans would cost 301^3 visits (27M), over
+        // the budget; one scan or one nested in a predicate stays under it.
+        let doc = format!("<r>{}</r>", "<a/>".repeat(300));
+        let hostile = "count(//*[count(//*[count(//*)>0])>0])";
+        let e = one(&doc, hostile).unwrap_err();
+        assert!(e.contains("over the budget"), "{e}");
+        assert_eq!(values(one(&doc, "count(//a)").unwrap())[0].0, "300");
+        assert_eq!(
+            values(one(&doc, "count(//*[count(.//a)=0])").unwrap())[0].0,
+            "300"
+        );
+        // Literals do not count as axes; a name test spelled like an axis over-estimates.
+        assert_eq!(xpath_cost("/a[@u='//x']", 10), 10);
+        assert_eq!(xpath_cost("//a[b//c]", 10), 100);
+        assert_eq!(xpath_cost(hostile, 10), 1000);
     }
 
     #[test]
