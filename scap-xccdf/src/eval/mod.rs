@@ -770,16 +770,16 @@ fn group_platforms(b: &Benchmark) -> HashMap<&str, &[String]> {
 
 /// Applicability of platforms: the applicable CPE names of the dictionaries and the
 /// platform specification, every OVAL check they use evaluated up front in one batch.
-struct Applicability {
+struct Applicability<'s> {
     names: Vec<Name>,
-    spec: Option<PlatformSpecification>,
+    spec: Option<&'s PlatformSpecification>,
     checks: HashMap<(String, String), ApplicabilityResult>,
     memo: HashMap<String, bool>,
 }
 
-impl Applicability {
-    fn new(source: &Source, engine: &dyn CheckEngine) -> Applicability {
-        let spec = source.platform_specification.clone();
+impl<'s> Applicability<'s> {
+    fn new(source: &'s Source, engine: &dyn CheckEngine) -> Applicability<'s> {
+        let spec = source.platform_specification.as_ref();
         // The data stream's dictionaries, each with its component-ref (whose catalog resolves
         // its check hrefs), and an XCCDF 1.1 benchmark's own cpe-list (its hrefs resolve like
         // the benchmark's check hrefs: through the checklist's catalog, or as files). A broken
@@ -818,7 +818,7 @@ impl Applicability {
                 }
             }
         }
-        if let Some(spec) = &spec {
+        if let Some(spec) = spec {
             let mut facts = Vec::new();
             for p in &spec.platforms {
                 collect_check_facts(&p.test, &mut facts, 0);
@@ -895,7 +895,7 @@ impl Applicability {
             return b;
         }
         let mut ok = false;
-        if let Some(spec) = &self.spec {
+        if let Some(spec) = self.spec {
             let id = platform.strip_prefix('#').unwrap_or(platform);
             let checks = &self.checks;
             let mut lookup = |c: &CheckFactRef| {
