@@ -96,8 +96,9 @@ impl RootDir {
             let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
             match rustix::fs::openat2(&self.fd, rel, how.flags(), Mode::empty(), resolve) {
                 Err(rustix::io::Errno::NOSYS) => self.has_openat2.store(false, Ordering::Relaxed),
-                // Interrupted by a concurrent rename anywhere on the system: try once more,
-                // then fall back to the walk, which has no such retry condition.
+                // Interrupted by a concurrent rename anywhere on the system (openat2 with
+                // RESOLVE_BENEATH may give up then): this call takes the walk, which has no
+                // such condition; the next call tries openat2 again.
                 Err(rustix::io::Errno::AGAIN) => {}
                 other => return other.map_err(io::Error::from),
             }

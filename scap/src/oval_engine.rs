@@ -174,8 +174,9 @@ impl<'a> OvalEngine<'a> {
         self.content?.oval(key).cloned()
     }
 
-    /// The schema deviations tolerated in the components loaded so far, by component key
-    /// (component id or href), each component once, keys in order.
+    /// The schema deviations tolerated in the documents registered with
+    /// [`OvalEngine::insert`], by key (href), each document once, keys in order. Those of the
+    /// content's own components are in [`Content::warnings`](crate::Content::warnings).
     pub fn warnings(&self) -> Vec<(String, scap_oval::model::Warning)> {
         let loaded = lock(&self.loaded);
         let mut keys: Vec<&String> = loaded.keys().collect();

@@ -31,14 +31,17 @@ impl TargetSpec {
     /// file, `OSCAP_CONTAINER_VARS`); without it a tree's environment is not collectable and
     /// an image's is its config's `Env`. The live host always has its own.
     pub fn open(&self, environment: Option<Vec<(String, String)>>) -> Result<Box<dyn Target>> {
-        let failed = |what: String| {
-            move |e: Box<dyn std::error::Error + Send + Sync>| Error::Target { what, source: e }
-        };
+        fn failed(what: String, e: impl std::error::Error + Send + Sync + 'static) -> Error {
+            Error::Target {
+                what,
+                source: Box::new(e),
+            }
+        }
         Ok(match self {
             TargetSpec::Live => Box::new(LiveHost::new()),
             TargetSpec::Root(dir) => {
-                let r = RootFs::new(dir)
-                    .map_err(|e| failed(format!("--root {}", dir.display()))(Box::new(e)))?;
+                let r =
+                    RootFs::new(dir).map_err(|e| failed(format!("--root {}", dir.display()), e))?;
                 match environment {
                     Some(env) => Box::new(r.with_environment(env)),
                     None => Box::new(r),
@@ -49,7 +52,7 @@ impl TargetSpec {
                 let mut options = OciOptions::default();
                 options.reference = reference;
                 let img = OciImage::open_with(&path, &options)
-                    .map_err(|e| failed(format!("--image {arg}"))(Box::new(e)))?;
+                    .map_err(|e| failed(format!("--image {arg}"), e))?;
                 match environment {
                     Some(env) => Box::new(img.with_environment(env)),
                     None => Box::new(img),
