@@ -104,6 +104,7 @@ pub struct ReadmeDoctests;
 
 pub mod content;
 pub mod error;
+mod evidence;
 pub mod oval_engine;
 pub mod scan;
 pub mod target;

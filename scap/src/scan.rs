@@ -1,7 +1,7 @@
 //! [`Scan`]: content, a profile and a target to a [`ScanOutcome`]; and the evidence made from
 //! the outcome.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use scap_oval::eval::Results;
@@ -427,10 +427,43 @@ impl ScanOutcome {
     }
 
     /// The assessor's report model: rules with their texts, references, fixes and OVAL
-    /// evidence, scores, target; what every [`scap_arf::report::Format`] renders. (Built
-    /// through the ARF today: the report reader is the one that also reads oscap's ARFs.)
+    /// evidence, scores, target; what every [`scap_arf::report::Format`] renders. Built from
+    /// the typed results, the content's benchmark and the target's facts (no XML is written or
+    /// parsed); equal to the report read from [`ScanOutcome::arf`] with the same `what`.
     pub fn report(&self, what: &OvalContent) -> Result<scap_arf::report::ScanReport> {
-        let arf = scap_arf::Arf::parse(&self.arf(what)?)?;
-        Ok(scap_arf::report::ScanReport::from_arf(&arf)?)
+        let info = self.target.test_result_info(self.content.name());
+        let mut test_result =
+            scap_arf::TestResult::from_results(&self.results, &info, scap_arf::XCCDF_REPORT_ID);
+        let mut ovals = Vec::new();
+        let mut first_report = BTreeMap::new();
+        for p in &self.oval {
+            let Some(defs) = self.definitions(&p.component) else {
+                continue;
+            };
+            let id = format!("oval{}", ovals.len());
+            first_report
+                .entry(p.component.as_str())
+                .or_insert_with(|| id.clone());
+            ovals.push(crate::evidence::oval_results(defs, &p.results, what, &id));
+        }
+        // Check hrefs name their component's first report, as in the ARF.
+        for r in &mut test_result.rule_results {
+            for c in &mut r.checks {
+                let key = match self.content.source().resolve_check_href(&c.href) {
+                    Ok(component) => component.id.as_str(),
+                    Err(_) => c.href.as_str(),
+                };
+                if let Some(id) = first_report.get(key) {
+                    c.href = format!("#{id}");
+                }
+            }
+        }
+        let asset = self.target.asset();
+        Ok(scap_arf::report::ScanReport::from_parts(
+            Some(self.content.benchmark()),
+            &test_result,
+            Some(&asset),
+            &ovals,
+        ))
     }
 }

@@ -51,11 +51,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::asset::Asset;
 use crate::error::{Error, Result};
 use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
 pub use crate::status::RuleStatus;
 use crate::status::{ItemStatus, ObjectFlag, OvalResult, empty_as_none};
+use crate::xccdf::TestResult;
 pub use format::Format;
 use refs::{RefId, RefKind, classify};
 
@@ -351,14 +353,11 @@ fn fix_script(pieces: &[scap_xccdf::FixPiece], values: &HashMap<&str, &str>) -> 
 
 /// What the data stream says: rules, benchmark and profile titles, and (in an otherwise
 /// empty [`OvalResults`]) its OVAL tests and definitions.
-type DataStreamInfo = (HashMap<String, RuleInfo>, BenchmarkInfo, OvalResults);
+type DataStreamInfo = (scap_xccdf::Benchmark, OvalResults);
 
-/// Parses the data stream into rule information (benchmark title and profile title too).
-fn data_stream_rules(
-    request_id: &str,
-    text: &str,
-    profile: Option<&str>,
-) -> Result<DataStreamInfo> {
+/// Parses the data stream of an ARF report request: its benchmark and what its OVAL
+/// components say about their tests and definitions.
+fn data_stream_rules(request_id: &str, text: &str) -> Result<DataStreamInfo> {
     let wrap = |source| Error::DataStream {
         request: request_id.to_string(),
         source,
@@ -373,7 +372,14 @@ fn data_stream_rules(
     {
         oval.add_definitions_info(node);
     }
-    let b = &src.benchmark;
+    Ok((src.benchmark, oval))
+}
+
+/// The rules of a benchmark, and its and the profile's titles.
+fn benchmark_rules(
+    b: &scap_xccdf::Benchmark,
+    profile: Option<&str>,
+) -> (HashMap<String, RuleInfo>, BenchmarkInfo) {
     let mut rules = HashMap::new();
     collect_rules(&b.items, 0, &mut rules);
     let info = BenchmarkInfo {
@@ -389,7 +395,7 @@ fn data_stream_rules(
                 .map(|t| t.plain().trim().to_string())
         }),
     };
-    Ok((rules, info, oval))
+    (rules, info)
 }
 
 impl ScanReport {
@@ -408,14 +414,15 @@ impl ScanReport {
                 .iter()
                 .find(|r| r.root == "data-stream-collection")
         });
-        let (rule_info, mut benchmark, ds_oval) = match request {
-            Some(r) => data_stream_rules(&r.id, &r.content, tr.profile.as_deref())?,
-            None => (
-                HashMap::new(),
-                BenchmarkInfo::default(),
-                OvalResults::default(),
-            ),
+        let Some(request) = request else {
+            return Ok(ScanReport::from_parts(
+                None,
+                tr,
+                arf.asset_for(&tr.report_id),
+                &arf.oval_results,
+            ));
         };
+        let (benchmark, ds_oval) = data_stream_rules(&request.id, &request.content)?;
         // Results written without their definitions get test objects and comments from the
         // data stream's OVAL components.
         let ovals: Vec<OvalResults> = arf
@@ -434,6 +441,48 @@ impl ScanReport {
                 o
             })
             .collect();
+        Ok(ScanReport::from_parts(
+            Some(&benchmark),
+            tr,
+            arf.asset_for(&tr.report_id),
+            &ovals,
+        ))
+    }
+
+    /// Builds the report of one XCCDF `TestResult` from its parts, with no XML: rule texts,
+    /// references and fixes from `benchmark` (the one the results were made with), the target
+    /// from `asset` (else the TestResult's `target`), and evidence from the OVAL results its
+    /// checks name (a check href `#id` names the [`OvalResults::report_id`]; another href is
+    /// matched to the first results holding the definition).
+    ///
+    /// What [`ScanReport::from_arf`] does after reading the ARF; `scap::ScanOutcome::report`
+    /// calls it with the scan's typed results, so a report never needs the ARF written first.
+    ///
+    /// ```
+    /// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <title>B</title>
+    ///   <Rule id="xccdf_x_rule_a" selected="true" severity="high"><title>Rule A</title></Rule></Benchmark>"#;
+    /// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+    /// let p = scap_xccdf::Policy::new(&b, None, None)?;
+    /// let results = scap_xccdf::unevaluated(&b, &p);
+    /// let info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
+    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// let report = scap_arf::report::ScanReport::from_parts(Some(&b), &tr, None, &[]);
+    /// assert_eq!(report.benchmark.title.as_deref(), Some("B"));
+    /// assert_eq!(report.rules[0].title, "Rule A");
+    /// assert_eq!(report.target.hostname.as_deref(), Some("host1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_parts(
+        benchmark: Option<&scap_xccdf::Benchmark>,
+        tr: &TestResult,
+        asset: Option<&Asset>,
+        ovals: &[OvalResults],
+    ) -> ScanReport {
+        let (rule_info, mut benchmark) = match benchmark {
+            Some(b) => benchmark_rules(b, tr.profile.as_deref()),
+            None => (HashMap::new(), BenchmarkInfo::default()),
+        };
         if let Some(id) = &tr.benchmark_id {
             benchmark.id = id.clone();
         }
@@ -442,7 +491,6 @@ impl ScanReport {
         }
         benchmark.profile_id = tr.profile.clone();
 
-        let asset = arf.asset_for(&tr.report_id);
         let target = TargetInfo {
             hostname: asset
                 .and_then(|a| a.hostname.clone())
@@ -537,7 +585,7 @@ impl ScanReport {
                 oval,
             });
         }
-        Ok(ScanReport {
+        ScanReport {
             schema_version: SCHEMA_VERSION,
             benchmark,
             test_result: TestResultInfo {
@@ -559,7 +607,7 @@ impl ScanReport {
                 .collect(),
             counts,
             rules,
-        })
+        }
     }
 
     /// The report as pretty-printed JSON (the schema in the [module docs](self)); the same
