@@ -9,6 +9,7 @@ use scap_xccdf::input::{Input, InputKind, InputOptions};
 use scap_xccdf::{ComponentKind, ParseOptions, Policy, Source, Tailoring};
 
 use crate::error::{Error, Result};
+use crate::warning::Warning;
 
 /// How to open content: the choices `oscap xccdf eval` takes as options.
 ///
@@ -226,24 +227,34 @@ impl Content {
 
     /// What loading noticed and tolerated, each located: files the content names that could
     /// not be used, CPE dictionaries that did not parse, platforms nothing can resolve (so
-    /// what needs them is `notapplicable`), OVAL components that did not load, and every
-    /// schema deviation the OVAL parser tolerated.
-    pub fn warnings(&self) -> Vec<String> {
-        let mut out = self.inner.notes.clone();
-        out.extend(self.inner.source.warnings.iter().cloned());
+    /// what needs them is `notapplicable`: this one [affects results](Warning::affects_results)),
+    /// OVAL components that did not load, and every schema deviation the OVAL parser tolerated.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut out: Vec<Warning> = self
+            .inner
+            .notes
+            .iter()
+            .chain(&self.inner.source.warnings)
+            // Their effect is warned about where it happens: a check href of a selected rule
+            // that cannot be resolved (`Scan::run`), a platform that cannot be resolved (below).
+            .map(|w| Warning::new(w.clone(), false))
+            .collect();
         let unresolved = scap_xccdf::input::unresolved_platforms(&self.inner.source);
         if !unresolved.is_empty() {
             let many = unresolved.len() > 1;
-            out.push(format!(
-                "platform{} {} cannot be resolved (no CPE dictionary or platform definition{}): what needs {} is notapplicable",
-                if many { "s" } else { "" },
-                unresolved.join(", "),
-                if self.inner.kind == InputKind::DataStream {
-                    ""
-                } else {
-                    "; give one with --cpe FILE"
-                },
-                if many { "them" } else { "it" },
+            out.push(Warning::new(
+                format!(
+                    "platform{} {} cannot be resolved (no CPE dictionary or platform definition{}): what needs {} is notapplicable",
+                    if many { "s" } else { "" },
+                    unresolved.join(", "),
+                    if self.inner.kind == InputKind::DataStream {
+                        ""
+                    } else {
+                        "; give one with --cpe FILE"
+                    },
+                    if many { "them" } else { "it" },
+                ),
+                true,
             ));
         }
         for (id, defs) in &self.inner.ovals {
@@ -251,9 +262,10 @@ impl Content {
                 Ok(d) => out.extend(
                     d.warnings
                         .iter()
-                        .map(|w| format!("{}: {id}: {w}", self.inner.name)),
+                        .map(|w| Warning::new(format!("{}: {id}: {w}", self.inner.name), false)),
                 ),
-                Err(e) => out.push(format!("OVAL component {id}: {e}")),
+                // The rules that use it come out `error`, which decides the exit status.
+                Err(e) => out.push(Warning::new(format!("OVAL component {id}: {e}"), false)),
             }
         }
         out

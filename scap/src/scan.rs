@@ -15,6 +15,7 @@ use crate::content::Content;
 use crate::error::{Error, Result};
 use crate::oval_engine::OvalEngine;
 use crate::target::TargetFacts;
+use crate::warning::Warning;
 
 /// Whether Script Check Engine checks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,11 +178,18 @@ impl<'c> Scan<'c> {
         for r in &self.rules {
             rules.push(find(r).ok_or_else(|| Error::NoSuchRule(r.clone()))?);
         }
-        let mut warnings: Vec<String> = policy
+        // Dangling profile selections change nothing evaluated; a check-export naming no Value
+        // leaves the check's variable unbound.
+        let mut warnings: Vec<Warning> = policy
             .warnings
             .iter()
-            .chain(&policy.export_warnings())
-            .map(ToString::to_string)
+            .map(|w| Warning::new(w.to_string(), false))
+            .chain(
+                policy
+                    .export_warnings()
+                    .iter()
+                    .map(|w| Warning::new(w.to_string(), true)),
+            )
             .collect();
         // A check href the data stream cannot resolve (a catalog URI pointing outside the
         // stream, a missing component) makes its rule notchecked: say so here too, once per
@@ -195,9 +203,12 @@ impl<'c> Scan<'c> {
                 for r in &check.content_refs {
                     if let Err(e) = content.source().resolve_check_href(&r.href) {
                         if unresolvable.insert(r.href.clone()) {
-                            warnings.push(format!(
-                                "check href {}: {e}; the rules that use it are notchecked",
-                                r.href
+                            warnings.push(Warning::new(
+                                format!(
+                                    "check href {}: {e}; the rules that use it are notchecked",
+                                    r.href
+                                ),
+                                true,
                             ));
                         }
                     }
@@ -208,7 +219,10 @@ impl<'c> Scan<'c> {
         for r in &self.skip_rules {
             match find(r) {
                 Some(id) => skip.push(id),
-                None => warnings.push(format!("--skip-rule {r}: no such rule, ignored")),
+                None => warnings.push(Warning::new(
+                    format!("--skip-rule {r}: no such rule, ignored"),
+                    false,
+                )),
             }
         }
         let mut oval = OvalEngine::new(content, target).keep_results(true);
@@ -296,8 +310,9 @@ pub struct ScanOutcome {
     pub oval: Vec<OvalPass>,
     /// The target, as the evidence describes it.
     pub target: TargetFacts,
-    /// What the profile application and rule selection warned about.
-    pub warnings: Vec<String>,
+    /// What the profile application, rule selection and check resolution warned about (the
+    /// content's own warnings are [`Content::warnings`]).
+    pub warnings: Vec<Warning>,
 }
 
 impl ScanOutcome {
@@ -309,6 +324,30 @@ impl ScanOutcome {
     /// Whether a rule failed or errored (`scan` exits 2 then, as oscap).
     pub fn has_failures(&self) -> bool {
         self.results.has_failures()
+    }
+
+    /// The warnings, of the content and of this scan, that some results depend on (see
+    /// [`Warning::affects_results`]): when there is one, the results are not a clean
+    /// assessment of the target, and `scan` exits 2 even if no rule failed.
+    pub fn result_warnings(&self) -> Vec<Warning> {
+        self.content
+            .warnings()
+            .into_iter()
+            .chain(self.warnings.iter().cloned())
+            .filter(|w| w.affects_results)
+            .collect()
+    }
+
+    /// The exit status of oscap's convention for this outcome: 2 when a rule failed or
+    /// errored ([`ScanOutcome::has_failures`]) or when a warning affects results
+    /// ([`ScanOutcome::result_warnings`]: unlike oscap, which exits 0 then), else 0 (1 is for
+    /// input that cannot be used at all, an `Err` before any outcome).
+    pub fn exit_status(&self) -> u8 {
+        if self.has_failures() || !self.result_warnings().is_empty() {
+            2
+        } else {
+            0
+        }
     }
 
     /// The XCCDF 1.2 `TestResult` document.
