@@ -117,7 +117,7 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         .rules(args.rules.iter())
         .skip_rules(args.skip_rules.iter())
         .sce(sce)
-        .live(spec.is_live())
+        .vantage(spec.vantage())
         .run(target.as_ref())
         .map_err(bad)?;
     for w in &outcome.warnings {

@@ -8,6 +8,7 @@ use scap_oval::eval::Results;
 use scap_oval::probes::Registry;
 use scap_oval::results::Content as OvalContent;
 use scap_probe::Target;
+use scap_probe::platform::Vantage;
 use scap_xccdf::sce::{SceDisabled, SceEngine, SceScripts};
 use scap_xccdf::{CheckEngine, Engines, EvalOptions, RuleOutcome, ScanResults, XccdfResult};
 
@@ -77,7 +78,7 @@ pub struct Scan<'c> {
     registry: Option<Registry>,
     engines: Vec<Box<dyn CheckEngine + Send + Sync + 'c>>,
     on_rule: Option<OnRule<'c>>,
-    live: bool,
+    vantage: Vantage,
 }
 
 impl std::fmt::Debug for Scan<'_> {
@@ -104,7 +105,7 @@ impl<'c> Scan<'c> {
             registry: None,
             engines: Vec::new(),
             on_rule: None,
-            live: false,
+            vantage: Vantage::Installed,
         }
     }
 
@@ -135,9 +136,23 @@ impl<'c> Scan<'c> {
     }
 
     /// Says the target is the host this process runs on: the results record the account
-    /// that ran the scan (oscap's `identity`).
+    /// that ran the scan (oscap's `identity`) and its platform facts come from the running
+    /// kernel and firmware. Shorthand for [`Scan::vantage`] with [`Vantage::Live`] (`false`
+    /// turns a live vantage back into [`Vantage::Installed`]).
     pub fn live(mut self, live: bool) -> Scan<'c> {
-        self.live = live;
+        if live {
+            self.vantage = Vantage::Live;
+        } else if self.vantage == Vantage::Live {
+            self.vantage = Vantage::Installed;
+        }
+        self
+    }
+
+    /// Says what the target is, so that its platform facts (FIPS mode, Secure Boot) are read
+    /// where such a target keeps them ([`crate::TargetSpec::vantage`] gives it for the usual
+    /// targets; the default is [`Vantage::Installed`]: an installed system's files).
+    pub fn vantage(mut self, vantage: Vantage) -> Scan<'c> {
+        self.vantage = vantage;
         self
     }
 
@@ -279,7 +294,7 @@ impl<'c> Scan<'c> {
             profile_id: self.profile,
             results,
             oval,
-            target: TargetFacts::of(target, self.live),
+            target: TargetFacts::of(target, self.vantage),
             warnings,
         })
     }

@@ -15,13 +15,13 @@ use scap_probe::{FileType, MemoryTarget, Metadata, RootFs, Target};
 
 const BASELINE: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
 
-fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target) -> usize {
+fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target) -> ScanReport {
     let mut scan = Scan::new(content);
     if let Some(p) = profile {
         scan = scan.profile(p).unwrap();
     }
     let outcome = scan.run(target).unwrap();
-    let mut rules = 0;
+    let mut last = None;
     for what in [
         OvalContent::default(),
         OvalContent::thin(),
@@ -34,9 +34,9 @@ fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target
             assert_eq!(a, b, "rule {} differs ({what:?})", a.id);
         }
         assert_eq!(typed, read, "{what:?}");
-        rules = typed.rules.len();
+        last = Some(typed);
     }
-    rules
+    last.unwrap()
 }
 
 fn host(shadow_max_days: u32) -> MemoryTarget {
@@ -64,7 +64,11 @@ fn baseline_reports_agree() {
     let content =
         Content::from_text(BASELINE, "linux-baseline-ds.xml", &Default::default()).unwrap();
     for days in [60, 99999] {
-        assert!(both_ways_agree(&content, None, &host(days)) > 0);
+        assert!(
+            !both_ways_agree(&content, None, &host(days))
+                .rules
+                .is_empty()
+        );
     }
 }
 
@@ -84,6 +88,16 @@ fn chainguard_reports_agree() {
     let content =
         Content::open(repo.join("fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml")).unwrap();
     let target = RootFs::new(&root).unwrap();
-    let rules = both_ways_agree(&content, Some("xccdf_basic_profile_.check"), &target);
-    assert_eq!(rules, 198);
+    let report = both_ways_agree(&content, Some("xccdf_basic_profile_.check"), &target);
+    assert_eq!(report.rules.len(), 198);
+    // The hardened tree has no boot configuration; its OpenSSL makes the FIPS provider the
+    // default (the platform facts travel through the TestResult's facts both ways).
+    let fips = report.target.fips_mode.unwrap();
+    assert_eq!(fips.answer, "enabled", "{}", fips.evidence);
+    assert!(
+        fips.evidence.contains("/etc/ssl/openssl.cnf"),
+        "{}",
+        fips.evidence
+    );
+    assert_eq!(report.target.secure_boot.unwrap().answer, "not collectable");
 }

@@ -131,6 +131,62 @@ pub struct TargetInfo {
     pub ip_addresses: Vec<String>,
     /// MAC addresses.
     pub mac_addresses: Vec<String>,
+    /// FIPS mode, from the TestResult fact [`FACT_FIPS_MODE`] (absent from oscap's results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fips_mode: Option<PlatformFact>,
+    /// Secure Boot, from the TestResult fact [`FACT_SECURE_BOOT`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_boot: Option<PlatformFact>,
+}
+
+/// The `TestResult` `target-facts` fact saying whether the target runs in FIPS mode: its value
+/// is `enabled`, `disabled`, `not applicable` or `not collectable`; the fact named with
+/// `:evidence` appended says where the answer comes from.
+pub const FACT_FIPS_MODE: &str = "urn:scap-rs:fact:platform:fips-mode";
+/// The `TestResult` fact saying whether the target boots with UEFI Secure Boot (as
+/// [`FACT_FIPS_MODE`]).
+pub const FACT_SECURE_BOOT: &str = "urn:scap-rs:fact:platform:secure-boot";
+
+/// A platform fact of the target (FIPS mode, Secure Boot) and what it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlatformFact {
+    /// `enabled`, `disabled`, `not applicable` or `not collectable`.
+    pub answer: String,
+    /// Where the answer comes from, or why there is none.
+    pub evidence: String,
+}
+
+impl PlatformFact {
+    /// The fact named `name` in a TestResult's facts, with its `:evidence` companion.
+    ///
+    /// ```
+    /// use scap_arf::report::{PlatformFact, FACT_FIPS_MODE};
+    /// let mut info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
+    /// for (name, value) in [(FACT_FIPS_MODE.to_string(), "enabled"),
+    ///     (format!("{FACT_FIPS_MODE}:evidence"), "fips=1 in /etc/kernel/cmdline")] {
+    ///     info.facts.push((name, "string".into(), value.into()));
+    /// }
+    /// let b = scap_xccdf::Benchmark::parse_str(
+    ///     r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b"/>"#,
+    ///     &Default::default(),
+    /// )?;
+    /// let results = scap_xccdf::unevaluated(&b, &scap_xccdf::Policy::new(&b, None, None)?);
+    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// let f = PlatformFact::from_facts(&tr, FACT_FIPS_MODE).unwrap();
+    /// assert_eq!((f.answer.as_str(), f.evidence.as_str()), ("enabled", "fips=1 in /etc/kernel/cmdline"));
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
+    pub fn from_facts(tr: &TestResult, name: &str) -> Option<PlatformFact> {
+        let answer = tr.facts_named(name).next()?.trim().to_string();
+        let evidence = tr
+            .facts_named(&format!("{name}:evidence"))
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        Some(PlatformFact { answer, evidence })
+    }
 }
 
 /// A score.
@@ -503,6 +559,8 @@ impl ScanReport {
                 _ => tr.target_addresses.clone(),
             },
             mac_addresses: asset.map(|a| a.mac_addresses.clone()).unwrap_or_default(),
+            fips_mode: PlatformFact::from_facts(tr, FACT_FIPS_MODE),
+            secure_boot: PlatformFact::from_facts(tr, FACT_SECURE_BOOT),
         };
         let values: HashMap<&str, &str> = tr
             .set_values
