@@ -756,3 +756,126 @@ impl<'i> Indexer<'i> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(text: &str) -> Result<DataStreamCollection> {
+        DataStreamCollection::parse_str(text, &ParseOptions::default())
+    }
+
+    const HEAD: &str = "<ds:data-stream-collection xmlns:ds=\"http://scap.nist.gov/schema/scap/source/1.2\" \
+        xmlns:xlink=\"http://www.w3.org/1999/xlink\" id=\"c\">\n";
+
+    #[test]
+    fn a_fragment_inherits_the_declarations_of_the_collection_and_the_component() {
+        let text = format!(
+            "{HEAD}<ds:component id=\"x\" xmlns:o=\"urn:o\" xmlns:ds=\"{DS}\">\n  \
+             <o:thing id=\"inner\"><o:deep/></o:thing>\n</ds:component></ds:data-stream-collection>"
+        );
+        let dsc = index(&text).unwrap();
+        let c = dsc.component("x").unwrap();
+        let f = c.fragment.as_ref().unwrap();
+        assert_eq!(
+            &text[f.range.clone()],
+            "<o:thing id=\"inner\"><o:deep/></o:thing>"
+        );
+        let prefixes: Vec<Option<&str>> =
+            f.namespaces.iter().map(|n| n.prefix.as_deref()).collect();
+        assert_eq!(prefixes, [Some("ds"), Some("xlink"), Some("o"), Some("ds")]);
+        assert_eq!(c.kind, ComponentKind::Other("{urn:o}thing".into()));
+        assert_eq!(c.content_id.as_deref(), Some("inner"));
+        assert!(
+            dsc.end_tag
+                .is_some_and(|e| text[e..].starts_with("</ds:data-stream-collection>"))
+        );
+    }
+
+    #[test]
+    fn errors_name_their_line_and_column() {
+        // A component without an id, on line 2, column 1.
+        let text = format!("{HEAD}<ds:component/></ds:data-stream-collection>");
+        let err = index(&text).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("2:1: <component> lacks the required attribute id"),
+            "{err}"
+        );
+        // A duplicate data stream id, on line 3.
+        let text = format!(
+            "{HEAD}<ds:data-stream id=\"d\"/>\n<ds:data-stream id=\"d\"/></ds:data-stream-collection>"
+        );
+        assert!(matches!(
+            index(&text),
+            Err(Error::DuplicateId {
+                location: Location { line: 3, column: 1 },
+                ..
+            })
+        ));
+        // A component-ref without xlink:href.
+        let text = format!(
+            "{HEAD}<ds:data-stream id=\"d\"><ds:checks>\n  <ds:component-ref id=\"r\" href=\"#x\"/></ds:checks></ds:data-stream></ds:data-stream-collection>"
+        );
+        assert!(matches!(
+            index(&text),
+            Err(Error::MissingAttribute {
+                location: Location { line: 3, column: 3 },
+                attribute: "xlink:href",
+                ..
+            })
+        ));
+        // Not a data stream.
+        let err = index("<?xml version=\"1.0\"?>\n<Benchmark xmlns=\"urn:b\"/>").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("2:1: unexpected root element <{urn:b}Benchmark>"),
+            "{err}"
+        );
+        // Mismatched tags inside a component: the pass that skips it still sees them.
+        let text = format!(
+            "{HEAD}<ds:component id=\"x\"><a>\n<b></a></b></ds:component></ds:data-stream-collection>"
+        );
+        let Err(Error::Xml(e)) = index(&text) else {
+            panic!("not an XML error")
+        };
+        assert_eq!(e.line, 3, "{e}");
+    }
+
+    #[test]
+    fn dtds_and_oversized_input_are_refused() {
+        let text = format!("<!DOCTYPE x [<!ENTITY e \"e\">]>\n{HEAD}</ds:data-stream-collection>");
+        assert!(matches!(index(&text), Err(Error::Xml(e)) if e.message.contains("DTD")));
+        let opts = ParseOptions {
+            max_input_bytes: 10,
+            ..ParseOptions::default()
+        };
+        assert!(matches!(
+            DataStreamCollection::parse_str(HEAD, &opts),
+            Err(Error::InputTooLarge { limit: 10, .. })
+        ));
+    }
+
+    #[test]
+    fn deep_content_is_skipped_without_recursion() {
+        // 200 000 nested elements in a component: the index walks them with no stack growth
+        // (the component's own parser applies its limits when it is parsed).
+        let depth = 200_000;
+        let mut text = format!("{HEAD}<ds:component id=\"x\">");
+        text.push_str(&"<a>".repeat(depth));
+        text.push_str(&"</a>".repeat(depth));
+        text.push_str("</ds:component></ds:data-stream-collection>");
+        let dsc = index(&text).unwrap();
+        let f = dsc.component("x").unwrap().fragment.as_ref().unwrap();
+        assert_eq!(f.range.len(), depth * 7);
+    }
+
+    #[test]
+    fn truncated_or_trailing_input_is_an_error() {
+        let text = format!("{HEAD}<ds:component id=\"x\"><a>");
+        assert!(matches!(index(&text), Err(Error::Xml(_))));
+        let text = format!("{HEAD}</ds:data-stream-collection><x/>");
+        assert!(matches!(index(&text), Err(Error::Xml(_))));
+        assert!(matches!(index(""), Err(Error::Xml(_))));
+    }
+}
