@@ -132,12 +132,17 @@ impl TestResult {
     /// let xml = r#"<TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="t">
     ///   <rule-result idref="r1" severity="high"><result>fail</result></rule-result>
     ///   <score system="urn:xccdf:scoring:default" maximum="100">0.0</score></TestResult>"#;
-    /// let doc = roxmltree::Document::parse(xml).unwrap();
-    /// let tr = scap_arf::TestResult::from_node(doc.root_element(), "xccdf1").unwrap();
+    /// let tr = scap_arf::TestResult::parse_str(xml, "xccdf1").unwrap();
     /// assert_eq!(tr.rule_results[0].result, scap_arf::RuleStatus::Fail);
     /// assert_eq!(tr.scores[0].maximum, Some(100.0));
     /// ```
-    pub fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<TestResult> {
+    pub fn parse_str(text: &str, report_id: &str) -> Result<TestResult> {
+        let doc = crate::error::parse_document(WHAT, text)?;
+        TestResult::from_node(doc.root_element(), report_id)
+    }
+
+    /// Reads a `TestResult` element; `report_id` is the ARF report holding it.
+    pub(crate) fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<TestResult> {
         if node.tag_name().namespace() != Some(XCCDF12_NS) || node.tag_name().name() != "TestResult"
         {
             return Err(Error::UnexpectedElement {
@@ -398,8 +403,7 @@ mod tests {
     use super::*;
 
     fn parse(xml: &str) -> Result<TestResult> {
-        let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error(WHAT, &e))?;
-        TestResult::from_node(doc.root_element(), "xccdf1")
+        TestResult::parse_str(xml, "xccdf1")
     }
 
     #[test]

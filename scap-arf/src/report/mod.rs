@@ -419,14 +419,24 @@ fn data_stream_rules(request_id: &str, text: &str) -> Result<DataStreamInfo> {
         source,
     };
     let opts = scap_xccdf::ParseOptions::default();
-    let doc = opts.parse_document(text).map_err(wrap)?;
-    let src = scap_xccdf::Source::from_document(&doc, text, None, None, &opts).map_err(wrap)?;
+    let src = scap_xccdf::Source::parse_str(text, None, None, &opts).map_err(wrap)?;
     let mut oval = OvalResults::default();
-    for node in doc
-        .descendants()
-        .filter(|n| n.has_tag_name((crate::OVAL_DEF_NS, "oval_definitions")))
-    {
-        oval.add_definitions_info(node);
+    // The OVAL components, each parsed alone from the data stream's text.
+    let components = src.collection.iter().flat_map(|c| &c.components);
+    for component in components {
+        let Some(fragment) = &component.fragment else {
+            continue;
+        };
+        if component.kind != scap_xccdf::ComponentKind::OvalDefinitions {
+            continue;
+        }
+        let wrapped = fragment
+            .wrap(text)
+            .map_err(|e| wrap(scap_xccdf::Error::Xml(e)))?;
+        let doc = crate::error::parse_document("data stream", &wrapped)?;
+        if let Some(defs) = doc.root_element().first_element_child() {
+            oval.add_definitions_info(defs);
+        }
     }
     Ok((src.benchmark, oval))
 }
