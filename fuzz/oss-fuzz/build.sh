@@ -1,4 +1,5 @@
 #!/bin/bash -eu
+set -eu
 # OSS-Fuzz build script: every cargo-fuzz target, optimised with the sanitizer OSS-Fuzz asks
 # for, copied to $OUT with its seed corpus (fuzz/corpus/TARGET, zipped) and, for the targets
 # that read XML, the XML dictionary (fuzz/dicts/xml.dict).

@@ -42,7 +42,7 @@ fn an_oval_warning_names_its_line_in_the_data_stream() {
     let expected = format!("{line}:{column}: <definition> has no `id`");
     let warnings = content.warnings();
     assert!(
-        warnings.iter().any(|w| w.contains(&expected)),
+        warnings.iter().any(|w| w.message.contains(&expected)),
         "{expected} not in {warnings:#?}"
     );
 }
