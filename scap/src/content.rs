@@ -26,6 +26,18 @@ pub struct OpenOptions {
     pub input: InputOptions,
     /// A tailoring file (`--tailoring-file`).
     pub tailoring_file: Option<PathBuf>,
+    /// Who vouches for a data stream's signature: trust anchors and keys (`--trust-anchors
+    /// PEM`). Empty, a signature is checked with the key it carries, for integrity only.
+    #[cfg(feature = "signatures")]
+    pub trust: scap_dsig::Trust,
+    /// Refuse a data stream that is not signed, or whose signature is not valid with a key
+    /// [`OpenOptions::trust`] vouches for (`--enforce-signature`).
+    #[cfg(feature = "signatures")]
+    pub enforce_signature: bool,
+    /// Do not verify a signature (`--skip-signature-validation`); conflicts with
+    /// `enforce_signature`.
+    #[cfg(feature = "signatures")]
+    pub skip_signature: bool,
 }
 
 /// The OVAL definitions of one component, or why they did not load.
@@ -61,6 +73,8 @@ struct Inner {
     tailoring: Option<Tailoring>,
     ovals: BTreeMap<String, OvalComponent>,
     notes: Vec<String>,
+    #[cfg(feature = "signatures")]
+    signature: Option<scap_dsig::Verification>,
 }
 
 impl Content {
@@ -114,6 +128,8 @@ impl Content {
             name: name.clone(),
             source,
         };
+        #[cfg(feature = "signatures")]
+        let signature = verify_signature(&name, &input, options)?;
         let doc = parse.parse_document(&input.text).map_err(content_error)?;
         let source = input
             .source(&doc, &options.input, &parse)
@@ -168,6 +184,8 @@ impl Content {
                 tailoring,
                 ovals,
                 notes: input.notes,
+                #[cfg(feature = "signatures")]
+                signature,
             }),
         })
     }
@@ -224,12 +242,40 @@ impl Content {
         self.inner.ovals.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// The data stream's signature as verified on opening (the text verified is the text
+    /// parsed): `None` for a benchmark or tailoring file, or a data stream composed from one.
+    ///
+    /// ```
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scap-dsig/tests/fixtures/");
+    /// let mut options = scap::OpenOptions::default();
+    /// options.trust = scap::dsig::Trust::from_pem(&std::fs::read_to_string(format!("{dir}ca-root.pem"))?)?;
+    /// options.enforce_signature = true;
+    /// let content = scap::Content::open_with(format!("{dir}signed-by-id.xml"), &options)?;
+    /// assert!(content.signature().is_some_and(|v| v.is_trusted()));
+    ///
+    /// // One byte changed after signing: refused, saying which component.
+    /// let err = scap::Content::open_with(format!("{dir}tampered-byte-by-id.xml"), &options)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("digest of reference '#scap_t_comp_xccdf'"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "signatures")]
+    pub fn signature(&self) -> Option<&scap_dsig::Verification> {
+        self.inner.signature.as_ref()
+    }
+
     /// What loading noticed and tolerated, each located: files the content names that could
     /// not be used, CPE dictionaries that did not parse, platforms nothing can resolve (so
     /// what needs them is `notapplicable`), OVAL components that did not load, and every
     /// schema deviation the OVAL parser tolerated.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = self.inner.notes.clone();
+        #[cfg(feature = "signatures")]
+        if let Some(v) = &self.inner.signature {
+            if !v.is_trusted() && *v != scap_dsig::Verification::Unsigned {
+                out.push(format!("{}: signature: {v}", self.inner.name));
+            }
+        }
         out.extend(self.inner.source.warnings.iter().cloned());
         let unresolved = scap_xccdf::input::unresolved_platforms(&self.inner.source);
         if !unresolved.is_empty() {
@@ -279,4 +325,47 @@ impl Content {
             }
         })
     }
+}
+
+/// Verifies a source data stream's signature (the text as read, before parsing: the bytes
+/// verified are the bytes evaluated), refusing what `enforce_signature` does not accept.
+#[cfg(feature = "signatures")]
+fn verify_signature(
+    name: &str,
+    input: &Input,
+    options: &OpenOptions,
+) -> Result<Option<scap_dsig::Verification>> {
+    let refuse = |reason: String| Error::Signature {
+        name: name.to_string(),
+        reason,
+    };
+    if options.skip_signature {
+        return if options.enforce_signature {
+            Err(refuse(
+                "skip_signature and enforce_signature both asked for".into(),
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    if input.kind != InputKind::DataStream || input.composed {
+        return if options.enforce_signature {
+            Err(refuse(
+                "not a source data stream: only a data stream can carry a signature".into(),
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    let v = scap_dsig::verify(&input.text, &options.trust).map_err(|e| refuse(e.to_string()))?;
+    if options.enforce_signature && !v.is_trusted() {
+        let hint = match &v {
+            scap_dsig::Verification::Valid(_) => {
+                ": refused, nothing vouches for the key (give trust anchors or the key)"
+            }
+            _ => ": refused",
+        };
+        return Err(refuse(format!("{v}{hint}")));
+    }
+    Ok(Some(v))
 }
