@@ -89,21 +89,25 @@ pub(crate) fn canonicalize(
     let mut seen_root = false;
 
     for node in start.descendants() {
-        // Close the elements this node is not inside.
+        // Inside the excluded subtree: nothing is written and nothing closes (the elements
+        // open around it are still open).
+        if let Some(skip) = skip_until {
+            // An element's range spans its whole subtree.
+            if skip.range().contains(&node.range().start) {
+                continue;
+            }
+            skip_until = None;
+        }
+        // Close the elements this node is not inside (in document order, its parent is the
+        // innermost open element it is inside).
         while let Some(top) = open.last() {
-            if node.ancestors().skip(1).any(|a| a == *top) {
+            if node.parent() == Some(*top) {
                 break;
             }
             let top = *top;
             open.pop();
             frames.pop();
             write_end(top, text, out);
-        }
-        if let Some(skip) = skip_until {
-            if node.ancestors().any(|a| a == skip) {
-                continue;
-            }
-            skip_until = None;
         }
         if Some(node.id()) == subset.exclude {
             skip_until = Some(node);

@@ -71,11 +71,16 @@ impl Trust {
             })?;
             let label = &after[..label_end];
             let end_marker = format!("-----END {label}-----");
-            let end = after.find(&end_marker).ok_or_else(|| Error::Pem {
-                block: index,
-                reason: format!("no '{end_marker}'"),
-            })?;
-            let body = &after[label_end + 5..end];
+            // The body starts after the BEGIN line's closing dashes; the END line after it.
+            let body_start = label_end + 5;
+            let end = after[body_start..]
+                .find(&end_marker)
+                .map(|e| body_start + e)
+                .ok_or_else(|| Error::Pem {
+                    block: index,
+                    reason: format!("no '{end_marker}'"),
+                })?;
+            let body = &after[body_start..end];
             let der = crate::verify::base64_decode(body).ok_or_else(|| Error::Pem {
                 block: index,
                 reason: "bad base64".into(),

@@ -6,6 +6,7 @@
 //! of a source data stream as a child of `ds:data-stream-collection` (ARF 1.1: of
 //! `arf:asset-report-collection`).
 
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -251,23 +252,42 @@ fn c14n_method(node: Node<'_, '_>, uri: &str) -> Option<(Method, bool)> {
     })
 }
 
-/// The elements whose `id` (or `Id`, `ID`, `xml:id`) is `id`.
-fn elements_with_id<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Vec<Node<'a, 'i>> {
-    doc.descendants()
-        .filter(|n| {
-            n.is_element()
-                && (n.attribute("id") == Some(id)
-                    || n.attribute("Id") == Some(id)
-                    || n.attribute("ID") == Some(id)
-                    || n.attribute(("http://www.w3.org/XML/1998/namespace", "id")) == Some(id))
-        })
-        .collect()
+/// Every element by the value of its `id` (or `Id`, `ID`, `xml:id`): built once, so that
+/// resolving many references costs one pass over the document.
+type IdIndex<'a, 'i> = HashMap<&'a str, Vec<Node<'a, 'i>>>;
+
+fn id_index<'a, 'i>(doc: &'a Document<'i>) -> IdIndex<'a, 'i> {
+    let mut index: IdIndex<'a, 'i> = HashMap::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        for a in n.attributes() {
+            let is_id = match a.namespace() {
+                None => matches!(a.name(), "id" | "Id" | "ID"),
+                Some(ns) => ns == "http://www.w3.org/XML/1998/namespace" && a.name() == "id",
+            };
+            if is_id {
+                let list = index.entry(a.value()).or_default();
+                // One element with two id attributes of the same value is still one element.
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
+            }
+        }
+    }
+    index
 }
+
+/// How much canonical input all references may cover together, in multiples of the document's
+/// length: a signature with thousands of whole-document references would otherwise hash the
+/// document thousands of times.
+const MAX_COVERAGE_FACTOR: usize = 4;
+/// How deep [`covered`] looks for referenced elements under an unreferenced one.
+const MAX_COVER_DEPTH: usize = 16;
 
 /// Checks one `Reference`: resolves it, digests it, compares. Returns the referenced element
 /// (`None`: the whole document).
 fn check_reference(
     doc: &Document<'_>,
+    ids: &IdIndex<'_, '_>,
     sig: Node<'_, '_>,
     reference: Node<'_, '_>,
 ) -> Result<Option<NodeId>, Outcome> {
@@ -288,8 +308,8 @@ fn check_reference(
             Some(quoted) => (quoted.trim_matches(|c| c == '\'' || c == '"'), true),
             None => (frag, false),
         };
-        let found = elements_with_id(doc, id);
-        match found.as_slice() {
+        let found = ids.get(id).map(Vec::as_slice).unwrap_or_default();
+        match found {
             [one] => (Some(one.id()), xpointer),
             [] => {
                 return Err(Failure::Reference {
@@ -377,13 +397,25 @@ fn check_reference(
     Ok(apex)
 }
 
-/// Whether `node` is covered: referenced itself, or every element child of it is.
-fn covered(node: Node<'_, '_>, referenced: &[NodeId]) -> bool {
+/// Whether `node` is covered: referenced itself, or every element child of it is (within
+/// [`MAX_COVER_DEPTH`] levels).
+fn covered(node: Node<'_, '_>, referenced: &[NodeId], depth: usize) -> bool {
     if referenced.contains(&node.id()) {
         return true;
     }
+    if depth >= MAX_COVER_DEPTH {
+        return false;
+    }
     let mut children = node.children().filter(|c| c.is_element()).peekable();
-    children.peek().is_some() && children.all(|c| covered(c, referenced))
+    children.peek().is_some()
+        && !has_text(node)
+        && children.all(|c| covered(c, referenced, depth + 1))
+}
+
+/// Whether `node` has text of its own (not only the whitespace between elements).
+fn has_text(node: Node<'_, '_>) -> bool {
+    node.children()
+        .any(|c| c.is_text() && c.text().is_some_and(|t| !t.trim().is_empty()))
 }
 
 /// Keys the signature's `KeyInfo` carries.
@@ -473,10 +505,23 @@ fn check(
             format!("more than {MAX_REFERENCES} references"),
         ));
     }
+    let ids = id_index(doc);
     let mut targets = Vec::new();
     let mut whole = false;
+    let mut budget = doc.input_text().len().saturating_mul(MAX_COVERAGE_FACTOR);
     for r in &references {
-        match check_reference(doc, sig, *r)? {
+        let target = check_reference(doc, &ids, sig, *r)?;
+        let size = match target.and_then(|id| doc.get_node(id)) {
+            Some(n) => n.range().len(),
+            None => doc.input_text().len(),
+        };
+        budget = budget.checked_sub(size).ok_or_else(|| {
+            malformed(
+                signed_info,
+                format!("the references cover more than {MAX_COVERAGE_FACTOR} times the document"),
+            )
+        })?;
+        match target {
             Some(id) => targets.push(id),
             None => whole = true,
         }
@@ -487,8 +532,16 @@ fn check(
     // element added, or substituted for a signed one moved elsewhere, is not.
     if !whole {
         let root = doc.root_element();
+        if has_text(root) {
+            return Err(Failure::Uncovered {
+                element: format!("text of {}", root.tag_name().name()),
+                id: None,
+                line: line(root),
+            }
+            .into());
+        }
         for child in root.children().filter(|c| c.is_element() && *c != sig) {
-            if !covered(child, &targets) {
+            if !covered(child, &targets, 0) {
                 return Err(Failure::Uncovered {
                     element: child.tag_name().name().to_string(),
                     id: child.attribute("id").map(str::to_string),

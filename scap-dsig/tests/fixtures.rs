@@ -218,3 +218,49 @@ fn pem_bundles_are_checked() {
     let err = Trust::from_pem(key).expect_err("a private key is not a trust anchor");
     assert!(err.to_string().contains("PRIVATE KEY"), "{err}");
 }
+
+#[test]
+fn no_changed_byte_of_the_content_verifies() {
+    // Every byte between the root's start tag and the signature (the data stream and its
+    // components) changed in turn: the result is never Valid, and nothing panics.
+    let text = fixture("signed-by-id.xml");
+    assert!(
+        text.is_ascii(),
+        "the fixture is ASCII: any byte index is a char boundary"
+    );
+    let t = trust(&["ca-root.pem"]);
+    let root_start = text.find("<ds:data-stream-collection").expect("root");
+    let from = root_start + text[root_start..].find('>').expect("root start tag ends") + 1;
+    let to = text.find("<dsig:Signature").expect("signature");
+    let mut checked = 0;
+    for i in (from..to).step_by(3) {
+        let b = text.as_bytes()[i];
+        let replacement = if b == b'x' { "y" } else { "x" };
+        let changed = format!("{}{}{}", &text[..i], replacement, &text[i + 1..]);
+        if let Ok(v) = verify(&changed, &t) {
+            assert!(
+                !matches!(v, Verification::Valid(_)),
+                "byte {i} changed: {v}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked} well-formed variants checked");
+}
+
+#[test]
+fn truncated_and_garbled_input_never_panics() {
+    let text = fixture("signed-whole.xml");
+    let t = trust(&["ca-root.pem", "signer-pubkey.pem"]);
+    for end in (0..text.len()).step_by(11) {
+        let _ = verify(&text[..end], &t);
+    }
+    for bad in [
+        "-----BEGIN X-----END X-----",
+        "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+        "-----BEGIN ",
+    ] {
+        assert!(Trust::from_pem(bad).is_err(), "{bad}");
+    }
+}
