@@ -264,3 +264,14 @@ fn truncated_and_garbled_input_never_panics() {
         assert!(Trust::from_pem(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_signed_arf_report_verifies_and_a_changed_result_does_not() {
+    let t = trust(&["ca-root.pem"]);
+    assert!(check("signed-arf.xml", &t).is_trusted());
+    // A failed rule turned into a pass after signing.
+    assert!(matches!(
+        check("tampered-result-arf.xml", &t),
+        Verification::Invalid(Failure::Digest { uri, .. }) if uri.is_empty()
+    ));
+}
