@@ -275,3 +275,16 @@ fn a_signed_arf_report_verifies_and_a_changed_result_does_not() {
         Verification::Invalid(Failure::Digest { uri, .. }) if uri.is_empty()
     ));
 }
+
+#[test]
+fn inclusive_canonicalization_and_sha1() {
+    // SignedInfo canonicalized inclusively carries the collection's namespace declarations
+    // (ds, xlink, cat): the signature value only verifies if they are rendered as xmlsec1 did.
+    match check("signed-inclusive-sha1.xml", &trust(&["ca-root.pem"])) {
+        Verification::Valid(s) => {
+            assert_eq!(s.algorithm, "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+            assert!(matches!(s.trust, TrustPath::Anchor { .. }));
+        }
+        other => panic!("{other}"),
+    }
+}
