@@ -32,6 +32,7 @@ unsigned-ds.xml           | refused  | refused  |
 signed-by-id.xml          | refused  | accepted | oscap gives xmlsec no trust anchors: every X509Data signature fails "unable to get local issuer certificate"
 signed-whole.xml          | refused  | accepted | same
 signed-inclusive-sha1.xml | refused  | accepted | same
+signed-root-id.xml        | refused  | accepted | same
 signed-keyvalue.xml       | accepted | accepted |
 signed-keyvalue-by-id.xml | accepted | accepted |
 signed-partial.xml        | refused  | refused  | (oscap: certificate; ours: data stream not covered)

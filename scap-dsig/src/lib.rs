@@ -17,7 +17,9 @@
 //!    trust anchor the caller gave ([`Trust`]); given neither, the document's own key is used
 //!    and the result says so ([`TrustPath::Embedded`]: intact, but nothing says who signed).
 //!
-//! The result is a [`Verification`]: plain data naming what failed.
+//! The result is a [`Verification`]: plain data naming what failed. Only a signature that is
+//! a child of the document element counts (one inside a component signs that component, not
+//! the data stream): without one the document is [`Verification::Unsigned`].
 //!
 //! ```
 //! use scap_dsig::{Failure, Trust, Verification};

@@ -522,6 +522,9 @@ fn check(
             )
         })?;
         match target {
+            // The root element by id is the whole document (less what lies outside the root,
+            // which the evaluation does not read).
+            Some(id) if id == doc.root_element().id() => whole = true,
             Some(id) => targets.push(id),
             None => whole = true,
         }
