@@ -599,33 +599,45 @@ fn check(
         trust,
     };
 
-    if trust.keys.iter().any(verifies) {
-        return Ok(signed(TrustPath::GivenKey));
-    }
-    if !trust.anchors.is_empty() {
-        if info.certs.is_empty() {
-            return Err(Failure::Chain {
-                subject: "(none)".into(),
-                reason: "the signature's KeyInfo carries no X509Certificate to chain to a \
-                         trust anchor"
-                    .into(),
-            }
-            .into());
-        }
-        let leaf = info
+    // A certificate that chains to an anchor names the signer: tried first. A given key that
+    // verifies is trust enough when no chain does.
+    let mut chain_failure = None;
+    if !trust.anchors.is_empty() && !info.certs.is_empty() {
+        match info
             .certs
             .iter()
             .find(|c| trust::cert_key(c).is_some_and(|k| verifies(&k)))
-            .ok_or_else(|| Failure::SignatureValue {
-                key: "the certificates of the signature's KeyInfo".into(),
-            })?;
-        return match trust::chain(leaf, &info.certs, &trust.anchors, now) {
-            Ok(anchor) => Ok(signed(TrustPath::Anchor {
-                signer: leaf.tbs_certificate().subject().to_string(),
-                anchor,
-            })),
-            Err((subject, reason)) => Err(Failure::Chain { subject, reason }.into()),
-        };
+        {
+            Some(leaf) => match trust::chain(leaf, &info.certs, &trust.anchors, now) {
+                Ok(anchor) => {
+                    return Ok(signed(TrustPath::Anchor {
+                        signer: leaf.tbs_certificate().subject().to_string(),
+                        anchor,
+                    }));
+                }
+                Err((subject, reason)) => chain_failure = Some(Failure::Chain { subject, reason }),
+            },
+            None => {
+                chain_failure = Some(Failure::SignatureValue {
+                    key: "the certificates of the signature's KeyInfo".into(),
+                });
+            }
+        }
+    }
+    if trust.keys.iter().any(verifies) {
+        return Ok(signed(TrustPath::GivenKey));
+    }
+    if let Some(failure) = chain_failure {
+        return Err(failure.into());
+    }
+    if !trust.anchors.is_empty() {
+        return Err(Failure::Chain {
+            subject: "(none)".into(),
+            reason: "the signature's KeyInfo carries no X509Certificate to chain to a \
+                     trust anchor"
+                .into(),
+        }
+        .into());
     }
     if !trust.keys.is_empty() {
         return Err(Failure::SignatureValue {
