@@ -53,8 +53,9 @@
 //! those. Digests: SHA-1, SHA-224/256/384/512. Signatures: RSA PKCS#1 v1.5 with those digests.
 //! References: the whole document (`""`, `#xpointer(/)`) and same-document ids (`#id`,
 //! `#xpointer(id('id'))`, on `id`, `Id`, `ID` or `xml:id`). Anything else (ECDSA, DSA, XPath
-//! or XSLT transforms, Canonical XML 1.1, `Manifest`s, external URIs) is
-//! [`Verification::Unverifiable`], never silently accepted. Certificates: validity period,
+//! or XSLT transforms, Canonical XML 1.1, external URIs) is [`Verification::Unverifiable`],
+//! never silently accepted. `Manifest`s are not followed: a reference to one (inside the
+//! signature's `Object`) covers nothing the evaluation reads, so such a signature is invalid. Certificates: validity period,
 //! issuer signature (RSA) and `basicConstraints` of each issuer; no revocation (CRL, OCSP), no
 //! name constraints or policies.
 //!
@@ -64,7 +65,9 @@
 //! `--skip-signature-validation`) gives libxmlsec1 no trust anchors: a `KeyValue` signature is
 //! accepted whoever made it, and an `X509Data` signature is always refused ("unable to get local
 //! issuer certificate"), whatever its chain. It checks every reference's digest but not that
-//! the references cover the data stream (a signature over one component passes).
+//! the references cover the data stream (a signature over one component passes). It refuses a
+//! data stream whose signature fails even without `--enforce-signature`; `scan` then reports
+//! and goes on (the `scap` crate leaves that choice to the caller).
 
 #![forbid(unsafe_code)]
 
