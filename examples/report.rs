@@ -93,6 +93,13 @@ fn run(args: &Args) -> Result<(), String> {
     let path = args.arf.as_ref().ok_or("no ARF given")?;
     let max = scap_xccdf::ParseOptions::default().max_input_bytes;
     let text = scap_xccdf::input::read_file(path, max).map_err(|e| e.to_string())?;
+    // A signed ARF (its root carries a dsig:Signature) is verified with the key it carries:
+    // whether it changed since it was signed is said before anything is rendered from it.
+    match scap::dsig::verify(&text, &scap::dsig::Trust::none()) {
+        Ok(scap::dsig::Verification::Unsigned) => {}
+        Ok(v) => eprintln!("report: {}: signature: {v}", path.display()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    }
     let arf = Arf::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let report = ScanReport::from_arf(&arf).map_err(|e| format!("{}: {e}", path.display()))?;
     let today = chrono::Local::now().date_naive();

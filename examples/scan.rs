@@ -70,7 +70,13 @@ fn warn(args: &Args, msg: impl std::fmt::Display) {
 
 fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     let started = Instant::now();
-    let options = args.open_options();
+    let mut options = args.open_options();
+    if let Some(pem) = &args.trust_anchors {
+        let text = std::fs::read_to_string(pem)
+            .map_err(|e| bad(format!("--trust-anchors {}: {e}", pem.display())))?;
+        options.trust = scap::dsig::Trust::from_pem(&text)
+            .map_err(|e| bad(format!("--trust-anchors {}: {e}", pem.display())))?;
+    }
     let content = match &args.datastream {
         Some(p) => Content::open_with(p, &options).map_err(bad)?,
         None if no_args => {
@@ -84,6 +90,13 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     };
     for w in content.warnings() {
         warn(&args, w);
+    }
+    // A signature that is not valid with a trusted key is one of the warnings; a trusted one
+    // is reported too, so that every present signature is.
+    if let Some(v) = content.signature().filter(|v| v.is_trusted()) {
+        if args.verbosity >= Verbosity::Warning {
+            eprintln!("scan: {}: signature: {v}", content.name());
+        }
     }
     if args.verbosity >= Verbosity::Info {
         let source = content.source();

@@ -35,12 +35,18 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
   --progress-full            print RULE_ID|TITLE|RESULT lines
   --verbose LEVEL            DEVEL, INFO, WARNING (default) or ERROR
   --local-files DIR          where remote components of the data stream are found, by name
-  --skip-validation, --skip-valid, --skip-signature-validation   accepted (no XSD validation)
-  --fetch-remote-resources, --remediate, --enforce-signature      refused
+  --skip-validation, --skip-valid   accepted (no XSD validation)
+  --skip-signature-validation       do not verify a data stream's signature
+  --enforce-signature        refuse a data stream unless its signature is valid and its key
+                             trusted (--trust-anchors); without it a present signature is
+                             verified and reported on stderr
+  --fetch-remote-resources, --remediate   refused
 
 Not in oscap:
   --root DIR | --image PATH[:REF]   scan an offline tree or a container image
   --env-file FILE            NAME=value lines: the offline target's environment
+  --trust-anchors PEM        certificates (trust anchors) and public keys that vouch for a
+                             data stream's signature (oscap has no such option)
   --enable-sce               run the content's SCE scripts on this host (live scans only;
                              oscap runs them always, even for an offline root)
   --ckl FILE, --cklb FILE, --poam FILE, --json FILE   STIG Viewer checklists, POA&M, JSON
@@ -88,6 +94,7 @@ pub const OPTS: &[Opt] = &[
     Opt::value(&["--root"], "DIR"),
     Opt::value(&["--image"], "PATH[:REF]"),
     Opt::value(&["--env-file"], "FILE"),
+    Opt::value(&["--trust-anchors"], "PEM"),
 ];
 
 /// How rule results are printed.
@@ -128,6 +135,12 @@ pub struct Args {
     pub datastream: Option<PathBuf>,
     /// OVAL files named after the input (oscap's `[oval-definitions-files]`).
     pub oval_files: Vec<PathBuf>,
+    /// `--enforce-signature`.
+    pub enforce_signature: bool,
+    /// `--skip-signature-validation`.
+    pub skip_signature: bool,
+    /// `--trust-anchors PEM`.
+    pub trust_anchors: Option<PathBuf>,
 }
 
 /// What the command line asks for: a scan, or help / version.
@@ -162,6 +175,9 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
         verbosity: Verbosity::default(),
         datastream: None,
         oval_files: Vec::new(),
+        enforce_signature: false,
+        skip_signature: false,
+        trust_anchors: None,
     };
     for item in cli::parse(OPTS, words)? {
         let (name, value) = match item {
@@ -186,12 +202,11 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
                     "--without-syschar" if a.oval_content.full => {
                         a.oval_content = Content::without_system_characteristics();
                     }
-                    // Accepted: we never validate against the XSDs or check signatures, and
-                    // write no check-engine plugin results.
-                    "--without-syschar"
-                    | "--skip-validation"
-                    | "--skip-signature-validation"
-                    | "--check-engine-results" => {}
+                    "--skip-signature-validation" => a.skip_signature = true,
+                    "--enforce-signature" => a.enforce_signature = true,
+                    // Accepted: we never validate against the XSDs, and write no check-engine
+                    // plugin results.
+                    "--without-syschar" | "--skip-validation" | "--check-engine-results" => {}
                     "--fetch-remote-resources" => {
                         return Err(UsageError(
                             "--fetch-remote-resources: this scanner never downloads content; \
@@ -202,11 +217,6 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
                     "--remediate" => {
                         return Err(UsageError(
                             "--remediate: this scanner does not change the system it scans".into(),
-                        ));
-                    }
-                    "--enforce-signature" => {
-                        return Err(UsageError(
-                            "--enforce-signature: data stream signatures are not verified".into(),
                         ));
                     }
                     _ => return Err(UsageError(format!("{name} is not handled"))),
@@ -242,8 +252,14 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
             "--root" => a.root = Some(path),
             "--image" => a.image = Some(cli::utf8(name, value)?),
             "--env-file" => a.env_file = Some(path),
+            "--trust-anchors" => a.trust_anchors = Some(path),
             _ => return Err(UsageError(format!("{name} is not handled"))),
         }
+    }
+    if a.enforce_signature && a.skip_signature {
+        return Err(UsageError(
+            "--enforce-signature and --skip-signature-validation contradict each other".into(),
+        ));
     }
     if a.root.is_some() && a.image.is_some() {
         return Err(UsageError(
@@ -298,6 +314,8 @@ impl Args {
         options.input = self.input.clone();
         options.input.check_files = self.oval_files.clone();
         options.tailoring_file = self.tailoring.clone();
+        options.enforce_signature = self.enforce_signature;
+        options.skip_signature = self.skip_signature;
         options
     }
 }

@@ -408,3 +408,85 @@ fn thin_results_and_without_syschar() {
     );
     assert!(thin.contains("definition_id=\"oval:t:def:2\" result=\"false\""));
 }
+
+/// The signed fixtures of scap-dsig (made with xmlsec1 and an openssl test CA by
+/// scap-dsig/tests/fixtures/make-signed.sh); oscap 1.3.7's answers on the same files are
+/// compared by scripts/diff-signatures.sh.
+fn signed(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scap-dsig/tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn enforce_signature_refuses_what_is_not_validly_signed() {
+    let root = fixtures().display().to_string();
+    let anchors = signed("ca-root.pem");
+    let scan = |file: &str, extra: &[&str]| {
+        let path = signed(file);
+        let mut args = vec!["--root", root.as_str(), "--progress"];
+        args.extend_from_slice(extra);
+        args.push(&path);
+        run("scan", &args)
+    };
+    let enforce = ["--enforce-signature", "--trust-anchors", anchors.as_str()];
+
+    // Chains to the given root: scanned (the tree has no /etc: that rule fails, exit 2), the
+    // signer named on stderr.
+    let o = scan("signed-by-id.xml", &enforce);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("signed by 'CN=Content Signer"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("xccdf_t_rule_etc_exists:fail"));
+    assert!(stdout(&o).contains("xccdf_t_rule_no_marker:pass"));
+
+    // Refused, each naming what failed, exit 1 and no rule evaluated.
+    for (file, says) in [
+        ("unsigned-ds.xml", "not signed"),
+        (
+            "tampered-byte-by-id.xml",
+            "digest of reference '#scap_t_comp_xccdf'",
+        ),
+        (
+            "tampered-moved-by-id.xml",
+            "digest of reference '#scap_t_comp_oval'",
+        ),
+        ("tampered-wrapped-by-id.xml", "signature wrapping"),
+        (
+            "signed-partial.xml",
+            "'scap_t_datastream_sig' (line 3) is not covered",
+        ),
+        ("signed-keyvalue.xml", "no X509Certificate"),
+    ] {
+        let o = scan(file, &enforce);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{file}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{file}");
+    }
+
+    // Without trust anchors a valid signature proves integrity only: refused when enforced.
+    let o = scan("signed-whole.xml", &["--enforce-signature"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("nothing vouches for the key"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Without the flag: scanned, the signature reported as a warning.
+    let o = scan("tampered-byte-by-id.xml", &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning:") && stderr(&o).contains("does not match"));
+    let o = scan("tampered-byte-by-id.xml", &["--skip-signature-validation"]);
+    assert!(!stderr(&o).contains("signature"), "{}", stderr(&o));
+    let o = scan(
+        "signed-by-id.xml",
+        &["--enforce-signature", "--skip-signature-validation"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

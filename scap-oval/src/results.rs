@@ -417,15 +417,18 @@ impl Results {
     ///
     /// ```
     /// let defs: scap_oval::Definitions = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
-    ///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
+    ///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+    ///   xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent"><generator>
     ///   <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
     ///   </generator><definitions><definition id="oval:x:def:1" version="1" class="compliance">
     ///   <metadata><title>t</title><description>d</description></metadata>
-    ///   <criteria operator="OR"><criterion test_ref="oval:x:tst:1"/><criterion test_ref="oval:x:tst:2"/></criteria>
-    ///   </definition></definitions></oval_definitions>"#.parse()?;
-    /// let results = scap_oval::eval::Results::default();
+    ///   <criteria operator="OR"><criterion test_ref="oval:x:tst:1"/><criterion test_ref="oval:x:tst:1" negate="true"/></criteria>
+    ///   </definition></definitions>
+    ///   <tests><ind:family_test id="oval:x:tst:1" version="1" check="all"><ind:object object_ref="oval:x:obj:1"/></ind:family_test></tests>
+    ///   <objects><ind:family_object id="oval:x:obj:1" version="1"/></objects></oval_definitions>"#.parse()?;
     /// let criteria = defs.definition("oval:x:def:1").and_then(|d| d.criteria.as_ref()).unwrap();
-    /// // Neither test was evaluated.
+    /// // Nothing evaluated yet.
+    /// let results = scap_oval::eval::Results::default();
     /// assert_eq!(results.criteria_result(criteria), scap_oval::types::ResultValue::NotEvaluated);
     /// # Ok::<(), scap_oval::Error>(())
     /// ```

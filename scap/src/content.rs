@@ -27,6 +27,18 @@ pub struct OpenOptions {
     pub input: InputOptions,
     /// A tailoring file (`--tailoring-file`).
     pub tailoring_file: Option<PathBuf>,
+    /// Who vouches for a data stream's signature: trust anchors and keys (`--trust-anchors
+    /// PEM`). Empty, a signature is checked with the key it carries, for integrity only.
+    #[cfg(feature = "signatures")]
+    pub trust: scap_dsig::Trust,
+    /// Refuse a data stream that is not signed, or whose signature is not valid with a key
+    /// [`OpenOptions::trust`] vouches for (`--enforce-signature`).
+    #[cfg(feature = "signatures")]
+    pub enforce_signature: bool,
+    /// Do not verify a signature (`--skip-signature-validation`); conflicts with
+    /// `enforce_signature`.
+    #[cfg(feature = "signatures")]
+    pub skip_signature: bool,
 }
 
 /// The OVAL definitions of one component, or why they did not load.
@@ -64,6 +76,8 @@ struct Inner {
     tailoring: Option<Tailoring>,
     ovals: BTreeMap<String, OvalComponent>,
     notes: Vec<String>,
+    #[cfg(feature = "signatures")]
+    signature: Option<scap_dsig::Verification>,
 }
 
 impl Content {
@@ -117,6 +131,8 @@ impl Content {
             name: name.clone(),
             source,
         };
+        #[cfg(feature = "signatures")]
+        let signature = verify_signature(&name, &input, options)?;
         // The data stream was indexed once by `Input` (a streaming pass, no tree of the
         // whole file); each component below is parsed once, alone, from its fragment.
         let source = input
@@ -175,6 +191,8 @@ impl Content {
                 tailoring,
                 ovals,
                 notes: input.notes,
+                #[cfg(feature = "signatures")]
+                signature,
             }),
         })
     }
@@ -231,20 +249,54 @@ impl Content {
         self.inner.ovals.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// The data stream's signature as verified on opening (the text verified is the text
+    /// parsed): `None` for a benchmark or tailoring file, or a data stream composed from one.
+    ///
+    /// ```
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scap-dsig/tests/fixtures/");
+    /// let mut options = scap::OpenOptions::default();
+    /// options.trust = scap::dsig::Trust::from_pem(&std::fs::read_to_string(format!("{dir}ca-root.pem"))?)?;
+    /// options.enforce_signature = true;
+    /// let content = scap::Content::open_with(format!("{dir}signed-by-id.xml"), &options)?;
+    /// assert!(content.signature().is_some_and(|v| v.is_trusted()));
+    ///
+    /// // One byte changed after signing: refused, saying which component.
+    /// let err = scap::Content::open_with(format!("{dir}tampered-byte-by-id.xml"), &options)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("digest of reference '#scap_t_comp_xccdf'"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "signatures")]
+    pub fn signature(&self) -> Option<&scap_dsig::Verification> {
+        self.inner.signature.as_ref()
+    }
+
     /// What loading noticed and tolerated, each located: files the content names that could
     /// not be used, CPE dictionaries that did not parse, platforms nothing can resolve (so
     /// what needs them is `notapplicable`: this one [affects results](Warning::affects_results)),
-    /// OVAL components that did not load, and every schema deviation the OVAL parser tolerated.
+    /// OVAL components that did not load, a data stream signature that is not trusted, and
+    /// every schema deviation the OVAL parser tolerated.
     pub fn warnings(&self) -> Vec<Warning> {
-        let mut out: Vec<Warning> = self
-            .inner
-            .notes
-            .iter()
-            .chain(&self.inner.source.warnings)
-            // Their effect is warned about where it happens: a check href of a selected rule
-            // that cannot be resolved (`Scan::run`), a platform that cannot be resolved (below).
-            .map(|w| Warning::new(w.clone(), false))
-            .collect();
+        let mut out: Vec<Warning> = Vec::new();
+        #[cfg(feature = "signatures")]
+        if let Some(v) = &self.inner.signature {
+            if !v.is_trusted() && *v != scap_dsig::Verification::Unsigned {
+                out.push(Warning::new(
+                    format!("{}: signature: {v}", self.inner.name),
+                    false,
+                ));
+            }
+        }
+        out.extend(
+            self.inner
+                .notes
+                .iter()
+                .chain(&self.inner.source.warnings)
+                // Their effect is warned about where it happens: a check href of a selected
+                // rule that cannot be resolved (`Scan::run`), a platform that cannot be
+                // resolved (below).
+                .map(|w| Warning::new(w.clone(), false)),
+        );
         let unresolved = scap_xccdf::input::unresolved_platforms(&self.inner.source);
         if !unresolved.is_empty() {
             let many = unresolved.len() > 1;
@@ -297,4 +349,54 @@ impl Content {
             }
         })
     }
+}
+
+/// Verifies a source data stream's signature (the text as read, before parsing: the bytes
+/// verified are the bytes evaluated), refusing what `enforce_signature` does not accept.
+#[cfg(feature = "signatures")]
+fn verify_signature(
+    name: &str,
+    input: &Input,
+    options: &OpenOptions,
+) -> Result<Option<scap_dsig::Verification>> {
+    let refuse = |reason: String| Error::Signature {
+        name: name.to_string(),
+        reason,
+    };
+    if options.skip_signature {
+        return if options.enforce_signature {
+            Err(refuse(
+                "skip_signature and enforce_signature both asked for".into(),
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    if input.kind != InputKind::DataStream || input.composed {
+        return if options.enforce_signature {
+            Err(refuse(
+                "not a source data stream: only a data stream can carry a signature".into(),
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    // Verifying parses the whole document; one that never names the XML-DSig namespace has no
+    // signature to find, so an unsigned data stream is still parsed once (and a component's own
+    // XML error stays that component's, not the content's).
+    let v = if input.text.contains(scap_dsig::DSIG) {
+        scap_dsig::verify(&input.text, &options.trust).map_err(|e| refuse(e.to_string()))?
+    } else {
+        scap_dsig::Verification::Unsigned
+    };
+    if options.enforce_signature && !v.is_trusted() {
+        let hint = match &v {
+            scap_dsig::Verification::Valid(_) => {
+                ": refused, nothing vouches for the key (give trust anchors or the key)"
+            }
+            _ => ": refused",
+        };
+        return Err(refuse(format!("{v}{hint}")));
+    }
+    Ok(Some(v))
 }

@@ -53,6 +53,15 @@ pub enum Error {
     /// Writing the ARF or building the report from it.
     #[error("evidence: {0}")]
     Evidence(#[from] scap_arf::Error),
+    /// `enforce_signature` and the data stream is unsigned, or its signature is not valid
+    /// with a trusted key ([`OpenOptions`](crate::OpenOptions)).
+    #[error("{name}: {reason}")]
+    Signature {
+        /// The content's name.
+        name: String,
+        /// What the verification found (the `scap_dsig::Verification`, displayed).
+        reason: String,
+    },
     /// Reading or writing a file.
     #[error("{}: {source}", path.display())]
     Io {

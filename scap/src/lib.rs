@@ -119,6 +119,8 @@ pub use warning::Warning;
 
 pub use scap_arf as arf;
 pub use scap_cpe as cpe;
+#[cfg(feature = "signatures")]
+pub use scap_dsig as dsig;
 pub use scap_oval as oval;
 pub use scap_probe as probe;
 pub use scap_xccdf as xccdf;
