@@ -34,6 +34,9 @@ pub enum Fact {
     Container,
     /// [`Target::working_directory`](crate::Target::working_directory).
     WorkingDirectory,
+    /// [`Target::xattr_names`](crate::Target::xattr_names) and
+    /// [`Target::xattr`](crate::Target::xattr): extended attributes of files.
+    ExtendedAttributes,
 }
 
 impl Fact {
@@ -50,6 +53,7 @@ impl Fact {
             Fact::Hostname => "hostname",
             Fact::Container => "container",
             Fact::WorkingDirectory => "working_directory",
+            Fact::ExtendedAttributes => "xattr",
         }
     }
 }

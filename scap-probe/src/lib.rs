@@ -149,6 +149,7 @@ pub mod resolve;
 mod rootfs;
 mod target;
 mod walk;
+mod xattr;
 
 pub use error::{Error, Fact, Result};
 pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Process, Uname};

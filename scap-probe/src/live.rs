@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::facts::{ContainerInfo, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata, Timestamp};
 use crate::procfs;
-use crate::resolve::check_path;
+use crate::resolve::{Follow, check_path};
 use crate::target::{Target, sysctl_name, sysctl_path};
 use crate::walk::{WalkOptions, walk};
 
@@ -65,6 +65,14 @@ impl LiveHost {
     /// The running system.
     pub fn new() -> LiveHost {
         LiveHost {}
+    }
+}
+
+/// The host call for a [`Follow`]: the live host's paths are the host's own.
+fn deref(follow: Follow) -> crate::xattr::Deref {
+    match follow {
+        Follow::All => crate::xattr::Deref::Follow,
+        Follow::Parents => crate::xattr::Deref::NoFollow,
     }
 }
 
@@ -195,6 +203,21 @@ impl Target for LiveHost {
     fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
         check_path(path)?;
         std::fs::canonicalize(path).map_err(|e| Error::from_io(path, e))
+    }
+
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<std::ffi::OsString>> {
+        check_path(path)?;
+        crate::xattr::list(path, deref(follow)).map_err(|e| Error::from_io(path, e))
+    }
+
+    fn xattr(
+        &self,
+        path: &Path,
+        name: &std::ffi::OsStr,
+        follow: Follow,
+    ) -> Result<Option<Vec<u8>>> {
+        check_path(path)?;
+        crate::xattr::get(path, name, deref(follow)).map_err(|e| Error::from_io(path, e))
     }
 
     fn uname(&self) -> Result<Uname> {

@@ -1,5 +1,6 @@
 //! The [`Target`] trait: the one seam between probes and the system they look at.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -204,6 +205,53 @@ pub trait Target: Send + Sync {
     fn working_directory(&self) -> Result<PathBuf> {
         Err(Error::not_collectable(Fact::WorkingDirectory))
     }
+
+    /// The names of the extended attributes of `path` (`user.*`, `security.selinux`,
+    /// `security.capability`...), in the order the backend keeps them. With
+    /// [`Follow::Parents`] a final symbolic link is not followed (`llistxattr`: the link's own
+    /// attributes), with [`Follow::All`] it is. A file system without extended attributes
+    /// gives an empty list.
+    ///
+    /// Default: not collectable ([`Fact::ExtendedAttributes`]), for a backend that cannot see
+    /// them; the built-in backends all can.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use scap_probe::{Follow, MemoryTarget, Target};
+    ///
+    /// let mut t = MemoryTarget::new();
+    /// t.add_file("/usr/bin/ping", "").set_xattr("/usr/bin/ping", "security.capability", [1, 0, 0, 2]);
+    /// let names = t.xattr_names(Path::new("/usr/bin/ping"), Follow::Parents)?;
+    /// assert_eq!(names, ["security.capability"]);
+    /// # Ok::<(), scap_probe::Error>(())
+    /// ```
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+        let _ = (path, follow);
+        Err(Error::not_collectable(Fact::ExtendedAttributes))
+    }
+
+    /// The value of extended attribute `name` of `path`; `Ok(None)` if the file has no
+    /// attribute of that name. `follow` as for [`xattr_names`](Target::xattr_names).
+    ///
+    /// Default: not collectable ([`Fact::ExtendedAttributes`]).
+    ///
+    /// ```
+    /// use std::ffi::OsStr;
+    /// use std::path::Path;
+    /// use scap_probe::{Follow, MemoryTarget, Target};
+    ///
+    /// let mut t = MemoryTarget::new();
+    /// t.add_file("/etc/shadow", "")
+    ///     .set_xattr("/etc/shadow", "security.selinux", "system_u:object_r:shadow_t:s0\0");
+    /// let label = t.xattr(Path::new("/etc/shadow"), OsStr::new("security.selinux"), Follow::All)?;
+    /// assert_eq!(label.as_deref(), Some(&b"system_u:object_r:shadow_t:s0\0"[..]));
+    /// assert_eq!(t.xattr(Path::new("/etc/shadow"), OsStr::new("user.x"), Follow::All)?, None);
+    /// # Ok::<(), scap_probe::Error>(())
+    /// ```
+    fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
+        let _ = (path, name, follow);
+        Err(Error::not_collectable(Fact::ExtendedAttributes))
+    }
 }
 
 /// The host name of a target that is a tree on disk (an offline root, an image): the facts'
@@ -300,6 +348,12 @@ macro_rules! forward_target {
             }
             fn working_directory(&self) -> Result<PathBuf> {
                 (**self).working_directory()
+            }
+            fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+                (**self).xattr_names(path, follow)
+            }
+            fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
+                (**self).xattr(path, name, follow)
             }
         }
     )*};
