@@ -85,7 +85,7 @@
 //! | family | objects |
 //! |--------|---------|
 //! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
-//! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
+//! | unix | `file`, `fileextendedattribute`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
 //! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
 //!
 //! The registry keys each probe by the object's family and element name: any other object,

@@ -34,6 +34,7 @@ use crate::types::{Check, Datatype, Flag, Operation};
 mod dpkginfo;
 mod family;
 mod file;
+mod fileextendedattribute;
 mod filehash;
 mod fileset;
 mod flag;

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use super::{
-    Probe, dpkginfo, family, file, filehash, interface, password, process, rpm, runlevel, selinux,
-    symlink, system, systemd, textfilecontent, xmlfilecontent, yamlfilecontent,
+    Probe, dpkginfo, family, file, fileextendedattribute, filehash, interface, password, process,
+    rpm, runlevel, selinux, symlink, system, systemd, textfilecontent, xmlfilecontent,
+    yamlfilecontent,
 };
 use crate::model::namespaces::DEFINITIONS;
 
@@ -197,6 +198,11 @@ impl Registry {
             Box::new(systemd::SystemdProbe),
         );
         r.insert("unix", "symlink_object", Box::new(symlink::SymlinkProbe));
+        r.insert(
+            "unix",
+            "fileextendedattribute_object",
+            Box::new(fileextendedattribute::FileExtendedAttributeProbe),
+        );
         r.insert(
             "unix",
             "interface_object",
@@ -481,6 +487,7 @@ mod tests {
             by_family["unix"],
             [
                 "file",
+                "fileextendedattribute",
                 "interface",
                 "password",
                 "process58",
