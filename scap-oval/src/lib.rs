@@ -84,8 +84,8 @@
 //!
 //! | family | objects |
 //! |--------|---------|
-//! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
-//! | unix | `file`, `fileextendedattribute`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
+//! | independent | `family`, `sql`, `sql57`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
+//! | unix | `file`, `fileextendedattribute`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel`, `xinetd`, `dnscache` |
 //! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
 //!
 //! The registry keys each probe by the object's family and element name: any other object,

@@ -49,6 +49,8 @@ mod symlink;
 mod system;
 mod systemd;
 mod textfilecontent;
+mod unanswered;
+mod xinetd;
 mod xmlfilecontent;
 mod yamlfilecontent;
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{
     Probe, dpkginfo, family, file, fileextendedattribute, filehash, interface, password, process,
-    rpm, runlevel, selinux, symlink, system, systemd, textfilecontent, xmlfilecontent,
-    yamlfilecontent,
+    rpm, runlevel, selinux, symlink, system, systemd, textfilecontent, unanswered, xinetd,
+    xmlfilecontent, yamlfilecontent,
 };
 use crate::model::namespaces::DEFINITIONS;
 
@@ -202,6 +202,18 @@ impl Registry {
             "unix",
             "fileextendedattribute_object",
             Box::new(fileextendedattribute::FileExtendedAttributeProbe),
+        );
+        r.insert("unix", "xinetd_object", Box::new(xinetd::XinetdProbe));
+        r.insert(
+            "unix",
+            "dnscache_object",
+            Box::new(unanswered::DnsCacheProbe),
+        );
+        r.insert("independent", "sql_object", Box::new(unanswered::SqlProbe));
+        r.insert(
+            "independent",
+            "sql57_object",
+            Box::new(unanswered::SqlProbe),
         );
         r.insert(
             "unix",
@@ -486,6 +498,7 @@ mod tests {
         assert_eq!(
             by_family["unix"],
             [
+                "dnscache",
                 "file",
                 "fileextendedattribute",
                 "interface",
@@ -496,10 +509,11 @@ mod tests {
                 "shadow",
                 "symlink",
                 "sysctl",
-                "uname"
+                "uname",
+                "xinetd"
             ]
         );
-        assert_eq!(by_family["independent"].len(), 9);
+        assert_eq!(by_family["independent"].len(), 11);
         assert_eq!(by_family["linux"].len(), 8);
     }
 }
