@@ -137,6 +137,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod beneath;
+mod caps;
 mod error;
 mod facts;
 mod live;
@@ -151,6 +152,7 @@ mod target;
 mod walk;
 mod xattr;
 
+pub use caps::FileCapabilities;
 pub use error::{Error, Fact, Result};
 pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Process, Uname};
 pub use live::LiveHost;
