@@ -37,6 +37,11 @@ pub enum Fact {
     /// [`Target::xattr_names`](crate::Target::xattr_names) and
     /// [`Target::xattr`](crate::Target::xattr): extended attributes of files.
     ExtendedAttributes,
+    /// [`Target::routes`](crate::Target::routes).
+    Routes,
+    /// [`Target::inet_sockets`](crate::Target::inet_sockets) and
+    /// [`Target::packet_sockets`](crate::Target::packet_sockets).
+    Sockets,
 }
 
 impl Fact {
@@ -54,6 +59,8 @@ impl Fact {
             Fact::Container => "container",
             Fact::WorkingDirectory => "working_directory",
             Fact::ExtendedAttributes => "xattr",
+            Fact::Routes => "routes",
+            Fact::Sockets => "sockets",
         }
     }
 }

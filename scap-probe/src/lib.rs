@@ -143,6 +143,7 @@ mod facts;
 mod live;
 mod memory;
 mod metadata;
+pub mod net;
 #[cfg(all(unix, feature = "oci"))]
 mod oci;
 pub mod procfs;
@@ -158,6 +159,7 @@ pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Proces
 pub use live::LiveHost;
 pub use memory::MemoryTarget;
 pub use metadata::{DirEntry, FileType, Metadata, Timestamp};
+pub use net::{InetSocket, PacketSocket, RouteEntry, SocketOwner};
 #[cfg(all(unix, feature = "oci"))]
 #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "oci"))))]
 pub use oci::{

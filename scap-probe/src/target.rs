@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Fact, Result};
 use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
+use crate::net::{InetSocket, PacketSocket, RouteEntry};
 use crate::resolve::{Follow, Lookup, resolve};
 
 /// The size limit [`Target::read`] callers use unless they have a reason not to: 64 MiB.
@@ -206,6 +207,32 @@ pub trait Target: Send + Sync {
         Err(Error::not_collectable(Fact::WorkingDirectory))
     }
 
+    /// The kernel's routes, IPv4 then IPv6 (OVAL `routingtable`). Default: from
+    /// [`Target::facts`], else not collectable (a tree on disk has no routes).
+    fn routes(&self) -> Result<Vec<RouteEntry>> {
+        self.facts()
+            .map_or(Err(Error::not_collectable(Fact::Routes)), Facts::routes)
+    }
+
+    /// The TCP and UDP sockets, IPv4 and IPv6, with the process holding each where it can be
+    /// seen (OVAL `inetlisteningservers`). Default: from [`Target::facts`], else not
+    /// collectable.
+    fn inet_sockets(&self) -> Result<Vec<InetSocket>> {
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Sockets)),
+            Facts::inet_sockets,
+        )
+    }
+
+    /// The packet sockets, with the process holding each where it can be seen (OVAL
+    /// `iflisteners`). Default: from [`Target::facts`], else not collectable.
+    fn packet_sockets(&self) -> Result<Vec<PacketSocket>> {
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Sockets)),
+            Facts::packet_sockets,
+        )
+    }
+
     /// The names of the extended attributes of `path` (`user.*`, `security.selinux`,
     /// `security.capability`...), in the order the backend keeps them. With
     /// [`Follow::Parents`] a final symbolic link is not followed (`llistxattr`: the link's own
@@ -351,6 +378,15 @@ macro_rules! forward_target {
             }
             fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
                 (**self).xattr_names(path, follow)
+            }
+            fn routes(&self) -> Result<Vec<RouteEntry>> {
+                (**self).routes()
+            }
+            fn inet_sockets(&self) -> Result<Vec<InetSocket>> {
+                (**self).inet_sockets()
+            }
+            fn packet_sockets(&self) -> Result<Vec<PacketSocket>> {
+                (**self).packet_sockets()
             }
             fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
                 (**self).xattr(path, name, follow)

@@ -39,6 +39,7 @@ mod filehash;
 mod fileset;
 mod flag;
 mod interface;
+mod netstate;
 mod password;
 mod process;
 mod registry;

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::{
-    Probe, dpkginfo, family, file, fileextendedattribute, filehash, interface, password, process,
-    rpm, runlevel, selinux, symlink, system, systemd, textfilecontent, unanswered, xinetd,
+    Probe, dpkginfo, family, file, fileextendedattribute, filehash, interface, netstate, password,
+    process, rpm, runlevel, selinux, symlink, system, systemd, textfilecontent, unanswered, xinetd,
     xmlfilecontent, yamlfilecontent,
 };
 use crate::model::namespaces::DEFINITIONS;
@@ -204,6 +204,21 @@ impl Registry {
             Box::new(fileextendedattribute::FileExtendedAttributeProbe),
         );
         r.insert("unix", "xinetd_object", Box::new(xinetd::XinetdProbe));
+        r.insert(
+            "unix",
+            "routingtable_object",
+            Box::new(netstate::RoutingTableProbe),
+        );
+        r.insert(
+            "linux",
+            "inetlisteningservers_object",
+            Box::new(netstate::InetListeningServersProbe),
+        );
+        r.insert(
+            "linux",
+            "iflisteners_object",
+            Box::new(netstate::IfListenersProbe),
+        );
         r.insert(
             "unix",
             "dnscache_object",
@@ -505,6 +520,7 @@ mod tests {
                 "password",
                 "process58",
                 "process",
+                "routingtable",
                 "runlevel",
                 "shadow",
                 "symlink",
@@ -514,6 +530,6 @@ mod tests {
             ]
         );
         assert_eq!(by_family["independent"].len(), 11);
-        assert_eq!(by_family["linux"].len(), 8);
+        assert_eq!(by_family["linux"].len(), 10);
     }
 }
