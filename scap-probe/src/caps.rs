@@ -91,7 +91,7 @@ impl FileCapabilities {
     pub fn parse(value: &[u8]) -> Option<FileCapabilities> {
         let word = |i: usize| -> Option<u32> {
             let b = value.get(i * 4..i * 4 + 4)?;
-            Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            Some(u32::from_le_bytes(b.try_into().ok()?))
         };
         let magic = word(0)?;
         let revision = u8::try_from(magic >> 24).ok()?;
