@@ -84,9 +84,9 @@
 //!
 //! | family | objects |
 //! |--------|---------|
-//! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
-//! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
-//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
+//! | independent | `family`, `sql`, `sql57`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
+//! | unix | `file`, `fileextendedattribute`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel`, `xinetd`, `routingtable`, `dnscache` |
+//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext`, `inetlisteningservers`, `iflisteners` |
 //!
 //! The registry keys each probe by the object's family and element name: any other object,
 //! including one of the same name in another family (a `windows` `file_object`), is `not

@@ -37,6 +37,37 @@ pub struct SystemInfo {
     pub architecture: String,
     /// `primary_host_name`.
     pub primary_host_name: String,
+    /// `interfaces`: one entry per address of an interface, as oscap lists them (IPv4
+    /// addresses first); empty where the target has no network state (an offline tree).
+    pub interfaces: Vec<SystemInterface>,
+}
+
+/// One `interface` of `system_info`: an interface and one of its addresses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SystemInterface {
+    /// `interface_name`.
+    pub name: String,
+    /// `ip_address`.
+    pub ip_address: String,
+    /// `mac_address`.
+    pub mac_address: String,
+}
+
+impl SystemInterface {
+    /// An interface entry.
+    ///
+    /// ```
+    /// let i = scap_oval::results::SystemInterface::new("eth0", "192.0.2.2", "02:FC:00:00:00:01");
+    /// assert_eq!(i.name, "eth0");
+    /// ```
+    pub fn new(name: &str, ip_address: &str, mac_address: &str) -> SystemInterface {
+        SystemInterface {
+            name: name.to_owned(),
+            ip_address: ip_address.to_owned(),
+            mac_address: mac_address.to_owned(),
+        }
+    }
 }
 
 /// The current time as `xsd:dateTime` (UTC, seconds).
@@ -300,13 +331,29 @@ fn write_system_characteristics(
     let _ = write!(
         out,
         "<system_info><os_name>{}</os_name><os_version>{}</os_version>\
-         <architecture>{}</architecture><primary_host_name>{}</primary_host_name>\
-         <interfaces/></system_info>",
+         <architecture>{}</architecture><primary_host_name>{}</primary_host_name>",
         escape(info.os_name.as_str()),
         escape(info.os_version.as_str()),
         escape(info.architecture.as_str()),
         escape(info.primary_host_name.as_str())
     );
+    if info.interfaces.is_empty() {
+        out.push_str("<interfaces/>");
+    } else {
+        out.push_str("<interfaces>");
+        for i in &info.interfaces {
+            let _ = write!(
+                out,
+                "<interface><interface_name>{}</interface_name><ip_address>{}</ip_address>\
+                 <mac_address>{}</mac_address></interface>",
+                escape(i.name.as_str()),
+                escape(i.ip_address.as_str()),
+                escape(i.mac_address.as_str())
+            );
+        }
+        out.push_str("</interfaces>");
+    }
+    out.push_str("</system_info>");
     let mut objects: Vec<_> = results.objects.values().collect();
     objects.sort_by(|a, b| a.id.cmp(&b.id));
     if !objects.is_empty() {

@@ -154,3 +154,39 @@ fn results_round_trip_through_json() {
     assert_eq!(back.objects, r.objects);
     assert_eq!(back.tests, r.tests);
 }
+
+#[test]
+fn system_info_lists_interfaces_when_given() {
+    use scap_oval::results::SystemInterface;
+    let t = target("no", false);
+    let defs: Definitions = FIXTURE.parse().expect("fixture parses");
+    let r = evaluate(&t, Some("no"));
+    let empty = write_results(&defs, &r, &SystemInfo::default());
+    assert!(
+        empty.contains("<interfaces/>"),
+        "the schema requires the element"
+    );
+    let info = SystemInfo {
+        interfaces: vec![
+            SystemInterface::new("lo", "127.0.0.1", "00:00:00:00:00:00"),
+            SystemInterface::new("eth0", "fd00::2", "02:FC:00:00:00:01"),
+        ],
+        ..SystemInfo::default()
+    };
+    let xml = write_results(&defs, &r, &info);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let listed: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("interface"))
+        .map(|n| {
+            let child = |name: &str| {
+                n.children()
+                    .find(|c| c.has_tag_name(name))
+                    .and_then(|c| c.text())
+                    .unwrap_or_default()
+            };
+            (child("interface_name"), child("ip_address"))
+        })
+        .collect();
+    assert_eq!(listed, [("lo", "127.0.0.1"), ("eth0", "fd00::2")]);
+}

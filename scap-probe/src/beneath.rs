@@ -172,6 +172,25 @@ impl RootDir {
         Ok(PathBuf::from(OsStr::from_bytes(target.as_bytes())))
     }
 
+    /// The names of the extended attributes of the entry at `physical` (a link's own).
+    ///
+    /// The entry is opened `O_PATH | O_NOFOLLOW` beneath the root like every other call here,
+    /// so the jail holds: the inode whose attributes are read is the one that descriptor
+    /// holds, reached from the root through directories only. The attributes are then read
+    /// through that descriptor ([`crate::xattr::list_fd`] says why through `/proc/self/fd`),
+    /// never through a path the kernel would resolve again.
+    pub(crate) fn xattr_names(&self, physical: &Path) -> io::Result<Vec<std::ffi::OsString>> {
+        let fd = self.open_beneath(physical, Open::Entry)?;
+        crate::xattr::list_fd(&fd)
+    }
+
+    /// The value of extended attribute `name` of the entry at `physical` (a link's own); see
+    /// [`RootDir::xattr_names`] for how the jail holds.
+    pub(crate) fn xattr(&self, physical: &Path, name: &OsStr) -> io::Result<Option<Vec<u8>>> {
+        let fd = self.open_beneath(physical, Open::Entry)?;
+        crate::xattr::get_fd(&fd, name)
+    }
+
     /// The regular file at `physical`, open for reading, and its metadata. Anything else
     /// (a FIFO, a device, a directory, a link put there meanwhile) is refused without reading.
     pub(crate) fn open_file(&self, physical: &Path) -> io::Result<(File, std::fs::Metadata)> {

@@ -34,6 +34,14 @@ pub enum Fact {
     Container,
     /// [`Target::working_directory`](crate::Target::working_directory).
     WorkingDirectory,
+    /// [`Target::xattr_names`](crate::Target::xattr_names) and
+    /// [`Target::xattr`](crate::Target::xattr): extended attributes of files.
+    ExtendedAttributes,
+    /// [`Target::routes`](crate::Target::routes).
+    Routes,
+    /// [`Target::inet_sockets`](crate::Target::inet_sockets) and
+    /// [`Target::packet_sockets`](crate::Target::packet_sockets).
+    Sockets,
 }
 
 impl Fact {
@@ -50,6 +58,9 @@ impl Fact {
             Fact::Hostname => "hostname",
             Fact::Container => "container",
             Fact::WorkingDirectory => "working_directory",
+            Fact::ExtendedAttributes => "xattr",
+            Fact::Routes => "routes",
+            Fact::Sockets => "sockets",
         }
     }
 }

@@ -290,11 +290,32 @@ pub struct Facts {
     pub hostname: Option<String>,
     /// For [`Target::container`](crate::Target::container).
     pub container: Option<ContainerInfo>,
+    /// For [`Target::routes`](crate::Target::routes).
+    pub routes: Option<Vec<crate::net::RouteEntry>>,
+    /// For [`Target::inet_sockets`](crate::Target::inet_sockets).
+    pub inet_sockets: Option<Vec<crate::net::InetSocket>>,
+    /// For [`Target::packet_sockets`](crate::Target::packet_sockets).
+    pub packet_sockets: Option<Vec<crate::net::PacketSocket>>,
 }
 
 impl Facts {
     fn get<T: Clone>(v: &Option<T>, fact: Fact) -> Result<T> {
         v.clone().ok_or(Error::NotCollectable { fact })
+    }
+
+    /// Answer [`Target::routes`](crate::Target::routes) from these facts.
+    pub fn routes(&self) -> Result<Vec<crate::net::RouteEntry>> {
+        Self::get(&self.routes, Fact::Routes)
+    }
+
+    /// Answer [`Target::inet_sockets`](crate::Target::inet_sockets) from these facts.
+    pub fn inet_sockets(&self) -> Result<Vec<crate::net::InetSocket>> {
+        Self::get(&self.inet_sockets, Fact::Sockets)
+    }
+
+    /// Answer [`Target::packet_sockets`](crate::Target::packet_sockets) from these facts.
+    pub fn packet_sockets(&self) -> Result<Vec<crate::net::PacketSocket>> {
+        Self::get(&self.packet_sockets, Fact::Sockets)
     }
 
     /// Answer [`Target::uname`](crate::Target::uname) from these facts.

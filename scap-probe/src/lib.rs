@@ -137,11 +137,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod beneath;
+mod caps;
 mod error;
 mod facts;
 mod live;
 mod memory;
 mod metadata;
+pub mod net;
 #[cfg(all(unix, feature = "oci"))]
 mod oci;
 pub mod platform;
@@ -150,12 +152,15 @@ pub mod resolve;
 mod rootfs;
 mod target;
 mod walk;
+mod xattr;
 
+pub use caps::FileCapabilities;
 pub use error::{Error, Fact, Result};
 pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Process, Uname};
 pub use live::LiveHost;
 pub use memory::MemoryTarget;
 pub use metadata::{DirEntry, FileType, Metadata, Timestamp};
+pub use net::{InetSocket, PacketSocket, RouteEntry, SocketOwner};
 #[cfg(all(unix, feature = "oci"))]
 #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "oci"))))]
 pub use oci::{

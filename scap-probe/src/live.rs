@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::facts::{ContainerInfo, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata, Timestamp};
+use crate::net::{self, InetSocket, PacketSocket, RouteEntry, SocketOwner};
 use crate::procfs;
-use crate::resolve::check_path;
+use crate::resolve::{Follow, check_path};
 use crate::target::{Target, sysctl_name, sysctl_path};
 use crate::walk::{WalkOptions, walk};
 
@@ -66,6 +67,68 @@ impl LiveHost {
     pub fn new() -> LiveHost {
         LiveHost {}
     }
+}
+
+/// The host call for a [`Follow`]: the live host's paths are the host's own.
+fn deref(follow: Follow) -> crate::xattr::Deref {
+    match follow {
+        Follow::All => crate::xattr::Deref::Follow,
+        Follow::Parents => crate::xattr::Deref::NoFollow,
+    }
+}
+
+/// The process holding each socket inode: the lowest pid whose `/proc/PID/fd` has a link to
+/// it. Processes this scanner may not look into are left out.
+fn socket_owners() -> std::collections::HashMap<u64, SocketOwner> {
+    let mut owners = std::collections::HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return owners;
+    };
+    let mut pids: Vec<u32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    pids.sort_unstable();
+    for pid in pids {
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        let mut owner: Option<SocketOwner> = None;
+        for fd in fds.flatten() {
+            let Ok(link) = std::fs::read_link(fd.path()) else {
+                continue;
+            };
+            let Some(inode) = link.to_str().and_then(net::socket_inode) else {
+                continue;
+            };
+            if owners.contains_key(&inode) {
+                continue;
+            }
+            let o = owner.get_or_insert_with(|| {
+                let status =
+                    read_text(Path::new(&format!("/proc/{pid}/status"))).unwrap_or_default();
+                let field = |name: &str| {
+                    status
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(str::trim)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let uid = field("Uid:")
+                    .split_whitespace()
+                    .next()
+                    .and_then(|u| u.parse().ok())
+                    .unwrap_or(0);
+                SocketOwner {
+                    pid,
+                    program: field("Name:"),
+                    uid,
+                }
+            });
+            owners.insert(inode, o.clone());
+        }
+    }
+    owners
 }
 
 /// Read a small kernel text file whole.
@@ -195,6 +258,21 @@ impl Target for LiveHost {
     fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
         check_path(path)?;
         std::fs::canonicalize(path).map_err(|e| Error::from_io(path, e))
+    }
+
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<std::ffi::OsString>> {
+        check_path(path)?;
+        crate::xattr::list(path, deref(follow)).map_err(|e| Error::from_io(path, e))
+    }
+
+    fn xattr(
+        &self,
+        path: &Path,
+        name: &std::ffi::OsStr,
+        follow: Follow,
+    ) -> Result<Option<Vec<u8>>> {
+        check_path(path)?;
+        crate::xattr::get(path, name, deref(follow)).map_err(|e| Error::from_io(path, e))
     }
 
     fn uname(&self) -> Result<Uname> {
@@ -335,6 +413,47 @@ impl Target for LiveHost {
         kernel("hostname")
     }
 
+    fn routes(&self) -> Result<Vec<RouteEntry>> {
+        let mut routes = net::parse_route_v4(&read_text(Path::new("/proc/net/route"))?);
+        // A kernel without IPv6 has no ipv6_route.
+        if let Ok(text) = read_text(Path::new("/proc/net/ipv6_route")) {
+            routes.extend(net::parse_route_v6(&text));
+        }
+        Ok(routes)
+    }
+
+    fn inet_sockets(&self) -> Result<Vec<InetSocket>> {
+        let mut sockets = Vec::new();
+        for (file, protocol, v6) in [
+            ("tcp", "tcp", false),
+            ("udp", "udp", false),
+            ("tcp6", "tcp", true),
+            ("udp6", "udp", true),
+        ] {
+            let path = Path::new("/proc/net").join(file);
+            match read_text(&path) {
+                Ok(text) => sockets.extend(net::parse_inet_sockets(&text, protocol, v6)),
+                // No IPv6 in this kernel.
+                Err(e) if v6 && e.is_absent() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let owners = socket_owners();
+        for s in &mut sockets {
+            s.owner = owners.get(&s.inode).cloned();
+        }
+        Ok(sockets)
+    }
+
+    fn packet_sockets(&self) -> Result<Vec<PacketSocket>> {
+        let mut sockets = net::parse_packet_sockets(&read_text(Path::new("/proc/net/packet"))?);
+        let owners = socket_owners();
+        for s in &mut sockets {
+            s.owner = owners.get(&s.inode).cloned();
+        }
+        Ok(sockets)
+    }
+
     fn working_directory(&self) -> Result<PathBuf> {
         std::env::current_dir().map_err(|e| Error::from_io(Path::new("."), e))
     }
@@ -437,6 +556,25 @@ mod tests {
         let i = LiveHost::new().interfaces().unwrap();
         let lo = i.iter().find(|i| i.flags & 0x8 != 0).expect("a loopback");
         assert_eq!(lo.hardware_type_name(), Some("ARPHRD_LOOPBACK"));
+    }
+
+    #[test]
+    fn a_listening_socket_of_this_process_is_seen_with_its_owner() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let sockets = LiveHost::new().inet_sockets().unwrap();
+        let s = sockets
+            .iter()
+            .find(|s| s.protocol == "tcp" && s.local.port() == port)
+            .expect("our listener in /proc/net/tcp");
+        assert_eq!(s.state, 0x0A, "TCP_LISTEN");
+        assert_eq!(s.local.ip().to_string(), "127.0.0.1");
+        let owner = s.owner.as_ref().expect("our own process is visible");
+        assert_eq!(owner.pid, std::process::id());
+        // Routes: every route names an interface (a host may have none at all).
+        for r in LiveHost::new().routes().unwrap() {
+            assert!(!r.interface.is_empty());
+        }
     }
 
     #[test]

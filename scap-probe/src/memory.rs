@@ -26,6 +26,8 @@ enum Content {
 struct Node {
     meta: Metadata,
     content: Content,
+    /// Extended attributes by name.
+    xattrs: BTreeMap<OsString, Vec<u8>>,
 }
 
 /// A filesystem tree and host facts held in memory: the test double other crates' tests use.
@@ -103,6 +105,7 @@ impl MemoryTarget {
             Node {
                 meta,
                 content: Content::Dir(BTreeSet::new()),
+                xattrs: BTreeMap::new(),
             },
         );
         MemoryTarget {
@@ -177,6 +180,36 @@ impl MemoryTarget {
         self.insert(path.as_ref(), meta, Content::Special)
     }
 
+    /// Set extended attribute `name` of the entry `path` (not following a final link: the
+    /// link's own attribute, as `lsetxattr`) to `value`, replacing any earlier value. An
+    /// entry that does not exist is left absent (nothing is created). Replacing the entry with
+    /// an `add_*` call drops its attributes.
+    ///
+    /// ```
+    /// use std::ffi::OsStr;
+    /// use std::path::Path;
+    /// use scap_probe::{Follow, MemoryTarget, Target};
+    ///
+    /// let mut t = MemoryTarget::new();
+    /// t.add_file("/f", "").add_symlink("/l", "/f").set_xattr("/f", "user.a", "1");
+    /// let name = OsStr::new("user.a");
+    /// assert_eq!(t.xattr(Path::new("/l"), name, Follow::All)?.as_deref(), Some(&b"1"[..]));
+    /// assert_eq!(t.xattr(Path::new("/l"), name, Follow::Parents)?, None);
+    /// # Ok::<(), scap_probe::Error>(())
+    /// ```
+    pub fn set_xattr(
+        &mut self,
+        path: impl AsRef<Path>,
+        name: impl AsRef<std::ffi::OsStr>,
+        value: impl AsRef<[u8]>,
+    ) -> &mut Self {
+        if let Some(node) = self.nodes.get_mut(&normalise(path.as_ref())) {
+            node.xattrs
+                .insert(name.as_ref().to_owned(), value.as_ref().to_vec());
+        }
+        self
+    }
+
     /// Remove `path` and everything below it (no-op if absent; the root cannot be removed).
     pub fn remove(&mut self, path: impl AsRef<Path>) -> &mut Self {
         let p = normalise(path.as_ref());
@@ -226,7 +259,14 @@ impl MemoryTarget {
         if meta.device == 0 {
             meta.device = 1;
         }
-        self.nodes.insert(p, Node { meta, content });
+        self.nodes.insert(
+            p,
+            Node {
+                meta,
+                content,
+                xattrs: BTreeMap::new(),
+            },
+        );
         if let Some(Node {
             content: Content::Dir(entries),
             ..
@@ -258,6 +298,7 @@ impl MemoryTarget {
                 Node {
                     meta,
                     content: Content::Dir(BTreeSet::new()),
+                    xattrs: BTreeMap::new(),
                 },
             );
             if let Some(Node {
@@ -368,6 +409,21 @@ impl Target for MemoryTarget {
 
     fn facts(&self) -> Option<&Facts> {
         Some(&self.facts)
+    }
+
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+        let (_, node) = self.resolve(path, follow)?;
+        Ok(node.xattrs.keys().cloned().collect())
+    }
+
+    fn xattr(
+        &self,
+        path: &Path,
+        name: &std::ffi::OsStr,
+        follow: Follow,
+    ) -> Result<Option<Vec<u8>>> {
+        let (_, node) = self.resolve(path, follow)?;
+        Ok(node.xattrs.get(name).cloned())
     }
 }
 

@@ -210,4 +210,25 @@ impl Target for RootFs {
     fn hostname(&self) -> Result<String> {
         crate::target::hostname_of_tree(self)
     }
+
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<std::ffi::OsString>> {
+        // The resolved path has no link left but (with `Follow::Parents`) a final one, whose
+        // own attributes are then read: the descriptor is opened without following it.
+        let r = self.resolve(path, follow)?;
+        self.dir
+            .xattr_names(&r.path)
+            .map_err(|e| Error::from_io(path, e))
+    }
+
+    fn xattr(
+        &self,
+        path: &Path,
+        name: &std::ffi::OsStr,
+        follow: Follow,
+    ) -> Result<Option<Vec<u8>>> {
+        let r = self.resolve(path, follow)?;
+        self.dir
+            .xattr(&r.path, name)
+            .map_err(|e| Error::from_io(path, e))
+    }
 }

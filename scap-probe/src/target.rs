@@ -1,11 +1,13 @@
 //! The [`Target`] trait: the one seam between probes and the system they look at.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Fact, Result};
 use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
+use crate::net::{InetSocket, PacketSocket, RouteEntry};
 use crate::resolve::{Follow, Lookup, resolve};
 
 /// The size limit [`Target::read`] callers use unless they have a reason not to: 64 MiB.
@@ -204,6 +206,79 @@ pub trait Target: Send + Sync {
     fn working_directory(&self) -> Result<PathBuf> {
         Err(Error::not_collectable(Fact::WorkingDirectory))
     }
+
+    /// The kernel's routes, IPv4 then IPv6 (OVAL `routingtable`). Default: from
+    /// [`Target::facts`], else not collectable (a tree on disk has no routes).
+    fn routes(&self) -> Result<Vec<RouteEntry>> {
+        self.facts()
+            .map_or(Err(Error::not_collectable(Fact::Routes)), Facts::routes)
+    }
+
+    /// The TCP and UDP sockets, IPv4 and IPv6, with the process holding each where it can be
+    /// seen (OVAL `inetlisteningservers`). Default: from [`Target::facts`], else not
+    /// collectable.
+    fn inet_sockets(&self) -> Result<Vec<InetSocket>> {
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Sockets)),
+            Facts::inet_sockets,
+        )
+    }
+
+    /// The packet sockets, with the process holding each where it can be seen (OVAL
+    /// `iflisteners`). Default: from [`Target::facts`], else not collectable.
+    fn packet_sockets(&self) -> Result<Vec<PacketSocket>> {
+        self.facts().map_or(
+            Err(Error::not_collectable(Fact::Sockets)),
+            Facts::packet_sockets,
+        )
+    }
+
+    /// The names of the extended attributes of `path` (`user.*`, `security.selinux`,
+    /// `security.capability`...), in the order the backend keeps them. With
+    /// [`Follow::Parents`] a final symbolic link is not followed (`llistxattr`: the link's own
+    /// attributes), with [`Follow::All`] it is. A file system without extended attributes
+    /// gives an empty list.
+    ///
+    /// Default: not collectable ([`Fact::ExtendedAttributes`]), for a backend that cannot see
+    /// them; the built-in backends all can.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use scap_probe::{Follow, MemoryTarget, Target};
+    ///
+    /// let mut t = MemoryTarget::new();
+    /// t.add_file("/usr/bin/ping", "").set_xattr("/usr/bin/ping", "security.capability", [1, 0, 0, 2]);
+    /// let names = t.xattr_names(Path::new("/usr/bin/ping"), Follow::Parents)?;
+    /// assert_eq!(names, ["security.capability"]);
+    /// # Ok::<(), scap_probe::Error>(())
+    /// ```
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+        let _ = (path, follow);
+        Err(Error::not_collectable(Fact::ExtendedAttributes))
+    }
+
+    /// The value of extended attribute `name` of `path`; `Ok(None)` if the file has no
+    /// attribute of that name. `follow` as for [`xattr_names`](Target::xattr_names).
+    ///
+    /// Default: not collectable ([`Fact::ExtendedAttributes`]).
+    ///
+    /// ```
+    /// use std::ffi::OsStr;
+    /// use std::path::Path;
+    /// use scap_probe::{Follow, MemoryTarget, Target};
+    ///
+    /// let mut t = MemoryTarget::new();
+    /// t.add_file("/etc/shadow", "")
+    ///     .set_xattr("/etc/shadow", "security.selinux", "system_u:object_r:shadow_t:s0\0");
+    /// let label = t.xattr(Path::new("/etc/shadow"), OsStr::new("security.selinux"), Follow::All)?;
+    /// assert_eq!(label.as_deref(), Some(&b"system_u:object_r:shadow_t:s0\0"[..]));
+    /// assert_eq!(t.xattr(Path::new("/etc/shadow"), OsStr::new("user.x"), Follow::All)?, None);
+    /// # Ok::<(), scap_probe::Error>(())
+    /// ```
+    fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
+        let _ = (path, name, follow);
+        Err(Error::not_collectable(Fact::ExtendedAttributes))
+    }
 }
 
 /// The host name of a target that is a tree on disk (an offline root, an image): the facts'
@@ -300,6 +375,21 @@ macro_rules! forward_target {
             }
             fn working_directory(&self) -> Result<PathBuf> {
                 (**self).working_directory()
+            }
+            fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+                (**self).xattr_names(path, follow)
+            }
+            fn routes(&self) -> Result<Vec<RouteEntry>> {
+                (**self).routes()
+            }
+            fn inet_sockets(&self) -> Result<Vec<InetSocket>> {
+                (**self).inet_sockets()
+            }
+            fn packet_sockets(&self) -> Result<Vec<PacketSocket>> {
+                (**self).packet_sockets()
+            }
+            fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
+                (**self).xattr(path, name, follow)
             }
         }
     )*};

@@ -3,13 +3,14 @@
 #![cfg(all(unix, feature = "oci"))]
 #![allow(clippy::unwrap_used)]
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::Path;
 
 use flate2::write::GzEncoder;
 use scap_probe::{
-    DEFAULT_READ_LIMIT, FileType, MemoryTarget, OciError, OciImage, OciOptions, RootFs, Target,
-    WalkOptions,
+    DEFAULT_READ_LIMIT, FileType, Follow, MemoryTarget, OciError, OciImage, OciOptions, RootFs,
+    Target, WalkOptions,
 };
 use sha2::{Digest, Sha256};
 
@@ -850,5 +851,76 @@ fn rootfs_environment_is_never_the_scanners_own() {
     assert_eq!(
         root.environment().unwrap(),
         [("PATH".to_string(), "/bin".to_string())]
+    );
+}
+
+#[test]
+fn pax_xattr_records_are_extended_attributes() {
+    // `SCHILY.xattr.NAME` records, as Docker, BuildKit and GNU tar write them (a file
+    // capability and an SELinux label), on a file, then a hard link to it and a directory
+    // merged by an upper layer that carries none.
+    let record = |k: &str, v: &[u8]| {
+        let mut body = format!(" {k}=").into_bytes();
+        body.extend_from_slice(v);
+        body.push(b'\n');
+        let n = (1..5)
+            .map(|digits| body.len() + digits)
+            .find(|n| n.to_string().len() + body.len() == *n)
+            .unwrap();
+        let mut out = n.to_string().into_bytes();
+        out.extend(body);
+        out
+    };
+    let cap: &[u8] = &[
+        0, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let mut data = record("SCHILY.xattr.security.capability", cap);
+    data.extend(record(
+        "SCHILY.xattr.security.selinux",
+        b"system_u:object_r:ping_exec_t:s0\0",
+    ));
+    let mut dir_pax = record("SCHILY.xattr.user.dir", b"lower");
+    dir_pax.extend(record("SCHILY.xattr.user.dir", b"last wins"));
+    let mut link = ustar(tar::EntryType::Link, "usr/bin/ping6");
+    link.set_link_name("usr/bin/ping").unwrap();
+    let lower = raw_tar(vec![
+        (ustar(tar::EntryType::XHeader, "PaxHeaders/d"), dir_pax),
+        (ustar(tar::EntryType::Directory, "d/"), Vec::new()),
+        (ustar(tar::EntryType::XHeader, "PaxHeaders/ping"), data),
+        (
+            ustar(tar::EntryType::Regular, "usr/bin/ping"),
+            b"elf".to_vec(),
+        ),
+        (link, Vec::new()),
+    ]);
+    let upper = raw_tar(vec![(ustar(tar::EntryType::Directory, "d/"), Vec::new())]);
+    let img = OciImage::from_layers(vec![lower.clone(), upper], &OciOptions::default()).unwrap();
+    for p in ["/usr/bin/ping", "/usr/bin/ping6"] {
+        let p = Path::new(p);
+        assert_eq!(
+            img.xattr_names(p, Follow::Parents).unwrap(),
+            ["security.capability", "security.selinux"]
+        );
+        let got = img.xattr(p, OsStr::new("security.capability"), Follow::All);
+        assert_eq!(got.unwrap().as_deref(), Some(cap));
+    }
+    // The upper layer's directory replaced the lower one's metadata, attributes included.
+    assert!(
+        img.xattr_names(Path::new("/d"), Follow::All)
+            .unwrap()
+            .is_empty()
+    );
+    let only_lower = OciImage::from_layers(vec![lower], &OciOptions::default()).unwrap();
+    assert_eq!(
+        only_lower
+            .xattr(Path::new("/d"), OsStr::new("user.dir"), Follow::All)
+            .unwrap(),
+        Some(b"last wins".to_vec())
+    );
+    assert!(
+        only_lower
+            .xattr_names(Path::new("/none"), Follow::All)
+            .unwrap_err()
+            .is_not_found()
     );
 }

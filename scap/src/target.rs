@@ -192,7 +192,9 @@ impl TargetFacts {
         info
     }
 
-    /// The `system_info` of OVAL results for such a target.
+    /// The `system_info` of OVAL results for such a target (its interfaces as oscap 1.3.7
+    /// lists them live: every IPv4 address, then every IPv6 one, each in interface index
+    /// order, the hardware address in upper case).
     pub fn system_info(&self) -> scap_oval::results::SystemInfo {
         let u = self.uname.as_ref();
         scap_oval::results::SystemInfo {
@@ -200,6 +202,7 @@ impl TargetFacts {
             os_version: u.map(|u| u.version.clone()).unwrap_or_default(),
             architecture: u.map(|u| u.machine.clone()).unwrap_or_default(),
             primary_host_name: self.hostname.clone().unwrap_or_default(),
+            interfaces: system_interfaces(&self.interfaces),
         }
     }
 
@@ -237,4 +240,76 @@ fn own_identity() -> Option<(String, bool, bool)> {
         })
         .unwrap_or(uid_s);
     Some((name, false, uid == 0))
+}
+
+/// `system_info` interfaces: one per address, IPv4 first, by interface index (what
+/// `getifaddrs` gives oscap).
+fn system_interfaces(
+    interfaces: &[scap_probe::Interface],
+) -> Vec<scap_oval::results::SystemInterface> {
+    let mut ordered: Vec<(bool, u32, &scap_probe::Interface, std::net::IpAddr)> = Vec::new();
+    for i in interfaces {
+        for a in &i.addresses {
+            ordered.push((a.addr.is_ipv6(), i.index.unwrap_or(u32::MAX), i, a.addr));
+        }
+    }
+    ordered.sort_by_key(|(v6, index, _, _)| (*v6, *index));
+    ordered
+        .into_iter()
+        .map(|(_, _, i, addr)| {
+            scap_oval::results::SystemInterface::new(
+                &i.name,
+                &addr.to_string(),
+                &i.hardware_addr.to_ascii_uppercase(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_interfaces_list_ipv4_first_by_index() {
+        // oscap 1.3.7 live in this container: lo 127.0.0.1, eth0 192.0.2.2, lo ::1,
+        // eth0 fd00::2, eth0 fe80::fc:ff:fe00:1 (getifaddrs order), MACs in upper case.
+        let iface = |name: &str, index, mac: &str, addrs: &[&str]| {
+            let mut i = scap_probe::Interface::default();
+            i.name = name.into();
+            i.index = Some(index);
+            i.hardware_addr = mac.into();
+            i.addresses = addrs
+                .iter()
+                .map(|a| scap_probe::InterfaceAddress {
+                    addr: a.parse().expect("an address"),
+                    prefix_len: 8,
+                })
+                .collect();
+            i
+        };
+        let list = system_interfaces(&[
+            iface("eth0", 4, "02:fc:00:00:00:01", &["fd00::2", "192.0.2.2"]),
+            iface("lo", 1, "00:00:00:00:00:00", &["::1", "127.0.0.1"]),
+        ]);
+        let got: Vec<(&str, &str, &str)> = list
+            .iter()
+            .map(|i| {
+                (
+                    i.name.as_str(),
+                    i.ip_address.as_str(),
+                    i.mac_address.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("lo", "127.0.0.1", "00:00:00:00:00:00"),
+                ("eth0", "192.0.2.2", "02:FC:00:00:00:01"),
+                ("lo", "::1", "00:00:00:00:00:00"),
+                ("eth0", "fd00::2", "02:FC:00:00:00:01"),
+            ]
+        );
+    }
 }

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use super::{
-    Probe, dpkginfo, family, file, filehash, interface, password, process, rpm, runlevel, selinux,
-    symlink, system, systemd, textfilecontent, xmlfilecontent, yamlfilecontent,
+    Probe, dpkginfo, family, file, fileextendedattribute, filehash, interface, netstate, password,
+    process, rpm, runlevel, selinux, symlink, system, systemd, textfilecontent, unanswered, xinetd,
+    xmlfilecontent, yamlfilecontent,
 };
 use crate::model::namespaces::DEFINITIONS;
 
@@ -197,6 +198,38 @@ impl Registry {
             Box::new(systemd::SystemdProbe),
         );
         r.insert("unix", "symlink_object", Box::new(symlink::SymlinkProbe));
+        r.insert(
+            "unix",
+            "fileextendedattribute_object",
+            Box::new(fileextendedattribute::FileExtendedAttributeProbe),
+        );
+        r.insert("unix", "xinetd_object", Box::new(xinetd::XinetdProbe));
+        r.insert(
+            "unix",
+            "routingtable_object",
+            Box::new(netstate::RoutingTableProbe),
+        );
+        r.insert(
+            "linux",
+            "inetlisteningservers_object",
+            Box::new(netstate::InetListeningServersProbe),
+        );
+        r.insert(
+            "linux",
+            "iflisteners_object",
+            Box::new(netstate::IfListenersProbe),
+        );
+        r.insert(
+            "unix",
+            "dnscache_object",
+            Box::new(unanswered::DnsCacheProbe),
+        );
+        r.insert("independent", "sql_object", Box::new(unanswered::SqlProbe));
+        r.insert(
+            "independent",
+            "sql57_object",
+            Box::new(unanswered::SqlProbe),
+        );
         r.insert(
             "unix",
             "interface_object",
@@ -480,19 +513,23 @@ mod tests {
         assert_eq!(
             by_family["unix"],
             [
+                "dnscache",
                 "file",
+                "fileextendedattribute",
                 "interface",
                 "password",
                 "process58",
                 "process",
+                "routingtable",
                 "runlevel",
                 "shadow",
                 "symlink",
                 "sysctl",
-                "uname"
+                "uname",
+                "xinetd"
             ]
         );
-        assert_eq!(by_family["independent"].len(), 9);
-        assert_eq!(by_family["linux"].len(), 8);
+        assert_eq!(by_family["independent"].len(), 11);
+        assert_eq!(by_family["linux"].len(), 10);
     }
 }

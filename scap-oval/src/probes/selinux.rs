@@ -9,20 +9,28 @@
 //! `/proc/PID/attr/current`); an offline tree has no processes, answered as the process58 probe
 //! does ([`super::process::PROCESSES_NOT_COLLECTABLE`], oscap's `does not exist`).
 //!
-//! Security contexts of files live in the `security.selinux` extended attribute, which the
-//! [`Target`] interface does not expose (a tracked gap). On a target where SELinux is active
-//! (`/sys/fs/selinux` exists) file objects are `not collected`, with a message. Where it is not
-//! active, files carry no label, and each file gives what oscap gives there: an item with status
-//! `error` (its path entities only) and the object flag `error`, with oscap's message
-//! `Can't get context for PATH: No data available`.
+//! Security contexts of files are the `security.selinux` extended attribute
+//! ([`Target::xattr`]), read on any target (a tree or an image keeps its labels whether or not
+//! SELinux runs on the scanning host), following a final symbolic link (`getfilecon`: oscap
+//! 1.3.7 gives the target's label for a link, checked). A file without the attribute gives what
+//! oscap gives: an item with status `error` (its path entities only), the object flag `error`,
+//! and oscap's message `Can't get context for PATH: No data available`. A target that cannot
+//! see extended attributes makes file objects `not collected`.
+//!
+//! Items carry only the parts a context has, as oscap writes them: `system_u:object_r:etc_t:s0`
+//! gives `low_sensitivity` `s0` and no category nor high level; `s0-s15:c0.c1023` gives
+//! `low_sensitivity`, `high_sensitivity` and `high_category` (checked with `OSCAP_PROBE_ROOT`,
+//! `tests/fixtures/xattr/`). Process contexts are written the same way (oscap builds both
+//! with one function).
 
+use std::ffi::OsStr;
 use std::path::Path;
 
-use scap_probe::Target;
+use scap_probe::{Follow, Target};
 
 use super::fileset::candidates;
 use super::process::processes;
-use super::{Collection, ObjectRequest, Probe, RequestEntity};
+use super::{Collection, ObjectRequest, Probe, RequestEntity, flag_for};
 use crate::items::{Item, ItemEntity};
 use crate::types::{Flag, ItemStatus};
 
@@ -32,7 +40,8 @@ pub struct SelinuxBooleanProbe;
 /// The selinuxsecuritycontext probe.
 pub struct SelinuxSecurityContextProbe;
 
-const SELINUXFS: &str = "/sys/fs/selinux";
+/// The extended attribute holding a file's security context.
+const SELINUX_XATTR: &str = "security.selinux";
 const BOOLEANS: &str = "/sys/fs/selinux/booleans";
 
 /// Largest boolean file read (it holds `"1 0"`).
@@ -124,7 +133,7 @@ fn parse_context(label: &str) -> Option<Context> {
     let (low, high) = match parts.next() {
         Some(range) => match range.split_once('-') {
             Some((l, h)) => (level(l), level(h)),
-            None => (level(range), level(range)),
+            None => (level(range), Default::default()),
         },
         None => Default::default(),
     };
@@ -138,27 +147,20 @@ fn parse_context(label: &str) -> Option<Context> {
 }
 
 fn push_context(item: &mut Item, c: &Context) {
-    item.push(ItemEntity::string("user", c.user.clone()));
-    item.push(ItemEntity::string("role", c.role.clone()));
-    item.push(ItemEntity::string("type", c.kind.clone()));
+    let mut push = |name: &str, value: &str| {
+        if !value.is_empty() {
+            item.push(ItemEntity::string(name, value));
+        }
+    };
+    push("user", &c.user);
+    push("role", &c.role);
+    push("type", &c.kind);
     // No MCS/MLS translation daemon is consulted: the translated levels are the raw ones.
     for prefix in ["", "raw"] {
-        item.push(ItemEntity::string(
-            &format!("{prefix}low_sensitivity"),
-            c.low.0.clone(),
-        ));
-        item.push(ItemEntity::string(
-            &format!("{prefix}low_category"),
-            c.low.1.clone(),
-        ));
-        item.push(ItemEntity::string(
-            &format!("{prefix}high_sensitivity"),
-            c.high.0.clone(),
-        ));
-        item.push(ItemEntity::string(
-            &format!("{prefix}high_category"),
-            c.high.1.clone(),
-        ));
+        push(&format!("{prefix}low_sensitivity"), &c.low.0);
+        push(&format!("{prefix}low_category"), &c.low.1);
+        push(&format!("{prefix}high_sensitivity"), &c.high.0);
+        push(&format!("{prefix}high_category"), &c.high.1);
     }
 }
 
@@ -171,25 +173,12 @@ impl Probe for SelinuxSecurityContextProbe {
             Ok(f) => f,
             Err(e) => return Collection::error(e.0),
         };
-        if files.is_empty() {
-            return Collection::flag(Flag::DoesNotExist);
-        }
-        if target.metadata(Path::new(SELINUXFS)).is_ok() {
-            return Collection::with_message(
-                Flag::NotCollected,
-                format!(
-                    "{}: file security contexts (the security.selinux extended attribute) \
-                     are not readable through this target",
-                    object.id
-                ),
-            );
-        }
         let mut items = Vec::new();
         let mut messages = Vec::new();
+        let mut failed = false;
         for c in files {
             let full = c.filepath();
             let mut item = Item::new("linux", "selinuxsecuritycontext_item");
-            item.status = ItemStatus::Error;
             match &c.filename {
                 Some(f) => {
                     item.push(ItemEntity::string("filepath", full.clone()));
@@ -198,14 +187,43 @@ impl Probe for SelinuxSecurityContextProbe {
                 }
                 None => item.push(ItemEntity::string("path", c.path.clone())),
             }
-            messages.push(format!("Can't get context for {full}: No data available"));
+            let label = target.xattr(Path::new(&full), OsStr::new(SELINUX_XATTR), Follow::All);
+            let message = match label {
+                Ok(Some(bytes)) => {
+                    let text = super::fileextendedattribute::c_string(&bytes);
+                    match parse_context(&text) {
+                        Some(context) => {
+                            push_context(&mut item, &context);
+                            items.push(item);
+                            continue;
+                        }
+                        None => format!("Can't parse context {text:?} of {full}"),
+                    }
+                }
+                Ok(None) => format!("Can't get context for {full}: No data available"),
+                Err(e) => match flag_for(&e, Flag::NotCollected) {
+                    (Flag::DoesNotExist, _) => continue,
+                    (Flag::NotCollected, m) => {
+                        return Collection {
+                            flag: Flag::NotCollected,
+                            items: Vec::new(),
+                            messages: m.into_iter().collect(),
+                        };
+                    }
+                    (_, m) => m.unwrap_or_else(|| e.to_string()),
+                },
+            };
+            failed = true;
+            item.status = ItemStatus::Error;
+            messages.push(message);
             items.push(item);
         }
-        Collection {
-            flag: Flag::Error,
-            items,
-            messages,
+        let mut collection = Collection::from_items(items);
+        if failed {
+            collection.flag = Flag::Error;
         }
+        collection.messages = messages;
+        collection
     }
 }
 
@@ -296,8 +314,10 @@ mod tests {
         );
         assert_eq!(c.low, ("s0".to_owned(), String::new()));
         assert_eq!(c.high, ("s0".to_owned(), "c0.c1023".to_owned()));
+        // A single level is the low one only (oscap writes no high level for it).
         let c = parse_context("u:r:t:s0:c1").unwrap();
-        assert_eq!(c.high, c.low);
+        assert_eq!(c.low, ("s0".to_owned(), "c1".to_owned()));
+        assert_eq!(c.high, Default::default());
         assert_eq!(parse_context("unconfined"), None);
     }
 
@@ -319,13 +339,97 @@ mod tests {
             .iter()
             .map(|e| e.name.as_str())
             .collect();
-        assert_eq!(names[..4], ["pid", "user", "role", "type"]);
-        assert_eq!(names.last(), Some(&"rawhigh_category"));
+        assert_eq!(
+            names,
+            [
+                "pid",
+                "user",
+                "role",
+                "type",
+                "low_sensitivity",
+                "rawlow_sensitivity"
+            ]
+        );
         assert_eq!(c.items[0].value("type"), Some("init_t"));
     }
 
     #[test]
-    fn file_contexts_without_and_with_selinuxfs() {
+    fn file_contexts_from_the_xattr_with_oscaps_entities() {
+        // oscap 1.3.7 on tests/fixtures/xattr (made by make-tree.sh): /etc/f labelled
+        // `system_u:object_r:etc_t:s0`, /etc/g `staff_u:staff_r:user_home_t:s0-s15:c0.c1023`.
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/f", "")
+            .set_xattr("/etc/f", "security.selinux", "system_u:object_r:etc_t:s0\0")
+            .add_file("/etc/g", "")
+            .set_xattr(
+                "/etc/g",
+                "security.selinux",
+                "staff_u:staff_r:user_home_t:s0-s15:c0.c1023\0",
+            )
+            .add_symlink("/etc/l", "f")
+            .set_xattr(
+                "/etc/l",
+                "security.selinux",
+                "system_u:object_r:link_t:s0\0",
+            );
+        let o = object(
+            "selinuxsecuritycontext_object",
+            vec![
+                s("path", Operation::Equals, "/etc"),
+                s("filename", Operation::PatternMatch, "^[fgl]$"),
+            ],
+        );
+        let c = SelinuxSecurityContextProbe.collect(&t, &o);
+        assert_eq!(c.flag, Flag::Complete);
+        let shape = |i: &Item| -> Vec<(String, String)> {
+            i.entities
+                .iter()
+                .map(|e| {
+                    (
+                        e.name.clone(),
+                        i.value(&e.name).unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            shape(&c.items[0]),
+            pairs(&[
+                ("filepath", "/etc/f"),
+                ("path", "/etc"),
+                ("filename", "f"),
+                ("user", "system_u"),
+                ("role", "object_r"),
+                ("type", "etc_t"),
+                ("low_sensitivity", "s0"),
+                ("rawlow_sensitivity", "s0"),
+            ])
+        );
+        assert_eq!(
+            shape(&c.items[1])[3..],
+            pairs(&[
+                ("user", "staff_u"),
+                ("role", "staff_r"),
+                ("type", "user_home_t"),
+                ("low_sensitivity", "s0"),
+                ("high_sensitivity", "s15"),
+                ("high_category", "c0.c1023"),
+                ("rawlow_sensitivity", "s0"),
+                ("rawhigh_sensitivity", "s15"),
+                ("rawhigh_category", "c0.c1023"),
+            ])
+        );
+        // A link gives its target's label (getfilecon follows).
+        assert_eq!(c.items[2].value("type"), Some("etc_t"));
+    }
+
+    #[test]
+    fn unlabelled_missing_and_unreadable() {
         let mut t = MemoryTarget::new();
         t.add_file("/etc/passwd", "");
         let o = object(
@@ -338,11 +442,6 @@ mod tests {
         assert_eq!(
             c.messages,
             ["Can't get context for /etc/passwd: No data available"]
-        );
-        t.add_dir("/sys/fs/selinux");
-        assert_eq!(
-            SelinuxSecurityContextProbe.collect(&t, &o).flag,
-            Flag::NotCollected
         );
         let o = object(
             "selinuxsecuritycontext_object",

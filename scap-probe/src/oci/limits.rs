@@ -32,7 +32,9 @@ pub struct OciLimits {
     /// indexing, so reading them later needs no decompression (default 64 KiB).
     pub inline_file_size: u64,
     /// Most bytes kept in memory that way, for the whole image (default 32 MiB). Past it,
-    /// files are read by re-streaming their layer.
+    /// files are read by re-streaming their layer. The extended attributes of all entries
+    /// (PAX `SCHILY.xattr.*` records, always held in memory) have a budget of the same size;
+    /// past it the image is refused.
     pub inline_budget: u64,
     /// A file of a compressed layer up to this size is decompressed into memory when opened
     /// (sharing the layer's cursor); a larger one is streamed by a decoder of its own

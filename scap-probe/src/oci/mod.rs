@@ -1118,14 +1118,16 @@ fn index_layer(
                     .ok_or_else(|| refused("links to the root"))?;
                 let mut path = target.0;
                 path.push(target.1);
-                let (target_meta, kind) = tree
+                let (target_meta, kind, xattrs) = tree
                     .link_to(&path)
                     .ok_or_else(|| refused("no such entry in this or a lower layer"))?;
                 if matches!(kind, Kind::Dir(_)) {
                     return Err(refused("links to a directory"));
                 }
-                // A hard link is the same file: same inode, type, mode, owner and times.
-                tree.put(&parent, name, target_meta, kind, layer);
+                // A hard link is the same file: same inode, type, mode, owner, times and
+                // extended attributes.
+                let idx = tree.put(&parent, name, target_meta, kind, layer);
+                tree.set_xattrs(idx, xattrs);
                 continue;
             }
             EntryKind::Regular => {
@@ -1147,7 +1149,25 @@ fn index_layer(
             }
             EntryKind::Other(_) => continue,
         };
-        tree.put(&parent, name, meta, kind, layer);
+        let idx = tree.put(&parent, name, meta, kind, layer);
+        if !e.xattrs.is_empty() {
+            // Extended attributes are held in memory: all of them together get a budget of
+            // the inline budget's size (their own, so inlined files never crowd them out).
+            let bytes: u64 = e
+                .xattrs
+                .iter()
+                .map(|(n, v)| (n.len() + v.len()) as u64)
+                .sum();
+            tree.xattr_bytes = tree.xattr_bytes.saturating_add(bytes);
+            if tree.xattr_bytes > limits.inline_budget {
+                return Err(OciError::LimitExceeded {
+                    name: member.to_string(),
+                    what: "bytes of extended attributes held in memory",
+                    limit: limits.inline_budget,
+                });
+            }
+            tree.set_xattrs(idx, e.xattrs);
+        }
     }
     // Drain: the rest of the uncompressed stream (padding after the end marker) and then of
     // the blob, so both digests cover every byte.
@@ -1271,6 +1291,25 @@ impl Target for OciImage {
 
     fn hostname(&self) -> Result<String> {
         crate::target::hostname_of_tree(self)
+    }
+
+    fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+        let (node, _) = self.node(path, follow)?;
+        Ok(node.xattrs.iter().map(|(n, _)| n.clone()).collect())
+    }
+
+    fn xattr(
+        &self,
+        path: &Path,
+        name: &std::ffi::OsStr,
+        follow: Follow,
+    ) -> Result<Option<Vec<u8>>> {
+        let (node, _) = self.node(path, follow)?;
+        Ok(node
+            .xattrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone()))
     }
 }
 

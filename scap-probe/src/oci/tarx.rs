@@ -7,7 +7,9 @@
 //! stream (to read it again later), and forward skipping over a seekable archive. The `tar`
 //! crate builds the archives of this module's tests, so the two check each other.
 
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufReader, Read};
+use std::os::unix::ffi::OsStrExt;
 
 use super::error::OciError;
 use super::limits::OciLimits;
@@ -43,6 +45,9 @@ pub(crate) struct TarEntry {
     pub(crate) dev_minor: u32,
     pub(crate) header_offset: u64,
     pub(crate) data_offset: u64,
+    /// Extended attributes (name, value), from PAX `SCHILY.xattr.NAME` records (the keys GNU
+    /// tar, Docker, BuildKit and podman write), in record order.
+    pub(crate) xattrs: Vec<(OsString, Vec<u8>)>,
 }
 
 /// Forward skipping: by seeking where the source can, else by reading.
@@ -95,6 +100,7 @@ struct Pax {
     mtime: Option<(i64, u32)>,
     atime: Option<(i64, u32)>,
     ctime: Option<(i64, u32)>,
+    xattrs: Vec<(OsString, Vec<u8>)>,
 }
 
 fn round512(n: u64) -> Option<u64> {
@@ -315,6 +321,15 @@ impl<R: Skip> TarReader<R> {
                 b"mtime" => pax.mtime = Some(time(value)?),
                 b"atime" => pax.atime = Some(time(value)?),
                 b"ctime" => pax.ctime = Some(time(value)?),
+                k if k.starts_with(b"SCHILY.xattr.") => {
+                    let name = k.get(b"SCHILY.xattr.".len()..).unwrap_or_default();
+                    if !name.is_empty() {
+                        // A later record for the same name wins, as a later header field does.
+                        pax.xattrs.retain(|(n, _)| n.as_bytes() != name);
+                        pax.xattrs
+                            .push((OsStr::from_bytes(name).to_owned(), value.to_vec()));
+                    }
+                }
                 k if k.starts_with(b"GNU.sparse.") => {
                     return Err(OciError::Unsupported {
                         name: self.name.clone(),
@@ -513,6 +528,7 @@ impl<R: Skip> TarReader<R> {
                 dev_minor,
                 header_offset,
                 data_offset,
+                xattrs: std::mem::take(&mut pax.xattrs),
             }));
         }
     }

@@ -38,6 +38,8 @@ pub(crate) enum Kind {
 pub(crate) struct Node {
     pub(crate) meta: Metadata,
     pub(crate) kind: Kind,
+    /// Extended attributes (name, value) from the entry's PAX `SCHILY.xattr.*` records.
+    pub(crate) xattrs: Vec<(OsString, Vec<u8>)>,
     /// The last layer that wrote something at or below this node.
     touched: usize,
 }
@@ -47,6 +49,8 @@ pub(crate) struct Node {
 pub(crate) struct Tree {
     nodes: Vec<Node>,
     pub(crate) inline_bytes: u64,
+    /// Bytes of extended attribute names and values held.
+    pub(crate) xattr_bytes: u64,
 }
 
 fn dir_meta() -> Metadata {
@@ -61,9 +65,11 @@ impl Tree {
             nodes: vec![Node {
                 meta: dir_meta(),
                 kind: Kind::Dir(BTreeMap::new()),
+                xattrs: Vec::new(),
                 touched: 0,
             }],
             inline_bytes: 0,
+            xattr_bytes: 0,
         }
     }
 
@@ -141,6 +147,7 @@ impl Tree {
         self.nodes.push(Node {
             meta,
             kind,
+            xattrs: Vec::new(),
             touched: layer,
         });
         if let Some(Node {
@@ -180,7 +187,8 @@ impl Tree {
     }
 
     /// Put an entry at `parent/name` in layer `layer`: a directory over a directory merges
-    /// (metadata replaced, children kept); anything else replaces what was there.
+    /// (metadata and extended attributes replaced, children kept); anything else replaces what
+    /// was there. Returns the node's index.
     pub(crate) fn put(
         &mut self,
         parent: &[OsString],
@@ -188,7 +196,7 @@ impl Tree {
         meta: Metadata,
         kind: Kind,
         layer: usize,
-    ) {
+    ) -> usize {
         let dir = self.ensure_dir(parent, layer);
         if let Some(existing) = self.child(dir, &name) {
             let both_dirs = matches!(kind, Kind::Dir(_))
@@ -199,13 +207,21 @@ impl Tree {
             if both_dirs {
                 if let Some(n) = self.nodes.get_mut(existing) {
                     n.meta = meta;
+                    n.xattrs = Vec::new();
                     n.touched = layer;
                 }
-                return;
+                return existing;
             }
             self.unlink(dir, &name);
         }
-        self.push_child(dir, name, meta, kind, layer);
+        self.push_child(dir, name, meta, kind, layer)
+    }
+
+    /// Set the extended attributes of the node at `idx`.
+    pub(crate) fn set_xattrs(&mut self, idx: usize, xattrs: Vec<(OsString, Vec<u8>)>) {
+        if let Some(n) = self.nodes.get_mut(idx) {
+            n.xattrs = xattrs;
+        }
     }
 
     /// Whether a component of `parts` is a symbolic link that layer `layer` itself put there.
@@ -265,8 +281,12 @@ impl Tree {
     }
 
     /// The live node at `parts` for a hard link to it: its metadata (with its inode fixed, so
-    /// both names share it) and content.
-    pub(crate) fn link_to(&mut self, parts: &[OsString]) -> Option<(Metadata, Kind)> {
+    /// both names share it), content and extended attributes.
+    #[allow(clippy::type_complexity)] // three parts of one node, named in the docs
+    pub(crate) fn link_to(
+        &mut self,
+        parts: &[OsString],
+    ) -> Option<(Metadata, Kind, Vec<(OsString, Vec<u8>)>)> {
         let mut idx = 0usize;
         for p in parts {
             idx = self.child(idx, p)?;
@@ -275,7 +295,7 @@ impl Tree {
         if n.meta.inode == 0 {
             n.meta.inode = idx as u64 + 2;
         }
-        Some((n.meta.clone(), n.kind.clone()))
+        Some((n.meta.clone(), n.kind.clone(), n.xattrs.clone()))
     }
 
     /// Number the inodes (hard links share their target's) and count links. Inodes are the
