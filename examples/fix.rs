@@ -171,6 +171,8 @@ fn open(args: &Args, input: &std::path::Path) -> Result<Opened, String> {
         let mut e = Evaluation::new(tr.id.clone());
         e.start_time = tr.start_time.clone();
         e.end_time = tr.end_time.clone();
+        // An ARF report's TestResult is an XCCDF 1.2 document of its own.
+        e.xccdf_version = Some("1.2".into());
         e.rule_results = tr
             .rule_results
             .iter()
