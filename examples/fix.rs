@@ -207,6 +207,7 @@ fn run(args: Args) -> Result<(), String> {
         .policy(profile_id.as_deref())
         .map_err(|e| e.to_string())?;
     let mut options = FixOptions::new(args.fix_type.unwrap_or(FixType::Bash));
+    options.all_profile = profile_id.as_deref() == Some(scap::xccdf::ALL_PROFILE);
     if let Some(by) = args.generated_by {
         options.generated_by = by;
     }

@@ -87,6 +87,16 @@ fn default_selection_without_a_profile_is_oscaps() {
 }
 
 #[test]
+fn all_pseudo_profile_is_oscaps() {
+    let b = fixture_benchmark("fix-systems.xml");
+    let policy = Policy::new(&b, None, Some(ALL_PROFILE)).unwrap();
+    let mut options = as_oscap(FixType::Bash);
+    options.all_profile = true;
+    let ours = generate(&b, None, &policy, None, &options).unwrap().text;
+    assert_same(&ours, &read("tests/fixtures/fix/oscap/all.bash"), "(all)");
+}
+
+#[test]
 fn failed_rules_of_a_test_result_are_oscaps() {
     let b = fixture_benchmark("fix-systems-results.xml");
     let tr = &b.test_results[0];
