@@ -189,7 +189,8 @@ pub enum Error {
         idref: String,
     },
     /// A rule's `fix` holds an `instance` element, which only a rule-result of a `multiple`
-    /// rule can fill; a script generated without one cannot (oscap stops there too).
+    /// rule can fill; a script generated without one cannot ([`crate::fix`] leaves such a fix
+    /// out and reports it).
     #[error("rule {rule:?}: fix holds an <instance> element, which cannot be filled here")]
     FixInstance {
         /// The rule whose fix it is.
