@@ -35,7 +35,8 @@ FIX_BIN=${FIX_BIN:-${CARGO_TARGET_DIR:-target}/release/examples/fix}
 SCAN_BIN=${SCAN_BIN:-${CARGO_TARGET_DIR:-target}/release/examples/scan}
 
 status=0
-# compare NAME OSCAP_ARGS... -- OUR_ARGS... : both write $out/NAME.{oscap,ours}
+# compare NAME OSCAP_ARGS... -- OUR_ARGS... : both write $out/NAME.{oscap,ours}. oscap reads
+# options only before the input file (later ones are ignored), so --output goes first.
 compare() {
     local name=$1
     shift
@@ -44,10 +45,10 @@ compare() {
     shift
     ours_args=("$@")
     /usr/bin/time -f "%e %M" -o "$out/$name.oscap.time" \
-        oscap xccdf generate fix "${oscap_args[@]}" --output "$out/$name.oscap" \
+        oscap xccdf generate fix --output "$out/$name.oscap" "${oscap_args[@]}" \
         2> "$out/$name.oscap.err" || true
     /usr/bin/time -f "%e %M" -o "$out/$name.ours.time" \
-        "$FIX_BIN" --generated-by 'OpenSCAP 1.3.7' "${ours_args[@]}" --output "$out/$name.ours" \
+        "$FIX_BIN" --generated-by 'OpenSCAP 1.3.7' --output "$out/$name.ours" "${ours_args[@]}" \
         2> "$out/$name.ours.err" || true
     local ot om wt wm
     read -r ot om < <(tail -1 "$out/$name.oscap.time")
