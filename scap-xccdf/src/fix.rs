@@ -44,7 +44,10 @@
 //!   variable` tasks into the play's `vars` (deduplicated, first seen first) and indents the
 //!   rest of each fix under `tasks`, trailing white space removed. The blueprint gathers the
 //!   `[customizations.services]` `enabled`/`disabled` lists and the kernel `append` into one
-//!   TOML document. Puppet, Anaconda, Ignition and Kubernetes fixes are written one after the
+//!   TOML document, and puts what follows the last of those in a fix at its top; what comes
+//!   before one is dropped (a `distro` line), and a kernel section that comes before a
+//!   services section is missed: oscap searches for each kind from where the last match
+//!   ended. Puppet, Anaconda, Ignition and Kubernetes fixes are written one after the
 //!   other, with no header.
 //!
 //! - **A `sub` that cannot be resolved, or an `instance`** (only a rule-result of a

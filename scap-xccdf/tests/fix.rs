@@ -5,8 +5,9 @@
 //! (`use` legacy, title, absent), of a `plain-text`, a refine-value selector, a comment and
 //! CDATA, a rule with no fix, one with three bash fixes differing in `reboot` and
 //! `disruption`, one with a fix for a platform that does not apply, Ansible's promoted
-//! variables (one of them in two rules), blueprint service lists, and a group the `strict`
-//! profile deselects. `fix-systems-results.xml` adds a TestResult with failed and passed rules.
+//! variables (one of them in two rules), blueprint service lists, kernel arguments (one
+//! after a services section, which oscap misses), a `[[packages]]` table and a `distro` line
+//! (which oscap drops), and a group the `strict` profile deselects. `fix-systems-results.xml` adds a TestResult with failed and passed rules.
 //! The SSG Chromium data stream and its tailoring are real content.
 
 #![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
