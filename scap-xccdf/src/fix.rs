@@ -19,8 +19,8 @@
 //! # Ok::<(), scap_xccdf::Error>(())
 //! ```
 //!
-//! What oscap 1.3.7 does, and so do we (each point checked on small benchmarks with oscap,
-//! `fixtures/xccdf/fix/`, and on every SSG Debian 11 profile, `scripts/diff-fix.sh`):
+//! What oscap 1.3.7 does, and so do we (each point checked with oscap on small benchmarks,
+//! `scap-xccdf/tests/fixtures/fix/`, and on SSG content, `scripts/diff-fix.sh`):
 //!
 //! - **Rules**: from a profile, every selected Rule in document order; from a `TestResult`,
 //!   the rule-results whose result is `fail`, in their order, each counted in the total even
@@ -49,7 +49,6 @@
 //!   services section is missed: oscap searches for each kind from where the last match
 //!   ended. Puppet, Anaconda, Ignition and Kubernetes fixes are written one after the
 //!   other, with no header.
-//!
 //! - **A `sub` that cannot be resolved, or an `instance`** (only a rule-result of a
 //!   `multiple` rule could fill it) leaves the fix out: the rule is written as one without a
 //!   fix, and [`Script::skipped`] says why (oscap prints the same as errors and exits 0).
@@ -61,7 +60,8 @@
 //! in the document: SSG Chromium's `var_enable_approved_plugins`); after a fix with an
 //! `instance`, oscap writes the next rule's banner and stops (its script is cut short, exit
 //! status 0), we write every rule; a child element of a `fix` other than `sub` and `instance`
-//! is kept as its text (oscap refuses the fix and stops).
+//! is kept as its text (oscap's schema validation refuses such a benchmark: we do not
+//! validate).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
