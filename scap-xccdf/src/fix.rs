@@ -820,6 +820,33 @@ mod tests {
         assert_eq!(tasks, [text]);
     }
 
+    /// The hand-written matchers slice by byte offsets: every cut of a text full of
+    /// multi-byte characters around and inside the patterns must be matched without a panic.
+    #[test]
+    fn matchers_take_any_cut_of_multibyte_text() {
+        let text = "é- name: XCCDF Value ü # promote to variable\n  set_fact:\n    vär: \"ö\"\n  tags:\n    - always\n\
+                    [customizations.services]\nenabled = [\"ß\"]\n[customizations.kernel]\nappend = \"€\"\n€";
+        let mut cuts = 0;
+        for (end, _) in text.char_indices() {
+            let part = &text[..end];
+            let mut vars = Vec::new();
+            let mut tasks = Vec::new();
+            split_ansible(part, &mut vars, &mut tasks);
+            Blueprint::default().add(part);
+            cuts += 1;
+        }
+        let mut vars = Vec::new();
+        split_ansible(text, &mut vars, &mut Vec::new());
+        assert_eq!(vars, ["    vär: \"ö\"\n"]);
+        let mut b = Blueprint::default();
+        b.add(text);
+        assert_eq!(
+            (b.enabled.as_slice(), b.append.as_slice()),
+            (&["\"ß\"".to_string()][..], &["€".to_string()][..])
+        );
+        assert!(cuts > 100);
+    }
+
     #[test]
     fn blueprint_patterns_share_one_offset() {
         let mut b = Blueprint::default();
