@@ -146,6 +146,8 @@ cp -a "$root" "$copy"
 # No network (the package installs fail, as they would offline); the script's own output kept.
 unshare --net chroot "$copy" /bin/bash /root/remediation.sh > "$out/remediation.log" 2>&1 || true
 "$SCAN_BIN" --root "$copy" --profile standard --results "$out/after.xml" "$ds" > /dev/null 2>&1 || true
+# The copy is a whole root (about 1 GB): kept only when asked.
+[ -n "${KEEP:-}" ] || rm -rf "$copy"
 python3 - "$out/before.xml" "$out/after.xml" <<'PY' || status=1
 import sys
 import xml.etree.ElementTree as ET

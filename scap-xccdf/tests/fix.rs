@@ -121,8 +121,7 @@ fn failed_rules_of_a_test_result_are_oscaps() {
 fn chromium_stig_and_its_tailoring_are_oscaps() {
     let text = read("../fixtures/ds/ssg-chromium-ds.xml");
     let opts = ParseOptions::default();
-    let doc = opts.parse_document(&text).unwrap();
-    let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+    let src = Source::parse_str(&text, None, None, &opts).unwrap();
     let stig = Policy::new(
         &src.benchmark,
         None,
