@@ -40,6 +40,8 @@ fn examples_dir() -> &'static Path {
             "oval-eval",
             "--example",
             "info",
+            "--example",
+            "fix",
         ]);
         if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
             build.arg("--release");
@@ -489,4 +491,66 @@ fn enforce_signature_refuses_what_is_not_validly_signed() {
         &["--enforce-signature", "--skip-signature-validation"],
     );
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// `fix` takes `oscap xccdf generate fix`'s options and writes what oscap wrote for them (the
+/// goldens of scap-xccdf's fix tests, made by oscap 1.3.7).
+#[test]
+fn fix_writes_oscaps_scripts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixdir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scap-xccdf/tests/fixtures/fix");
+    let golden = |name: &str| std::fs::read_to_string(fixdir.join("oscap").join(name)).unwrap();
+    let out = dir.path().join("playbook.yml");
+    let o = run(
+        "fix",
+        &[
+            "--profile",
+            "strict",
+            "--fix-type",
+            "ansible",
+            "--generated-by",
+            "OpenSCAP 1.3.7",
+            "--output",
+            &out.display().to_string(),
+            &fixdir.join("fix-systems.xml").display().to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        golden("strict.ansible")
+    );
+    // From results, to stdout: the failed rules of the TestResult.
+    let o = run(
+        "fix",
+        &[
+            "--result-id",
+            "xccdf_org.open-scap_testresult_xccdf_org.example_profile_strict",
+            "--generated-by=OpenSCAP 1.3.7",
+            &fixdir.join("fix-systems-results.xml").display().to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), golden("results.bash"));
+    let o = run("fix", &["--fix-type", "sh", "x.xml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--fix-type sh: not one of bash, ansible"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        "fix",
+        &[
+            "--result-id",
+            "nope",
+            &fixdir.join("fix-systems-results.xml").display().to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no TestResult \"nope\""),
+        "{}",
+        stderr(&o)
+    );
 }

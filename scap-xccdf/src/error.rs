@@ -182,6 +182,23 @@ pub enum Error {
         /// The target.
         target: String,
     },
+    /// A `sub` in a rule's `fix` names neither a Value nor a `plain-text` (remediation script
+    /// generation: [`crate::fix`] leaves such a fix out and reports it).
+    #[error("rule {rule:?}: fix <sub idref={idref:?}> names no Value or plain-text")]
+    UnresolvedSub {
+        /// The rule whose fix it is.
+        rule: String,
+        /// The dangling idref.
+        idref: String,
+    },
+    /// A rule's `fix` holds an `instance` element, which only a rule-result of a `multiple`
+    /// rule can fill; a script generated without one cannot ([`crate::fix`] leaves such a fix
+    /// out and reports it).
+    #[error("rule {rule:?}: fix holds an <instance> element, which cannot be filled here")]
+    FixInstance {
+        /// The rule whose fix it is.
+        rule: String,
+    },
 }
 
 /// Convenience alias.

@@ -67,6 +67,7 @@ pub mod datastream;
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod fix;
 pub mod input;
 pub mod model;
 pub mod parse;
