@@ -17,9 +17,12 @@ pub struct Package {
     pub release: String,
     /// `ARCH` (empty for a header without one, such as a `gpg-pubkey` entry).
     pub arch: String,
-    /// The signer's key id, from `DSAHEADER`, `RSAHEADER`, `SIGGPG` or `SIGPGP`, in that order
-    /// (rpm's `%{SIGPGP:pgpsig}` family), when the package was signed.
-    pub signature_key_id: Option<[u8; 8]>,
+    /// The signer's key id of the header-only signature (`RSAHEADER`, else `DSAHEADER`): what
+    /// `rpmsign` writes by default since rpm 4.16.
+    pub header_key_id: Option<[u8; 8]>,
+    /// The signer's key id of the header+payload signature (`SIGPGP`, else `SIGGPG`): the
+    /// "v3" signature older rpms wrote and `rpmsign --rpmv3` still does.
+    pub payload_key_id: Option<[u8; 8]>,
     /// The files the package owns, in header order.
     pub files: Vec<File>,
 }
@@ -128,9 +131,12 @@ impl Package {
         let release = required(tag::RELEASE, "no RELEASE")?;
         let arch = h.string(tag::ARCH).unwrap_or("").to_owned();
         let epoch = h.int(tag::EPOCH).map(|e| e as u32);
-        let signature_key_id = [tag::DSAHEADER, tag::RSAHEADER, tag::SIGGPG, tag::SIGPGP]
-            .iter()
-            .find_map(|&t| h.bin(t).and_then(pgp::signature_key_id));
+        let key_id = |tags: [u32; 2]| {
+            tags.iter()
+                .find_map(|&t| h.bin(t).and_then(pgp::signature_key_id))
+        };
+        let header_key_id = key_id([tag::RSAHEADER, tag::DSAHEADER]);
+        let payload_key_id = key_id([tag::SIGPGP, tag::SIGGPG]);
         let files = files(h).map_err(|what| Error::Package {
             name: name.clone(),
             what,
@@ -141,7 +147,8 @@ impl Package {
             version,
             release,
             arch,
-            signature_key_id,
+            header_key_id,
+            payload_key_id,
             files,
         })
     }

@@ -12,16 +12,17 @@ fn text(name: &str) -> String {
     String::from_utf8(fixture(name)).expect("fixture text is UTF-8")
 }
 
-/// `NAME|EPOCH|VERSION|RELEASE|ARCH|keyid` lines as `query.txt` has them (rpm's `(none)` for
-/// no epoch or no signature; its pgpsig line ends with the key id).
+/// `NAME|EPOCH|VERSION|RELEASE|ARCH|RSAHEADER keyid|SIGPGP keyid` lines as `query.txt` has
+/// them (rpm's `(none)` for no epoch or no signature; its pgpsig text ends with the key id).
 fn as_query(p: &Package) -> String {
     let epoch = p.epoch.map_or("(none)".to_owned(), |e| e.to_string());
-    let sig = match p.signature_key_id {
+    let sig = |id: Option<[u8; 8]>| match id {
         Some(id) => id.iter().map(|b| format!("{b:02x}")).collect::<String>(),
         None => "(none)".to_owned(),
     };
+    let (h, v3) = (sig(p.header_key_id), sig(p.payload_key_id));
     format!(
-        "{}|{epoch}|{}|{}|{}|{sig}",
+        "{}|{epoch}|{}|{}|{}|{h}|{v3}",
         p.name, p.version, p.release, p.arch
     )
 }
@@ -31,10 +32,10 @@ fn expected_query() -> Vec<String> {
         .lines()
         .map(|l| {
             // rpm prints "RSA/SHA512, <date>, Key ID <hex>": keep the key id only.
-            match l.rsplit_once("Key ID ") {
-                Some((head, id)) => format!("{}|{id}", &head[..head.rfind('|').unwrap_or(0)]),
-                None => l.to_owned(),
-            }
+            l.split('|')
+                .map(|f| f.rsplit_once("Key ID ").map_or(f, |(_, id)| id))
+                .collect::<Vec<_>>()
+                .join("|")
         })
         .collect()
 }
