@@ -167,7 +167,7 @@ fn resolve(
 /// ```
 /// let db = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/Packages"))?;
 /// let blobs = scap_rpmdb::bdb::packages(&db)?;
-/// assert_eq!(blobs.len(), 3);
+/// assert_eq!(blobs.len(), 4); // three packages and an imported key
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///

@@ -335,7 +335,7 @@ pub fn record(rec: &[u8], min_cols: usize) -> Result<Vec<Value>, Error> {
 /// ```
 /// let db = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rpmdb.sqlite"))?;
 /// let blobs = scap_rpmdb::sqlite::packages(&db, None)?;
-/// assert_eq!(blobs.len(), 3);
+/// assert_eq!(blobs.len(), 4); // three packages and an imported key
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///

@@ -21,9 +21,11 @@ fn as_query(p: &Package) -> String {
         None => "(none)".to_owned(),
     };
     let (h, v3) = (sig(p.header_key_id), sig(p.payload_key_id));
+    // rpm prints a missing ARCH (an imported key's header) as `(none)` too.
+    let arch = if p.arch.is_empty() { "(none)" } else { &p.arch };
     format!(
-        "{}|{epoch}|{}|{}|{}|{h}|{v3}",
-        p.name, p.version, p.release, p.arch
+        "{}|{epoch}|{}|{}|{arch}|{h}|{v3}",
+        p.name, p.version, p.release
     )
 }
 
@@ -76,7 +78,12 @@ fn check(format: Format, file: &str) {
         })
         .collect();
     files.sort();
-    let mut expected: Vec<String> = text("files.txt").lines().map(str::to_owned).collect();
+    // rpm says "(contains no files)" for the key's header.
+    let mut expected: Vec<String> = text("files.txt")
+        .lines()
+        .filter(|l| !l.starts_with('('))
+        .map(str::to_owned)
+        .collect();
     expected.sort();
     assert_eq!(files, expected, "{file}: files");
 }
@@ -108,7 +115,7 @@ fn every_truncation_and_byte_flip_is_an_error_or_a_result_never_a_panic() {
             let _ = read_packages(format, &bytes[..cut], None);
         }
         let mut flipped = bytes.clone();
-        for at in (0..bytes.len()).step_by(101) {
+        for at in (0..bytes.len()).step_by(211) {
             flipped[at] ^= 0xff;
             let _ = read_packages(format, &flipped, None);
             flipped[at] ^= 0xff;

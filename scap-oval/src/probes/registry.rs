@@ -170,8 +170,10 @@ impl Registry {
             Box::new(family::FamilyProbe),
         );
         r.insert("linux", "dpkginfo_object", Box::new(dpkginfo::DpkgInfo));
-        r.insert("linux", "rpminfo_object", Box::new(rpm::RpmInfo));
-        r.insert("linux", "rpmverifyfile_object", Box::new(rpm::RpmInfo));
+        // One database cache for every rpm object kind.
+        let rpm = rpm::RpmProbe::new();
+        r.insert("linux", "rpminfo_object", Box::new(rpm.clone()));
+        r.insert("linux", "rpmverifyfile_object", Box::new(rpm));
         r.insert("unix", "password_object", Box::new(password::PasswordProbe));
         r.insert("unix", "shadow_object", Box::new(password::ShadowProbe));
         r.insert("unix", "uname_object", Box::new(system::UnameProbe));
