@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Differential check of the rpm probes: oscap 1.3.7 (librpm 4.18) vs our oval-eval on RPM trees
 # made by the real rpm (scap-rpmdb/tests/fixtures/make-fixtures.sh --root: three tiny packages
-# built with rpmbuild, one signed, and the signing key imported), a clean tree and one damaged
-# on purpose (content, size, mode, owner, mtime, link target changed; a file removed), with
+# built with rpmbuild, one signed, and the signing key imported), a clean tree, one damaged
+# on purpose (content, size, mode, owner, mtime, link target changed; a file removed) and the
+# damaged one with its database as a Berkeley DB `Packages` instead of `rpmdb.sqlite`, with
 # the rpminfo/rpmverifyfile definitions of scap-oval/tests/fixtures/rpm/rpm-probes-oval.xml.
 # Every definition result and every collected object (flag and items) is compared; then the
 # wall time and peak memory of both, in the same run.
@@ -34,8 +35,10 @@ fi
 defs=$PWD/scap-oval/tests/fixtures/rpm/rpm-probes-oval.xml
 
 # oscap's rpm probes read the database at rpm's %_dbpath, which Debian's rpm sets to ~/.rpmdb.
-mkdir -p "$out/home"
+# For the Berkeley DB tree it must also be told the backend (Debian's rpm reads BDB read-only).
+mkdir -p "$out/home" "$out/home-bdb"
 printf '%%_dbpath /var/lib/rpm\n' > "$out/home/.rpmmacros"
+printf '%%_dbpath /var/lib/rpm\n%%_db_backend bdb_ro\n' > "$out/home-bdb/.rpmmacros"
 
 scap-rpmdb/tests/fixtures/make-fixtures.sh --root "$out/clean" 2> /dev/null
 # Users of the damaged tree's chown, in the tree (we read its /etc/passwd) as on this host.
@@ -53,11 +56,19 @@ rm -rf "$out/damaged" && cp -a "$out/clean" "$out/damaged"
     rm usr/share/tinymany/file-with-a-rather-long-name-number-3.txt   # missing
 )
 
+# The same packages in a Berkeley DB Packages (what RHEL 7/8 have), damaged likewise.
+scap-rpmdb/tests/fixtures/make-fixtures.sh --root "$out/bdb-tree" bdb 2> /dev/null
+rm -rf "$out/bdb" && cp -a "$out/damaged" "$out/bdb"
+rm -rf "$out/bdb/var/lib/rpm" && cp -a "$out/bdb-tree/var/lib/rpm" "$out/bdb/var/lib/rpm"
+rm -rf "$out/bdb-tree"
+
 status=0
-for tree in clean damaged; do
+for tree in clean damaged bdb; do
+    home=$out/home
+    [ "$tree" = bdb ] && home=$out/home-bdb
     echo "== rpm probes, $tree tree: oscap vs oval-eval" >&2
     /usr/bin/time -f '%e %M' -o "$out/$tree.oscap.time" \
-        env HOME="$out/home" OSCAP_PROBE_ROOT="$out/$tree" \
+        env HOME="$home" OSCAP_PROBE_ROOT="$out/$tree" \
         oscap oval eval --results "$out/$tree.oscap.xml" "$defs" > "$out/$tree.oscap.txt" 2>&1
     /usr/bin/time -f '%e %M' -o "$out/$tree.ours.time" \
         "$OVAL_EVAL" --root "$out/$tree" --results "$out/$tree.ours.xml" "$defs" \

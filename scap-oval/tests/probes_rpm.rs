@@ -391,3 +391,25 @@ fn the_fixture_definitions_evaluate_as_oscap_did() {
         assert_eq!(results.definition(&id), Some(want), "{id}");
     }
 }
+
+#[test]
+fn an_sqlite_database_is_read_with_its_write_ahead_log() {
+    let mut target = MemoryTarget::new();
+    target.add_file("/var/lib/rpm/rpmdb.sqlite", rpmdb_fixture("wal.sqlite"));
+    let many = request("rpminfo_object", &[("name", Operation::Equals, "tinymany")]);
+    assert_eq!(
+        collect(&target, &many).flag,
+        Flag::Complete,
+        "in the database file"
+    );
+    // The log erases it (make-fixtures.sh); a new file identity, so the cache does not answer.
+    target.add_file(
+        "/var/lib/rpm/rpmdb.sqlite-wal",
+        rpmdb_fixture("wal.sqlite-wal"),
+    );
+    assert_eq!(
+        collect(&target, &many).flag,
+        Flag::DoesNotExist,
+        "erased in the log"
+    );
+}

@@ -130,3 +130,26 @@ fn ndb_is_refused_by_name() {
         Err(scap_rpmdb::Error::Unsupported(_))
     ));
 }
+
+#[test]
+fn committed_wal_frames_are_read_as_sqlite_reads_them() {
+    let db = fixture("wal.sqlite");
+    let wal = fixture("wal.sqlite-wal");
+    let hnums = |wal: Option<&[u8]>| -> Vec<String> {
+        scap_rpmdb::sqlite::packages(&db, wal)
+            .expect("reads")
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect()
+    };
+    // What the sqlite3 command printed for the pair when it was made.
+    let expected: Vec<String> = text("wal-hnums.txt").lines().map(str::to_owned).collect();
+    assert_eq!(hnums(Some(&wal)), expected);
+    // Without its log the database still has the erased package.
+    assert_eq!(hnums(None).len(), expected.len() + 1);
+    // A log whose first frame's checksum is wrong is not replayed at all (sqlite stops at the
+    // first frame that does not continue the checksum chain).
+    let mut bad = wal.clone();
+    bad[32 + 24 + 100] ^= 1;
+    assert_eq!(hnums(Some(&bad)), hnums(None));
+}
