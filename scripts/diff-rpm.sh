@@ -12,12 +12,17 @@
 # it once: items are compared as sets of entities), and we do not read file capabilities yet
 # (capabilities_differ is "not performed"; oscap says "pass").
 #
+# Then SSG's RHEL 9 STIG profile on a RHEL-9-like tree of real rpm installs
+# (scripts/make-rpm-root.sh: redhat-release 9.2 and a dozen packages rules ask about), every
+# rule compared by scripts/diff-xccdf.sh: the RHEL 9 platform check and the package_*_installed
+# and package_*_removed rules are rpminfo objects.
+#
 # usage: scripts/diff-rpm.sh
-# env: KEEP=DIR keeps the outputs; OVAL_EVAL=PATH uses an already built oval-eval.
+# env: KEEP=DIR keeps the outputs; OVAL_EVAL=PATH and SCAN_BIN=PATH use already built examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-ssg.sh >&2
-pkgs=(rpm gnupg db-util sqlite3 libxml2-utils)
+pkgs=(rpm gpg db-util sqlite3)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -79,4 +84,24 @@ for tree in clean damaged bdb; do
     read -r wt wm < "$out/$tree.ours.time"
     echo "  time: oscap ${ot}s ${om} KiB, ours ${wt}s ${wm} KiB" >&2
 done
+
+echo "== SSG RHEL 9 STIG profile on a RHEL-9-like rpm tree: oscap vs scan" >&2
+scripts/make-rpm-root.sh "$out/rhel9" > /dev/null
+HOME=$out/home ROOT=$out/rhel9 KEEP=$out/ssg-rhel9 \
+    scripts/diff-xccdf.sh "${SCAP_SSG_DIR:-/usr/share/xml/scap/ssg/content}/ssg-rhel9-ds.xml" \
+    xccdf_org.ssgproject.content_profile_stig || status=1
+python3 - "$out/ssg-rhel9/stig.oscap.xml" "$out/ssg-rhel9/stig.ours.xml" <<'PY' || status=1
+import sys
+import xml.etree.ElementTree as ET
+X = "{http://checklists.nist.gov/xccdf/1.2}"
+def load(path):
+    r = ET.parse(path).getroot()
+    return {rr.get("idref").split("_rule_")[1]: rr.find(X + "result").text for rr in r.iter(X + "rule-result")}
+oscap, ours = load(sys.argv[1]), load(sys.argv[2])
+rules = [k for k in oscap if k.startswith("package_") and oscap[k] != "notselected"]
+same = [k for k in rules if oscap[k] == ours.get(k)]
+passed = sum(oscap[k] == "pass" for k in rules)
+print(f"  package rules: {len(same)} of {len(rules)} agree ({passed} pass, {len(rules) - passed} other)")
+sys.exit(0 if rules and len(same) == len(rules) else 1)
+PY
 exit $status
