@@ -88,10 +88,10 @@
 //! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
 //! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
 //!
-//! `rpminfo` and `rpmverifyfile` read the target's rpm database in place (`rpmdb.sqlite` or a
-//! Berkeley DB `Packages`, under `/var/lib/rpm` or `/usr/lib/sysimage/rpm`) with the
-//! `scap-rpmdb` crate: no librpm, no chroot; a database that cannot be read is `error`, no
-//! database `does not exist`. The NDB format (SUSE 15) is not read yet (`error`).
+//! `rpminfo` and `rpmverifyfile` read the target's rpm database in place (`rpmdb.sqlite`, a
+//! Berkeley DB `Packages` or an NDB `Packages.db`, under `/var/lib/rpm` or
+//! `/usr/lib/sysimage/rpm`) with the `scap-rpmdb` crate: no librpm, no chroot; a database that
+//! cannot be read is `error`, no database `does not exist`.
 //!
 //! The registry keys each probe by the object's family and element name: any other object,
 //! including one of the same name in another family (a `windows` `file_object`), is `not

@@ -164,6 +164,15 @@ fn rpminfo_on_berkeley_db_gives_what_rpm_printed() {
 }
 
 #[test]
+fn rpminfo_on_ndb_gives_what_rpm_printed() {
+    // SUSE's layout: Packages.db under /usr/lib/sysimage/rpm.
+    rpminfo_matches_rpm(
+        "/usr/lib/sysimage/rpm/Packages.db",
+        &rpmdb_fixture("Packages.db"),
+    );
+}
+
+#[test]
 fn rpminfo_finds_the_database_under_usr_lib_sysimage_through_the_symlink() {
     let mut target = tree(
         "/usr/lib/sysimage/rpm/rpmdb.sqlite",
@@ -228,7 +237,7 @@ fn no_database_is_does_not_exist_and_a_corrupt_one_is_an_error() {
     assert_eq!(
         c.flag,
         Flag::Error,
-        "NDB is named as not read, not taken for no packages"
+        "a truncated NDB database is an error, not no packages"
     );
     assert!(c.messages[0].contains("NDB"), "{:?}", c.messages);
 }

@@ -17,9 +17,8 @@
 //! immutable region), [`package`] turns a header into a [`Package`] with its files, [`pgp`]
 //! finds the signer's key id in a signature, and one module per storage format yields the
 //! blobs: [`sqlite`] (`rpmdb.sqlite`, rpm 4.16 and later: RHEL 9, Fedora 33+, Amazon Linux
-//! 2023) and [`bdb`] (`Packages`, a Berkeley DB hash: RHEL 7/8, Amazon Linux 2). The NDB
-//! format (`Packages.db`, SUSE 15) is not read yet: [`Format::Ndb`] is an
-//! [`Error::Unsupported`].
+//! 2023), [`bdb`] (`Packages`, a Berkeley DB hash: RHEL 7/8, Amazon Linux 2) and [`ndb`]
+//! (`Packages.db`, rpm's own format: SUSE 15).
 //!
 //! This is a crate of its own so it can be fuzzed on bytes alone and used without the OVAL
 //! engine. Every reader is bounds-checked and bounded: a corrupt or hostile database is an
@@ -28,6 +27,7 @@
 
 pub mod bdb;
 pub mod header;
+pub mod ndb;
 pub mod package;
 pub mod pgp;
 pub mod sqlite;
@@ -75,6 +75,14 @@ pub enum Error {
         /// What is wrong.
         what: &'static str,
     },
+    /// An NDB `Packages.db` is malformed.
+    #[error("NDB database: {what} (byte {offset})")]
+    Ndb {
+        /// The byte offset in the file.
+        offset: usize,
+        /// What is wrong.
+        what: &'static str,
+    },
     /// A header blob of a package (its instance number) could not be read.
     #[error("package record {instance}: {source}")]
     Record {
@@ -83,9 +91,6 @@ pub enum Error {
         /// Why.
         source: Box<Error>,
     },
-    /// A format this crate does not read.
-    #[error("the {0} rpm database format is not supported yet")]
-    Unsupported(&'static str),
 }
 
 /// The storage format of an rpm database.
@@ -126,7 +131,7 @@ pub fn read_packages(
     let blobs = match format {
         Format::Sqlite => sqlite::packages(file, wal)?,
         Format::Bdb => bdb::packages(file)?,
-        Format::Ndb => return Err(Error::Unsupported("NDB (Packages.db)")),
+        Format::Ndb => ndb::packages(file)?,
     };
     blobs
         .iter()

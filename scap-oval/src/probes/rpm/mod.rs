@@ -1,13 +1,12 @@
 //! The rpm probes: `linux:rpminfo_object`, `rpmverifyfile_object`, `rpmverifypackage_object`
 //! and `rpmverify_object`, answered from the target's installed-package database read in
-//! place through [`Target`] ([`scap_rpmdb`]: `rpmdb.sqlite`, or a Berkeley DB `Packages`),
-//! never from the scanning host's and without librpm.
+//! place through [`Target`] ([`scap_rpmdb`]: `rpmdb.sqlite`, a Berkeley DB `Packages` or an
+//! NDB `Packages.db`), never from the scanning host's and without librpm.
 //!
 //! The database is looked for where rpm keeps it, `/var/lib/rpm` then `/usr/lib/sysimage/rpm`
 //! (a `/var/lib/rpm` symlink to the latter, as on Fedora and SUSE, is followed inside the
 //! target). No database gives `does not exist`, as oscap gives; a database that cannot be read
-//! (corrupt, the NDB format of SUSE 15 which is not read yet, too large) is `error` with the
-//! reason, never a silent "not installed". The packages are read once per database file and
+//! (corrupt, too large) is `error` with the reason, never a silent "not installed". The packages are read once per database file and
 //! shared by every rpm object of a scan ([`RpmDb`]).
 //!
 //! Items as oscap 1.3.7 writes them (checked on trees made by rpm 4.18, `scripts/diff-rpm.sh`):
