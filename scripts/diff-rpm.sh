@@ -67,6 +67,17 @@ rm -rf "$out/bdb" && cp -a "$out/damaged" "$out/bdb"
 rm -rf "$out/bdb/var/lib/rpm" && cp -a "$out/bdb-tree/var/lib/rpm" "$out/bdb/var/lib/rpm"
 rm -rf "$out/bdb-tree"
 
+# Our results must be valid against the OVAL 5.11 XSDs (the rpm items among them).
+xsd=/usr/share/openscap/schemas/oval/5.11.3
+cat > "$out/validate.xsd" <<XSD
+<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:scap-rs:validate">
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-results-5" schemaLocation="$xsd/oval-results-schema.xsd"/>
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#linux" schemaLocation="$xsd/linux-system-characteristics-schema.xsd"/>
+  <xsd:import namespace="http://oval.mitre.org/XMLSchema/oval-definitions-5#linux" schemaLocation="$xsd/linux-definitions-schema.xsd"/>
+</xsd:schema>
+XSD
+
 status=0
 for tree in clean damaged bdb; do
     home=$out/home
@@ -80,6 +91,7 @@ for tree in clean damaged bdb; do
         > "$out/$tree.ours.txt" 2>&1 || true
     python3 scripts/rpm/compare-oval-results.py "$out/$tree.oscap.xml" "$out/$tree.ours.xml" \
         capabilities_differ || status=1
+    xmllint --noout --schema "$out/validate.xsd" "$out/$tree.ours.xml" 2>&1 | tail -1 >&2 || status=1
     read -r ot om < "$out/$tree.oscap.time"
     read -r wt wm < "$out/$tree.ours.time"
     echo "  time: oscap ${ot}s ${om} KiB, ours ${wt}s ${wm} KiB" >&2

@@ -390,7 +390,7 @@ fn the_fixture_definitions_evaluate_as_oscap_did() {
     let target = tree("/var/lib/rpm/rpmdb.sqlite", &rpmdb_fixture("rpmdb.sqlite"));
     let registry = Registry::builtin();
     let results = Evaluator::new(&defs, &target, &registry, Variables::default()).evaluate_all();
-    for n in 1..=9 {
+    for n in 1..=10 {
         let id = format!("oval:rpm:def:{n}");
         let want = if n == 5 {
             ResultValue::False
@@ -420,5 +420,45 @@ fn an_sqlite_database_is_read_with_its_write_ahead_log() {
         collect(&target, &many).flag,
         Flag::DoesNotExist,
         "erased in the log"
+    );
+}
+
+#[test]
+fn rpmverify_is_rpmverifyfile_by_name_and_rpmverifypackage_is_not_collected() {
+    let mut target = tree("/var/lib/rpm/rpmdb.sqlite", &rpmdb_fixture("rpmdb.sqlite"));
+    target.add_symlink("/usr/bin/tinyhello", "hello.txt");
+    let o = request(
+        "rpmverify_object",
+        &[
+            ("name", Operation::Equals, "tinyhello"),
+            ("filepath", Operation::Equals, "/usr/bin/tinyhello"),
+        ],
+    );
+    let c = collect(&target, &o);
+    assert_eq!(c.items.len(), 1);
+    assert_eq!(value(&c.items[0], "link_mismatch"), "fail");
+    assert_eq!(
+        c.items[0].value("epoch"),
+        None,
+        "the OVAL 5.x item has no epoch"
+    );
+
+    let any = |n| (n, Operation::PatternMatch, ".*");
+    let o = request(
+        "rpmverifypackage_object",
+        &[
+            any("name"),
+            any("epoch"),
+            any("version"),
+            any("release"),
+            any("arch"),
+        ],
+    );
+    let c = collect(&target, &o);
+    assert_eq!(c.flag, Flag::NotCollected);
+    assert!(
+        c.messages[0].contains("rpmverifypackage"),
+        "{:?}",
+        c.messages
     );
 }

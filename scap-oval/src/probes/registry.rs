@@ -173,7 +173,9 @@ impl Registry {
         // One database cache for every rpm object kind.
         let rpm = rpm::RpmProbe::new();
         r.insert("linux", "rpminfo_object", Box::new(rpm.clone()));
-        r.insert("linux", "rpmverifyfile_object", Box::new(rpm));
+        r.insert("linux", "rpmverifyfile_object", Box::new(rpm.clone()));
+        r.insert("linux", "rpmverify_object", Box::new(rpm.clone()));
+        r.insert("linux", "rpmverifypackage_object", Box::new(rpm));
         r.insert("unix", "password_object", Box::new(password::PasswordProbe));
         r.insert("unix", "shadow_object", Box::new(password::ShadowProbe));
         r.insert("unix", "uname_object", Box::new(system::UnameProbe));

@@ -16,7 +16,8 @@
 //! default). Differences, on purpose: `rpminfo` with `filepaths="true"` lists each file once
 //! (oscap lists every file twice); `capabilities_differ` is `not performed`, since [`Target`]
 //! reads no extended attributes yet (oscap says `pass` for a file without capabilities).
-//! `rpmverifypackage_object` and `rpmverify_object` are not collected yet.
+//! `rpmverify_object` (OVAL 5.x, deprecated) is `rpmverifyfile` by name and filepath.
+//! `rpmverifypackage_object` is `not collected` (see [`verify::package`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -211,8 +212,9 @@ impl Probe for RpmProbe {
         };
         match object.kind.as_str() {
             "rpminfo_object" => self.rpminfo(object, packages),
-            "rpmverifyfile_object" => verify::files(target, object, packages),
-            "rpmverifypackage_object" => verify::package(object, packages),
+            "rpmverifyfile_object" => verify::files(target, object, packages, false),
+            "rpmverify_object" => verify::files(target, object, packages, true),
+            "rpmverifypackage_object" => verify::package(object),
             kind => Collection::with_message(
                 Flag::NotCollected,
                 format!("{}: {kind} is not collected by the rpm probe", object.id),

@@ -217,11 +217,14 @@ fn push_package(item: &mut Item, p: &Package) {
     item.push(ItemEntity::string("arch", arch_text(p)));
 }
 
-/// `rpmverifyfile_object`.
+/// `rpmverifyfile_object` (`deprecated` false) or the OVAL 5.x `rpmverify_object` (true: its
+/// object has only `name` and `filepath`, its item no epoch, version, release, arch,
+/// extended_name or filedigest_differs, as oscap 1.3.7 writes it).
 pub(super) fn files(
     target: &dyn Target,
     object: &ObjectRequest,
     packages: &[Package],
+    deprecated: bool,
 ) -> Collection {
     let on = |b: &str| object.behavior(b) == Some("true");
     let ids = Ids {
@@ -253,10 +256,17 @@ pub(super) fn files(
                 ));
             }
             let res = verify_file(target, f, &ids);
-            let mut item = Item::new("linux", "rpmverifyfile_item");
-            push_package(&mut item, p);
-            item.push(ItemEntity::string("filepath", f.path.clone()));
-            item.push(ItemEntity::string("extended_name", extended_name(p)));
+            let mut item;
+            if deprecated {
+                item = Item::new("linux", "rpmverify_item");
+                item.push(ItemEntity::string("name", p.name.clone()));
+                item.push(ItemEntity::string("filepath", f.path.clone()));
+            } else {
+                item = Item::new("linux", "rpmverifyfile_item");
+                push_package(&mut item, p);
+                item.push(ItemEntity::string("filepath", f.path.clone()));
+                item.push(ItemEntity::string("extended_name", extended_name(p)));
+            }
             let digest_off = on("nomd5") || on("nofiledigest");
             for (name, check, skipped) in [
                 ("size_differs", bit::SIZE, on("nosize")),
@@ -269,6 +279,9 @@ pub(super) fn files(
                 ("group_differs", bit::GROUP, on("nogroup")),
                 ("mtime_differs", bit::MTIME, on("nomtime")),
             ] {
+                if deprecated && name == "filedigest_differs" {
+                    continue;
+                }
                 item.push(ItemEntity::string(name, outcome(res, check, skipped)));
             }
             item.push(ItemEntity::string("capabilities_differ", "not performed"));
@@ -287,11 +300,18 @@ pub(super) fn files(
     Collection::from_items(items)
 }
 
-/// `rpmverifypackage_object`: not collected yet (its checks are dependencies, digests,
-/// signatures and the package's own verify script).
-pub(super) fn package(object: &ObjectRequest, _packages: &[Package]) -> Collection {
+/// `rpmverifypackage_object`: `not collected`, with the reason. Its checks are the package's
+/// dependencies, header digests, signatures and `%verifyscript`: a script cannot be run on an
+/// offline tree or an image, and the others are not implemented yet. oscap 1.3.7 offline
+/// chroots its whole process into the tree for this probe, fails to find rpm's configuration
+/// there and answers `not applicable` (and then cannot write its results file outside the
+/// tree); `not collected` says that the system was not examined.
+pub(super) fn package(object: &ObjectRequest) -> Collection {
     Collection::with_message(
         crate::types::Flag::NotCollected,
-        format!("{}: rpmverifypackage is not collected yet", object.id),
+        format!(
+            "{}: rpmverifypackage (dependencies, digests, signatures, scripts) is not collected",
+            object.id
+        ),
     )
 }
