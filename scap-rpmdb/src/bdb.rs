@@ -78,6 +78,9 @@ pub fn records(file: &[u8]) -> Result<Vec<Record>, Error> {
         file.get(start..start + page_size)
     };
     let mut out = Vec::new();
+    // Overflow pages already copied: in a valid file each belongs to one item, so a chain
+    // shared by many items (which would multiply the bytes copied) is an error.
+    let mut used = vec![false; pages];
     for n in 1..pages as u32 {
         let Some(p) = page(n) else { break };
         // Hash pages: 2 (unsorted, older releases) and 13.
@@ -101,8 +104,8 @@ pub fn records(file: &[u8]) -> Result<Vec<Record>, Error> {
                 .ok_or(err(n, "item out of the page"))
         };
         for pair in 0..entries / 2 {
-            let key = resolve(file, page_size, pages, order, n, item(2 * pair)?)?;
-            let data = resolve(file, page_size, pages, order, n, item(2 * pair + 1)?)?;
+            let key = resolve(file, page_size, &mut used, order, n, item(2 * pair)?)?;
+            let data = resolve(file, page_size, &mut used, order, n, item(2 * pair + 1)?)?;
             out.push((key, data));
         }
     }
@@ -113,7 +116,7 @@ pub fn records(file: &[u8]) -> Result<Vec<Record>, Error> {
 fn resolve(
     file: &[u8],
     page_size: usize,
-    pages: usize,
+    used: &mut [bool],
     order: Order,
     n: u32,
     item: &[u8],
@@ -134,8 +137,11 @@ fn resolve(
             // Each overflow page adds at least one byte or the chain is refused, so the loop
             // runs at most `total` times.
             while out.len() < total {
-                if next == 0 || next as usize >= pages {
-                    return Err(err(n, "overflow chain leaves the file"));
+                match used.get_mut(next as usize) {
+                    _ if next == 0 => return Err(err(n, "overflow chain leaves the file")),
+                    Some(u) if !*u => *u = true,
+                    Some(_) => return Err(err(next, "overflow page reached twice")),
+                    None => return Err(err(n, "overflow chain leaves the file")),
                 }
                 let start = next as usize * page_size;
                 let p = &file[start..start + page_size];

@@ -144,6 +144,10 @@ impl<'a> Header<'a> {
         // `il` entries are backed by `il * 16` bytes that exist: the allocation is bounded by
         // the blob.
         let mut entries = Vec::with_capacity(il as usize);
+        // Bytes of string data scanned for NULs, over all entries: entries do not overlap in a
+        // real header, so past twice the store they overlap on purpose and the scans (65535
+        // entries over the same megabytes) would be quadratic.
+        let mut scanned = 0usize;
         for i in 0..il as usize {
             let at = 8 + i * 16;
             let field = |k: usize| be32(blob, at + k * 4).ok_or(herr(at, "truncated index entry"));
@@ -171,6 +175,10 @@ impl<'a> Header<'a> {
                             .position(|&b| b == 0)
                             .ok_or(herr(index_end + end, "string without its NUL"))?;
                         end += nul + 1;
+                    }
+                    scanned += end - start;
+                    if scanned > 2 * data.len() + 64 {
+                        return Err(herr(at, "string entries overlap"));
                     }
                     end
                 }
@@ -218,6 +226,11 @@ impl<'a> Header<'a> {
             Some(n) if tag == first.tag && n <= entries.len() => Ok(n),
             _ => Err(herr(at, "region trailer does not match its region")),
         }
+    }
+
+    /// The size of the data store in bytes.
+    pub fn data_len(&self) -> usize {
+        self.data.len()
     }
 
     /// How many index entries the header has.
@@ -367,6 +380,24 @@ pub(crate) mod tests {
             Header::parse(&unknown),
             Err(Error::Header { offset: 12, .. })
         ));
+    }
+
+    #[test]
+    fn overlapping_string_entries_are_refused_not_rescanned() {
+        // 1000 string arrays all over the same 1000 NULs: a million bytes scanned for a 17 kB
+        // blob, so the parser stops at the overlap.
+        let nuls = vec![0u8; 1000];
+        let mut entries: Vec<(u32, u32, u32, &[u8])> = vec![(1117, 8, 1000, &nuls)];
+        entries.extend((0..999).map(|i| (2000 + i, 8, 1000, &[][..])));
+        let b = blob(&entries);
+        // Every entry after the first starts at the end of the data: point them at 0.
+        let mut b = b;
+        for i in 1..1000usize {
+            let at = 8 + i * 16 + 8;
+            b[at..at + 4].copy_from_slice(&0u32.to_be_bytes());
+        }
+        let e = Header::parse(&b).expect_err("overlap");
+        assert!(e.to_string().contains("overlap"), "{e}");
     }
 
     #[test]

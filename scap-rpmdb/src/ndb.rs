@@ -59,6 +59,9 @@ pub fn packages(file: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Error> {
         ));
     }
     let mut out = Vec::new();
+    // Bytes copied so far: blobs do not overlap in a valid file, so more than the file holds
+    // means slots share blobs (which would multiply the bytes copied).
+    let mut copied = 0usize;
     // The header takes the first two slots of the first page.
     for slot in 2..pages as usize * (SLOT_PAGE / BLOCK) {
         let at = slot * BLOCK;
@@ -92,6 +95,10 @@ pub fn packages(file: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Error> {
             .get(start + BLOCK..end)
             .and_then(|b| b.get(..len))
             .ok_or(err(start + 12, "blob longer than its blocks"))?;
+        copied += blob.len();
+        if copied > file.len() {
+            return Err(err(at, "slots share their blobs"));
+        }
         out.push((index, blob.to_vec()));
     }
     out.sort_by_key(|(n, _)| *n);

@@ -178,9 +178,17 @@ fn files(h: &Header<'_>) -> Result<Vec<File>, &'static str> {
                 .ok_or("BASENAMES without DIRINDEXES")?;
             let mut out = Vec::new();
             let mut idx = idx.fuse();
+            // Paths repeat their directory: bound the bytes they take by the header's size,
+            // so DIRINDEXES all naming one long directory cannot multiply it a million times.
+            let budget = 16 * h.data_len() + 4096;
+            let mut total = 0usize;
             for b in base {
                 let i = idx.next().ok_or("fewer DIRINDEXES than BASENAMES")? as usize;
                 let d = dirs.get(i).ok_or("DIRINDEXES past DIRNAMES")?;
+                total += d.len() + b.len();
+                if total > budget {
+                    return Err("file paths longer than 16 times the header");
+                }
                 out.push(format!("{d}{b}"));
                 if out.len() > MAX_FILES {
                     return Err("more than 1048576 files");
@@ -283,6 +291,25 @@ mod tests {
         assert_eq!(paths, ["/y/a", "/x/b"]);
         assert_eq!(p.files[1].mode, 0o120777);
         assert_eq!(p.files[0].digest_algo, DigestAlgo::Md5);
+    }
+
+    #[test]
+    fn paths_cannot_multiply_one_long_directory() {
+        // 2000 files all in one 1000-byte directory: 2 MB of paths from a 12 kB header.
+        let dir = format!("/{}/\0", "d".repeat(998));
+        let names = "a\0".repeat(2000);
+        let idx = vec![0u8; 4 * 2000];
+        let b = blob(&[
+            (tag::NAME, 6, 1, b"p\0"),
+            (tag::VERSION, 6, 1, b"1\0"),
+            (tag::RELEASE, 6, 1, b"2\0"),
+            (tag::BASENAMES, 8, 2000, names.as_bytes()),
+            (tag::DIRNAMES, 8, 1, dir.as_bytes()),
+            (tag::DIRINDEXES, 4, 2000, &idx),
+        ]);
+        let h = Header::parse(&b).expect("well-formed");
+        let e = Package::from_header(&h).expect_err("over the budget");
+        assert!(e.to_string().contains("16 times"), "{e}");
     }
 
     #[test]

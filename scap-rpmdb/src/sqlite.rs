@@ -219,7 +219,7 @@ impl<'a> Database<'a> {
             } else {
                 let (size, a) = varint(cell).ok_or(err(n, "truncated cell"))?;
                 let (rowid, b) = varint(&cell[a..]).ok_or(err(n, "truncated cell"))?;
-                let payload = self.payload(n, &cell[a + b..], size)?;
+                let payload = self.payload(n, &cell[a + b..], size, seen)?;
                 visit(rowid as i64, &payload)?;
             }
         }
@@ -231,7 +231,10 @@ impl<'a> Database<'a> {
     }
 
     /// A leaf cell's payload of `size` bytes: the local part, then the overflow chain.
-    fn payload(&self, n: u32, cell: &[u8], size: u64) -> Result<Vec<u8>, Error> {
+    /// Overflow pages are marked in `seen` like b-tree pages: in a valid file each belongs to
+    /// one cell, so a chain shared by many cells (which would multiply the bytes copied) is an
+    /// error.
+    fn payload(&self, n: u32, cell: &[u8], size: u64, seen: &mut [bool]) -> Result<Vec<u8>, Error> {
         let u = self.usable;
         // No payload can be larger than the pages that would hold it.
         let max = (self.page_count as u64).saturating_mul(u as u64);
@@ -258,6 +261,10 @@ impl<'a> Database<'a> {
             let page = self
                 .page(next)
                 .map_err(|_| err(n, "overflow chain leaves the file"))?;
+            match seen.get_mut(next as usize) {
+                Some(s) if !*s => *s = true,
+                _ => return Err(err(next, "overflow page reached twice")),
+            }
             let take = (p - out.len()).min(u - 4);
             out.extend_from_slice(&page[4..4 + take]);
             next = be32(page, 0);

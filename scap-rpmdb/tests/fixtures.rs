@@ -156,3 +156,17 @@ fn committed_wal_frames_are_read_as_sqlite_reads_them() {
     bad[32 + 24 + 100] ^= 1;
     assert_eq!(hnums(Some(&bad)), hnums(None));
 }
+
+#[test]
+fn ndb_slots_sharing_one_blob_are_refused() {
+    let mut db = fixture("Packages.db");
+    // Copy the first used slot (byte 32) over every free slot of the page.
+    let first: Vec<u8> = db[32..48].to_vec();
+    for at in (48..4096).step_by(16) {
+        if db[at + 4..at + 8] == [0, 0, 0, 0] {
+            db[at..at + 16].copy_from_slice(&first);
+        }
+    }
+    let e = scap_rpmdb::ndb::packages(&db).expect_err("shared blobs");
+    assert!(e.to_string().contains("share"), "{e}");
+}
