@@ -462,3 +462,31 @@ fn rpmverify_is_rpmverifyfile_by_name_and_rpmverifypackage_is_not_collected() {
         c.messages
     );
 }
+
+#[test]
+fn one_registry_rereads_a_database_that_changed() {
+    // The registry's rpm probes share one cache keyed by the database file's identity: the
+    // same target with a replaced database is read again, not answered from the cache.
+    let registry = Registry::builtin();
+    let probe = registry
+        .get_family("linux", "rpminfo_object")
+        .expect("built in");
+    let hello = request(
+        "rpminfo_object",
+        &[("name", Operation::Equals, "tinyhello")],
+    );
+    let mut target = tree("/var/lib/rpm/rpmdb.sqlite", &rpmdb_fixture("rpmdb.sqlite"));
+    assert_eq!(probe.collect(&target, &hello).flag, Flag::Complete);
+    assert_eq!(
+        probe.collect(&target, &hello).flag,
+        Flag::Complete,
+        "from the cache"
+    );
+    target.add_file(
+        "/var/lib/rpm/rpmdb.sqlite",
+        b"SQLite format 3\0 but cut short",
+    );
+    assert_eq!(probe.collect(&target, &hello).flag, Flag::Error);
+    target.remove("/var/lib/rpm/rpmdb.sqlite");
+    assert_eq!(probe.collect(&target, &hello).flag, Flag::DoesNotExist);
+}

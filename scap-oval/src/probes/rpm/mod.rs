@@ -6,8 +6,9 @@
 //! The database is looked for where rpm keeps it, `/var/lib/rpm` then `/usr/lib/sysimage/rpm`
 //! (a `/var/lib/rpm` symlink to the latter, as on Fedora and SUSE, is followed inside the
 //! target). No database gives `does not exist`, as oscap gives; a database that cannot be read
-//! (corrupt, too large) is `error` with the reason, never a silent "not installed". The packages are read once per database file and
-//! shared by every rpm object of a scan ([`RpmDb`]).
+//! (corrupt, too large) is `error` with the reason, never a silent "not installed". The
+//! packages are read once per database file and shared by every rpm object of a scan
+//! ([`RpmDb`]).
 //!
 //! Items as oscap 1.3.7 writes them (checked on trees made by rpm 4.18, `scripts/diff-rpm.sh`):
 //! `epoch` is `(none)` for a package without one while `evr` and `extended_name` use `0`;
