@@ -116,6 +116,23 @@ impl Format {
     ];
 }
 
+/// The header blobs of a database file of the given format, with their instance numbers, in
+/// instance order: what [`read_packages`] parses. `wal` as there.
+///
+/// # Errors
+/// The format reader's error.
+pub fn read_blobs(
+    format: Format,
+    file: &[u8],
+    wal: Option<&[u8]>,
+) -> Result<Vec<(u32, Vec<u8>)>, Error> {
+    match format {
+        Format::Sqlite => sqlite::packages(file, wal),
+        Format::Bdb => bdb::packages(file),
+        Format::Ndb => ndb::packages(file),
+    }
+}
+
 /// The packages of a database file of the given format. `wal` is an SQLite database's
 /// `-wal` file, when there is one (ignored for the other formats).
 ///
@@ -128,12 +145,7 @@ pub fn read_packages(
     file: &[u8],
     wal: Option<&[u8]>,
 ) -> Result<Vec<Package>, Error> {
-    let blobs = match format {
-        Format::Sqlite => sqlite::packages(file, wal)?,
-        Format::Bdb => bdb::packages(file)?,
-        Format::Ndb => ndb::packages(file)?,
-    };
-    blobs
+    read_blobs(format, file, wal)?
         .iter()
         .map(|(instance, blob)| {
             Header::parse(blob)

@@ -120,6 +120,24 @@ impl Package {
     /// [`Error::Package`] when NAME, VERSION or RELEASE is missing, or the per-file arrays
     /// disagree in length.
     pub fn from_header(h: &Header<'_>) -> Result<Package, Error> {
+        let mut p = Package::without_files(h)?;
+        p.files = File::all(h).map_err(|e| match e {
+            Error::Package { what, .. } => Error::Package {
+                name: p.name.clone(),
+                what,
+            },
+            e => e,
+        })?;
+        Ok(p)
+    }
+
+    /// The package a header describes, with [`files`](Package::files) left empty: what a
+    /// caller that keeps many packages and needs the files of few reads first (the files come
+    /// from the same header with [`File::all`]).
+    ///
+    /// # Errors
+    /// [`Error::Package`] when NAME, VERSION or RELEASE is missing.
+    pub fn without_files(h: &Header<'_>) -> Result<Package, Error> {
         let required = |t: u32, what: &'static str| {
             h.string(t).map(str::to_owned).ok_or(Error::Package {
                 name: h.string(tag::NAME).unwrap_or("").to_owned(),
@@ -137,10 +155,6 @@ impl Package {
         };
         let header_key_id = key_id([tag::RSAHEADER, tag::DSAHEADER]);
         let payload_key_id = key_id([tag::SIGPGP, tag::SIGGPG]);
-        let files = files(h).map_err(|what| Error::Package {
-            name: name.clone(),
-            what,
-        })?;
         Ok(Package {
             name,
             epoch,
@@ -149,7 +163,7 @@ impl Package {
             arch,
             header_key_id,
             payload_key_id,
-            files,
+            files: Vec::new(),
         })
     }
 
@@ -164,8 +178,20 @@ impl Package {
     }
 }
 
-/// The files of a header. An array missing altogether gives defaults; one present with the
-/// wrong length is an error, since pairing it with the names would misattribute values.
+impl File {
+    /// The files a header lists. An array missing altogether gives defaults; one present with
+    /// the wrong length is an error, since pairing it with the names would misattribute values.
+    ///
+    /// # Errors
+    /// [`Error::Package`] naming the package and the fault.
+    pub fn all(h: &Header<'_>) -> Result<Vec<File>, Error> {
+        files(h).map_err(|what| Error::Package {
+            name: h.string(tag::NAME).unwrap_or("").to_owned(),
+            what,
+        })
+    }
+}
+
 fn files(h: &Header<'_>) -> Result<Vec<File>, &'static str> {
     let paths: Vec<String> = match (h.strings(tag::BASENAMES), h.strings(tag::OLDFILENAMES)) {
         (Some(base), _) => {

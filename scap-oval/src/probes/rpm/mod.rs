@@ -52,7 +52,24 @@ pub struct RpmDb {
 }
 
 /// What a database read gave.
-type Loaded = Result<Option<Vec<Package>>, String>;
+type Loaded = Result<Option<Vec<Installed>>, String>;
+
+/// One installed package: what every rpm object compares (name, version...), and its header
+/// blob, from which the files are read only for the objects that need them (a host's files
+/// would take several times the database's size in memory).
+pub(crate) struct Installed {
+    pub(crate) package: Package,
+    blob: Vec<u8>,
+}
+
+impl Installed {
+    /// The package's files, read from its header.
+    pub(crate) fn files(&self) -> Result<Vec<scap_rpmdb::File>, String> {
+        scap_rpmdb::Header::parse(&self.blob)
+            .and_then(|h| scap_rpmdb::File::all(&h))
+            .map_err(|e| format!("{}: {e}", self.package.name))
+    }
+}
 
 /// A target (by address) and the database files' identity (path, size, times, inode).
 #[derive(Debug, Clone, PartialEq)]
@@ -129,9 +146,19 @@ fn load(target: &dyn Target, found: Option<(PathBuf, Format)>, wal: Option<PathB
         .read(&path, MAX_DB_SIZE)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let wal = wal.and_then(|w| target.read(&w, MAX_DB_SIZE).ok());
-    scap_rpmdb::read_packages(format, &bytes, wal.as_deref())
+    let blobs = scap_rpmdb::read_blobs(format, &bytes, wal.as_deref())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    drop(bytes);
+    blobs
+        .into_iter()
+        .map(|(instance, blob)| {
+            let package = scap_rpmdb::Header::parse(&blob)
+                .and_then(|h| Package::without_files(&h))
+                .map_err(|e| format!("{}: package record {instance}: {e}", path.display()))?;
+            Ok(Installed { package, blob })
+        })
+        .collect::<Result<Vec<_>, String>>()
         .map(Some)
-        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `epoch` as oscap writes it: `(none)` when the package has none.
@@ -166,13 +193,14 @@ impl RpmProbe {
         RpmProbe::default()
     }
 
-    fn rpminfo(&self, object: &ObjectRequest, packages: &[Package]) -> Collection {
+    fn rpminfo(&self, object: &ObjectRequest, packages: &[Installed]) -> Collection {
         if object.entity("name").is_none() {
             return Collection::error(format!("{}: no name entity", object.id));
         }
         let filepaths = object.behavior("filepaths") == Some("true");
         let mut items = Vec::new();
-        for p in packages {
+        for installed in packages {
+            let p = &installed.package;
             match accepts(object, "name", &p.name) {
                 Ok(true) => {}
                 Ok(false) => continue,
@@ -193,8 +221,13 @@ impl RpmProbe {
             item.push(ItemEntity::string("signature_keyid", keyid));
             item.push(ItemEntity::string("extended_name", extended_name(p)));
             if filepaths {
-                for f in &p.files {
-                    item.push(ItemEntity::string("filepath", f.path.clone()));
+                match installed.files() {
+                    Ok(files) => {
+                        for f in files {
+                            item.push(ItemEntity::string("filepath", f.path));
+                        }
+                    }
+                    Err(e) => return Collection::error(format!("{}: {e}", object.id)),
                 }
             }
             items.push(item);

@@ -24,7 +24,7 @@ use scap_probe::{FileType, Metadata, Target};
 use scap_rpmdb::package::file_flags;
 use scap_rpmdb::{DigestAlgo, File, Package};
 
-use super::{accepts, arch_text, epoch_text, extended_name};
+use super::{Installed, accepts, arch_text, epoch_text, extended_name};
 use crate::items::{Item, ItemEntity};
 use crate::probes::{Collection, MAX_FILE_SIZE, MAX_ITEMS, ObjectRequest};
 
@@ -223,7 +223,7 @@ fn push_package(item: &mut Item, p: &Package) {
 pub(super) fn files(
     target: &dyn Target,
     object: &ObjectRequest,
-    packages: &[Package],
+    packages: &[Installed],
     deprecated: bool,
 ) -> Collection {
     let on = |b: &str| object.behavior(b) == Some("true");
@@ -232,13 +232,18 @@ pub(super) fn files(
         groups: names(target, "/etc/group"),
     };
     let mut items = Vec::new();
-    for p in packages {
+    for installed in packages {
+        let p = &installed.package;
         match package_matches(object, p) {
             Ok(true) => {}
             Ok(false) => continue,
             Err(e) => return Collection::error(e),
         }
-        for f in &p.files {
+        let files = match installed.files() {
+            Ok(f) => f,
+            Err(e) => return Collection::error(format!("{}: {e}", object.id)),
+        };
+        for f in &files {
             match accepts(object, "filepath", &f.path) {
                 Ok(true) => {}
                 Ok(false) => continue,
