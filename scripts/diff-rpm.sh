@@ -37,6 +37,13 @@ if [ -z "${OVAL_EVAL:-}" ]; then
     cargo build --release --example oval-eval >&2
     OVAL_EVAL=${CARGO_TARGET_DIR:-target}/release/examples/oval-eval
 fi
+# Built here, not by diff-xccdf.sh: that one runs with oscap's HOME below, where cargo and
+# rustup would not find their homes.
+if [ -z "${SCAN_BIN:-}" ]; then
+    cargo build --release --example scan >&2
+    SCAN_BIN=$(realpath "${CARGO_TARGET_DIR:-target}/release/examples/scan")
+fi
+export SCAN_BIN
 defs=$PWD/scap-oval/tests/fixtures/rpm/rpm-probes-oval.xml
 
 # oscap's rpm probes read the database at rpm's %_dbpath, which Debian's rpm sets to ~/.rpmdb.
