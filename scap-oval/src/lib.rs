@@ -86,7 +86,7 @@
 //! |--------|---------|
 //! | independent | `family`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
 //! | unix | `file`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel` |
-//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
+//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `rpmverify`†, `rpmverifypackage`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext` |
 //!
 //! `rpminfo` and `rpmverifyfile` read the target's rpm database in place (`rpmdb.sqlite`, a
 //! Berkeley DB `Packages` or an NDB `Packages.db`, under `/var/lib/rpm` or

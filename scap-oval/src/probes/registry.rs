@@ -497,6 +497,6 @@ mod tests {
             ]
         );
         assert_eq!(by_family["independent"].len(), 9);
-        assert_eq!(by_family["linux"].len(), 8);
+        assert_eq!(by_family["linux"].len(), 10);
     }
 }
