@@ -86,7 +86,12 @@
 //! |--------|---------|
 //! | independent | `family`, `sql`, `sql57`, `textfilecontent54`, `textfilecontent`†, `xmlfilecontent`, `yamlfilecontent`, `filehash58`, `filehash`†, `environmentvariable58`, `environmentvariable`† |
 //! | unix | `file`, `fileextendedattribute`, `password`, `shadow`, `uname`, `sysctl`, `symlink`, `interface`, `process58`, `process`†, `runlevel`, `xinetd`, `routingtable`, `dnscache` |
-//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext`, `inetlisteningservers`, `iflisteners` |
+//! | linux | `dpkginfo`, `rpminfo`, `rpmverifyfile`, `rpmverify`†, `rpmverifypackage`, `partition`, `systemdunitproperty`, `systemdunitdependency`, `selinuxboolean`, `selinuxsecuritycontext`, `inetlisteningservers`, `iflisteners` |
+//!
+//! `rpminfo` and `rpmverifyfile` read the target's rpm database in place (`rpmdb.sqlite`, a
+//! Berkeley DB `Packages` or an NDB `Packages.db`, under `/var/lib/rpm` or
+//! `/usr/lib/sysimage/rpm`) with the `scap-rpmdb` crate: no librpm, no chroot; a database that
+//! cannot be read is `error`, no database `does not exist`.
 //!
 //! The registry keys each probe by the object's family and element name: any other object,
 //! including one of the same name in another family (a `windows` `file_object`), is `not

@@ -171,8 +171,12 @@ impl Registry {
             Box::new(family::FamilyProbe),
         );
         r.insert("linux", "dpkginfo_object", Box::new(dpkginfo::DpkgInfo));
-        r.insert("linux", "rpminfo_object", Box::new(rpm::RpmInfo));
-        r.insert("linux", "rpmverifyfile_object", Box::new(rpm::RpmInfo));
+        // One database cache for every rpm object kind.
+        let rpm = rpm::RpmProbe::new();
+        r.insert("linux", "rpminfo_object", Box::new(rpm.clone()));
+        r.insert("linux", "rpmverifyfile_object", Box::new(rpm.clone()));
+        r.insert("linux", "rpmverify_object", Box::new(rpm.clone()));
+        r.insert("linux", "rpmverifypackage_object", Box::new(rpm));
         r.insert("unix", "password_object", Box::new(password::PasswordProbe));
         r.insert("unix", "shadow_object", Box::new(password::ShadowProbe));
         r.insert("unix", "uname_object", Box::new(system::UnameProbe));
@@ -530,6 +534,6 @@ mod tests {
             ]
         );
         assert_eq!(by_family["independent"].len(), 11);
-        assert_eq!(by_family["linux"].len(), 10);
+        assert_eq!(by_family["linux"].len(), 12);
     }
 }
