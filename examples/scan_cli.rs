@@ -39,7 +39,9 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
   --fetch-remote-resources, --remediate, --enforce-signature      refused
 
 Not in oscap:
-  --root DIR | --image PATH[:REF]   scan an offline tree or a container image
+  --root DIR | --image PATH[:REF] | --disk IMAGE
+                             scan an offline tree, a container image or a VM disk image
+                             (raw, qcow2, fixed VHD; assembled by its fstab)
   --env-file FILE            NAME=value lines: the offline target's environment
   --enable-sce               run the content's SCE scripts on this host (live scans only;
                              oscap runs them always, even for an offline root)
@@ -87,6 +89,7 @@ pub const OPTS: &[Opt] = &[
     Opt::flag(&["--enforce-signature"]),
     Opt::value(&["--root"], "DIR"),
     Opt::value(&["--image"], "PATH[:REF]"),
+    Opt::value(&["--disk"], "IMAGE"),
     Opt::value(&["--env-file"], "FILE"),
 ];
 
@@ -108,6 +111,7 @@ pub struct Args {
     pub profile: Option<String>,
     pub root: Option<PathBuf>,
     pub image: Option<String>,
+    pub disk: Option<PathBuf>,
     pub env_file: Option<PathBuf>,
     pub results: Option<PathBuf>,
     pub stig_viewer: Option<PathBuf>,
@@ -146,6 +150,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
         profile: None,
         root: None,
         image: None,
+        disk: None,
         env_file: None,
         results: None,
         stig_viewer: None,
@@ -241,13 +246,15 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
             "--local-files" => a.input.local_files = Some(path),
             "--root" => a.root = Some(path),
             "--image" => a.image = Some(cli::utf8(name, value)?),
+            "--disk" => a.disk = Some(path),
             "--env-file" => a.env_file = Some(path),
             _ => return Err(UsageError(format!("{name} is not handled"))),
         }
     }
-    if a.root.is_some() && a.image.is_some() {
+    let targets = [a.root.is_some(), a.image.is_some(), a.disk.is_some()];
+    if targets.iter().filter(|&&t| t).count() > 1 {
         return Err(UsageError(
-            "--root and --image name two targets: give one".into(),
+            "--root, --image and --disk each name a target: give one".into(),
         ));
     }
     Ok(Command::Scan(Box::new(a)))
@@ -282,12 +289,13 @@ impl Evidence {
 }
 
 impl Args {
-    /// The target `--root` / `--image` name, else this host.
+    /// The target `--root` / `--image` / `--disk` name, else this host.
     pub fn target(&self) -> scap::TargetSpec {
-        match (&self.root, &self.image) {
-            (Some(dir), _) => scap::TargetSpec::Root(dir.clone()),
-            (None, Some(image)) => scap::TargetSpec::Image(image.clone()),
-            (None, None) => scap::TargetSpec::Live,
+        match (&self.root, &self.image, &self.disk) {
+            (Some(dir), _, _) => scap::TargetSpec::Root(dir.clone()),
+            (None, Some(image), _) => scap::TargetSpec::Image(image.clone()),
+            (None, None, Some(disk)) => scap::TargetSpec::Disk(disk.clone()),
+            (None, None, None) => scap::TargetSpec::Live,
         }
     }
 

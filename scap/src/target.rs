@@ -24,6 +24,13 @@ pub enum TargetSpec {
     Root(PathBuf),
     /// A container image read in place: `PATH[:REF]` ([`OciImage`]).
     Image(String),
+    /// A virtual machine disk image read in place, assembled by its own fstab
+    /// ([`DiskImage`](scap_probe::DiskImage)). What could not be assembled (an fstab entry
+    /// naming a filesystem the image lacks) is left out; open a `DiskImage` directly to see
+    /// its warnings.
+    #[cfg(all(unix, feature = "disk"))]
+    #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "disk"))))]
+    Disk(PathBuf),
 }
 
 impl TargetSpec {
@@ -57,6 +64,13 @@ impl TargetSpec {
                     Some(env) => Box::new(img.with_environment(env)),
                     None => Box::new(img),
                 }
+            }
+            #[cfg(all(unix, feature = "disk"))]
+            TargetSpec::Disk(path) => {
+                let mut disk = scap_probe::DiskImage::open(path)
+                    .map_err(|e| failed(format!("--disk {}", path.display()), e))?;
+                disk.facts.environment = environment;
+                Box::new(disk)
             }
         })
     }

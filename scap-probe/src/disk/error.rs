@@ -58,7 +58,7 @@ pub enum DiskError {
         limit: u64,
     },
     /// No filesystem of the image holds `/etc/os-release` (or `/usr/lib/os-release`).
-    #[error("no root filesystem (one with /etc/os-release) among: {}", found.join(", "))]
+    #[error("no root filesystem (one with /etc/os-release) among the filesystems found: [{}]", found.join(", "))]
     NoRoot {
         /// The filesystems that were examined (`ext4 on partition 2`, ...).
         found: Vec<String>,
