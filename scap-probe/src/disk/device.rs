@@ -79,6 +79,22 @@ impl Device for FileDevice {
     }
 }
 
+/// An image held in memory (tests, fuzzing, an image fetched by the caller).
+pub(crate) struct MemDevice(pub(crate) Vec<u8>);
+
+impl Device for MemDevice {
+    fn size(&self) -> u64 {
+        self.0.len() as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> DResult<()> {
+        check_range("image", self.size(), offset, buf.len())?;
+        // In range: checked just above.
+        let at = offset as usize;
+        buf.copy_from_slice(&self.0[at..at + buf.len()]);
+        Ok(())
+    }
+}
+
 /// `len` bytes of another device from `start`: a partition, or a fixed VHD without its
 /// footer.
 pub(crate) struct Slice {

@@ -144,9 +144,8 @@ impl std::fmt::Debug for DiskImage {
     }
 }
 
-/// The image file as a device of the virtual disk's size, and its format.
-fn open_container(path: &Path) -> DResult<(Arc<dyn Device>, DiskFormat)> {
-    let file: Arc<dyn Device> = Arc::new(FileDevice::open(path)?);
+/// The image as a device of the virtual disk's size, and its format.
+fn open_container(file: Arc<dyn Device>) -> DResult<(Arc<dyn Device>, DiskFormat)> {
     let mut head = [0u8; 4];
     if file.size() >= 4 {
         file.read_at(0, &mut head)?;
@@ -196,7 +195,24 @@ impl DiskImage {
     /// [`warnings`](DiskImage::warnings); an image without a root filesystem is
     /// [`DiskError::NoRoot`].
     pub fn open(path: impl AsRef<Path>) -> std::result::Result<DiskImage, DiskError> {
-        let (disk, format) = open_container(path.as_ref())?;
+        DiskImage::assemble(Arc::new(FileDevice::open(path.as_ref())?))
+    }
+
+    /// [`open`](DiskImage::open) for an image held in memory (a small image in a test, a
+    /// fuzzer's input).
+    ///
+    /// ```
+    /// use scap_probe::{DiskError, DiskImage};
+    /// // 64 KiB of zeros: no partition table, no filesystem, so no root.
+    /// let e = DiskImage::from_bytes(vec![0; 1 << 16]).unwrap_err();
+    /// assert!(matches!(e, DiskError::NoRoot { .. }));
+    /// ```
+    pub fn from_bytes(bytes: Vec<u8>) -> std::result::Result<DiskImage, DiskError> {
+        DiskImage::assemble(Arc::new(device::MemDevice(bytes)))
+    }
+
+    fn assemble(file: Arc<dyn Device>) -> DResult<DiskImage> {
+        let (disk, format) = open_container(file)?;
         let mut warnings = Vec::new();
         let mut found = Vec::new();
         let devices: Vec<(Arc<dyn Device>, String, Option<Partition>)> =
