@@ -7,7 +7,8 @@
 //!   512-byte footer);
 //! - partition table (`partition`): GPT, MBR with extended partitions, or none (a bare
 //!   filesystem);
-//! - filesystems: ext2/3/4 (`ext4`), FAT12/16/32 (`fat`, the EFI system partition);
+//! - filesystems: ext2/3/4 (`ext4`), XFS (`xfs`), FAT12/16/32 (`fat`, the EFI system
+//!   partition);
 //! - assembly: the filesystem holding `/etc/os-release` is `/`; the others are mounted where
 //!   its `/etc/fstab` says (`UUID=`, `LABEL=`, `PARTUUID=`, `PARTLABEL=`, `/dev/disk/by-*/`,
 //!   `/dev/sdXN`-style names), parents before children.
@@ -29,6 +30,7 @@ mod fs;
 mod fstab;
 mod partition;
 mod qcow2;
+mod xfs;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -89,8 +91,9 @@ struct Found {
 ///   refused, never opened), fixed VHD. Not read: dynamic VHD, VMDK, a GCP `tar.gz` (unpack
 ///   its `disk.raw`).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
-/// - Filesystems: ext2/3/4 and FAT12/16/32 (the EFI system partition). XFS and LVM2 are
-///   found and reported in [`warnings`](DiskImage::warnings), not read.
+/// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition).
+///   LVM2 physical volumes are found and reported in [`warnings`](DiskImage::warnings), not
+///   read.
 /// - Assembly: the filesystem holding `/etc/os-release` is `/`; the others are mounted where
 ///   its `/etc/fstab` says (`UUID=`, `LABEL=`, `PARTUUID=`, `PARTLABEL=`, `/dev/disk/by-*/`,
 ///   `/dev/sdXN`, `/dev/vdXN`, `/dev/nvme0n1pN` names), parents first.
@@ -374,12 +377,10 @@ fn probe(
         let info = fs.info().clone();
         return Ok(Some((Arc::new(fs), info)));
     }
-    let mut head = [0u8; 4];
-    if dev.size() >= 4 && dev.read_at(0, &mut head).is_ok() && &head == b"XFSB" {
-        return Err(DiskError::unsupported(
-            format!("xfs on {location}"),
-            "XFS is not read yet",
-        ));
+    if xfs::is_xfs(&**dev) {
+        let fs = xfs::Xfs::open(Arc::clone(dev), format!("xfs on {location}"), device_id)?;
+        let info = fs.info().clone();
+        return Ok(Some((Arc::new(fs), info)));
     }
     let mut lvm = [0u8; 8];
     if dev.size() >= 1024 && dev.read_at(512, &mut lvm).is_ok() && &lvm == b"LABELONE" {
