@@ -13,7 +13,8 @@
 //! checkpointed, as a read-only mount with `noload` would).
 //!
 //! Bounds: extent trees at most 5 levels with depths strictly decreasing (so no loop) and
-//! [`MAX_NODES`] nodes per file; indirect maps at most [`MAX_INDIRECT_BLOCKS`]; directories at
+//! [`MAX_NODES`] nodes and [`MAX_RUNS`] runs per file; indirect maps at most
+//! [`MAX_INDIRECT_BLOCKS`] blocks; directories at
 //! most [`MAX_DIR_BYTES`]; cached directory entries at most [`MAX_CACHED_ENTRIES`].
 
 use std::collections::HashMap;
@@ -37,6 +38,9 @@ const INCOMPAT_FILETYPE: u32 = 0x2;
 const INCOMPAT_64BIT: u32 = 0x80;
 /// Extent tree nodes read for one file.
 const MAX_NODES: usize = 1 << 16;
+/// Block runs held for one file (32 MiB of runs): a hostile map of scattered single blocks
+/// stops here.
+const MAX_RUNS: usize = 1 << 20;
 /// Indirect map blocks read for one file.
 const MAX_INDIRECT_BLOCKS: usize = 1 << 16;
 /// Largest directory listed (64 MiB: over a million entries).
@@ -351,6 +355,9 @@ impl Ext4 {
         }
         for i in 0..entries {
             let e = &node[12 + i * 12..24 + i * 12];
+            if runs.len() >= MAX_RUNS {
+                return Err(self.bad(path, format!("more than {MAX_RUNS} extents")));
+            }
             if depth == 0 {
                 let len = u64::from(le16(e, 4));
                 let (len, zero) = if len > 32768 {
@@ -433,6 +440,9 @@ impl Ext4 {
                 break;
             }
             let p = u64::from(le32(c, 0));
+            if runs.len() >= MAX_RUNS {
+                return Err(self.bad(path, format!("more than {MAX_RUNS} block runs")));
+            }
             if level == 1 {
                 push_block(runs, *logical, p);
                 *logical += 1;
