@@ -234,6 +234,26 @@ fn bare_xfs_reads_like_its_tree() {
     assert_eq!(disk.read_dir(Path::new("/many")).unwrap().len(), 300);
 }
 
+#[test]
+fn lvm_linear_volumes_named_by_mapper_and_vg_paths() {
+    let disk = DiskImage::open(fixture("lvm-linear.qcow2")).unwrap();
+    // /var is lv-var: two segments with another volume's extents between them.
+    check_manifest(&disk, "lvm-linear.manifest");
+    let at: Vec<_> = disk
+        .filesystems()
+        .iter()
+        .map(|f| (f.location.as_str(), f.mount_point.clone()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("partition 1, lv tinyvg/root", Some(PathBuf::from("/"))),
+            ("partition 1, lv tinyvg/lv-var", Some(PathBuf::from("/var"))),
+        ]
+    );
+    assert!(disk.warnings().is_empty(), "{:?}", disk.warnings());
+}
+
 /// A copy of fixture `name` with `patch` applied, in a temporary file.
 fn patched(name: &str, patch: impl FnOnce(&mut Vec<u8>)) -> (tempfile::TempDir, PathBuf) {
     let mut bytes = std::fs::read(fixture(name)).unwrap();

@@ -28,6 +28,7 @@ mod ext4;
 mod fat;
 mod fs;
 mod fstab;
+mod lvm;
 mod partition;
 mod qcow2;
 mod xfs;
@@ -82,6 +83,8 @@ struct Found {
     info: FsInfo,
     location: String,
     partition: Option<Partition>,
+    /// Volume group and logical volume names, for a filesystem on LVM.
+    lv: Option<(String, String)>,
 }
 
 /// A virtual machine disk image as a [`Target`], read in place: no root, no FUSE, no helper
@@ -91,9 +94,9 @@ struct Found {
 ///   refused, never opened), fixed VHD. Not read: dynamic VHD, VMDK, a GCP `tar.gz` (unpack
 ///   its `disk.raw`).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
-/// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition).
-///   LVM2 physical volumes are found and reported in [`warnings`](DiskImage::warnings), not
-///   read.
+/// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition),
+///   on a partition or on an LVM2 linear logical volume (`/dev/VG/LV`, `/dev/mapper/VG-LV` in
+///   the fstab); other LVM segment types are named in [`warnings`](DiskImage::warnings).
 /// - Assembly: the filesystem holding `/etc/os-release` is `/`; the others are mounted where
 ///   its `/etc/fstab` says (`UUID=`, `LABEL=`, `PARTUUID=`, `PARTLABEL=`, `/dev/disk/by-*/`,
 ///   `/dev/sdXN`, `/dev/vdXN`, `/dev/nvme0n1pN` names), parents first.
@@ -226,7 +229,22 @@ impl DiskImage {
                     .map(|p| (p.device(&disk), format!("partition {}", p.number), Some(p)))
                     .collect(),
             };
-        for (i, (dev, location, partition)) in devices.into_iter().enumerate() {
+        // LVM2 physical volumes are replaced by their logical volumes.
+        let mut volumes = Vec::new();
+        for (dev, location, partition) in devices {
+            if !lvm::is_pv(&*dev) {
+                volumes.push((dev, location, partition, None));
+                continue;
+            }
+            match lvm::volumes(&dev, &location) {
+                Ok(lvs) => volumes.extend(lvs.into_iter().map(|lv| {
+                    let at = format!("{location}, lv {}/{}", lv.vg, lv.name);
+                    (lv.dev, at, None, Some((lv.vg, lv.name)))
+                })),
+                Err(e) => warnings.push(e.to_string()),
+            }
+        }
+        for (i, (dev, location, partition, lv)) in volumes.into_iter().enumerate() {
             // st_dev of each filesystem: distinct per filesystem, stable across runs.
             let device_id = 0x0800 + i as u64 + 1;
             match probe(&dev, &location, device_id) {
@@ -235,6 +253,7 @@ impl DiskImage {
                     info,
                     location,
                     partition,
+                    lv,
                 }),
                 Ok(None) => {}
                 Err(e) => warnings.push(e.to_string()),
@@ -382,13 +401,6 @@ fn probe(
         let info = fs.info().clone();
         return Ok(Some((Arc::new(fs), info)));
     }
-    let mut lvm = [0u8; 8];
-    if dev.size() >= 1024 && dev.read_at(512, &mut lvm).is_ok() && &lvm == b"LABELONE" {
-        return Err(DiskError::unsupported(
-            format!("lvm on {location}"),
-            "LVM2 is not read yet",
-        ));
-    }
     Ok(None)
 }
 
@@ -424,10 +436,41 @@ fn find(found: &[Found], spec: &str) -> Option<usize> {
             .iter()
             .position(|f| f.partition.as_ref().is_some_and(|p| p.label == v));
     }
+    if let Some((vg, lv)) = lvm_name(spec) {
+        return found
+            .iter()
+            .position(|f| f.lv.as_ref().is_some_and(|(v, l)| *v == vg && *l == lv));
+    }
     let number = dev_partition_number(spec)?;
     found
         .iter()
         .position(|f| f.partition.as_ref().is_some_and(|p| p.number == number))
+}
+
+/// The volume group and logical volume of `/dev/VG/LV` or `/dev/mapper/VG-LV` (where a `-`
+/// inside either name is written `--`).
+fn lvm_name(spec: &str) -> Option<(String, String)> {
+    if let Some(m) = spec.strip_prefix("/dev/mapper/") {
+        // The separator is the first `-` not doubled.
+        let b = m.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'-' {
+                if b.get(i + 1) == Some(&b'-') {
+                    i += 2;
+                    continue;
+                }
+                let (vg, lv) = (&m[..i], &m[i + 1..]);
+                return Some((vg.replace("--", "-"), lv.replace("--", "-")));
+            }
+            i += 1;
+        }
+        return None;
+    }
+    let rest = spec.strip_prefix("/dev/")?;
+    let (vg, lv) = rest.split_once('/')?;
+    (!vg.is_empty() && !lv.is_empty() && !lv.contains('/') && vg != "disk")
+        .then(|| (vg.to_string(), lv.to_string()))
 }
 
 /// The partition number of the first disk's `/dev` names: `sda2`, `vda2`, `xvda2`, `hda2`
@@ -504,5 +547,18 @@ mod tests {
         assert_eq!(dev_partition_number("/dev/sdb1"), None);
         assert_eq!(dev_partition_number("/dev/sda"), None);
         assert_eq!(dev_partition_number("/dev/mapper/vg-root"), None);
+    }
+
+    #[test]
+    fn lvm_names() {
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(lvm_name("/dev/mapper/vg0-root"), pair("vg0", "root"));
+        assert_eq!(
+            lvm_name("/dev/mapper/my--vg-lv--var"),
+            pair("my-vg", "lv-var")
+        );
+        assert_eq!(lvm_name("/dev/vg0/root"), pair("vg0", "root"));
+        assert_eq!(lvm_name("/dev/disk/by-uuid"), None);
+        assert_eq!(lvm_name("/dev/sda1"), None);
     }
 }
