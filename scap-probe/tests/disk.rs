@@ -366,13 +366,18 @@ fn damaged_images_give_errors_not_panics() {
         state ^= state << 17;
         state
     };
+    // More rounds for a longer hunt: DISK_DAMAGE_ROUNDS=500 cargo test ... damaged
+    let rounds: usize = std::env::var("DISK_DAMAGE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
     for name in [
         "gpt-esp-root-var.qcow2",
         "mbr-logical.qcow2",
         "bare-ext4.vhd",
     ] {
         let original = std::fs::read(fixture(name)).unwrap();
-        for _ in 0..12 {
+        for _ in 0..rounds {
             let mut b = original.clone();
             for _ in 0..64 {
                 let at = (next() % b.len() as u64) as usize;

@@ -249,8 +249,9 @@ impl Ext4 {
             .inode_tables
             .get(group)
             .ok_or_else(|| self.bad(path, format!("inode {ino} in no group")))?;
-        let at = self.block_offset(path, table)?
-            + u64::from(index % self.inodes_per_group) * self.inode_size;
+        let at = self
+            .block_offset(path, table)?
+            .saturating_add(u64::from(index % self.inodes_per_group) * self.inode_size);
         let mut raw = vec![0u8; self.inode_size as usize];
         self.read(path, at, &mut raw)?;
         let mode = le16(&raw, 0);
@@ -578,8 +579,10 @@ fn read_runs(
         let within = at % block_size;
         let i = runs.partition_point(|r| r.logical + r.len <= block);
         let want = buf.len() - done;
+        // Runs from a hostile image may overlap; a run that ends before `block` (the search
+        // assumes sorted, disjoint runs) is read as a hole to the end of this block.
         match runs.get(i) {
-            Some(r) if r.logical <= block => {
+            Some(r) if r.logical <= block && block < r.logical.saturating_add(r.len) => {
                 let left = (r.logical + r.len - block) * block_size - within;
                 let n = want.min(usize::try_from(left).unwrap_or(usize::MAX));
                 if r.zero {
@@ -588,9 +591,14 @@ fn read_runs(
                     let phys = (r.physical + (block - r.logical))
                         .checked_mul(block_size)
                         .ok_or_else(|| corrupt(path, name, "block out of range"))?;
-                    dev.read_at(phys + within, &mut buf[done..done + n])
+                    dev.read_at(phys.saturating_add(within), &mut buf[done..done + n])
                         .map_err(|e| corrupt(path, name, e))?;
                 }
+                done += n;
+            }
+            Some(r) if r.logical <= block => {
+                let n = want.min(usize::try_from(block_size - within).unwrap_or(usize::MAX));
+                buf[done..done + n].fill(0);
                 done += n;
             }
             next => {

@@ -247,6 +247,8 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
         .ok_or_else(|| DiskError::unsupported(&layer, "no metadata area on this PV"))?;
     let mut h = [0u8; 64];
     dev.read_at(mda, &mut h)?;
+    // Offsets from the image: added with saturation, so an absurd one is a read past the
+    // end (an error), not an overflow.
     if &h[4..20] != b" LVM2 x[5A%r0N*>" {
         return Err(DiskError::corrupt(
             &layer,
@@ -258,16 +260,16 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
     if text_len == 0 || text_len > MAX_TEXT || text_off >= mda_size || mda_size < 512 {
         return Err(DiskError::corrupt(
             &layer,
-            mda + 40,
+            mda.saturating_add(40),
             "metadata text location",
         ));
     }
     // A circular buffer after the 512-byte header: the text may wrap to its start.
     let mut text = vec![0u8; text_len as usize];
     let first = text_len.min(mda_size - text_off) as usize;
-    dev.read_at(mda + text_off, &mut text[..first])?;
+    dev.read_at(mda.saturating_add(text_off), &mut text[..first])?;
     if first < text.len() {
-        dev.read_at(mda + 512, &mut text[first..])?;
+        dev.read_at(mda.saturating_add(512), &mut text[first..])?;
     }
     let text_end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
     let top = Parser {
@@ -275,20 +277,32 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
         at: 0,
     }
     .section(0)
-    .ok_or_else(|| DiskError::corrupt(&layer, mda + text_off, "metadata text does not parse"))?;
+    .ok_or_else(|| {
+        DiskError::corrupt(
+            &layer,
+            mda.saturating_add(text_off),
+            "metadata text does not parse",
+        )
+    })?;
     let Some((vg_name, vg)) = top
         .into_iter()
         .find(|(_, v)| v.get("physical_volumes").is_some())
     else {
         return Err(DiskError::corrupt(
             &layer,
-            mda + text_off,
+            mda.saturating_add(text_off),
             "no volume group in metadata",
         ));
     };
-    let extent = u64::try_from(vg.num("extent_size").unwrap_or(0)).unwrap_or(0) * 512;
+    let extent = u64::try_from(vg.num("extent_size").unwrap_or(0))
+        .unwrap_or(0)
+        .saturating_mul(512);
     if extent == 0 {
-        return Err(DiskError::corrupt(&layer, mda + text_off, "extent_size"));
+        return Err(DiskError::corrupt(
+            &layer,
+            mda.saturating_add(text_off),
+            "extent_size",
+        ));
     }
     // This PV's name in the group (pv0, ...): its id is the label's UUID with dashes.
     let Some(Val::Section(pvs)) = vg.get("physical_volumes") else {
@@ -300,11 +314,13 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
     else {
         return Err(DiskError::corrupt(
             &layer,
-            mda + text_off,
+            mda.saturating_add(text_off),
             "this PV is not in its group",
         ));
     };
-    let pe_start = u64::try_from(pv.num("pe_start").unwrap_or(0)).unwrap_or(0) * 512;
+    let pe_start = u64::try_from(pv.num("pe_start").unwrap_or(0))
+        .unwrap_or(0)
+        .saturating_mul(512);
     let mut out = Vec::new();
     let Some(Val::Section(lvs)) = vg.get("logical_volumes") else {
         return Ok(out);
@@ -376,7 +392,7 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
                 ));
             }
             parts.push((
-                next * extent,
+                next.saturating_mul(extent),
                 Slice {
                     inner: Arc::clone(dev),
                     start: from,
@@ -384,7 +400,7 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
                     name: format!("{vg_name}/{lv_name}"),
                 },
             ));
-            next = start + count;
+            next = start.saturating_add(count);
         }
         if parts.is_empty() {
             continue;
@@ -394,7 +410,7 @@ pub(crate) fn volumes(dev: &Arc<dyn Device>, location: &str) -> DResult<Vec<Logi
             Arc::new(s)
         } else {
             Arc::new(Concat {
-                len: next * extent,
+                len: next.saturating_mul(extent),
                 parts,
             })
         };

@@ -9,7 +9,7 @@
 //! written back, as `mount -o norecovery` would).
 //!
 //! Bounds: B+tree depth at most [`MAX_LEVELS`] with levels strictly decreasing (no loop),
-//! at most [`MAX_EXTENTS`] extents per file, directories at most [`MAX_DIR_BYTES`].
+//! at most [`MAX_NODES`] B+tree blocks and [`MAX_EXTENTS`] extents per file, directories at most [`MAX_DIR_BYTES`].
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -25,6 +25,9 @@ use crate::error::{Error, Result};
 use crate::metadata::{DirEntry, FileType, Metadata, Timestamp};
 
 const MAX_LEVELS: u16 = 8;
+/// B+tree blocks read for one file (nodes may share children in a hostile image: this stops
+/// the walk, where the extent limit would not if the leaves are empty).
+const MAX_NODES: usize = 1 << 16;
 const MAX_EXTENTS: usize = 1 << 20;
 const MAX_DIR_BYTES: u64 = 64 << 20;
 const MAX_CACHED_ENTRIES: usize = 2_000_000;
@@ -190,7 +193,10 @@ impl Xfs {
         if agno >= self.ag_count || agbno >= self.ag_blocks {
             return Err(self.bad(path, format!("block {fsb} outside the filesystem")));
         }
-        Ok((agno * self.ag_blocks + agbno) * self.block_size)
+        agno.checked_mul(self.ag_blocks)
+            .and_then(|b| b.checked_add(agbno))
+            .and_then(|b| b.checked_mul(self.block_size))
+            .ok_or_else(|| self.bad(path, format!("block {fsb} out of range")))
     }
 
     fn read(&self, path: &Path, offset: u64, buf: &mut [u8]) -> Result<()> {
@@ -204,7 +210,12 @@ impl Xfs {
         if agno >= self.ag_count || agbno >= self.ag_blocks {
             return Err(self.bad(path, format!("inode {ino} outside the filesystem")));
         }
-        let at = (agno * self.ag_blocks + agbno) * self.block_size + index * self.inode_size;
+        let at = agno
+            .checked_mul(self.ag_blocks)
+            .and_then(|b| b.checked_add(agbno))
+            .and_then(|b| b.checked_mul(self.block_size))
+            .and_then(|b| b.checked_add(index * self.inode_size))
+            .ok_or_else(|| self.bad(path, format!("inode {ino} out of range")))?;
         let mut raw = vec![0u8; self.inode_size as usize];
         self.read(path, at, &mut raw)?;
         if be16(&raw, 0) != 0x494e {
@@ -311,9 +322,10 @@ impl Xfs {
                 if level == 0 || level > MAX_LEVELS || numrecs > maxrecs {
                     return Err(self.bad(path, "bad B+tree root"));
                 }
+                let mut budget = MAX_NODES;
                 for i in 0..numrecs {
                     let ptr = be64(&inode.fork, 4 + maxrecs * 8 + i * 8);
-                    self.btree_block(path, ptr, level - 1, &mut runs)?;
+                    self.btree_block(path, ptr, level - 1, &mut runs, &mut budget)?;
                 }
             }
             f => return Err(self.bad(path, format!("data fork format {f} has no extents"))),
@@ -322,7 +334,18 @@ impl Xfs {
         Ok(runs)
     }
 
-    fn btree_block(&self, path: &Path, fsb: u64, level: u16, runs: &mut Vec<Run>) -> Result<()> {
+    fn btree_block(
+        &self,
+        path: &Path,
+        fsb: u64,
+        level: u16,
+        runs: &mut Vec<Run>,
+        budget: &mut usize,
+    ) -> Result<()> {
+        if *budget == 0 {
+            return Err(self.bad(path, format!("more than {MAX_NODES} B+tree blocks")));
+        }
+        *budget -= 1;
         let mut b = vec![0u8; self.block_size as usize];
         self.read(path, self.fsb_offset(path, fsb)?, &mut b)?;
         let magic = &b[0..4];
@@ -354,7 +377,7 @@ impl Xfs {
         }
         for i in 0..numrecs {
             let ptr = be64(&b, header + maxrecs * 8 + i * 8);
-            self.btree_block(path, ptr, level - 1, runs)?;
+            self.btree_block(path, ptr, level - 1, runs, budget)?;
         }
         Ok(())
     }
@@ -566,17 +589,27 @@ fn read_runs(
         let within = at % block_size;
         let i = runs.partition_point(|r| r.logical.saturating_add(r.len) <= block);
         let want = buf.len() - done;
+        // Runs from a hostile image may overlap; a run that ends before `block` (the search
+        // assumes sorted, disjoint runs) is read as a hole to the end of this block.
         match runs.get(i) {
-            Some(r) if r.logical <= block => {
+            Some(r) if r.logical <= block && block < r.logical.saturating_add(r.len) => {
                 let left = (r.logical + r.len - block) * block_size - within;
                 let n = want.min(usize::try_from(left).unwrap_or(usize::MAX));
                 if r.zero {
                     buf[done..done + n].fill(0);
                 } else {
-                    let phys = r.physical + (block - r.logical) * block_size + within;
+                    let phys = r
+                        .physical
+                        .saturating_add((block - r.logical).saturating_mul(block_size))
+                        .saturating_add(within);
                     dev.read_at(phys, &mut buf[done..done + n])
                         .map_err(|e| corrupt(path, name, e))?;
                 }
+                done += n;
+            }
+            Some(r) if r.logical <= block => {
+                let n = want.min(usize::try_from(block_size - within).unwrap_or(usize::MAX));
+                buf[done..done + n].fill(0);
                 done += n;
             }
             next => {
