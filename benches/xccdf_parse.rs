@@ -1,5 +1,5 @@
-//! Parsing the largest installed SSG source data stream: roxmltree document, data stream index,
-//! Benchmark model + resolution, and applying every profile. Falls back to the committed
+//! Parsing the largest installed SSG source data stream: the streaming data stream index, the
+//! checklist's Benchmark model + resolution from it, and applying every profile. Falls back to the committed
 //! Chromium fixture when the SSG content is absent (`$SCAP_SSG_DIR`, default
 //! /usr/share/xml/scap/ssg/content).
 
@@ -27,36 +27,28 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("xccdf_parse");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function(format!("roxmltree_document/{name}"), |b| {
-        b.iter(|| {
-            black_box(
-                opts.parse_document(black_box(&text))
-                    .map(|d| d.descendants().count()),
-            )
-        })
-    });
-    let Ok(doc) = opts.parse_document(&text) else {
-        return;
-    };
     g.bench_function(format!("datastream_index/{name}"), |b| {
         b.iter(|| {
             black_box(
-                DataStreamCollection::from_document(black_box(&doc)).map(|d| d.components.len()),
+                DataStreamCollection::parse_str(black_box(&text), &opts)
+                    .map(|d| d.components.len()),
             )
         })
     });
+    let Ok(index) = DataStreamCollection::parse_str(&text, &opts) else {
+        return;
+    };
     g.bench_function(format!("benchmark_model_resolved/{name}"), |b| {
         b.iter(|| {
             black_box(
-                Source::from_document(&doc, &text, None, None, &opts)
+                Source::from_collection(&text, index.clone(), None, None, &opts)
                     .map(|s| s.benchmark.profiles.len()),
             )
         })
     });
     g.bench_function(format!("parse_and_apply_all_profiles/{name}"), |b| {
         b.iter(|| {
-            let doc = opts.parse_document(&text).ok()?;
-            let src = Source::from_document(&doc, &text, None, None, &opts).ok()?;
+            let src = Source::parse_str(&text, None, None, &opts).ok()?;
             let mut n = 0;
             for p in &src.benchmark.profiles {
                 n += Policy::new(&src.benchmark, None, Some(&p.id))

@@ -105,13 +105,12 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 fn info(mode: &Mode, file: &std::path::Path) -> Res<String> {
     let opts = ParseOptions::default();
     let text = scap_xccdf::input::read_file(file, opts.max_input_bytes)?;
-    let doc = opts.parse_document(&text)?;
-    let root = doc.root_element();
-    let name = root.tag_name().name();
+    let name = scap_xccdf::input::root_name(&text).unwrap_or_default();
     let mut out = String::new();
     match name {
         "data-stream-collection" => {
-            let coll = DataStreamCollection::from_document(&doc)?;
+            // Indexed in one streaming pass; only the checklists' benchmarks are parsed.
+            let coll = DataStreamCollection::parse_str(&text, &opts)?;
             let mut checklists = Vec::new();
             for ds in &coll.data_streams {
                 for c in &ds.checklists {
@@ -122,7 +121,13 @@ fn info(mode: &Mode, file: &std::path::Path) -> Res<String> {
                     checklists.push((
                         ds,
                         c,
-                        Source::from_document(&doc, &text, Some(&ds.id), Some(&c.id), &opts)?,
+                        Source::from_collection(
+                            &text,
+                            coll.clone(),
+                            Some(&ds.id),
+                            Some(&c.id),
+                            &opts,
+                        )?,
                     ));
                 }
             }
@@ -185,34 +190,39 @@ fn info(mode: &Mode, file: &std::path::Path) -> Res<String> {
             }
         }
         "Benchmark" => {
-            let mut b = Benchmark::from_node(root, &opts)?;
+            let raw = Benchmark::parse_str(&text, &opts)?;
+            // The check files every rule names, abstract rules included (they go on
+            // resolving).
+            let mut files: BTreeMap<String, String> = BTreeMap::new();
+            let mut stack: Vec<&scap_xccdf::Item> = raw.items.iter().rev().collect();
+            while let Some(item) = stack.pop() {
+                match item {
+                    scap_xccdf::Item::Group(g) => stack.extend(g.items.iter().rev()),
+                    scap_xccdf::Item::Rule(r) => {
+                        for check in &r.checks {
+                            for c in &check.content_refs {
+                                files
+                                    .entry(c.href.clone())
+                                    .or_insert_with(|| check.system.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let mut b = raw;
             b.resolve(&text)?;
             if let Some(o) = profile_only(mode, std::iter::once(&b))? {
                 return Ok(o);
             }
             let _ = writeln!(out, "Document type: XCCDF Checklist");
             benchmark_info(&mut out, &b, 0)?;
-            let mut files: BTreeMap<String, String> = BTreeMap::new();
-            for n in root
-                .descendants()
-                .filter(|n| n.tag_name().name() == "check-content-ref")
-            {
-                if let (Some(h), Some(sys)) = (
-                    n.attribute("href"),
-                    n.parent().and_then(|p| p.attribute("system")),
-                ) {
-                    files
-                        .entry(h.to_string())
-                        .or_insert_with(|| sys.to_string());
-                }
-            }
             let _ = writeln!(out, "Referenced check files:");
             for (f, sys) in files {
                 let _ = writeln!(out, "\t{f}\n\t\tsystem: {sys}");
             }
         }
         "Tailoring" => {
-            let t = Tailoring::from_node(root, &opts)?;
+            let t = Tailoring::parse_str(&text, &opts)?;
             if let Mode::ProfileList = mode {
                 for p in &t.profiles {
                     let _ = writeln!(out, "{}:{}", p.id, title(&p.title));

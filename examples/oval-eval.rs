@@ -167,65 +167,56 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
 fn load(args: &Args) -> Result<Definitions, String> {
     let path = &args.definitions;
     let opts = scap_xccdf::ParseOptions::default();
-    let mut text =
+    let text =
         scap_xccdf::input::read_file(path, opts.max_input_bytes).map_err(|e| e.to_string())?;
-    // A data stream's components may be files next to it (`file:` hrefs): scap_xccdf::Input
-    // inlines them, as for `scan` (cheap: the text is only copied when a file was inlined).
-    if scap_xccdf::input::root_name(&text) == Some("data-stream-collection") {
-        let input =
-            scap_xccdf::Input::from_text(&text, path, &scap_xccdf::InputOptions::default(), &opts)
-                .map_err(|e| e.to_string())?;
-        for note in &input.notes {
-            eprintln!("oval-eval: warning: {note}");
+    let at = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    match scap_xccdf::input::root_name(&text) {
+        Some("data-stream-collection") => {}
+        Some("oval_definitions") => {
+            return Definitions::parse(text.as_bytes()).map_err(|e| at(&e));
         }
-        text = input.text;
+        _ => return Err(at(&"neither OVAL definitions nor a source data stream")),
     }
-    let doc = opts
-        .parse_document(&text)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let root = doc.root_element();
-    let node = if root.tag_name().name() == "data-stream-collection" {
-        let coll = scap_xccdf::DataStreamCollection::from_document(&doc)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let ds = coll
-            .data_stream(args.datastream_id.as_deref())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let is_oval = |r: &&scap_xccdf::ComponentRef| {
-            coll.referenced_component(r)
-                .is_ok_and(|c| c.kind == scap_xccdf::ComponentKind::OvalDefinitions)
-        };
-        let cref = match &args.oval_id {
-            Some(id) => ds.checks.iter().find(|r| r.id == *id).ok_or(format!(
-                "{}: no check component-ref {id} in data stream {}",
-                path.display(),
-                ds.id
-            ))?,
-            None => ds.checks.iter().find(is_oval).ok_or(format!(
-                "{}: data stream {} has no OVAL component",
-                path.display(),
-                ds.id
-            ))?,
-        };
-        let component = coll
-            .referenced_component(cref)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        coll.component_node(&doc, &component.id)
-            .filter(|n| n.tag_name().name() == "oval_definitions")
-            .ok_or(format!(
-                "{}: component-ref {} is not OVAL definitions",
-                path.display(),
-                cref.id
-            ))?
-    } else if root.tag_name().name() == "oval_definitions" {
-        root
-    } else {
-        return Err(format!(
-            "{}: neither OVAL definitions nor a source data stream",
-            path.display()
-        ));
+    // A data stream's components may be files next to it (`file:` hrefs): scap_xccdf::Input
+    // inlines them, as for `scan` (cheap: the text is only copied when a file was inlined),
+    // and indexes it; only the chosen OVAL component is parsed.
+    let input =
+        scap_xccdf::Input::from_text(&text, path, &scap_xccdf::InputOptions::default(), &opts)
+            .map_err(|e| e.to_string())?;
+    for note in &input.notes {
+        eprintln!("oval-eval: warning: {note}");
+    }
+    let coll = input.collection();
+    let ds = coll
+        .data_stream(args.datastream_id.as_deref())
+        .map_err(|e| at(&e))?;
+    let is_oval = |r: &&scap_xccdf::ComponentRef| {
+        coll.referenced_component(r)
+            .is_ok_and(|c| c.kind == scap_xccdf::ComponentKind::OvalDefinitions)
     };
-    Definitions::from_node(node, &Default::default())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let cref = match &args.oval_id {
+        Some(id) => ds.checks.iter().find(|r| r.id == *id).ok_or(format!(
+            "{}: no check component-ref {id} in data stream {}",
+            path.display(),
+            ds.id
+        ))?,
+        None => ds.checks.iter().find(is_oval).ok_or(format!(
+            "{}: data stream {} has no OVAL component",
+            path.display(),
+            ds.id
+        ))?,
+    };
+    let component = coll.referenced_component(cref).map_err(|e| at(&e))?;
+    let fragment = component
+        .fragment
+        .as_ref()
+        .filter(|_| component.kind == scap_xccdf::ComponentKind::OvalDefinitions)
+        .ok_or(format!(
+            "{}: component-ref {} is not OVAL definitions",
+            path.display(),
+            cref.id
+        ))?;
+    Definitions::parse_fragment(&input.text, fragment, &Default::default()).map_err(|e| at(&e))
 }
 
 fn main() -> ExitCode {

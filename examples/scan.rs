@@ -9,7 +9,9 @@
 //! and every output file comes from the [`scap::ScanOutcome`], written atomically
 //! ([`scap_examples::output`]). It prints one line per selected rule, the counts and the
 //! scores (oscap's `RULE_ID:RESULT` lines with `--progress`), and exits 0 when no rule failed,
-//! 2 when a rule failed or errored, 1 on bad usage or bad input (as oscap).
+//! 2 when a rule failed or errored, 1 on bad usage or bad input (as oscap), and 2 too when no
+//! rule failed but a warning says some results stand on a defect of the content (unlike oscap,
+//! which exits 0 then: see `scap::Warning`).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -115,7 +117,7 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         .rules(args.rules.iter())
         .skip_rules(args.skip_rules.iter())
         .sce(sce)
-        .live(spec.is_live())
+        .vantage(spec.vantage())
         .run(target.as_ref())
         .map_err(bad)?;
     for w in &outcome.warnings {
@@ -126,7 +128,11 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
         Output::Progress | Output::ProgressFull => print_progress(&outcome.results, args.output),
     }
     write_outputs(&args, &outcome)?;
-    Ok(if outcome.has_failures() { 2 } else { 0 })
+    let status = outcome.exit_status();
+    if status != 0 && !outcome.has_failures() {
+        warn(&args, "exit status 2: a warning above changed rule results");
+    }
+    Ok(status)
 }
 
 /// Every file the command line asks for, each written atomically.
@@ -197,11 +203,7 @@ fn print_progress(results: &ScanResults, output: Output) {
 /// The table: one line per selected rule, the count of each result, the scores.
 fn print_results(outcome: &ScanOutcome, started: Instant) {
     let benchmark = outcome.content().benchmark();
-    let title = benchmark
-        .title
-        .first()
-        .map(|t| t.text.trim())
-        .unwrap_or_default();
+    let title = benchmark.title.first().map_or("", |t| t.text.trim());
     let profile = outcome
         .profile_id
         .as_deref()

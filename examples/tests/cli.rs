@@ -125,12 +125,13 @@ fn standalone_benchmark_needs_a_cpe_dictionary() {
     let root = fixtures().display().to_string();
     let bench = fixture("benchmark-with-oval.xml");
     // Without a dictionary the benchmark's platform never applies (oscap: the same
-    // notapplicable results, silently); we say why.
+    // notapplicable results, silently, exit 0); we say why, and exit 2: the results stand on
+    // a defect of the content, not on the target (issue 17, item 11).
     let o = run(
         "scan",
         &["--root", &root, "--profile", "(all)", "--progress", &bench],
     );
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stdout(&o),
         "xccdf_t_rule_pass:notapplicable\nxccdf_t_rule_fail:notapplicable\nxccdf_t_rule_missing:notapplicable\n"
@@ -221,6 +222,44 @@ fn profile_suffix_tailoring_input_and_unknown_profile() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), "xccdf_t_rule_pass:pass\n");
     assert!(stderr(&o).contains("--skip-rule nope"));
+}
+
+#[test]
+fn a_dictionary_that_does_not_parse_is_warned_about_and_exits_2() {
+    // Issue 17, item 11: one malformed cpe-item used to drop the whole dictionary silently
+    // (every rule notapplicable, exit 0). Now: a warning naming the dictionary, one naming
+    // the platform it leaves unresolved, and exit 2 although no rule failed.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string(fixture("cpe-dictionary.xml")).expect("fixture");
+    let bad = good.replace(
+        "</cpe-list>",
+        "  <cpe-item name=\"not a CPE name\"><title xml:lang=\"en-us\">x</title></cpe-item>\n</cpe-list>",
+    );
+    assert_ne!(bad, good);
+    let cpe = dir.path().join("bad-dictionary.xml");
+    std::fs::write(&cpe, bad).expect("write");
+    let root = fixtures().display().to_string();
+    let bench = fixture("benchmark-with-oval.xml");
+    let cpe = cpe.display().to_string();
+    let args = [
+        "--root",
+        &root,
+        "--cpe",
+        &cpe,
+        "--profile",
+        "standard",
+        "--progress",
+    ];
+    let o = run("scan", &[&args[..], &[bench.as_str()]].concat());
+    assert_eq!(stdout(&o), "xccdf_t_rule_pass:notapplicable\n");
+    let err = stderr(&o);
+    assert!(err.contains("bad-dictionary.xml"), "{err}");
+    assert!(
+        err.contains("cpe:/o:example:os:1 cannot be resolved"),
+        "{err}"
+    );
+    assert!(err.contains("exit status 2"), "{err}");
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

@@ -22,10 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = Input::from_text(text, path, &opts, &parse) else {
         return;
     };
-    let Ok(doc) = parse.parse_document(&input.text) else {
-        return;
-    };
-    if let Ok(source) = input.source(&doc, &opts, &parse) {
+    if let Ok(source) = input.source(&opts, &parse) {
         let _ = scap_xccdf::input::unresolved_platforms(&source);
     }
 });

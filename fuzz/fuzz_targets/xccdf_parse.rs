@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scap_xccdf::{Benchmark, ParseOptions, Policy, Source, Tailoring};
+use scap_xccdf::{Benchmark, DataStreamCollection, ParseOptions, Policy, Source, Tailoring};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -15,17 +15,28 @@ fuzz_target!(|data: &[u8]| {
         max_nodes: 200_000,
         max_depth: 32,
     };
-    let Ok(doc) = opts.parse_document(text) else {
-        return;
-    };
-    let root = doc.root_element();
-    if root.tag_name().name() == "Tailoring" {
-        let _ = Tailoring::from_node(root, &opts);
-        return;
+    match scap_xccdf::input::root_name(text) {
+        Some("Tailoring") => {
+            let _ = Tailoring::parse_str(text, &opts);
+            return;
+        }
+        // The streaming index alone, and each component parsed from its fragment.
+        Some("data-stream-collection") => {
+            if let Ok(index) = DataStreamCollection::parse_str(text, &opts) {
+                for c in &index.components {
+                    if let Some(f) = &c.fragment {
+                        let _ = Benchmark::parse_fragment(text, f, &opts);
+                        let _ = Tailoring::parse_fragment(text, f, &opts);
+                    }
+                }
+            }
+        }
+        // Unresolved parse too, to reach the raw model on inputs resolution rejects.
+        _ => {
+            let _ = Benchmark::parse_str(text, &opts);
+        }
     }
-    // Unresolved parse too, to reach the raw model on inputs resolution rejects.
-    let _ = Benchmark::from_node(root, &opts);
-    let Ok(src) = Source::from_document(&doc, text, None, None, &opts) else {
+    let Ok(src) = Source::parse_str(text, None, None, &opts) else {
         return;
     };
     let b = &src.benchmark;

@@ -114,6 +114,22 @@ pub(crate) fn xml_error(what: &'static str, e: &roxmltree::Error) -> Error {
     }
 }
 
+/// Parses `text` (a document named `what` in errors) with DTDs refused.
+pub(crate) fn parse_document<'i>(
+    what: &'static str,
+    text: &'i str,
+) -> Result<roxmltree::Document<'i>> {
+    roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            nodes_limit: u32::MAX,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .map_err(|e| xml_error(what, &e))
+}
+
 /// The 1-based line of a node.
 pub(crate) fn line_of(node: roxmltree::Node<'_, '_>) -> u32 {
     node.document().text_pos_at(node.range().start).row

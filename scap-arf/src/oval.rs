@@ -237,12 +237,17 @@ impl OvalResults {
     ///   </definition></definitions>
     ///   <tests><test test_id="oval:x:tst:1" check="all" result="false"/></tests>
     /// </system></results></oval_results>"#;
-    /// let doc = roxmltree::Document::parse(xml).unwrap();
-    /// let r = scap_arf::OvalResults::from_node(doc.root_element(), "oval0").unwrap();
+    /// let r = scap_arf::OvalResults::parse_str(xml, "oval0").unwrap();
     /// assert_eq!(r.definition("oval:x:def:1").unwrap().result.as_str(), "false");
     /// assert_eq!(r.tests["oval:x:tst:1"].check.as_deref(), Some("all"));
     /// ```
-    pub fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<OvalResults> {
+    pub fn parse_str(text: &str, report_id: &str) -> Result<OvalResults> {
+        let doc = crate::error::parse_document(WHAT, text)?;
+        OvalResults::from_node(doc.root_element(), report_id)
+    }
+
+    /// Reads an `oval_results` element; `report_id` is the ARF report holding it.
+    pub(crate) fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<OvalResults> {
         if node.tag_name().namespace() != Some(OVAL_RES_NS)
             || node.tag_name().name() != "oval_results"
         {
@@ -311,7 +316,7 @@ impl OvalResults {
     /// [`OvalResults::test_info`] and [`OvalResults::definition_info`], keeping entries
     /// already there. oscap embeds the definitions in its results; a writer that does not
     /// leaves these maps empty, and the definitions can come from the data stream instead.
-    pub fn add_definitions_info(&mut self, defs: Node<'_, '_>) {
+    pub(crate) fn add_definitions_info(&mut self, defs: Node<'_, '_>) {
         if let Some(list) = child(defs, OVAL_DEF_NS, "definitions") {
             for d in elements(list) {
                 let Some(id) = attr(d, "id") else { continue };
@@ -457,8 +462,7 @@ mod tests {
     }
 
     fn parse(xml: &str) -> Result<OvalResults> {
-        let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error("t", &e))?;
-        OvalResults::from_node(doc.root_element(), "oval0")
+        OvalResults::parse_str(xml, "oval0")
     }
 
     const HEAD: &str = "<oval_results xmlns=\"http://oval.mitre.org/XMLSchema/oval-results-5\"><results><system>\n";
@@ -518,8 +522,7 @@ mod tests {
           <oval_system_characteristics xmlns="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5"><system_data>
             <x:sql_item xmlns:x="urn:x" id="7"><x:result datatype="record"><x:field name="a">1</x:field></x:result><x:name>n</x:name></x:sql_item>
           </system_data></oval_system_characteristics></system></results></oval_results>"#;
-        let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error("t", &e))?;
-        let r = OvalResults::from_node(doc.root_element(), "oval0")?;
+        let r = OvalResults::parse_str(xml, "oval0")?;
         let item = &r.items["7"];
         assert_eq!(item.status, ItemStatus::Exists);
         assert_eq!(

@@ -4,7 +4,7 @@ use roxmltree::Node;
 use serde::{Deserialize, Serialize};
 
 use crate::asset::Asset;
-use crate::error::{Error, Result, line_of, xml_error};
+use crate::error::{Error, Result, line_of};
 use crate::oval::OvalResults;
 use crate::xccdf::TestResult;
 use crate::{AI_NS, ARF_NS, CORE_NS, OVAL_RES_NS, XCCDF12_NS};
@@ -101,20 +101,12 @@ impl Arf {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse(text: &str) -> Result<Arf> {
-        let doc = roxmltree::Document::parse_with_options(
-            text,
-            roxmltree::ParsingOptions {
-                allow_dtd: false,
-                nodes_limit: u32::MAX,
-                ..roxmltree::ParsingOptions::default()
-            },
-        )
-        .map_err(|e| xml_error(WHAT, &e))?;
+        let doc = crate::error::parse_document(WHAT, text)?;
         Arf::from_document(&doc, text)
     }
 
     /// Reads an ARF document already parsed from `text`.
-    pub fn from_document(doc: &roxmltree::Document<'_>, text: &str) -> Result<Arf> {
+    fn from_document(doc: &roxmltree::Document<'_>, text: &str) -> Result<Arf> {
         let root = doc.root_element();
         if root.tag_name().namespace() != Some(ARF_NS)
             || root.tag_name().name() != "asset-report-collection"

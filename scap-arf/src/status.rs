@@ -148,6 +148,30 @@ impl RuleStatus {
     }
 }
 
+impl From<scap_xccdf::XccdfResult> for RuleStatus {
+    /// The same word: an evaluator's result as a report reads it.
+    ///
+    /// ```
+    /// use scap_arf::RuleStatus;
+    /// assert_eq!(RuleStatus::from(scap_xccdf::XccdfResult::NotApplicable), RuleStatus::NotApplicable);
+    /// ```
+    fn from(r: scap_xccdf::XccdfResult) -> RuleStatus {
+        use scap_xccdf::XccdfResult as X;
+        match r {
+            X::Pass => RuleStatus::Pass,
+            X::Fail => RuleStatus::Fail,
+            X::Error => RuleStatus::Error,
+            X::NotApplicable => RuleStatus::NotApplicable,
+            X::NotChecked => RuleStatus::NotChecked,
+            X::NotSelected => RuleStatus::NotSelected,
+            X::Informational => RuleStatus::Informational,
+            X::Fixed => RuleStatus::Fixed,
+            // `Unknown`, and any result a later XCCDF adds: nobody has determined it.
+            _ => RuleStatus::Unknown,
+        }
+    }
+}
+
 impl Default for RuleStatus {
     /// [`RuleStatus::Unknown`]: a result nobody has determined.
     fn default() -> RuleStatus {

@@ -132,12 +132,17 @@ impl TestResult {
     /// let xml = r#"<TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="t">
     ///   <rule-result idref="r1" severity="high"><result>fail</result></rule-result>
     ///   <score system="urn:xccdf:scoring:default" maximum="100">0.0</score></TestResult>"#;
-    /// let doc = roxmltree::Document::parse(xml).unwrap();
-    /// let tr = scap_arf::TestResult::from_node(doc.root_element(), "xccdf1").unwrap();
+    /// let tr = scap_arf::TestResult::parse_str(xml, "xccdf1").unwrap();
     /// assert_eq!(tr.rule_results[0].result, scap_arf::RuleStatus::Fail);
     /// assert_eq!(tr.scores[0].maximum, Some(100.0));
     /// ```
-    pub fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<TestResult> {
+    pub fn parse_str(text: &str, report_id: &str) -> Result<TestResult> {
+        let doc = crate::error::parse_document(WHAT, text)?;
+        TestResult::from_node(doc.root_element(), report_id)
+    }
+
+    /// Reads a `TestResult` element; `report_id` is the ARF report holding it.
+    pub(crate) fn from_node(node: Node<'_, '_>, report_id: &str) -> Result<TestResult> {
         if node.tag_name().namespace() != Some(XCCDF12_NS) || node.tag_name().name() != "TestResult"
         {
             return Err(Error::UnexpectedElement {
@@ -219,6 +224,113 @@ impl TestResult {
     }
 }
 
+impl TestResult {
+    /// The report view of a scan's typed results: what reading back the `TestResult` that
+    /// [`scap_xccdf::write_test_result`] writes for `results` and `info` gives, without writing
+    /// or parsing XML. Texts the reader trims are trimmed here too, and scores carry the six
+    /// decimals the XML carries, so a report built either way is the same.
+    ///
+    /// ```
+    /// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <Rule id="xccdf_x_rule_a" selected="true" severity="high"><title>A</title></Rule></Benchmark>"#;
+    /// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+    /// let p = scap_xccdf::Policy::new(&b, None, None)?;
+    /// let results = scap_xccdf::unevaluated(&b, &p);
+    /// let info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
+    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// assert_eq!(tr.rule_results[0].idref, "xccdf_x_rule_a");
+    /// assert_eq!(tr.rule_results[0].result, scap_arf::RuleStatus::NotChecked);
+    /// assert_eq!(tr.target.as_deref(), Some("host1"));
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
+    pub fn from_results(
+        results: &scap_xccdf::ScanResults,
+        info: &scap_xccdf::TestResultInfo,
+        report_id: &str,
+    ) -> TestResult {
+        let six_decimals = |x: f64| format!("{x:.6}").parse().unwrap_or(x);
+        TestResult {
+            report_id: report_id.to_string(),
+            id: scap_xccdf::testresult::test_result_id(results.profile_id.as_deref()),
+            benchmark_id: Some(results.benchmark_id.clone()),
+            benchmark_href: Some(info.benchmark_href.clone()),
+            version: Some(results.benchmark_version.clone().unwrap_or_default()),
+            start_time: Some(results.start_time.clone()),
+            end_time: Some(results.end_time.clone()),
+            test_system: Some(info.test_system.clone()).filter(|s| !s.is_empty()),
+            title: Some("OSCAP Scan Result".into()),
+            identity: info.identity.as_ref().map(|(n, _, _)| n.trim().to_string()),
+            profile: results.profile_id.clone(),
+            target: Some(info.target.trim().to_string()),
+            target_addresses: info
+                .target_addresses
+                .iter()
+                .map(|a| a.trim().to_string())
+                .collect(),
+            facts: info
+                .facts
+                .iter()
+                .map(|(name, type_, value)| Fact {
+                    name: name.clone(),
+                    type_: type_.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            set_values: results.values.clone(),
+            rule_results: results.rules.iter().map(rule_result_of).collect(),
+            scores: results
+                .scores
+                .iter()
+                .map(|s| Score {
+                    system: Some(s.system.clone()),
+                    maximum: Some(six_decimals(s.maximum)),
+                    value: six_decimals(s.value),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn rule_result_of(r: &scap_xccdf::RuleOutcome) -> RuleResult {
+    // A rule-result's `check` children as the reader sees them: one per content ref, or one
+    // bare check; the checks inside a complex-check are not direct children.
+    let checks = match &r.check {
+        Some(c) if c.content_refs.is_empty() => vec![CheckRef {
+            system: c.system.clone(),
+            ..CheckRef::default()
+        }],
+        Some(c) => c
+            .content_refs
+            .iter()
+            .map(|x| CheckRef {
+                system: c.system.clone(),
+                href: x.href.clone(),
+                name: x.name.clone(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    RuleResult {
+        idref: r.rule_id.clone(),
+        result: RuleStatus::from(r.result),
+        severity: Some(r.severity.as_str().to_string()),
+        role: Some(r.role.as_str().to_string()),
+        weight: Some(format!("{:.6}", r.weight)),
+        time: Some(r.time.clone()),
+        idents: r
+            .idents
+            .iter()
+            .map(|i| (i.system.clone(), i.value.trim().to_string()))
+            .collect(),
+        checks,
+        messages: r
+            .messages
+            .iter()
+            .map(|m| ("info".to_string(), m.trim().to_string()))
+            .collect(),
+    }
+}
+
 fn rule_result(c: Node<'_, '_>) -> Result<RuleResult> {
     let mut r = RuleResult {
         idref: attr(c, "idref").ok_or_else(|| Error::MissingAttribute {
@@ -291,8 +403,7 @@ mod tests {
     use super::*;
 
     fn parse(xml: &str) -> Result<TestResult> {
-        let doc = roxmltree::Document::parse(xml).map_err(|e| crate::error::xml_error(WHAT, &e))?;
-        TestResult::from_node(doc.root_element(), "xccdf1")
+        TestResult::parse_str(xml, "xccdf1")
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use roxmltree::Node;
+use scap_xml::Fragment;
 
 use crate::applicability::{ApplicabilityResult, CheckEvaluator};
 use crate::error::Error;
@@ -15,8 +16,9 @@ use crate::xml;
 /// Namespace of `cpe-list` (dictionary schemas 2.0 to 2.3 share it).
 ///
 /// ```
-/// let doc = roxmltree::Document::parse(r#"<cpe-list xmlns="http://cpe.mitre.org/dictionary/2.0"/>"#).unwrap();
-/// assert!(doc.root_element().has_tag_name((scap_cpe::DICTIONARY_NS, "cpe-list")));
+/// let xml = format!(r#"<cpe-list xmlns="{}"/>"#, scap_cpe::DICTIONARY_NS);
+/// assert!(xml.parse::<scap_cpe::Dictionary>()?.items.is_empty());
+/// # Ok::<(), scap_cpe::Error>(())
 /// ```
 pub const DICTIONARY_NS: &str = "http://cpe.mitre.org/dictionary/2.0";
 
@@ -308,18 +310,29 @@ impl FromStr for DeprecationType {
 }
 
 impl Dictionary {
-    /// Reads a `cpe-list` element, for example the dictionary component of a source data
-    /// stream. A document root node is accepted too, standing for its root element.
+    /// Reads the `cpe-list` element at `fragment` of `text`, for example the dictionary
+    /// component of a source data stream (`scap_xccdf::Component::fragment`). Errors name
+    /// lines of the whole `text`.
     ///
     /// ```
-    /// let xml = r#"<c:cpe-list xmlns:c="http://cpe.mitre.org/dictionary/2.0">
-    ///   <c:cpe-item name="cpe:/a:sudo"><c:title>sudo</c:title></c:cpe-item></c:cpe-list>"#;
-    /// let doc = roxmltree::Document::parse(xml).unwrap();
-    /// let dict = scap_cpe::Dictionary::from_node(doc.root())?;
+    /// let text = r#"<ds:component xmlns:ds="urn:ds" xmlns:c="http://cpe.mitre.org/dictionary/2.0" id="x">
+    /// <c:cpe-list><c:cpe-item name="cpe:/a:sudo"><c:title>sudo</c:title></c:cpe-item></c:cpe-list>
+    /// </ds:component>"#;
+    /// let start = text.find("<c:cpe-list").unwrap();
+    /// let end = text.find("</ds:component>").unwrap() - 1;
+    /// let ns = scap_cpe::Namespace::new(Some("c"), scap_cpe::DICTIONARY_NS);
+    /// let fragment = scap_cpe::Fragment::new(start..end, vec![ns]);
+    /// let dict = scap_cpe::Dictionary::parse_fragment(text, &fragment)?;
     /// assert_eq!(dict.items[0].title(), Some("sudo"));
     /// # Ok::<(), scap_cpe::Error>(())
     /// ```
-    pub fn from_node(node: Node<'_, '_>) -> Result<Dictionary, Error> {
+    pub fn parse_fragment(text: &str, fragment: &Fragment) -> Result<Dictionary, Error> {
+        xml::parse_fragment(text, fragment, Dictionary::from_node)
+    }
+
+    /// Reads a `cpe-list` element. A document root node is accepted too, standing for its
+    /// root element.
+    pub(crate) fn from_node(node: Node<'_, '_>) -> Result<Dictionary, Error> {
         let node = if node.is_root() {
             node.first_element_child()
                 .ok_or_else(|| xml::error(node, "document has no root element"))?

@@ -31,9 +31,10 @@ pub enum Error {
         /// What is wrong.
         kind: NameErrorKind,
     },
-    /// The XML is not well-formed, uses a DTD, or exceeds the node limit.
+    /// The XML is not well-formed, uses a DTD, or exceeds the node limit (or a fragment does
+    /// not lie in its text).
     #[error("XML error: {0}")]
-    Xml(#[from] roxmltree::Error),
+    Xml(#[from] scap_xml::XmlError),
     /// The XML is well-formed but does not follow the CPE dictionary or language schema.
     #[error("line {line}, element <{element}>: {reason}")]
     Document {

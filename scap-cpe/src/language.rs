@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use roxmltree::Node;
+use scap_xml::Fragment;
 
 use crate::error::Error;
 use crate::text::Text;
@@ -14,11 +15,9 @@ use crate::xml;
 /// Namespace of the CPE applicability language (2.0 and 2.3 share it).
 ///
 /// ```
-/// let doc = roxmltree::Document::parse(
-///     r#"<b xmlns:cpe-lang="http://cpe.mitre.org/language/2.0"><cpe-lang:platform-specification/></b>"#,
-/// ).unwrap();
-/// let found = doc.descendants().find(|n| n.has_tag_name((scap_cpe::LANGUAGE_NS, "platform-specification")));
-/// assert!(found.is_some());
+/// let xml = format!(r#"<platform-specification xmlns="{}"/>"#, scap_cpe::LANGUAGE_NS);
+/// assert!(xml.parse::<scap_cpe::PlatformSpecification>()?.platforms.is_empty());
+/// # Ok::<(), scap_cpe::Error>(())
 /// ```
 pub const LANGUAGE_NS: &str = "http://cpe.mitre.org/language/2.0";
 
@@ -248,20 +247,31 @@ impl CheckFactRef {
 }
 
 impl PlatformSpecification {
-    /// Reads a `platform-specification` element (for example the one inside an XCCDF
-    /// `Benchmark`). A document root node is accepted too, standing for its root element.
+    /// Reads the `platform-specification` element at `fragment` of `text` (for example the
+    /// one inside an XCCDF `Benchmark` of a data stream). Errors name lines of the whole
+    /// `text`.
     ///
     /// ```
-    /// let xml = r#"<platform-specification xmlns="http://cpe.mitre.org/language/2.0">
-    ///   <platform id="p"><logical-test operator="OR" negate="true">
-    ///     <check-fact-ref system="s" href="h" id-ref="i"/>
-    ///   </logical-test></platform></platform-specification>"#;
-    /// let doc = roxmltree::Document::parse(xml).unwrap();
-    /// let spec = scap_cpe::PlatformSpecification::from_node(doc.root_element())?;
+    /// let text = r#"<Benchmark xmlns:cpe-lang="http://cpe.mitre.org/language/2.0">
+    ///   <cpe-lang:platform-specification><cpe-lang:platform id="p">
+    ///     <cpe-lang:logical-test operator="OR" negate="true">
+    ///     <cpe-lang:check-fact-ref system="s" href="h" id-ref="i"/>
+    ///   </cpe-lang:logical-test></cpe-lang:platform></cpe-lang:platform-specification></Benchmark>"#;
+    /// let start = text.find("<cpe-lang:platform-specification").unwrap();
+    /// let end = text.find("</Benchmark>").unwrap();
+    /// let ns = scap_cpe::Namespace::new(Some("cpe-lang"), scap_cpe::LANGUAGE_NS);
+    /// let fragment = scap_cpe::Fragment::new(start..end, vec![ns]);
+    /// let spec = scap_cpe::PlatformSpecification::parse_fragment(text, &fragment)?;
     /// assert!(spec.platforms[0].test.negate);
     /// # Ok::<(), scap_cpe::Error>(())
     /// ```
-    pub fn from_node(node: Node<'_, '_>) -> Result<PlatformSpecification, Error> {
+    pub fn parse_fragment(text: &str, fragment: &Fragment) -> Result<PlatformSpecification, Error> {
+        xml::parse_fragment(text, fragment, PlatformSpecification::from_node)
+    }
+
+    /// Reads a `platform-specification` element. A document root node is accepted too,
+    /// standing for its root element.
+    pub(crate) fn from_node(node: Node<'_, '_>) -> Result<PlatformSpecification, Error> {
         let node = if node.is_root() {
             node.first_element_child()
                 .ok_or_else(|| xml::error(node, "document has no root element"))?

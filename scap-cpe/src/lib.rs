@@ -77,6 +77,7 @@ pub use language::{
     PlatformSpecification, Test,
 };
 pub use matching::{AttributeComparison, AttributeRelation, NameRelation, compare_values};
+pub use scap_xml::{Fragment, Namespace, XmlError};
 pub use text::Text;
 pub use wfn::{Attribute, AvString, Name, Value, Wildcard};
 pub use xml::NODE_LIMIT;

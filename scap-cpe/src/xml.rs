@@ -1,6 +1,7 @@
 //! Shared XML plumbing: safe parsing options and located errors.
 
 use roxmltree::{Document, Node, ParsingOptions};
+use scap_xml::{Fragment, XmlError};
 
 use crate::error::Error;
 use crate::wfn::Name;
@@ -21,7 +22,29 @@ pub(crate) fn parse_document(text: &str) -> Result<Document<'_>, Error> {
         nodes_limit: NODE_LIMIT,
         ..ParsingOptions::default()
     };
-    Ok(Document::parse_with_options(text, options)?)
+    Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        Error::Xml(XmlError::new(e.to_string(), pos.row, pos.col))
+    })
+}
+
+/// The root element of a document made by [`Fragment::wrap`]: the wrapper's first element
+/// child.
+pub(crate) fn fragment_root<'a, 'i>(doc: &'a Document<'i>) -> Result<Node<'a, 'i>, Error> {
+    doc.root_element()
+        .first_element_child()
+        .ok_or_else(|| error(doc.root_element(), "the fragment holds no element"))
+}
+
+/// Parses `fragment` of `text` and reads its root element with `read`.
+pub(crate) fn parse_fragment<T>(
+    text: &str,
+    fragment: &Fragment,
+    read: impl FnOnce(Node<'_, '_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let wrapped = fragment.wrap(text)?;
+    let doc = parse_document(&wrapped)?;
+    read(fragment_root(&doc)?)
 }
 
 /// 1-based line of a node.

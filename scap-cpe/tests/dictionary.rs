@@ -179,20 +179,21 @@ fn applicable_names_come_from_true_checks() {
 }
 
 #[test]
-fn from_node_reads_a_dictionary_inside_another_document() {
+fn parse_fragment_reads_a_dictionary_inside_another_document() {
+    let list = r#"<c:cpe-list><c:cpe-item name="cpe:/a:sudo"><c:title>sudo</c:title></c:cpe-item></c:cpe-list>"#;
     let text = format!(
-        r#"<wrapper xmlns:c="http://cpe.mitre.org/dictionary/2.0"><component>{}</component></wrapper>"#,
-        r#"<c:cpe-list><c:cpe-item name="cpe:/a:sudo"><c:title>sudo</c:title></c:cpe-item></c:cpe-list>"#
+        "<wrapper xmlns:c=\"http://cpe.mitre.org/dictionary/2.0\">\n<component>{list}</component></wrapper>"
     );
-    let doc = roxmltree::Document::parse(&text).unwrap();
-    let list = doc
-        .descendants()
-        .find(|n| n.has_tag_name(("http://cpe.mitre.org/dictionary/2.0", "cpe-list")))
-        .unwrap();
-    let dict = Dictionary::from_node(list).unwrap();
+    let start = text.find("<c:cpe-list").unwrap();
+    let ns = vec![scap_cpe::Namespace::new(Some("c"), scap_cpe::DICTIONARY_NS)];
+    let fragment = scap_cpe::Fragment::new(start..start + list.len(), ns.clone());
+    let dict = Dictionary::parse_fragment(&text, &fragment).unwrap();
     assert_eq!(dict.items[0].name, name("cpe:/a:sudo"));
-    // The wrapper itself is not a dictionary.
-    assert!(Dictionary::from_node(doc.root_element()).is_err());
+    // The component around it is not a dictionary; the error names its line in `text`.
+    let start = text.find("<component").unwrap();
+    let fragment = scap_cpe::Fragment::new(start..text.find("</wrapper>").unwrap(), ns);
+    let err = Dictionary::parse_fragment(&text, &fragment).unwrap_err();
+    assert!(matches!(err, Error::Document { line: 2, .. }), "{err}");
 }
 
 #[test]

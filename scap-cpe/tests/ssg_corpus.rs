@@ -46,7 +46,7 @@ fn every_ssg_xccdf_platform_specification_parses() {
             n.tag_name().name() == "platform-specification"
                 && n.tag_name().namespace() == Some(scap_cpe::LANGUAGE_NS)
         }) {
-            let spec = PlatformSpecification::from_node(node)
+            let spec = PlatformSpecification::parse_fragment(&text, &fragment(node))
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             assert!(!spec.platforms.is_empty(), "{}", file.display());
             platforms += spec.platforms.len();
@@ -115,11 +115,11 @@ fn every_ssg_data_stream_cpe_component_parses() {
         let mut specifications = 0;
         for node in doc.descendants() {
             if node.has_tag_name((scap_cpe::DICTIONARY_NS, "cpe-list")) {
-                scap_cpe::Dictionary::from_node(node)
+                scap_cpe::Dictionary::parse_fragment(&text, &fragment(node))
                     .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
                 dictionaries += 1;
             } else if node.has_tag_name((scap_cpe::LANGUAGE_NS, "platform-specification")) {
-                PlatformSpecification::from_node(node)
+                PlatformSpecification::parse_fragment(&text, &fragment(node))
                     .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
                 specifications += 1;
             }
@@ -133,4 +133,13 @@ fn every_ssg_data_stream_cpe_component_parses() {
         "{with_specification} of {}",
         files.len()
     );
+}
+
+/// The fragment of `node` in its document's text: what a data stream index records.
+fn fragment(node: roxmltree::Node<'_, '_>) -> scap_cpe::Fragment {
+    let namespaces = node
+        .namespaces()
+        .map(|ns| scap_cpe::Namespace::new(ns.name(), ns.uri()))
+        .collect();
+    scap_cpe::Fragment::new(node.range(), namespaces)
 }

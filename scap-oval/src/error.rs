@@ -57,7 +57,7 @@ pub enum Error {
     /// The XML is not well formed, has a DTD, or exceeds the node limit (the message carries
     /// the position).
     #[error("XML syntax error: {0}")]
-    Xml(#[from] roxmltree::Error),
+    Xml(#[from] scap_xml::XmlError),
     /// The root (or given) element is not an OVAL 5 `oval_definitions`.
     #[error("{position}: expected an oval_definitions element, found `{found}`")]
     NotOvalDefinitions {

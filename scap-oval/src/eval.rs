@@ -112,12 +112,7 @@ impl Variables {
                 limit: limits.max_input_bytes,
             });
         }
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: false,
-            nodes_limit: limits.max_nodes,
-            ..Default::default()
-        };
-        let doc = roxmltree::Document::parse_with_options(text, options)?;
+        let doc = crate::parse::parse_document(text, limits)?;
         let mut vars = Variables::default();
         for v in doc.descendants().filter(|n| n.has_tag_name("variable")) {
             let Some(id) = v.attribute("id") else {

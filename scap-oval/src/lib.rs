@@ -135,3 +135,4 @@ pub mod types;
 pub use error::{Error, Position};
 pub use model::Definitions;
 pub use parse::Limits;
+pub use scap_xml::{Fragment, Namespace, XmlError};

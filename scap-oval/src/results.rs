@@ -410,6 +410,30 @@ fn write_item(out: &mut String, id: u64, item: &Item) {
     let _ = writeln!(out, "</{p}-sys:{}>", item.kind);
 }
 
+impl Results {
+    /// The result of a `criteria` node of definition `criteria` belongs to, as the results
+    /// document reports it: derived from the evaluated tests and extended definitions (never
+    /// re-evaluated).
+    ///
+    /// ```
+    /// let defs: scap_oval::Definitions = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+    ///   xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
+    ///   <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
+    ///   </generator><definitions><definition id="oval:x:def:1" version="1" class="compliance">
+    ///   <metadata><title>t</title><description>d</description></metadata>
+    ///   <criteria operator="OR"><criterion test_ref="oval:x:tst:1"/><criterion test_ref="oval:x:tst:2"/></criteria>
+    ///   </definition></definitions></oval_definitions>"#.parse()?;
+    /// let results = scap_oval::eval::Results::default();
+    /// let criteria = defs.definition("oval:x:def:1").and_then(|d| d.criteria.as_ref()).unwrap();
+    /// // Neither test was evaluated.
+    /// assert_eq!(results.criteria_result(criteria), scap_oval::types::ResultValue::NotEvaluated);
+    /// # Ok::<(), scap_oval::Error>(())
+    /// ```
+    pub fn criteria_result(&self, criteria: &Criteria) -> ResultValue {
+        criteria_result(self, criteria)
+    }
+}
+
 /// The external variables an evaluation used, as an OVAL variables document (`oval_variables`,
 /// what `Variables::parse` reads back; oscap `xccdf eval --export-variables` writes one per
 /// OVAL evaluation). `None` when the evaluation used no external variable.

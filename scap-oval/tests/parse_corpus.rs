@@ -92,13 +92,14 @@ fn every_oval_component_of_every_ssg_data_stream_parses() {
                 .children()
                 .filter(|n| n.has_tag_name((DEFINITIONS, "oval_definitions")))
             {
-                let defs = Definitions::from_node(oval, &Limits::default()).unwrap_or_else(|e| {
-                    panic!(
-                        "{} component {:?}: {e}",
-                        path.display(),
-                        component.attribute("id")
-                    )
-                });
+                let defs = Definitions::parse_fragment(&text, &fragment(oval), &Limits::default())
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "{} component {:?}: {e}",
+                            path.display(),
+                            component.attribute("id")
+                        )
+                    });
                 check_consistent(&defs, &path.display().to_string());
                 in_this_file += 1;
             }
@@ -127,7 +128,10 @@ fn largest_data_stream_models() {
         let doc = roxmltree::Document::parse(&text).expect("well-formed");
         doc.descendants()
             .filter(|n| n.has_tag_name((DEFINITIONS, "oval_definitions")))
-            .map(|n| Definitions::from_node(n, &Limits::default()).expect("parses"))
+            .map(|n| {
+                Definitions::parse_fragment(&text, &fragment(n), &Limits::default())
+                    .expect("parses")
+            })
             .collect()
     } else {
         vec![Definitions::parse(text.as_bytes()).expect("parses")]
@@ -141,4 +145,13 @@ fn largest_data_stream_models() {
         models.len()
     );
     assert!(definitions > 0);
+}
+
+/// The fragment of `node` in its document's text: what a data stream index records.
+fn fragment(node: roxmltree::Node<'_, '_>) -> scap_oval::Fragment {
+    let namespaces = node
+        .namespaces()
+        .map(|ns| scap_oval::Namespace::new(ns.name(), ns.uri()))
+        .collect();
+    scap_oval::Fragment::new(node.range(), namespaces)
 }

@@ -387,7 +387,7 @@ fn dtds_and_entity_expansion_are_refused() {
     );
     assert!(matches!(
         parse(&xml),
-        Err(Error::Xml(roxmltree::Error::DtdDetected))
+        Err(Error::Xml(e)) if e.message.contains("DTD")
     ));
 }
 
@@ -402,7 +402,7 @@ fn size_and_node_limits() {
     let few_nodes = Limits::default().with_max_nodes(10);
     assert!(matches!(
         Definitions::parse_with_limits(xml.as_bytes(), &few_nodes),
-        Err(Error::Xml(roxmltree::Error::NodesLimitReached))
+        Err(Error::Xml(e)) if e.message.contains("nodes limit")
     ));
 }
 
@@ -412,7 +412,7 @@ fn syntax_errors_carry_the_position() {
     let Err(Error::Xml(e)) = parse(&xml) else {
         panic!("expected an XML error")
     };
-    assert_eq!(e.pos().row, 9);
+    assert_eq!(e.line, 9);
 }
 
 #[test]

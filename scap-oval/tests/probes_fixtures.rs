@@ -23,8 +23,7 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn evaluate(file: &str, target: &dyn Target) -> Res<BTreeMap<u32, ResultValue>> {
     let text = std::fs::read_to_string(fixtures().join(file))?;
-    let doc = roxmltree::Document::parse(&text)?;
-    let defs = Definitions::from_node(doc.root_element(), &Default::default())?;
+    let defs = Definitions::parse(text.as_bytes())?;
     let registry = Registry::builtin();
     let results = Evaluator::new(&defs, target, &registry, Variables::default()).evaluate_all();
     let mut out = BTreeMap::new();

@@ -124,8 +124,7 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn results(t: &MemoryTarget) -> Res<Vec<ResultValue>> {
     let text = document();
-    let doc = roxmltree::Document::parse(&text)?;
-    let defs = Definitions::from_node(doc.root_element(), &Default::default())?;
+    let defs = Definitions::parse(text.as_bytes())?;
     let registry = Registry::builtin();
     let r = Evaluator::new(&defs, t, &registry, Variables::default()).evaluate_all();
     (1..=9)

@@ -253,8 +253,7 @@ fn ssg_shaped_definitions_through_the_evaluator() -> Res<()> {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/systemd/systemd-oval.xml"
     ))?;
-    let doc = roxmltree::Document::parse(&text)?;
-    let defs = Definitions::from_node(doc.root_element(), &Default::default())?;
+    let defs = Definitions::parse(text.as_bytes())?;
     let registry = Registry::builtin();
     let t = tree();
     let r = Evaluator::new(&defs, &t, &registry, Variables::default()).evaluate_all();

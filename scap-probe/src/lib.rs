@@ -148,6 +148,7 @@ mod memory;
 mod metadata;
 #[cfg(all(unix, feature = "oci"))]
 mod oci;
+pub mod platform;
 pub mod procfs;
 pub mod resolve;
 mod rootfs;

@@ -1,18 +1,32 @@
-//! SCAP source data streams (SCAP 1.2 and 1.3, NIST SP 800-126 section 3): an owned index over
-//! a parsed `data-stream-collection` that finds components by id and resolves check hrefs
-//! through the checklists' OASIS XML catalogs, without copying the component contents.
+//! SCAP source data streams (SCAP 1.2 and 1.3, NIST SP 800-126 section 3): an owned index of
+//! a `data-stream-collection` that finds components by id and resolves check hrefs through the
+//! checklists' OASIS XML catalogs, without parsing or copying the component contents.
 //!
-//! The collection is parsed once with roxmltree; [`DataStreamCollection`] stores
-//! [`roxmltree::NodeId`]s, so each crate parses the component it needs (an OVAL
-//! `oval_definitions`, a CPE `cpe-list`, an XCCDF `Benchmark`) from the same [`Document`].
+//! [`DataStreamCollection::parse_str`] reads the collection in one streaming pass (quick-xml;
+//! DTDs refused, [`ParseOptions::max_input_bytes`] applied): the data streams, their
+//! component-refs and catalogs are read into the index; of each component only where its
+//! content lies is recorded, as a [`Fragment`] (the byte range of its root element and the
+//! namespaces the collection and the `ds:component` declare there). Each crate then parses the
+//! components it needs from the same text, once, with positions of the whole file:
+//! [`Benchmark::parse_fragment`], `scap_oval::Definitions::parse_fragment`,
+//! `scap_cpe::Dictionary::parse_fragment`. No tree of the whole file is ever built.
+//!
+//! The content of a component nobody parses is checked only as far as the streaming pass
+//! needs (tags balanced and named alike, attributes well formed); a component that is parsed
+//! is checked by its parser as a standalone document would be.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use roxmltree::{Document, Node, NodeId};
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+use scap_xml::{Fragment, Namespace, XmlError};
 
 use crate::error::{Error, Location, Result};
 use crate::model::Benchmark;
-use crate::xml::{self, CATALOG, CPE_DICT, DS, OCIL, OVAL_DEFS, ParseOptions, XLINK};
+use crate::xml::{CATALOG, CPE_DICT, DS, OCIL, OVAL_DEFS, ParseOptions, XLINK};
 
 /// What a component holds, from the namespace and name of its root element.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +58,13 @@ pub struct Component {
     pub extended: bool,
     /// Kind of content.
     pub kind: ComponentKind,
-    /// The `ds:component` element.
-    pub node: NodeId,
-    /// Its content's root element, if any.
-    pub content: Option<NodeId>,
+    /// Where the component's content (its root element: `Benchmark`, `oval_definitions`,
+    /// `cpe-list`...) lies in the indexed text, with the namespaces it inherits; `None` for an
+    /// empty component. What the `parse_fragment` functions read.
+    pub fragment: Option<Fragment>,
+    /// The `id` attribute of the content's root element (a `Benchmark@id`: oscap
+    /// `--benchmark-id` picks a checklist by it).
+    pub content_id: Option<String>,
 }
 
 /// A `cat:uri` catalog entry: `name` (as used in check hrefs) maps to `uri` (`#component-ref-id`).
@@ -70,6 +87,8 @@ pub struct ComponentRef {
     pub href: String,
     /// Its `cat:catalog` entries.
     pub catalog: Vec<CatalogEntry>,
+    /// Where the `xlink:href` value is written in the indexed text (to point it elsewhere).
+    pub(crate) href_range: Option<Range<usize>>,
 }
 
 impl ComponentRef {
@@ -100,6 +119,8 @@ pub struct DataStream {
     pub checks: Vec<ComponentRef>,
     /// `extended-components/component-ref`s.
     pub extended_components: Vec<ComponentRef>,
+    /// Where its end tag starts in the indexed text (`None` for an empty element).
+    pub(crate) end_tag: Option<usize>,
 }
 
 impl DataStream {
@@ -151,10 +172,15 @@ pub struct DataStreamCollection {
     /// `component`s and `extended-component`s in document order.
     pub components: Vec<Component>,
     by_id: HashMap<String, usize>,
+    /// Where the collection's end tag starts in the indexed text (`None` when it is empty).
+    pub(crate) end_tag: Option<usize>,
 }
 
 impl DataStreamCollection {
-    /// Indexes a document whose root is a `ds:data-stream-collection`.
+    /// Indexes the source data stream collection `text` in one streaming pass: data streams,
+    /// component-refs and catalogs, and where each component's content lies
+    /// ([`Component::fragment`]). Refuses DTDs and input larger than
+    /// [`ParseOptions::max_input_bytes`]; errors name their line and column.
     ///
     /// ```
     /// let src = r##"<ds:data-stream-collection xmlns:ds="http://scap.nist.gov/schema/scap/source/1.2"
@@ -167,76 +193,23 @@ impl DataStreamCollection {
     ///   <ds:component id="comp-x"><Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="b"/></ds:component>
     ///   <ds:component id="comp-o"><oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"/></ds:component>
     /// </ds:data-stream-collection>"##;
-    /// let doc = roxmltree::Document::parse(src).unwrap();
-    /// let dsc = scap_xccdf::DataStreamCollection::from_document(&doc).unwrap();
-    /// let ds = dsc.data_stream(None).unwrap();
-    /// let checklist = ds.checklist(None).unwrap();
-    /// let oval = dsc.resolve_href(ds, checklist, "o.xml").unwrap();
+    /// let dsc = scap_xccdf::DataStreamCollection::parse_str(src, &Default::default())?;
+    /// let ds = dsc.data_stream(None)?;
+    /// let checklist = ds.checklist(None)?;
+    /// let oval = dsc.resolve_href(ds, checklist, "o.xml")?;
     /// assert_eq!(oval.id, "comp-o");
-    /// let node = dsc.component_node(&doc, &oval.id).unwrap();
-    /// assert_eq!(node.tag_name().name(), "oval_definitions");
+    /// let fragment = oval.fragment.as_ref().unwrap();
+    /// assert!(src[fragment.range.clone()].starts_with("<oval_definitions"));
+    /// # Ok::<(), scap_xccdf::Error>(())
     /// ```
-    pub fn from_document(doc: &Document<'_>) -> Result<Self> {
-        Self::from_node(doc.root_element())
-    }
-
-    /// Indexes a `ds:data-stream-collection` element.
-    pub fn from_node(root: Node<'_, '_>) -> Result<Self> {
-        if !root.has_tag_name((DS, "data-stream-collection")) {
-            return Err(Error::UnexpectedRoot {
-                location: Location::of(root),
-                found: xml::expanded(root),
-                expected: "a source data stream collection",
+    pub fn parse_str(text: &str, opts: &ParseOptions) -> Result<Self> {
+        if text.len() > opts.max_input_bytes {
+            return Err(Error::InputTooLarge {
+                size: text.len(),
+                limit: opts.max_input_bytes,
             });
         }
-        let mut dsc = DataStreamCollection {
-            id: root.attribute("id").unwrap_or("").to_string(),
-            schematron_version: xml::opt_attr(root, "schematron-version"),
-            data_streams: Vec::new(),
-            components: Vec::new(),
-            by_id: HashMap::new(),
-        };
-        for c in root
-            .children()
-            .filter(|c| c.is_element() && c.tag_name().namespace() == Some(DS))
-        {
-            match c.tag_name().name() {
-                "data-stream" => {
-                    let ds = data_stream(c)?;
-                    if dsc.data_streams.iter().any(|d| d.id == ds.id) {
-                        return Err(Error::DuplicateId {
-                            location: Location::of(c),
-                            kind: "data-stream",
-                            id: ds.id,
-                        });
-                    }
-                    dsc.data_streams.push(ds);
-                }
-                name @ ("component" | "extended-component") => {
-                    let id = xml::req_attr(c, "id")?.to_string();
-                    if dsc.by_id.contains_key(&id) {
-                        return Err(Error::DuplicateId {
-                            location: Location::of(c),
-                            kind: "component",
-                            id,
-                        });
-                    }
-                    let content = c.children().find(Node::is_element);
-                    let kind = content.map_or(ComponentKind::Other(String::new()), kind_of);
-                    dsc.by_id.insert(id.clone(), dsc.components.len());
-                    dsc.components.push(Component {
-                        id,
-                        timestamp: xml::opt_attr(c, "timestamp"),
-                        extended: name == "extended-component",
-                        kind,
-                        node: c.id(),
-                        content: content.map(|n| n.id()),
-                    });
-                }
-                _ => {}
-            }
-        }
-        Ok(dsc)
+        Indexer::new(text).collection()
     }
 
     /// The data stream with this id, or the first one (oscap's `--datastream-id` default).
@@ -270,20 +243,6 @@ impl DataStreamCollection {
                 kind: "component",
                 id: cref.href.clone(),
             })
-    }
-
-    /// The root element of a component's content (e.g. `oval_definitions`, `cpe-list`,
-    /// `Benchmark`) in `doc`, the document this index was built from.
-    pub fn component_node<'a, 'i>(
-        &self,
-        doc: &'a Document<'i>,
-        component_id: &str,
-    ) -> Option<Node<'a, 'i>> {
-        let c = self.component(component_id)?;
-        let n = doc.get_node(c.content?)?;
-        // Guard against a document other than the indexed one.
-        let parent = n.parent()?;
-        (parent.id() == c.node && parent.attribute("id") == Some(component_id)).then_some(n)
     }
 
     /// Resolves a check `href` (as written in an XCCDF `check-content-ref` or a CPE dictionary
@@ -362,16 +321,18 @@ pub struct Selection<'c> {
 }
 
 impl<'c> Selection<'c> {
-    /// Parses the checklist's XCCDF Benchmark from `doc`.
-    pub fn benchmark(&self, doc: &Document<'_>, opts: &ParseOptions) -> Result<Benchmark> {
-        let node = self
-            .collection
-            .component_node(doc, &self.component.id)
+    /// Parses the checklist's XCCDF Benchmark from `text`, the text the collection was
+    /// indexed from.
+    pub fn benchmark(&self, text: &str, opts: &ParseOptions) -> Result<Benchmark> {
+        let fragment = self
+            .component
+            .fragment
+            .as_ref()
             .ok_or_else(|| Error::NotFound {
                 kind: "checklist component content",
                 id: self.component.id.clone(),
             })?;
-        Benchmark::from_node(node, opts)
+        Benchmark::parse_fragment(text, fragment, opts)
     }
 
     /// Resolves a check href of the benchmark through the checklist's catalog.
@@ -401,61 +362,520 @@ impl<'c> Selection<'c> {
     }
 }
 
-fn kind_of(n: Node<'_, '_>) -> ComponentKind {
-    let name = n.tag_name().name();
-    match (n.tag_name().namespace(), name) {
-        (Some(xml::XCCDF_1_2 | xml::XCCDF_1_1), "Benchmark") => ComponentKind::XccdfBenchmark,
-        (Some(xml::XCCDF_1_2 | xml::XCCDF_1_1), "Tailoring") => ComponentKind::XccdfTailoring,
-        (Some(OVAL_DEFS), "oval_definitions") => ComponentKind::OvalDefinitions,
-        (Some(OCIL), "ocil") => ComponentKind::Ocil,
-        (Some(CPE_DICT), "cpe-list") => ComponentKind::CpeDictionary,
-        _ => ComponentKind::Other(xml::expanded(n)),
+/// An attribute of a start tag, as the index needs it.
+struct Attr {
+    /// The name as written (`xlink:href`, `xmlns:ds`).
+    qname: String,
+    /// The namespace it is in (`None` for an unprefixed attribute).
+    namespace: Option<String>,
+    /// Its local name.
+    local: String,
+    /// The value, entity and character references replaced.
+    value: String,
+    /// Where the value is written in the text (between the quotes).
+    range: Option<Range<usize>>,
+}
+
+impl Attr {
+    /// The namespace this attribute declares, if it is a declaration.
+    fn declaration(&self) -> Option<Namespace> {
+        if self.qname == "xmlns" {
+            Some(Namespace::new(None, &self.value))
+        } else {
+            let prefix = self.qname.strip_prefix("xmlns:")?;
+            Some(Namespace::new(Some(prefix), &self.value))
+        }
     }
 }
 
-fn data_stream(node: Node<'_, '_>) -> Result<DataStream> {
-    let mut ds = DataStream {
-        id: xml::req_attr(node, "id")?.to_string(),
-        scap_version: node.attribute("scap-version").unwrap_or("").to_string(),
-        use_case: node.attribute("use-case").unwrap_or("").to_string(),
-        timestamp: xml::opt_attr(node, "timestamp"),
-        dictionaries: Vec::new(),
-        checklists: Vec::new(),
-        checks: Vec::new(),
-        extended_components: Vec::new(),
-    };
-    for section in node
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().namespace() == Some(DS))
-    {
-        let list = match section.tag_name().name() {
-            "dictionaries" => &mut ds.dictionaries,
-            "checklists" => &mut ds.checklists,
-            "checks" => &mut ds.checks,
-            "extended-components" => &mut ds.extended_components,
-            _ => continue,
-        };
-        for r in xml::children(section, DS, "component-ref") {
-            let id = xml::req_attr(r, "id")?.to_string();
-            let href = r
-                .attribute((XLINK, "href"))
-                .ok_or_else(|| Error::MissingAttribute {
-                    location: Location::of(r),
-                    element: "component-ref".into(),
-                    attribute: "xlink:href",
-                })?
-                .to_string();
-            let mut catalog = Vec::new();
-            for cat in xml::children(r, CATALOG, "catalog") {
-                for u in xml::children(cat, CATALOG, "uri") {
-                    catalog.push(CatalogEntry {
-                        name: xml::req_attr(u, "name")?.to_string(),
-                        uri: xml::req_attr(u, "uri")?.to_string(),
-                    });
-                }
+/// An unprefixed attribute's value.
+fn attr<'a>(attrs: &'a [Attr], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|a| a.namespace.is_none() && a.qname == name)
+        .map(|a| a.value.as_str())
+}
+
+/// The streaming pass of [`DataStreamCollection::parse_str`]. It walks the collection's own
+/// elements (data streams, their component-refs and catalogs, the components' start and end
+/// tags) and skips every component's content in one call, recording only its range.
+struct Indexer<'i> {
+    text: &'i str,
+    reader: NsReader<&'i [u8]>,
+}
+
+/// A start tag read: the tag, where it starts, and whether it is empty (`<x/>`).
+type Tag<'i> = (BytesStart<'i>, usize, bool);
+
+impl<'i> Indexer<'i> {
+    fn new(text: &'i str) -> Self {
+        let mut reader = NsReader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Indexer { text, reader }
+    }
+
+    fn location(&self, offset: usize) -> Location {
+        let (line, column) = scap_xml::line_column(self.text, offset);
+        Location { line, column }
+    }
+
+    fn xml_error(&self, offset: usize, message: String) -> Error {
+        let at = self.location(offset);
+        Error::Xml(XmlError::new(message, at.line, at.column))
+    }
+
+    fn position(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    /// The next event and the offset where it starts. A DTD is refused: the content needs
+    /// none, and entity expansion is where hostile XML does harm.
+    fn next(&mut self) -> Result<(Event<'i>, usize)> {
+        let at = self.position();
+        match self.reader.read_event() {
+            Ok(Event::DocType(_)) => Err(self.xml_error(at, "a DTD is not allowed".into())),
+            Ok(e) => Ok((e, at)),
+            Err(e) => {
+                let at = usize::try_from(self.reader.error_position()).unwrap_or(at);
+                Err(self.xml_error(at, e.to_string()))
             }
-            list.push(ComponentRef { id, href, catalog });
         }
     }
-    Ok(ds)
+
+    /// The next child element of the element being read, or `None` at its end tag.
+    fn next_child(&mut self) -> Result<Option<Tag<'i>>> {
+        loop {
+            match self.next()? {
+                (Event::Start(e), at) => return Ok(Some((e, at, false))),
+                (Event::Empty(e), at) => return Ok(Some((e, at, true))),
+                (Event::End(_), _) => return Ok(None),
+                (Event::Eof, at) => {
+                    return Err(self.xml_error(at, "unexpected end of the document".into()));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips the content and end tag of `tag` (nothing for an empty one); returns where the
+    /// element ends.
+    fn skip(&mut self, (e, at, empty): &Tag<'i>) -> Result<usize> {
+        if !*empty {
+            if let Err(err) = self.reader.read_to_end(e.name()) {
+                let at = usize::try_from(self.reader.error_position()).unwrap_or(*at);
+                return Err(self.xml_error(at, err.to_string()));
+            }
+        }
+        Ok(self.position())
+    }
+
+    /// Whether the element just read is `{ns}local`.
+    fn is(&self, e: &BytesStart<'_>, ns: &str, local: &str) -> bool {
+        let (resolved, name) = self.reader.resolver().resolve_element(e.name());
+        name.as_ref() == local && matches!(resolved, ResolveResult::Bound(n) if n.as_ref() == ns)
+    }
+
+    /// `{namespace}local-name` of the element just read, for messages and
+    /// [`ComponentKind::Other`].
+    fn expanded(&self, e: &BytesStart<'_>) -> String {
+        let (resolved, name) = self.reader.resolver().resolve_element(e.name());
+        match resolved {
+            ResolveResult::Bound(n) => format!("{{{}}}{}", n.as_ref(), name.as_ref()),
+            _ => name.as_ref().to_string(),
+        }
+    }
+
+    fn attributes(&self, (e, at, _): &Tag<'i>) -> Result<Vec<Attr>> {
+        let mut out = Vec::new();
+        for a in e.attributes().with_checks(true) {
+            let a = a.map_err(|err| self.xml_error(*at, err.to_string()))?;
+            let (resolved, local) = self.reader.resolver().resolve_attribute(a.key);
+            let namespace = match resolved {
+                ResolveResult::Bound(n) => Some(n.as_ref().to_string()),
+                _ => None,
+            };
+            let value = a
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|err| self.xml_error(*at, err.to_string()))?
+                .into_owned();
+            out.push(Attr {
+                qname: a.key.as_ref().to_string(),
+                namespace,
+                local: local.as_ref().to_string(),
+                value,
+                range: self.range_of(&a.value),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Where `slice` lies in the text, if it is a slice of it (the reader hands out borrowed
+    /// values when nothing needed decoding, which is always the case for `&str` input).
+    fn range_of(&self, slice: &str) -> Option<Range<usize>> {
+        let base = self.text.as_ptr() as usize;
+        let start = (slice.as_ptr() as usize).checked_sub(base)?;
+        let range = start..start.checked_add(slice.len())?;
+        (self.text.get(range.clone()) == Some(slice)).then_some(range)
+    }
+
+    fn required(&self, attrs: &[Attr], tag: &Tag<'i>, name: &'static str) -> Result<String> {
+        match attr(attrs, name) {
+            Some(v) => Ok(v.to_string()),
+            None => Err(Error::MissingAttribute {
+                location: self.location(tag.1),
+                element: self.local_name(&tag.0),
+                attribute: name,
+            }),
+        }
+    }
+
+    fn local_name(&self, e: &BytesStart<'_>) -> String {
+        e.local_name().as_ref().to_string()
+    }
+
+    fn collection(mut self) -> Result<DataStreamCollection> {
+        let root = loop {
+            match self.next()? {
+                (Event::Start(e), at) => break (e, at, false),
+                (Event::Empty(e), at) => break (e, at, true),
+                (Event::Eof, at) => {
+                    return Err(self.xml_error(at, "the document has no root element".into()));
+                }
+                _ => {}
+            }
+        };
+        if !self.is(&root.0, DS, "data-stream-collection") {
+            return Err(Error::UnexpectedRoot {
+                location: self.location(root.1),
+                found: self.expanded(&root.0),
+                expected: "a source data stream collection",
+            });
+        }
+        let attrs = self.attributes(&root)?;
+        let inherited: Vec<Namespace> = attrs.iter().filter_map(Attr::declaration).collect();
+        let mut dsc = DataStreamCollection {
+            id: attr(&attrs, "id").unwrap_or("").to_string(),
+            schematron_version: attr(&attrs, "schematron-version").map(str::to_string),
+            data_streams: Vec::new(),
+            components: Vec::new(),
+            by_id: HashMap::new(),
+            end_tag: None,
+        };
+        if !root.2 {
+            while let Some(tag) = self.next_child()? {
+                if self.is(&tag.0, DS, "data-stream") {
+                    let ds = self.data_stream(&tag)?;
+                    if dsc.data_streams.iter().any(|d| d.id == ds.id) {
+                        return Err(Error::DuplicateId {
+                            location: self.location(tag.1),
+                            kind: "data-stream",
+                            id: ds.id,
+                        });
+                    }
+                    dsc.data_streams.push(ds);
+                } else if self.is(&tag.0, DS, "component")
+                    || self.is(&tag.0, DS, "extended-component")
+                {
+                    let extended = self.is(&tag.0, DS, "extended-component");
+                    let component = self.component(&tag, extended, &inherited)?;
+                    if dsc.by_id.contains_key(&component.id) {
+                        return Err(Error::DuplicateId {
+                            location: self.location(tag.1),
+                            kind: "component",
+                            id: component.id,
+                        });
+                    }
+                    dsc.by_id.insert(component.id.clone(), dsc.components.len());
+                    dsc.components.push(component);
+                } else {
+                    self.skip(&tag)?;
+                }
+            }
+            // `next_child` returned at the end tag, which starts where the reader was before it.
+            dsc.end_tag = self.text.get(..self.position()).and_then(|t| t.rfind("</"));
+        }
+        // After the root: comments, processing instructions and white space only.
+        loop {
+            match self.next()? {
+                (Event::Eof, _) => break,
+                (Event::Start(_) | Event::Empty(_) | Event::End(_), at) => {
+                    return Err(self.xml_error(at, "content after the root element".into()));
+                }
+                (Event::Text(t), at) if !t.as_ref().trim().is_empty() => {
+                    return Err(self.xml_error(at, "text after the root element".into()));
+                }
+                _ => {}
+            }
+        }
+        Ok(dsc)
+    }
+
+    /// A `ds:component` or `ds:extended-component`: its attributes and where its content's
+    /// root element lies (the first child element; the schema allows one).
+    fn component(
+        &mut self,
+        tag: &Tag<'i>,
+        extended: bool,
+        inherited: &[Namespace],
+    ) -> Result<Component> {
+        let attrs = self.attributes(tag)?;
+        let id = self.required(&attrs, tag, "id")?;
+        let mut kind = ComponentKind::Other(String::new());
+        let mut fragment = None;
+        let mut content_id = None;
+        if !tag.2 {
+            while let Some(child) = self.next_child()? {
+                if fragment.is_some() {
+                    self.skip(&child)?;
+                    continue;
+                }
+                kind = self.kind_of(&child.0);
+                content_id = attr(&self.attributes(&child)?, "id").map(str::to_string);
+                let end = self.skip(&child)?;
+                let mut namespaces = inherited.to_vec();
+                namespaces.extend(attrs.iter().filter_map(Attr::declaration));
+                fragment = Some(Fragment::new(child.1..end, namespaces));
+            }
+        }
+        Ok(Component {
+            id,
+            timestamp: attr(&attrs, "timestamp").map(str::to_string),
+            extended,
+            kind,
+            fragment,
+            content_id,
+        })
+    }
+
+    fn kind_of(&self, e: &BytesStart<'_>) -> ComponentKind {
+        let is = |ns: &str, name: &str| self.is(e, ns, name);
+        if is(crate::xml::XCCDF_1_2, "Benchmark") || is(crate::xml::XCCDF_1_1, "Benchmark") {
+            ComponentKind::XccdfBenchmark
+        } else if is(crate::xml::XCCDF_1_2, "Tailoring") || is(crate::xml::XCCDF_1_1, "Tailoring") {
+            ComponentKind::XccdfTailoring
+        } else if is(OVAL_DEFS, "oval_definitions") {
+            ComponentKind::OvalDefinitions
+        } else if is(OCIL, "ocil") {
+            ComponentKind::Ocil
+        } else if is(CPE_DICT, "cpe-list") {
+            ComponentKind::CpeDictionary
+        } else {
+            ComponentKind::Other(self.expanded(e))
+        }
+    }
+
+    /// A `ds:data-stream`: its attributes and the component-refs of its four sections.
+    fn data_stream(&mut self, tag: &Tag<'i>) -> Result<DataStream> {
+        let attrs = self.attributes(tag)?;
+        let mut ds = DataStream {
+            id: self.required(&attrs, tag, "id")?,
+            scap_version: attr(&attrs, "scap-version").unwrap_or("").to_string(),
+            use_case: attr(&attrs, "use-case").unwrap_or("").to_string(),
+            timestamp: attr(&attrs, "timestamp").map(str::to_string),
+            dictionaries: Vec::new(),
+            checklists: Vec::new(),
+            checks: Vec::new(),
+            extended_components: Vec::new(),
+            end_tag: None,
+        };
+        if tag.2 {
+            return Ok(ds);
+        }
+        while let Some(section) = self.next_child()? {
+            let list = if self.is(&section.0, DS, "dictionaries") {
+                &mut ds.dictionaries
+            } else if self.is(&section.0, DS, "checklists") {
+                &mut ds.checklists
+            } else if self.is(&section.0, DS, "checks") {
+                &mut ds.checks
+            } else if self.is(&section.0, DS, "extended-components") {
+                &mut ds.extended_components
+            } else {
+                self.skip(&section)?;
+                continue;
+            };
+            if !section.2 {
+                self.component_refs(list)?;
+            }
+        }
+        ds.end_tag = self.text.get(..self.position()).and_then(|t| t.rfind("</"));
+        Ok(ds)
+    }
+
+    /// The `ds:component-ref`s of a section, with their catalogs.
+    fn component_refs(&mut self, out: &mut Vec<ComponentRef>) -> Result<()> {
+        while let Some(tag) = self.next_child()? {
+            if !self.is(&tag.0, DS, "component-ref") {
+                self.skip(&tag)?;
+                continue;
+            }
+            let attrs = self.attributes(&tag)?;
+            let id = self.required(&attrs, &tag, "id")?;
+            let href = attrs
+                .iter()
+                .find(|a| a.namespace.as_deref() == Some(XLINK) && a.local == "href")
+                .ok_or_else(|| Error::MissingAttribute {
+                    location: self.location(tag.1),
+                    element: "component-ref".into(),
+                    attribute: "xlink:href",
+                })?;
+            let mut catalog = Vec::new();
+            if !tag.2 {
+                while let Some(cat) = self.next_child()? {
+                    if self.is(&cat.0, CATALOG, "catalog") && !cat.2 {
+                        self.catalog(&mut catalog)?;
+                    } else {
+                        self.skip(&cat)?;
+                    }
+                }
+            }
+            out.push(ComponentRef {
+                id,
+                href: href.value.clone(),
+                catalog,
+                href_range: href.range.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The `cat:uri` entries of a `cat:catalog`.
+    fn catalog(&mut self, out: &mut Vec<CatalogEntry>) -> Result<()> {
+        while let Some(tag) = self.next_child()? {
+            if self.is(&tag.0, CATALOG, "uri") {
+                let attrs = self.attributes(&tag)?;
+                out.push(CatalogEntry {
+                    name: self.required(&attrs, &tag, "name")?,
+                    uri: self.required(&attrs, &tag, "uri")?,
+                });
+            }
+            self.skip(&tag)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(text: &str) -> Result<DataStreamCollection> {
+        DataStreamCollection::parse_str(text, &ParseOptions::default())
+    }
+
+    const HEAD: &str = "<ds:data-stream-collection xmlns:ds=\"http://scap.nist.gov/schema/scap/source/1.2\" \
+        xmlns:xlink=\"http://www.w3.org/1999/xlink\" id=\"c\">\n";
+
+    #[test]
+    fn a_fragment_inherits_the_declarations_of_the_collection_and_the_component() {
+        let text = format!(
+            "{HEAD}<ds:component id=\"x\" xmlns:o=\"urn:o\" xmlns:ds=\"{DS}\">\n  \
+             <o:thing id=\"inner\"><o:deep/></o:thing>\n</ds:component></ds:data-stream-collection>"
+        );
+        let dsc = index(&text).unwrap();
+        let c = dsc.component("x").unwrap();
+        let f = c.fragment.as_ref().unwrap();
+        assert_eq!(
+            &text[f.range.clone()],
+            "<o:thing id=\"inner\"><o:deep/></o:thing>"
+        );
+        let prefixes: Vec<Option<&str>> =
+            f.namespaces.iter().map(|n| n.prefix.as_deref()).collect();
+        assert_eq!(prefixes, [Some("ds"), Some("xlink"), Some("o"), Some("ds")]);
+        assert_eq!(c.kind, ComponentKind::Other("{urn:o}thing".into()));
+        assert_eq!(c.content_id.as_deref(), Some("inner"));
+        assert!(
+            dsc.end_tag
+                .is_some_and(|e| text[e..].starts_with("</ds:data-stream-collection>"))
+        );
+    }
+
+    #[test]
+    fn errors_name_their_line_and_column() {
+        // A component without an id, on line 2, column 1.
+        let text = format!("{HEAD}<ds:component/></ds:data-stream-collection>");
+        let err = index(&text).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("2:1: <component> lacks the required attribute id"),
+            "{err}"
+        );
+        // A duplicate data stream id, on line 3.
+        let text = format!(
+            "{HEAD}<ds:data-stream id=\"d\"/>\n<ds:data-stream id=\"d\"/></ds:data-stream-collection>"
+        );
+        assert!(matches!(
+            index(&text),
+            Err(Error::DuplicateId {
+                location: Location { line: 3, column: 1 },
+                ..
+            })
+        ));
+        // A component-ref without xlink:href.
+        let text = format!(
+            "{HEAD}<ds:data-stream id=\"d\"><ds:checks>\n  <ds:component-ref id=\"r\" href=\"#x\"/></ds:checks></ds:data-stream></ds:data-stream-collection>"
+        );
+        assert!(matches!(
+            index(&text),
+            Err(Error::MissingAttribute {
+                location: Location { line: 3, column: 3 },
+                attribute: "xlink:href",
+                ..
+            })
+        ));
+        // Not a data stream.
+        let err = index("<?xml version=\"1.0\"?>\n<Benchmark xmlns=\"urn:b\"/>").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("2:1: unexpected root element <{urn:b}Benchmark>"),
+            "{err}"
+        );
+        // Mismatched tags inside a component: the pass that skips it still sees them.
+        let text = format!(
+            "{HEAD}<ds:component id=\"x\"><a>\n<b></a></b></ds:component></ds:data-stream-collection>"
+        );
+        let Err(Error::Xml(e)) = index(&text) else {
+            panic!("not an XML error")
+        };
+        assert_eq!(e.line, 3, "{e}");
+    }
+
+    #[test]
+    fn dtds_and_oversized_input_are_refused() {
+        let text = format!("<!DOCTYPE x [<!ENTITY e \"e\">]>\n{HEAD}</ds:data-stream-collection>");
+        assert!(matches!(index(&text), Err(Error::Xml(e)) if e.message.contains("DTD")));
+        let opts = ParseOptions {
+            max_input_bytes: 10,
+            ..ParseOptions::default()
+        };
+        assert!(matches!(
+            DataStreamCollection::parse_str(HEAD, &opts),
+            Err(Error::InputTooLarge { limit: 10, .. })
+        ));
+    }
+
+    #[test]
+    fn deep_content_is_skipped_without_recursion() {
+        // 200 000 nested elements in a component: the index walks them with no stack growth
+        // (the component's own parser applies its limits when it is parsed).
+        let depth = 200_000;
+        let mut text = format!("{HEAD}<ds:component id=\"x\">");
+        text.push_str(&"<a>".repeat(depth));
+        text.push_str(&"</a>".repeat(depth));
+        text.push_str("</ds:component></ds:data-stream-collection>");
+        let dsc = index(&text).unwrap();
+        let f = dsc.component("x").unwrap().fragment.as_ref().unwrap();
+        assert_eq!(f.range.len(), depth * 7);
+    }
+
+    #[test]
+    fn truncated_or_trailing_input_is_an_error() {
+        let text = format!("{HEAD}<ds:component id=\"x\"><a>");
+        assert!(matches!(index(&text), Err(Error::Xml(_))));
+        let text = format!("{HEAD}</ds:data-stream-collection><x/>");
+        assert!(matches!(index(&text), Err(Error::Xml(_))));
+        assert!(matches!(index(""), Err(Error::Xml(_))));
+    }
 }

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// A position in an XML document (1-based line and column, as reported by roxmltree).
+/// A position in an XML document: 1-based line and column (in characters) of the whole file,
+/// also for what was read from one component of a data stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Location {
     /// 1-based line.
@@ -18,8 +19,9 @@ impl fmt::Display for Location {
 }
 
 impl Location {
-    /// The location of `node` in its document.
-    pub fn of(node: roxmltree::Node<'_, '_>) -> Self {
+    /// The location of `node` in its document (a fragment's wrapped text keeps the whole
+    /// file's positions: see `scap_xml::Fragment::wrap`).
+    pub(crate) fn of(node: roxmltree::Node<'_, '_>) -> Self {
         let pos = node.document().text_pos_at(node.range().start);
         Location {
             line: pos.row,
@@ -33,9 +35,10 @@ impl Location {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The XML itself is malformed, uses a DTD, or exceeds the roxmltree node limit.
+    /// The XML itself is malformed, uses a DTD, or exceeds the node limit
+    /// ([`crate::ParseOptions::max_nodes`]).
     #[error("XML error: {0}")]
-    Xml(#[from] roxmltree::Error),
+    Xml(#[from] scap_xml::XmlError),
     /// An embedded CPE document (dictionary, platform-specification) is invalid.
     #[error("CPE: {0}")]
     Cpe(#[from] scap_cpe::Error),

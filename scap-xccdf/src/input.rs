@@ -1,5 +1,6 @@
 //! The input file of a scan, as `oscap xccdf eval INPUT_FILE` takes it, turned into one source
-//! data stream text that [`crate::Source::from_document`] reads:
+//! data stream text, indexed once ([`crate::DataStreamCollection::parse_str`]), that
+//! [`Input::source`] reads:
 //!
 //! - a **source data stream** is used as it is, except that component-refs whose `xlink:href`
 //!   is not local (`file:x.xml`, `x.xml`, or a URL found in [`InputOptions::local_files`] by its
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use roxmltree::{Document, Node};
 
-use crate::datastream::ComponentKind;
+use crate::datastream::{ComponentKind, DataStreamCollection};
 use crate::error::{Error, Location, Result};
 use crate::source::Source;
 use crate::tailoring::Tailoring;
@@ -88,6 +89,8 @@ pub struct Input {
     pub tailoring: Option<Tailoring>,
     /// Files named by the content that could not be used, and why.
     pub notes: Vec<String>,
+    /// The index of `text`.
+    collection: DataStreamCollection,
 }
 
 impl Input {
@@ -100,8 +103,7 @@ impl Input {
     ///     &InputOptions::default(), &Default::default())?;
     /// assert_eq!(input.kind, InputKind::Benchmark);
     /// let opts = scap_xccdf::ParseOptions::default();
-    /// let doc = opts.parse_document(&input.text)?;
-    /// let source = input.source(&doc, &InputOptions::default(), &opts)?;
+    /// let source = input.source(&InputOptions::default(), &opts)?;
     /// let oval = source.resolve_check_href("checks-oval.xml")?;
     /// assert_eq!(oval.id, "scap_org.open-scap_comp_checks-oval.xml");
     /// # Ok::<(), scap_xccdf::Error>(())
@@ -130,27 +132,42 @@ impl Input {
         opts: &InputOptions,
         parse: &ParseOptions,
     ) -> Result<Input> {
-        let doc = parse.parse_document(text).map_err(|e| in_file(path, e))?;
-        let root = doc.root_element();
         let mut notes = Vec::new();
-        if root.has_tag_name((DS, "data-stream-collection")) {
-            let (text, composed) = complete_data_stream(&doc, text, path, opts, parse, &mut notes)
+        if root_name(text) == Some("data-stream-collection") {
+            // A data stream is indexed, never parsed whole: its components are parsed by
+            // whoever needs them.
+            let collection =
+                DataStreamCollection::parse_str(text, parse).map_err(|e| in_file(path, e))?;
+            let completed = complete_data_stream(&collection, text, path, opts, parse, &mut notes)
                 .map_err(|e| in_file(path, e))?;
+            let composed = completed.is_some();
+            let (text, collection) = match completed {
+                Some(text) => {
+                    let collection = DataStreamCollection::parse_str(&text, parse)
+                        .map_err(|e| in_file(path, e))?;
+                    (text, collection)
+                }
+                None => (text.to_string(), collection),
+            };
             return Ok(Input {
                 kind: InputKind::DataStream,
                 benchmark_path: path.to_path_buf(),
-                text,
                 composed,
+                text,
                 tailoring: None,
                 notes,
+                collection,
             });
         }
+        let doc = parse.parse_document(text).map_err(|e| in_file(path, e))?;
+        let root = doc.root_element();
         match (
             crate::parse::xccdf_version(root).is_some(),
             root.tag_name().name(),
         ) {
             (true, "Benchmark") => {
                 let text = compose_benchmark(&doc, path, opts, parse, &mut notes)?;
+                let collection = DataStreamCollection::parse_str(&text, parse)?;
                 Ok(Input {
                     kind: InputKind::Benchmark,
                     benchmark_path: path.to_path_buf(),
@@ -158,10 +175,12 @@ impl Input {
                     composed: true,
                     tailoring: None,
                     notes,
+                    collection,
                 })
             }
             (true, "Tailoring") => {
-                let tailoring = Tailoring::from_node(root, parse).map_err(|e| in_file(path, e))?;
+                let tailoring = Tailoring::from_node(root, parse, crate::xml::Shift::default())
+                    .map_err(|e| in_file(path, e))?;
                 let href = tailoring
                     .benchmark_href
                     .clone()
@@ -198,24 +217,16 @@ impl Input {
         }
     }
 
-    /// The [`Source`] of `doc` (parsed from [`Input::text`]): the data stream and checklist
-    /// of `--datastream-id` and `--xccdf-id`, or the checklist whose benchmark has the id
-    /// `--benchmark-id`.
-    pub fn source(
-        &self,
-        doc: &Document<'_>,
-        opts: &InputOptions,
-        parse: &ParseOptions,
-    ) -> Result<Source> {
+    /// The [`Source`] of [`Input::text`]: the data stream and checklist of `--datastream-id`
+    /// and `--xccdf-id`, or the checklist whose benchmark has the id `--benchmark-id`.
+    pub fn source(&self, opts: &InputOptions, parse: &ParseOptions) -> Result<Source> {
+        let coll = &self.collection;
         let mut xccdf_id = opts.xccdf_id.clone();
         if let (None, Some(bid)) = (&xccdf_id, &opts.benchmark_id) {
-            let coll = crate::DataStreamCollection::from_document(doc)?;
             let ds = coll.data_stream(opts.datastream_id.as_deref())?;
             let cref = ds.checklists.iter().find(|r| {
                 coll.referenced_component(r)
-                    .ok()
-                    .and_then(|c| coll.component_node(doc, &c.id))
-                    .is_some_and(|n| n.attribute("id") == Some(bid.as_str()))
+                    .is_ok_and(|c| c.content_id.as_deref() == Some(bid.as_str()))
             });
             let cref = cref.ok_or_else(|| Error::NotFound {
                 kind: "checklist with the benchmark id",
@@ -223,13 +234,18 @@ impl Input {
             })?;
             xccdf_id = Some(cref.id.clone());
         }
-        Source::from_document(
-            doc,
+        Source::from_collection(
             &self.text,
+            coll.clone(),
             opts.datastream_id.as_deref(),
             xccdf_id.as_deref(),
             parse,
         )
+    }
+
+    /// The index of [`Input::text`].
+    pub fn collection(&self) -> &DataStreamCollection {
+        &self.collection
     }
 }
 
@@ -266,9 +282,9 @@ pub fn root_name(text: &str) -> Option<&str> {
 }
 
 /// The tailoring component `id` (a component id, or a component-ref id of the chosen data
-/// stream) of `doc` (oscap `--tailoring-id`).
+/// stream) of `text`, the data stream `source` was loaded from (oscap `--tailoring-id`).
 pub fn tailoring_component(
-    doc: &Document<'_>,
+    text: &str,
     source: &Source,
     id: &str,
     parse: &ParseOptions,
@@ -292,10 +308,8 @@ pub fn tailoring_component(
             id: id.to_string(),
         });
     }
-    let node = coll
-        .component_node(doc, &component_id)
-        .ok_or_else(not_found)?;
-    Tailoring::from_node(node, parse)
+    let fragment = component.fragment.as_ref().ok_or_else(not_found)?;
+    Tailoring::parse_fragment(text, fragment, parse)
 }
 
 /// The platforms of the benchmark, its groups and rules that cannot apply whatever the target:
@@ -725,42 +739,41 @@ fn compose_benchmark(
 }
 
 /// A data stream whose non-local component-refs are made local: each file is appended as a
-/// component and the ref's `xlink:href` points at it. Unchanged (and not copied) when every
-/// ref is local or nothing could be read. CPE dictionaries given are appended to the chosen
-/// data stream's dictionaries.
+/// component and the ref's `xlink:href` points at it. `None` (nothing copied) when every ref is
+/// local or nothing could be read. CPE dictionaries given are appended to the chosen data
+/// stream's dictionaries. `coll` is the index of `text`.
 fn complete_data_stream(
-    doc: &Document<'_>,
+    coll: &DataStreamCollection,
     text: &str,
     path: &Path,
     opts: &InputOptions,
     parse: &ParseOptions,
     notes: &mut Vec<String>,
-) -> Result<(String, bool)> {
-    let root = doc.root_element();
+) -> Result<Option<String>> {
     // (byte range to replace, replacement), applied back to front.
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut parts: Vec<Part> = Vec::new();
     let mut by_path: HashMap<PathBuf, String> = HashMap::new();
-    let existing: Vec<&str> = root.children().filter_map(|c| c.attribute("id")).collect();
-    for r in root
-        .descendants()
-        .filter(|n| n.has_tag_name((DS, "component-ref")))
-    {
-        let Some(a) = r
-            .attributes()
-            .find(|a| a.namespace() == Some(XLINK) && a.name() == "href")
-        else {
-            continue;
-        };
-        let href = a.value();
+    let existing: Vec<&str> = coll
+        .data_streams
+        .iter()
+        .map(|d| d.id.as_str())
+        .chain(coll.components.iter().map(|c| c.id.as_str()))
+        .collect();
+    let all_refs = || coll.data_streams.iter().flat_map(|d| d.component_refs());
+    for r in all_refs() {
+        let href = r.href.as_str();
         if href.starts_with('#') {
             continue;
         }
         let Some(file) = find_file(href, path, opts) else {
             notes.push(format!(
                 "component-ref {} points to the remote {href}: not fetched (give --local-files DIR)",
-                r.attribute("id").unwrap_or("")
+                r.id
             ));
+            continue;
+        };
+        let Some(range) = r.href_range.clone() else {
             continue;
         };
         let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
@@ -779,14 +792,13 @@ fn complete_data_stream(
                 id
             }
         };
-        edits.push((a.range_value(), attr(&format!("#{id}"))));
+        edits.push((range, attr(&format!("#{id}"))));
     }
     let mut dict_refs = String::new();
     let mut dict_checks = Checks {
-        taken: root
-            .descendants()
-            .filter(|n| n.has_tag_name((DS, "component-ref")) || n.parent() == Some(root))
-            .filter_map(|n| n.attribute("id").map(str::to_string))
+        taken: all_refs()
+            .map(|r| r.id.clone())
+            .chain(existing.iter().map(|id| id.to_string()))
             .chain(parts.iter().map(|p| p.id.clone()))
             .collect(),
         ..Checks::default()
@@ -816,23 +828,20 @@ fn complete_data_stream(
     }
     parts.append(&mut dict_checks.parts);
     if parts.is_empty() {
-        return Ok((text.to_string(), false));
+        return Ok(None);
     }
     if !dict_refs.is_empty() {
-        let coll = crate::DataStreamCollection::from_node(root)?;
         let chosen = coll.data_stream(opts.datastream_id.as_deref())?;
-        if let Some(ds) = root
-            .children()
-            .find(|c| c.has_tag_name((DS, "data-stream")) && c.attribute("id") == Some(&chosen.id))
-        {
-            let end = end_tag_start(text, ds);
+        if let Some(end) = chosen.end_tag {
             edits.push((
                 end..end,
                 format!("<ds:dictionaries xmlns:ds=\"{DS}\" xmlns:xlink=\"{XLINK}\">{dict_refs}</ds:dictionaries>"),
             ));
         }
     }
-    let end = end_tag_start(text, root);
+    let Some(end) = coll.end_tag else {
+        return Ok(None);
+    };
     let mut added = String::new();
     for p in &parts {
         added.push_str(&component_xml(p).replacen(
@@ -849,16 +858,7 @@ fn complete_data_stream(
             out.replace_range(range, &with);
         }
     }
-    Ok((out, true))
-}
-
-/// Where `node`'s end tag starts (its range's end for an empty element, which then cannot
-/// take children: callers only use it for elements with content).
-fn end_tag_start(text: &str, node: Node<'_, '_>) -> usize {
-    let r = node.range();
-    text.get(r.clone())
-        .and_then(|s| s.rfind("</"))
-        .map_or(r.end, |i| r.start + i)
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -876,10 +876,7 @@ mod tests {
     fn load(name: &str, opts: &InputOptions) -> (Input, Source) {
         let parse = ParseOptions::default();
         let input = Input::load(&fixture(name), opts, &parse).expect("input loads");
-        let doc = parse
-            .parse_document(&input.text)
-            .expect("composed text parses");
-        let source = input.source(&doc, opts, &parse).expect("source");
+        let source = input.source(opts, &parse).expect("source");
         (input, source)
     }
 
@@ -970,10 +967,9 @@ mod tests {
         assert_eq!(c.kind, ComponentKind::OvalDefinitions);
         // The tailoring component of the same data stream.
         let parse = ParseOptions::default();
-        let doc = parse.parse_document(&input.text).expect("parses");
-        let t = tailoring_component(&doc, &source, "cref-tailoring", &parse).expect("found");
+        let t = tailoring_component(&input.text, &source, "cref-tailoring", &parse).expect("found");
         assert_eq!(t.profiles[0].id, "xccdf_t_profile_tailored");
-        assert!(tailoring_component(&doc, &source, "cref-oval", &parse).is_err());
+        assert!(tailoring_component(&input.text, &source, "cref-oval", &parse).is_err());
     }
 
     #[test]
@@ -1010,9 +1006,8 @@ mod tests {
         };
         let parse = ParseOptions::default();
         let input = Input::load(&fixture("ds-external.xml"), &opts, &parse).expect("loads");
-        let doc = parse.parse_document(&input.text).expect("parses");
         assert!(matches!(
-            input.source(&doc, &opts, &parse),
+            input.source(&opts, &parse),
             Err(Error::NotFound { .. })
         ));
     }
@@ -1045,8 +1040,7 @@ mod tests {
             "{:?}",
             local.notes
         );
-        let doc = parse.parse_document(&local.text).expect("parses");
-        let source = local.source(&doc, &opts, &parse).expect("source");
+        let source = local.source(&opts, &parse).expect("source");
         let c = source
             .resolve_check_href("checks-oval.xml")
             .expect("resolves");

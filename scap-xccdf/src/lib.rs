@@ -3,12 +3,14 @@
 //!
 //! The flow, as oscap runs it:
 //!
-//! 1. Parse the file once with roxmltree ([`ParseOptions::parse_document`]: DTDs refused,
-//!    size and node limits).
-//! 2. [`Source::from_document`] indexes a source data stream ([`DataStreamCollection`]), picks
-//!    the data stream and checklist (`--datastream-id`, `--xccdf-id`; first by default), reads
-//!    the XCCDF [`Benchmark`] and resolves it ([`Benchmark::resolve`]: item `extends`,
-//!    abstract items dropped). A standalone XCCDF file works too.
+//! 1. Index a source data stream in one streaming pass ([`DataStreamCollection::parse_str`]:
+//!    DTDs refused, size limit): data streams, catalogs, and where each component lies
+//!    ([`Component::fragment`]); no tree of the whole file is built.
+//! 2. [`Source::parse_str`] (or [`Source::from_collection`]) picks the data stream and
+//!    checklist (`--datastream-id`, `--xccdf-id`; first by default), parses only that
+//!    component's XCCDF [`Benchmark`] ([`Benchmark::parse_fragment`]: DTDs refused, node
+//!    limit; positions of the whole file) and resolves it ([`Benchmark::resolve`]: item
+//!    `extends`, abstract items dropped). A standalone XCCDF file works too.
 //! 3. [`Policy::new`] applies a profile (from the benchmark or a [`Tailoring`]; `None` for the
 //!    default selection): effective rule selection, values, refined rules.
 //! 4. For each selected [`PolicyRule`], [`PolicyRule::checks`] gives the candidate checks;
@@ -28,8 +30,7 @@
 //! use scap_xccdf::{ParseOptions, Policy, Source};
 //! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml"))?;
 //! let opts = ParseOptions::default();
-//! let doc = opts.parse_document(&text)?;
-//! let src = Source::from_document(&doc, &text, None, None, &opts)?;
+//! let src = Source::parse_str(&text, None, None, &opts)?;
 //! let policy = Policy::new(&src.benchmark, None, Some("xccdf_org.ssgproject.content_profile_stig"))?;
 //! assert_eq!(policy.selected_rules().count(), 37);
 //! let rule = policy.selected_rules().next().unwrap();
@@ -94,6 +95,7 @@ pub use policy::{
     ALL_PROFILE, BoundExport, EffectiveValue, Policy, PolicyGroup, PolicyRule, ValueSource,
     find_profile_id,
 };
+pub use scap_xml::{Fragment, Namespace, XmlError};
 pub use source::Source;
 pub use tailoring::Tailoring;
 pub use testresult::{TestResultInfo, write_test_result};

@@ -142,9 +142,10 @@ pub struct Benchmark {
     pub items: Vec<Item>,
     /// `TestResult`s.
     pub test_results: Vec<TestResult>,
-    /// The `cpe2:platform-specification` element in the source document, if any (parsed into
+    /// Where the `cpe2:platform-specification` element lies in the text the benchmark was
+    /// read from, if it has one (parsed into
     /// [`Source::platform_specification`](crate::Source::platform_specification) on load).
-    pub(crate) platform_specification_node_id: Option<roxmltree::NodeId>,
+    pub(crate) platform_specification_fragment: Option<scap_xml::Fragment>,
 }
 
 /// A Group or a Rule.

@@ -3,12 +3,12 @@
 
 use std::collections::HashSet;
 
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 
 use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::text::Text;
-use crate::xml::{self, CPE_LANG, ParseOptions, XCCDF_1_1, XCCDF_1_2};
+use crate::xml::{self, CPE_LANG, ParseOptions, Shift, XCCDF_1_1, XCCDF_1_2};
 
 /// The XCCDF version of an element's namespace, if it is an XCCDF element.
 pub(crate) fn xccdf_version(node: Node<'_, '_>) -> Option<XccdfVersion> {
@@ -24,6 +24,9 @@ pub(crate) struct Parser<'o> {
     pub(crate) opts: &'o ParseOptions,
     item_ids: HashSet<String>,
     profile_ids: HashSet<String>,
+    /// From offsets in the parsed text to offsets in the whole file (a fragment's wrapped
+    /// text is not the file).
+    pub(crate) shift: Shift,
 }
 
 impl<'o> Parser<'o> {
@@ -33,6 +36,7 @@ impl<'o> Parser<'o> {
             opts,
             item_ids: HashSet::new(),
             profile_ids: HashSet::new(),
+            shift: Shift::default(),
         }
     }
 
@@ -73,7 +77,7 @@ impl<'o> Parser<'o> {
             references: Vec::new(),
             plain_texts: Vec::new(),
             platform_specification_xml: None,
-            platform_specification_node_id: None,
+            platform_specification_fragment: None,
             cpe_list: None,
             platforms: Vec::new(),
             version: None,
@@ -89,7 +93,14 @@ impl<'o> Parser<'o> {
         for c in node.children().filter(Node::is_element) {
             if c.has_tag_name((CPE_LANG, "platform-specification")) {
                 b.platform_specification_xml = Some(outer_xml(c));
-                b.platform_specification_node_id = Some(c.id());
+                let range = c.range();
+                let range = self.shift.apply(range.start)..self.shift.apply(range.end);
+                let namespaces = c
+                    .namespaces()
+                    .map(|n| scap_xml::Namespace::new(n.name(), n.uri()))
+                    .collect();
+                b.platform_specification_fragment =
+                    Some(scap_xml::Fragment::new(range, namespaces));
                 continue;
             }
             if version_ns == XccdfVersion::V1_1 && c.has_tag_name((CPE_1_0, "cpe-list")) {
@@ -166,7 +177,7 @@ impl<'o> Parser<'o> {
             platforms: Vec::new(),
             metadata: Vec::new(),
             settings: Vec::new(),
-            pos: node.range().start,
+            pos: self.shift.apply(node.range().start),
         };
         for c in node
             .children()
@@ -284,7 +295,7 @@ impl<'o> Parser<'o> {
             conflicts: Vec::new(),
             metadata: Vec::new(),
             explicit: Explicit(explicit),
-            pos: node.range().start,
+            pos: self.shift.apply(node.range().start),
         };
         for ch in node
             .children()
@@ -562,7 +573,7 @@ impl<'o> Parser<'o> {
             choices: Vec::new(),
             sources: Vec::new(),
             explicit: Explicit(explicit),
-            pos: node.range().start,
+            pos: self.shift.apply(node.range().start),
         };
         let ns = self.ns;
         for c in node
@@ -738,19 +749,13 @@ fn outer_xml(node: Node<'_, '_>) -> String {
 }
 
 impl Benchmark {
-    /// Reads a `Benchmark` element (XCCDF 1.2 or 1.1).
-    ///
-    /// ```
-    /// let src = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
-    ///   <version>1</version>
-    ///   <Rule id="xccdf_x_rule_r" severity="high"><title>R</title></Rule>
-    /// </Benchmark>"#;
-    /// let doc = roxmltree::Document::parse(src).unwrap();
-    /// let b = scap_xccdf::Benchmark::from_node(doc.root_element(), &Default::default()).unwrap();
-    /// assert_eq!(b.items.len(), 1);
-    /// assert_eq!(b.version.as_deref(), Some("1"));
-    /// ```
-    pub fn from_node(node: Node<'_, '_>, opts: &ParseOptions) -> Result<Benchmark> {
+    /// Reads a `Benchmark` element (XCCDF 1.2 or 1.1); `shift` maps offsets of its document
+    /// to the whole file's.
+    pub(crate) fn from_node(
+        node: Node<'_, '_>,
+        opts: &ParseOptions,
+        shift: Shift,
+    ) -> Result<Benchmark> {
         let version = match xccdf_version(node) {
             Some(v) if node.tag_name().name() == "Benchmark" => v,
             _ => {
@@ -761,23 +766,51 @@ impl Benchmark {
                 });
             }
         };
-        Parser::new(version, opts).benchmark(node)
+        let mut parser = Parser::new(version, opts);
+        parser.shift = shift;
+        parser.benchmark(node)
     }
 
     /// Parses a standalone XCCDF document whose root is a `Benchmark`.
+    ///
+    /// ```
+    /// let src = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <version>1</version>
+    ///   <Rule id="xccdf_x_rule_r" severity="high"><title>R</title></Rule>
+    /// </Benchmark>"#;
+    /// let b = scap_xccdf::Benchmark::parse_str(src, &Default::default())?;
+    /// assert_eq!(b.items.len(), 1);
+    /// assert_eq!(b.version.as_deref(), Some("1"));
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
     pub fn parse_str(text: &str, opts: &ParseOptions) -> Result<Benchmark> {
         let doc = opts.parse_document(text)?;
-        Benchmark::from_node(doc.root_element(), opts)
+        Benchmark::from_node(doc.root_element(), opts, Shift::default())
     }
 
-    /// The embedded `cpe2:platform-specification` element in `doc`, the document this
-    /// benchmark was read from (for `scap_cpe::PlatformSpecification::from_node`).
-    pub(crate) fn platform_specification_node<'a, 'i>(
-        &self,
-        doc: &'a Document<'i>,
-    ) -> Option<Node<'a, 'i>> {
-        doc.get_node(self.platform_specification_node_id?)
-            .filter(|n| n.has_tag_name((CPE_LANG, "platform-specification")))
+    /// Reads the `Benchmark` element at `fragment` of `text`, e.g. the checklist component
+    /// of a data stream ([`Component::fragment`](crate::Component::fragment)). Locations in
+    /// errors, and offsets kept for [`Benchmark::resolve`], are the whole `text`'s.
+    ///
+    /// ```
+    /// let text = r#"<ds:component xmlns:ds="http://scap.nist.gov/schema/scap/source/1.2" id="c">
+    /// <Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <Rule id="xccdf_x_rule_r"/>
+    ///   <Rule id="xccdf_x_rule_r"/></Benchmark></ds:component>"#;
+    /// let start = text.find("<Benchmark").unwrap();
+    /// let end = text.find("</ds:component>").unwrap();
+    /// let fragment = scap_xccdf::Fragment::new(start..end, Vec::new());
+    /// let err = scap_xccdf::Benchmark::parse_fragment(text, &fragment, &Default::default());
+    /// assert!(err.unwrap_err().to_string().starts_with("4:3: duplicate item id"));
+    /// ```
+    pub fn parse_fragment(
+        text: &str,
+        fragment: &scap_xml::Fragment,
+        opts: &ParseOptions,
+    ) -> Result<Benchmark> {
+        opts.parse_fragment(text, fragment, |node, _, shift| {
+            Benchmark::from_node(node, opts, shift)
+        })
     }
 }
 

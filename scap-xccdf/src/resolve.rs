@@ -119,16 +119,8 @@ impl Benchmark {
 }
 
 fn location_in(source: &str, pos: usize) -> Location {
-    match roxmltree::Document::parse(source) {
-        Ok(doc) => {
-            let p = doc.text_pos_at(pos);
-            Location {
-                line: p.row,
-                column: p.col,
-            }
-        }
-        Err(_) => Location::default(),
-    }
+    let (line, column) = scap_xml::line_column(source, pos);
+    Location { line, column }
 }
 
 fn base_extends(b: &Base) -> Option<&str> {

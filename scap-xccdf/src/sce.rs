@@ -203,8 +203,7 @@ impl SceScripts {
     /// ```
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sce/sce-ds.xml"))?;
     /// let opts = scap_xccdf::ParseOptions::default();
-    /// let doc = opts.parse_document(&text)?;
-    /// let src = scap_xccdf::Source::from_document(&doc, &text, None, None, &opts)?;
+    /// let src = scap_xccdf::Source::parse_str(&text, None, None, &opts)?;
     /// let scripts = scap_xccdf::sce::SceScripts::from_source(&src);
     /// assert!(scripts.embedded("./check.sh").unwrap().starts_with("#!/bin/sh"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())

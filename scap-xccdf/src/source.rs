@@ -1,15 +1,14 @@
-//! The whole loading flow: a parsed document that is either a source data stream collection or
-//! a standalone XCCDF Benchmark, to a resolved [`Benchmark`] plus what is needed to find its
-//! check and dictionary components.
+//! The whole loading flow: a source data stream collection (indexed in one streaming pass,
+//! then only its checklist's benchmark and dictionaries parsed) or a standalone XCCDF
+//! Benchmark, to a resolved [`Benchmark`] plus what is needed to find its check and
+//! dictionary components.
 
 use std::collections::BTreeMap;
 
-use roxmltree::{Document, Node};
-
-use crate::datastream::{Component, ComponentRef, DataStreamCollection, Selection};
+use crate::datastream::{Component, ComponentKind, ComponentRef, DataStreamCollection, Selection};
 use crate::error::{Error, Location, Result};
 use crate::model::Benchmark;
-use crate::xml::{self, DS, ParseOptions};
+use crate::xml::{self, ParseOptions};
 
 /// A loaded benchmark and, for a data stream, the index and the chosen data stream/checklist.
 #[derive(Debug, Clone)]
@@ -40,107 +39,124 @@ pub struct Source {
 }
 
 impl Source {
-    /// Loads from a parsed document: a `ds:data-stream-collection` (choosing the data stream
-    /// and checklist like oscap `--datastream-id` / `--xccdf-id`, first ones by default) or an
-    /// XCCDF `Benchmark`. `text` is the document's source, for error locations.
+    /// Loads from `text`: a `ds:data-stream-collection` (choosing the data stream and
+    /// checklist like oscap `--datastream-id` / `--xccdf-id`, first ones by default) or an
+    /// XCCDF `Benchmark`. Of a data stream only the collection's index, the checklist's
+    /// benchmark, the CPE dictionaries and SCE scripts are read; other components are
+    /// parsed by whoever needs them, from their [`Component::fragment`].
     ///
-    /// ```no_run
-    /// let text = std::fs::read_to_string("fixtures/ds/ssg-chromium-ds.xml").unwrap();
+    /// ```
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml"))?;
     /// let opts = scap_xccdf::ParseOptions::default();
-    /// let doc = opts.parse_document(&text).unwrap();
-    /// let src = scap_xccdf::Source::from_document(&doc, &text, None, None, &opts).unwrap();
-    /// let policy = scap_xccdf::Policy::new(&src.benchmark, None, None).unwrap();
+    /// let src = scap_xccdf::Source::parse_str(&text, None, None, &opts)?;
+    /// let policy = scap_xccdf::Policy::new(&src.benchmark, None, None)?;
     /// for rule in policy.selected_rules() {
     ///     for check in rule.checks() {
     ///         for r in &check.content_refs {
-    ///             let component = src.resolve_check_href(&r.href).unwrap();
+    ///             let component = src.resolve_check_href(&r.href)?;
     ///             assert_eq!(component.kind, scap_xccdf::ComponentKind::OvalDefinitions);
     ///         }
     ///     }
     /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_document(
-        doc: &Document<'_>,
+    pub fn parse_str(
         text: &str,
         datastream_id: Option<&str>,
         xccdf_id: Option<&str>,
         opts: &ParseOptions,
     ) -> Result<Source> {
-        let root = doc.root_element();
-        let mut source = if root.has_tag_name((DS, "data-stream-collection")) {
-            let collection = DataStreamCollection::from_node(root)?;
-            let sel = collection.select(datastream_id, xccdf_id)?;
-            let mut benchmark = sel.benchmark(doc, opts)?;
-            benchmark.resolve(text)?;
-            let data_stream_id = Some(sel.data_stream.id.clone());
-            let checklist_ref_id = Some(sel.checklist.id.clone());
-            Source {
-                collection: Some(collection),
-                data_stream_id,
-                checklist_ref_id,
-                benchmark,
-                dictionaries: Vec::new(),
-                platform_specification: None,
-                scripts: BTreeMap::new(),
-                warnings: Vec::new(),
-            }
-        } else if root.tag_name().name() == "Benchmark" {
-            let mut benchmark = Benchmark::from_node(root, opts)?;
-            benchmark.resolve(text)?;
-            Source {
-                collection: None,
-                data_stream_id: None,
-                checklist_ref_id: None,
-                benchmark,
-                dictionaries: Vec::new(),
-                platform_specification: None,
-                scripts: BTreeMap::new(),
-                warnings: Vec::new(),
-            }
-        } else {
-            return Err(Error::UnexpectedRoot {
-                location: Location::of(root),
-                found: xml::expanded(root),
-                expected: "a source data stream collection or an XCCDF Benchmark",
-            });
+        if crate::input::root_name(text) == Some("data-stream-collection") {
+            let collection = DataStreamCollection::parse_str(text, opts)?;
+            return Source::from_collection(text, collection, datastream_id, xccdf_id, opts);
+        }
+        let mut benchmark = Benchmark::parse_str(text, opts)?;
+        benchmark.resolve(text)?;
+        let mut source = Source {
+            collection: None,
+            data_stream_id: None,
+            checklist_ref_id: None,
+            benchmark,
+            dictionaries: Vec::new(),
+            platform_specification: None,
+            scripts: BTreeMap::new(),
+            warnings: Vec::new(),
         };
-        source.load_components(doc)?;
+        source.load_components(text, opts)?;
         Ok(source)
     }
 
-    /// Reads what evaluation needs from the document's other components, so that nothing
-    /// after loading needs the document: the CPE dictionaries, the platform specification and
+    /// [`Source::parse_str`] of a data stream already indexed: `collection` is the index of
+    /// `text`.
+    pub fn from_collection(
+        text: &str,
+        collection: DataStreamCollection,
+        datastream_id: Option<&str>,
+        xccdf_id: Option<&str>,
+        opts: &ParseOptions,
+    ) -> Result<Source> {
+        let sel = collection.select(datastream_id, xccdf_id)?;
+        let mut benchmark = sel.benchmark(text, opts)?;
+        benchmark.resolve(text)?;
+        let data_stream_id = Some(sel.data_stream.id.clone());
+        let checklist_ref_id = Some(sel.checklist.id.clone());
+        let mut source = Source {
+            collection: Some(collection),
+            data_stream_id,
+            checklist_ref_id,
+            benchmark,
+            dictionaries: Vec::new(),
+            platform_specification: None,
+            scripts: BTreeMap::new(),
+            warnings: Vec::new(),
+        };
+        source.load_components(text, opts)?;
+        Ok(source)
+    }
+
+    /// Reads what evaluation needs from the other components of `text`, so that nothing
+    /// after loading needs the text: the CPE dictionaries, the platform specification and
     /// the SCE scripts.
-    fn load_components(&mut self, doc: &Document<'_>) -> Result<()> {
-        self.platform_specification = match self.benchmark.platform_specification_node(doc) {
+    fn load_components(&mut self, text: &str, opts: &ParseOptions) -> Result<()> {
+        self.platform_specification = match &self.benchmark.platform_specification_fragment {
             None => None,
-            Some(n) => Some(scap_cpe::PlatformSpecification::from_node(n)?),
+            Some(f) => Some(scap_cpe::PlatformSpecification::parse_fragment(text, f)?),
         };
         let mut dictionaries = Vec::new();
         let mut warnings = Vec::new();
-        for (cref, node) in self.dictionary_nodes(doc) {
-            if !node.has_tag_name((xml::CPE_DICT, "cpe-list")) {
+        for (cref, component) in self.dictionary_components() {
+            let Some(fragment) = &component.fragment else {
+                continue;
+            };
+            if component.kind != ComponentKind::CpeDictionary {
                 continue;
             }
-            match scap_cpe::Dictionary::from_node(node) {
+            match scap_cpe::Dictionary::parse_fragment(text, fragment) {
                 Ok(d) => dictionaries.push((cref.id.clone(), d)),
-                Err(e) => warnings.push(format!(
-                    "CPE dictionary {} ({}): {e}; its platforms are unavailable",
-                    cref.id,
-                    Location::of(node)
-                )),
+                Err(e) => {
+                    let (line, column) = scap_xml::line_column(text, fragment.range.start);
+                    warnings.push(format!(
+                        "CPE dictionary {} ({}): {e}; its platforms are unavailable",
+                        cref.id,
+                        Location { line, column }
+                    ));
+                }
             }
         }
         self.dictionaries = dictionaries;
         self.warnings.extend(warnings);
+        let script = format!("{{{}}}script", crate::sce::SCE_STREAM_NS);
         if let Some(c) = &self.collection {
             for component in &c.components {
-                let Some(node) = c.component_node(doc, &component.id) else {
+                let (ComponentKind::Other(kind), Some(fragment)) =
+                    (&component.kind, &component.fragment)
+                else {
                     continue;
                 };
-                if node.has_tag_name((crate::sce::SCE_STREAM_NS, "script")) {
-                    self.scripts
-                        .insert(component.id.clone(), xml::text_of(node));
+                if *kind == script {
+                    let body =
+                        opts.parse_fragment(text, fragment, |node, _, _| Ok(xml::text_of(node)))?;
+                    self.scripts.insert(component.id.clone(), body);
                 }
             }
         }
@@ -191,26 +207,12 @@ impl Source {
         component_id.to_string()
     }
 
-    /// The data stream's dictionary component-refs with their components' content roots in
-    /// `doc`.
-    pub(crate) fn dictionary_nodes<'a, 'i>(
-        &self,
-        doc: &'a Document<'i>,
-    ) -> Vec<(&ComponentRef, Node<'a, 'i>)> {
+    /// The data stream's dictionary component-refs with their components.
+    fn dictionary_components(&self) -> Vec<(&ComponentRef, &Component)> {
         let Some(sel) = self.selection() else {
             return Vec::new();
         };
-        let Some(coll) = self.collection.as_ref() else {
-            return Vec::new();
-        };
-        sel.data_stream
-            .dictionaries
-            .iter()
-            .filter_map(|r| {
-                let c = coll.referenced_component(r).ok()?;
-                Some((r, coll.component_node(doc, &c.id)?))
-            })
-            .collect()
+        sel.dictionaries().collect()
     }
 
     /// The component-ref of the data stream with this id (a dictionary's, for

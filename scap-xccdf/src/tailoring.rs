@@ -6,7 +6,7 @@ use roxmltree::Node;
 use crate::error::{Error, Location, Result};
 use crate::model::{Profile, Status, XccdfVersion};
 use crate::parse::{Parser, xccdf_version};
-use crate::xml::{self, ParseOptions};
+use crate::xml::{self, ParseOptions, Shift};
 
 /// A Tailoring document.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,22 +29,13 @@ pub struct Tailoring {
 }
 
 impl Tailoring {
-    /// Reads a `Tailoring` element.
-    ///
-    /// ```
-    /// let src = r#"<xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_t_tailoring_t">
-    ///   <xccdf:benchmark href="ssg-x-ds.xml"/>
-    ///   <xccdf:version time="2024-01-01T00:00:00">1</xccdf:version>
-    ///   <xccdf:Profile id="xccdf_t_profile_p" extends="xccdf_x_profile_base">
-    ///     <xccdf:title>P</xccdf:title>
-    ///     <xccdf:select idref="xccdf_x_rule_r" selected="false"/>
-    ///   </xccdf:Profile>
-    /// </xccdf:Tailoring>"#;
-    /// let t = scap_xccdf::Tailoring::parse_str(src, &Default::default()).unwrap();
-    /// assert_eq!(t.profiles[0].extends.as_deref(), Some("xccdf_x_profile_base"));
-    /// assert_eq!(t.benchmark_href.as_deref(), Some("ssg-x-ds.xml"));
-    /// ```
-    pub fn from_node(node: Node<'_, '_>, opts: &ParseOptions) -> Result<Tailoring> {
+    /// Reads a `Tailoring` element; `shift` maps offsets of its document to the whole
+    /// file's.
+    pub(crate) fn from_node(
+        node: Node<'_, '_>,
+        opts: &ParseOptions,
+        shift: Shift,
+    ) -> Result<Tailoring> {
         let version = match xccdf_version(node) {
             Some(v) if node.tag_name().name() == "Tailoring" => v,
             _ => {
@@ -56,6 +47,7 @@ impl Tailoring {
             }
         };
         let mut parser = Parser::new(version, opts);
+        parser.shift = shift;
         let ns = XccdfVersion::namespace(version);
         let mut t = Tailoring {
             id: node.attribute("id").unwrap_or("").to_string(),
@@ -91,8 +83,34 @@ impl Tailoring {
     }
 
     /// Parses a standalone tailoring file.
+    ///
+    /// ```
+    /// let src = r#"<xccdf:Tailoring xmlns:xccdf="http://checklists.nist.gov/xccdf/1.2" id="xccdf_t_tailoring_t">
+    ///   <xccdf:benchmark href="ssg-x-ds.xml"/>
+    ///   <xccdf:version time="2024-01-01T00:00:00">1</xccdf:version>
+    ///   <xccdf:Profile id="xccdf_t_profile_p" extends="xccdf_x_profile_base">
+    ///     <xccdf:title>P</xccdf:title>
+    ///     <xccdf:select idref="xccdf_x_rule_r" selected="false"/>
+    ///   </xccdf:Profile>
+    /// </xccdf:Tailoring>"#;
+    /// let t = scap_xccdf::Tailoring::parse_str(src, &Default::default()).unwrap();
+    /// assert_eq!(t.profiles[0].extends.as_deref(), Some("xccdf_x_profile_base"));
+    /// assert_eq!(t.benchmark_href.as_deref(), Some("ssg-x-ds.xml"));
+    /// ```
     pub fn parse_str(text: &str, opts: &ParseOptions) -> Result<Tailoring> {
         let doc = opts.parse_document(text)?;
-        Tailoring::from_node(doc.root_element(), opts)
+        Tailoring::from_node(doc.root_element(), opts, Shift::default())
+    }
+
+    /// Reads the `Tailoring` element at `fragment` of `text` (a tailoring component of a data
+    /// stream: oscap `--tailoring-id`); locations are the whole `text`'s.
+    pub fn parse_fragment(
+        text: &str,
+        fragment: &scap_xml::Fragment,
+        opts: &ParseOptions,
+    ) -> Result<Tailoring> {
+        opts.parse_fragment(text, fragment, |node, _, shift| {
+            Tailoring::from_node(node, opts, shift)
+        })
     }
 }

@@ -2,6 +2,8 @@
 
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
+use scap_xml::{Fragment, XmlError};
+
 use crate::error::{Error, Location, Result};
 
 /// XCCDF 1.2 namespace.
@@ -50,15 +52,7 @@ impl Default for ParseOptions {
 
 impl ParseOptions {
     /// Parses `text` into a roxmltree document, refusing DTDs and applying the limits.
-    ///
-    /// ```
-    /// let doc = scap_xccdf::ParseOptions::default().parse_document("<a/>").unwrap();
-    /// assert_eq!(doc.root_element().tag_name().name(), "a");
-    /// assert!(scap_xccdf::ParseOptions::default()
-    ///     .parse_document("<!DOCTYPE a [<!ENTITY x 'y'>]><a/>")
-    ///     .is_err());
-    /// ```
-    pub fn parse_document<'i>(&self, text: &'i str) -> Result<Document<'i>> {
+    pub(crate) fn parse_document<'i>(&self, text: &'i str) -> Result<Document<'i>> {
         if text.len() > self.max_input_bytes {
             return Err(Error::InputTooLarge {
                 size: text.len(),
@@ -70,7 +64,53 @@ impl ParseOptions {
             nodes_limit: self.max_nodes,
             ..ParsingOptions::default()
         };
-        Ok(Document::parse_with_options(text, opts)?)
+        Document::parse_with_options(text, opts).map_err(|e| {
+            let pos = e.pos();
+            Error::Xml(XmlError::new(e.to_string(), pos.row, pos.col))
+        })
+    }
+
+    /// Parses `fragment` of `text` (see [`Fragment::wrap`]) and reads its root element with
+    /// `read`, which also gets the wrapped text (whose positions are `text`'s) and the shift
+    /// from its byte offsets to `text`'s.
+    pub(crate) fn parse_fragment<T>(
+        &self,
+        text: &str,
+        fragment: &Fragment,
+        read: impl FnOnce(Node<'_, '_>, &str, Shift) -> Result<T>,
+    ) -> Result<T> {
+        if text.len() > self.max_input_bytes {
+            return Err(Error::InputTooLarge {
+                size: text.len(),
+                limit: self.max_input_bytes,
+            });
+        }
+        let wrapped = fragment.wrap(text)?;
+        let doc = self.parse_document(&wrapped)?;
+        let root = doc
+            .root_element()
+            .first_element_child()
+            .ok_or(Error::Empty("the fragment holds no element"))?;
+        let shift = Shift {
+            wrapped: root.range().start,
+            original: fragment.range.start,
+        };
+        read(root, &wrapped, shift)
+    }
+}
+
+/// How byte offsets of a fragment's wrapped text map to the whole text: the fragment's root
+/// is at `wrapped` in one and `original` in the other.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Shift {
+    wrapped: usize,
+    original: usize,
+}
+
+impl Shift {
+    /// The offset in the whole text of `offset` in the wrapped text.
+    pub(crate) fn apply(self, offset: usize) -> usize {
+        (offset + self.original).saturating_sub(self.wrapped)
     }
 }
 

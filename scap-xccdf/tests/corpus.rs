@@ -36,8 +36,7 @@ fn files(suffix: &str) -> Vec<PathBuf> {
 fn load(path: &Path) -> (String, Source) {
     let text = std::fs::read_to_string(path).expect("readable SSG file");
     let opts = ParseOptions::default();
-    let doc = opts.parse_document(&text).expect("well-formed SSG file");
-    let src = Source::from_document(&doc, &text, None, None, &opts)
+    let src = Source::parse_str(&text, None, None, &opts)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     check_references(path, &src);
     (text, src)

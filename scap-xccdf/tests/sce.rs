@@ -19,18 +19,13 @@ fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sce")
 }
 
-/// Evaluates `file` (under fixtures/sce) with the engine `make` builds from the document.
-fn eval(
-    file: &str,
-    profile: Option<&str>,
-    make: impl Fn(&roxmltree::Document<'_>, &Source) -> SceEngine,
-) -> ScanResults {
+/// Evaluates `file` (under fixtures/sce) with the engine `make` builds from the source.
+fn eval(file: &str, profile: Option<&str>, make: impl Fn(&Source) -> SceEngine) -> ScanResults {
     let text = std::fs::read_to_string(dir().join(file)).unwrap();
     let opts = ParseOptions::default();
-    let doc = opts.parse_document(&text).unwrap();
-    let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+    let src = Source::parse_str(&text, None, None, &opts).unwrap();
     let policy = Policy::new(&src.benchmark, None, profile).unwrap();
-    let engine = make(&doc, &src);
+    let engine = make(&src);
     scap_xccdf::evaluate(&src, &policy, &engine, &EvalOptions::default()).unwrap()
 }
 
@@ -42,7 +37,7 @@ fn results(r: &ScanResults) -> Vec<XccdfResult> {
 /// (stdout "sshd permits root login"), error, fail (the second content-ref), pass (negated).
 #[test]
 fn scripts_beside_a_benchmark() {
-    let r = eval("sce-xccdf.xml", None, |_, _| {
+    let r = eval("sce-xccdf.xml", None, |_| {
         SceEngine::run_on_this_host(SceScripts::in_directory(dir()))
     });
     use XccdfResult::*;
@@ -88,7 +83,7 @@ fn scripts_beside_a_benchmark() {
 /// though a file of that name lies beside the data stream.
 #[test]
 fn script_carried_by_a_data_stream() {
-    let r = eval("sce-ds.xml", None, |_, src| {
+    let r = eval("sce-ds.xml", None, |src| {
         SceEngine::run_on_this_host(SceScripts::from_source(src))
     });
     use XccdfResult::*;
@@ -107,7 +102,7 @@ fn script_carried_by_a_data_stream() {
 #[test]
 fn chainguard_aslr_rules() {
     let profile = Some("xccdf_basic_profile_.check");
-    let r = eval("chainguard-aslr-ds.xml", profile, |_, src| {
+    let r = eval("chainguard-aslr-ds.xml", profile, |src| {
         let scripts = SceScripts::from_source(src);
         assert_eq!(scripts.embedded_count(), 1);
         SceEngine::run_on_this_host(scripts)
@@ -127,7 +122,7 @@ fn chainguard_aslr_rules() {
 
     // Not enabled, or an offline target: notchecked, saying why.
     for why in [SceDisabled::NotEnabled, SceDisabled::OfflineTarget] {
-        let r = eval("chainguard-aslr-ds.xml", profile, |_, _| {
+        let r = eval("chainguard-aslr-ds.xml", profile, |_| {
             SceEngine::disabled(why)
         });
         assert_eq!(results(&r), [XccdfResult::NotChecked; 2]);

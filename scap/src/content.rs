@@ -9,6 +9,7 @@ use scap_xccdf::input::{Input, InputKind, InputOptions};
 use scap_xccdf::{ComponentKind, ParseOptions, Policy, Source, Tailoring};
 
 use crate::error::{Error, Result};
+use crate::warning::Warning;
 
 /// How to open content: the choices `oscap xccdf eval` takes as options.
 ///
@@ -33,9 +34,11 @@ pub type OvalComponent = Arc<std::result::Result<Definitions, scap_oval::Error>>
 
 /// Content to scan with: a SCAP source data stream, a standalone XCCDF benchmark (composed into
 /// a data stream with the check files it names, as oscap does) or an XCCDF tailoring file (with
-/// the benchmark it names). Opening reads and parses the XML once and keeps owned models only:
-/// the resolved benchmark and data stream index ([`Content::source`]), the tailoring, every
-/// OVAL component's definitions, the CPE dictionaries and SCE scripts. A `Content` is cheap to
+/// the benchmark it names). Opening reads the file, indexes the data stream in one streaming
+/// pass, parses each component it keeps once, alone (no tree of the whole file is built), and
+/// keeps owned models only: the resolved benchmark and data stream index
+/// ([`Content::source`]), the tailoring, every OVAL component's definitions, the CPE
+/// dictionaries and SCE scripts. A `Content` is cheap to
 /// clone (shared) and `Send + Sync`: one can serve many scans, on any thread.
 ///
 /// ```
@@ -114,9 +117,10 @@ impl Content {
             name: name.clone(),
             source,
         };
-        let doc = parse.parse_document(&input.text).map_err(content_error)?;
+        // The data stream was indexed once by `Input` (a streaming pass, no tree of the
+        // whole file); each component below is parsed once, alone, from its fragment.
         let source = input
-            .source(&doc, &options.input, &parse)
+            .source(&options.input, &parse)
             .map_err(content_error)?;
         let tailoring = match (&options.tailoring_file, &options.input.tailoring_id) {
             (Some(p), _) => {
@@ -135,28 +139,31 @@ impl Content {
                 )
             }
             (None, Some(id)) => Some(
-                scap_xccdf::input::tailoring_component(&doc, &source, id, &parse)
+                scap_xccdf::input::tailoring_component(&input.text, &source, id, &parse)
                     .map_err(content_error)?,
             ),
             (None, None) => input.tailoring.clone(),
         };
-        // Every OVAL component, parsed now from the one document: nothing after this needs
-        // the XML (a component that does not load errors the rules that use it, not the
-        // content).
+        // Every OVAL component, parsed now from its fragment of the text: nothing after this
+        // needs the XML (a component that does not load, malformed XML included, errors the
+        // rules that use it, not the content).
         let mut ovals = BTreeMap::new();
         if let Some(collection) = &source.collection {
             for component in &collection.components {
                 if component.kind != ComponentKind::OvalDefinitions {
                     continue;
                 }
-                let Some(node) = collection.component_node(&doc, &component.id) else {
+                let Some(fragment) = &component.fragment else {
                     continue;
                 };
-                let defs = Definitions::from_node(node, &scap_oval::Limits::default());
+                let defs = Definitions::parse_fragment(
+                    &input.text,
+                    fragment,
+                    &scap_oval::Limits::default(),
+                );
                 ovals.insert(component.id.clone(), Arc::new(defs));
             }
         }
-        drop(doc);
         Ok(Content {
             inner: Arc::new(Inner {
                 name,
@@ -226,24 +233,34 @@ impl Content {
 
     /// What loading noticed and tolerated, each located: files the content names that could
     /// not be used, CPE dictionaries that did not parse, platforms nothing can resolve (so
-    /// what needs them is `notapplicable`), OVAL components that did not load, and every
-    /// schema deviation the OVAL parser tolerated.
-    pub fn warnings(&self) -> Vec<String> {
-        let mut out = self.inner.notes.clone();
-        out.extend(self.inner.source.warnings.iter().cloned());
+    /// what needs them is `notapplicable`: this one [affects results](Warning::affects_results)),
+    /// OVAL components that did not load, and every schema deviation the OVAL parser tolerated.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut out: Vec<Warning> = self
+            .inner
+            .notes
+            .iter()
+            .chain(&self.inner.source.warnings)
+            // Their effect is warned about where it happens: a check href of a selected rule
+            // that cannot be resolved (`Scan::run`), a platform that cannot be resolved (below).
+            .map(|w| Warning::new(w.clone(), false))
+            .collect();
         let unresolved = scap_xccdf::input::unresolved_platforms(&self.inner.source);
         if !unresolved.is_empty() {
             let many = unresolved.len() > 1;
-            out.push(format!(
-                "platform{} {} cannot be resolved (no CPE dictionary or platform definition{}): what needs {} is notapplicable",
-                if many { "s" } else { "" },
-                unresolved.join(", "),
-                if self.inner.kind == InputKind::DataStream {
-                    ""
-                } else {
-                    "; give one with --cpe FILE"
-                },
-                if many { "them" } else { "it" },
+            out.push(Warning::new(
+                format!(
+                    "platform{} {} cannot be resolved (no CPE dictionary or platform definition{}): what needs {} is notapplicable",
+                    if many { "s" } else { "" },
+                    unresolved.join(", "),
+                    if self.inner.kind == InputKind::DataStream {
+                        ""
+                    } else {
+                        "; give one with --cpe FILE"
+                    },
+                    if many { "them" } else { "it" },
+                ),
+                true,
             ));
         }
         for (id, defs) in &self.inner.ovals {
@@ -251,9 +268,10 @@ impl Content {
                 Ok(d) => out.extend(
                     d.warnings
                         .iter()
-                        .map(|w| format!("{}: {id}: {w}", self.inner.name)),
+                        .map(|w| Warning::new(format!("{}: {id}: {w}", self.inner.name), false)),
                 ),
-                Err(e) => out.push(format!("OVAL component {id}: {e}")),
+                // The rules that use it come out `error`, which decides the exit status.
+                Err(e) => out.push(Warning::new(format!("OVAL component {id}: {e}"), false)),
             }
         }
         out

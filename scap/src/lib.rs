@@ -104,15 +104,18 @@ pub struct ReadmeDoctests;
 
 pub mod content;
 pub mod error;
+mod evidence;
 pub mod oval_engine;
 pub mod scan;
 pub mod target;
+pub mod warning;
 
 pub use content::{Content, OpenOptions};
 pub use error::{Error, Result};
 pub use oval_engine::OvalEngine;
 pub use scan::{OvalPass, Scan, ScanOutcome, Sce};
 pub use target::{TargetFacts, TargetSpec, offline_environment};
+pub use warning::Warning;
 
 pub use scap_arf as arf;
 pub use scap_cpe as cpe;

@@ -1,13 +1,14 @@
 //! [`Scan`]: content, a profile and a target to a [`ScanOutcome`]; and the evidence made from
 //! the outcome.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use scap_oval::eval::Results;
 use scap_oval::probes::Registry;
 use scap_oval::results::Content as OvalContent;
 use scap_probe::Target;
+use scap_probe::platform::Vantage;
 use scap_xccdf::sce::{SceDisabled, SceEngine, SceScripts};
 use scap_xccdf::{CheckEngine, Engines, EvalOptions, RuleOutcome, ScanResults, XccdfResult};
 
@@ -15,6 +16,7 @@ use crate::content::Content;
 use crate::error::{Error, Result};
 use crate::oval_engine::OvalEngine;
 use crate::target::TargetFacts;
+use crate::warning::Warning;
 
 /// Whether Script Check Engine checks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +78,7 @@ pub struct Scan<'c> {
     registry: Option<Registry>,
     engines: Vec<Box<dyn CheckEngine + Send + Sync + 'c>>,
     on_rule: Option<OnRule<'c>>,
-    live: bool,
+    vantage: Vantage,
 }
 
 impl std::fmt::Debug for Scan<'_> {
@@ -103,7 +105,7 @@ impl<'c> Scan<'c> {
             registry: None,
             engines: Vec::new(),
             on_rule: None,
-            live: false,
+            vantage: Vantage::Installed,
         }
     }
 
@@ -134,9 +136,23 @@ impl<'c> Scan<'c> {
     }
 
     /// Says the target is the host this process runs on: the results record the account
-    /// that ran the scan (oscap's `identity`).
+    /// that ran the scan (oscap's `identity`) and its platform facts come from the running
+    /// kernel and firmware. Shorthand for [`Scan::vantage`] with [`Vantage::Live`] (`false`
+    /// turns a live vantage back into [`Vantage::Installed`]).
     pub fn live(mut self, live: bool) -> Scan<'c> {
-        self.live = live;
+        if live {
+            self.vantage = Vantage::Live;
+        } else if self.vantage == Vantage::Live {
+            self.vantage = Vantage::Installed;
+        }
+        self
+    }
+
+    /// Says what the target is, so that its platform facts (FIPS mode, Secure Boot) are read
+    /// where such a target keeps them ([`crate::TargetSpec::vantage`] gives it for the usual
+    /// targets; the default is [`Vantage::Installed`]: an installed system's files).
+    pub fn vantage(mut self, vantage: Vantage) -> Scan<'c> {
+        self.vantage = vantage;
         self
     }
 
@@ -177,11 +193,18 @@ impl<'c> Scan<'c> {
         for r in &self.rules {
             rules.push(find(r).ok_or_else(|| Error::NoSuchRule(r.clone()))?);
         }
-        let mut warnings: Vec<String> = policy
+        // Dangling profile selections change nothing evaluated; a check-export naming no Value
+        // leaves the check's variable unbound.
+        let mut warnings: Vec<Warning> = policy
             .warnings
             .iter()
-            .chain(&policy.export_warnings())
-            .map(ToString::to_string)
+            .map(|w| Warning::new(w.to_string(), false))
+            .chain(
+                policy
+                    .export_warnings()
+                    .iter()
+                    .map(|w| Warning::new(w.to_string(), true)),
+            )
             .collect();
         // A check href the data stream cannot resolve (a catalog URI pointing outside the
         // stream, a missing component) makes its rule notchecked: say so here too, once per
@@ -195,9 +218,12 @@ impl<'c> Scan<'c> {
                 for r in &check.content_refs {
                     if let Err(e) = content.source().resolve_check_href(&r.href) {
                         if unresolvable.insert(r.href.clone()) {
-                            warnings.push(format!(
-                                "check href {}: {e}; the rules that use it are notchecked",
-                                r.href
+                            warnings.push(Warning::new(
+                                format!(
+                                    "check href {}: {e}; the rules that use it are notchecked",
+                                    r.href
+                                ),
+                                true,
                             ));
                         }
                     }
@@ -208,7 +234,10 @@ impl<'c> Scan<'c> {
         for r in &self.skip_rules {
             match find(r) {
                 Some(id) => skip.push(id),
-                None => warnings.push(format!("--skip-rule {r}: no such rule, ignored")),
+                None => warnings.push(Warning::new(
+                    format!("--skip-rule {r}: no such rule, ignored"),
+                    false,
+                )),
             }
         }
         let mut oval = OvalEngine::new(content, target).keep_results(true);
@@ -265,7 +294,7 @@ impl<'c> Scan<'c> {
             profile_id: self.profile,
             results,
             oval,
-            target: TargetFacts::of(target, self.live),
+            target: TargetFacts::of(target, self.vantage),
             warnings,
         })
     }
@@ -296,8 +325,9 @@ pub struct ScanOutcome {
     pub oval: Vec<OvalPass>,
     /// The target, as the evidence describes it.
     pub target: TargetFacts,
-    /// What the profile application and rule selection warned about.
-    pub warnings: Vec<String>,
+    /// What the profile application, rule selection and check resolution warned about (the
+    /// content's own warnings are [`Content::warnings`]).
+    pub warnings: Vec<Warning>,
 }
 
 impl ScanOutcome {
@@ -309,6 +339,30 @@ impl ScanOutcome {
     /// Whether a rule failed or errored (`scan` exits 2 then, as oscap).
     pub fn has_failures(&self) -> bool {
         self.results.has_failures()
+    }
+
+    /// The warnings, of the content and of this scan, that some results depend on (see
+    /// [`Warning::affects_results`]): when there is one, the results are not a clean
+    /// assessment of the target, and `scan` exits 2 even if no rule failed.
+    pub fn result_warnings(&self) -> Vec<Warning> {
+        self.content
+            .warnings()
+            .into_iter()
+            .chain(self.warnings.iter().cloned())
+            .filter(|w| w.affects_results)
+            .collect()
+    }
+
+    /// The exit status of oscap's convention for this outcome: 2 when a rule failed or
+    /// errored ([`ScanOutcome::has_failures`]) or when a warning affects results
+    /// ([`ScanOutcome::result_warnings`]: unlike oscap, which exits 0 then), else 0 (1 is for
+    /// input that cannot be used at all, an `Err` before any outcome).
+    pub fn exit_status(&self) -> u8 {
+        if self.has_failures() || !self.result_warnings().is_empty() {
+            2
+        } else {
+            0
+        }
     }
 
     /// The XCCDF 1.2 `TestResult` document.
@@ -427,10 +481,43 @@ impl ScanOutcome {
     }
 
     /// The assessor's report model: rules with their texts, references, fixes and OVAL
-    /// evidence, scores, target; what every [`scap_arf::report::Format`] renders. (Built
-    /// through the ARF today: the report reader is the one that also reads oscap's ARFs.)
+    /// evidence, scores, target; what every [`scap_arf::report::Format`] renders. Built from
+    /// the typed results, the content's benchmark and the target's facts (no XML is written or
+    /// parsed); equal to the report read from [`ScanOutcome::arf`] with the same `what`.
     pub fn report(&self, what: &OvalContent) -> Result<scap_arf::report::ScanReport> {
-        let arf = scap_arf::Arf::parse(&self.arf(what)?)?;
-        Ok(scap_arf::report::ScanReport::from_arf(&arf)?)
+        let info = self.target.test_result_info(self.content.name());
+        let mut test_result =
+            scap_arf::TestResult::from_results(&self.results, &info, scap_arf::XCCDF_REPORT_ID);
+        let mut ovals = Vec::new();
+        let mut first_report = BTreeMap::new();
+        for p in &self.oval {
+            let Some(defs) = self.definitions(&p.component) else {
+                continue;
+            };
+            let id = format!("oval{}", ovals.len());
+            first_report
+                .entry(p.component.as_str())
+                .or_insert_with(|| id.clone());
+            ovals.push(crate::evidence::oval_results(defs, &p.results, what, &id));
+        }
+        // Check hrefs name their component's first report, as in the ARF.
+        for r in &mut test_result.rule_results {
+            for c in &mut r.checks {
+                let key = match self.content.source().resolve_check_href(&c.href) {
+                    Ok(component) => component.id.as_str(),
+                    Err(_) => c.href.as_str(),
+                };
+                if let Some(id) = first_report.get(key) {
+                    c.href = format!("#{id}");
+                }
+            }
+        }
+        let asset = self.target.asset();
+        Ok(scap_arf::report::ScanReport::from_parts(
+            Some(self.content.benchmark()),
+            &test_result,
+            Some(&asset),
+            &ovals,
+        ))
     }
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use scap_probe::platform::{PlatformFacts, Vantage};
 use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
 
 use crate::error::{Error, Result};
@@ -79,6 +80,20 @@ impl TargetSpec {
     pub fn is_live(&self) -> bool {
         matches!(self, TargetSpec::Live)
     }
+
+    /// Where platform facts (FIPS mode, Secure Boot) come from for such a target.
+    ///
+    /// ```
+    /// use scap::probe::platform::Vantage;
+    /// assert_eq!(scap::TargetSpec::Image("img.tar".into()).vantage(), Vantage::ContainerImage);
+    /// ```
+    pub fn vantage(&self) -> Vantage {
+        match self {
+            TargetSpec::Live => Vantage::Live,
+            TargetSpec::Root(_) => Vantage::Installed,
+            TargetSpec::Image(_) => Vantage::ContainerImage,
+        }
+    }
 }
 
 /// An offline target's environment as `scan` and `oval-eval` take it: the `NAME=value` lines
@@ -101,6 +116,14 @@ pub fn offline_environment(
     })
 }
 
+/// The `TestResult` fact naming whether the target runs in FIPS mode (`enabled`, `disabled`,
+/// `not applicable`, `not collectable`); the same name with `:evidence` says where from. The
+/// report reads it back ([`scap_arf::report::TargetInfo::fips_mode`]).
+pub const PLATFORM_FIPS_MODE: &str = scap_arf::report::FACT_FIPS_MODE;
+/// The `TestResult` fact naming whether the target boots with Secure Boot (as
+/// [`PLATFORM_FIPS_MODE`]).
+pub const PLATFORM_SECURE_BOOT: &str = scap_arf::report::FACT_SECURE_BOOT;
+
 /// What the evidence says about the scanned system, read from the target once at scan time
 /// (so the outcome outlives the target): host name, addresses, kernel identity, the account
 /// that ran a live scan.
@@ -115,16 +138,21 @@ pub struct TargetFacts {
     pub uname: Option<scap_probe::Uname>,
     /// The account that ran the scan, authenticated, privileged (live scans only).
     pub identity: Option<(String, bool, bool)>,
+    /// FIPS mode and Secure Boot, with their evidence (`None` when not read).
+    pub platform: Option<PlatformFacts>,
 }
 
 impl TargetFacts {
-    /// Reads the facts of `target`; `live` adds the identity of this process.
-    pub fn of(target: &dyn Target, live: bool) -> TargetFacts {
+    /// Reads the facts of `target`, seen as `vantage` says (a live scan adds the identity of
+    /// this process).
+    pub fn of(target: &dyn Target, vantage: Vantage) -> TargetFacts {
+        let live = vantage == Vantage::Live;
         TargetFacts {
             hostname: target.hostname().ok(),
             interfaces: target.interfaces().unwrap_or_default(),
             uname: target.uname().ok(),
             identity: if live { own_identity() } else { None },
+            platform: Some(PlatformFacts::of(target, vantage)),
         }
     }
 
@@ -161,6 +189,18 @@ impl TargetFacts {
             let kind = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
             info.facts
                 .push(fact(&format!("asset:identifier:{kind}"), ip.to_string()));
+        }
+        if let Some(p) = &self.platform {
+            for (name, f) in [
+                (PLATFORM_FIPS_MODE, &p.fips_mode),
+                (PLATFORM_SECURE_BOOT, &p.secure_boot),
+            ] {
+                let fact =
+                    |name: String, value: &str| (name, "string".to_string(), value.to_string());
+                info.facts.push(fact(name.to_string(), f.answer.as_str()));
+                info.facts
+                    .push(fact(format!("{name}:evidence"), &f.evidence));
+            }
         }
         info.identity = self.identity.clone();
         info

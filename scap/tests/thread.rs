@@ -86,12 +86,15 @@ fn unresolvable_check_hrefs_are_warned_about() {
     let outcome = Scan::new(&content)
         .run(&host("root:x:0:0::/:/bin/sh\n"))
         .unwrap();
-    let warned: Vec<&String> = outcome
+    let warned: Vec<_> = outcome
         .warnings
         .iter()
-        .filter(|w| w.contains("missing-oval.xml"))
+        .filter(|w| w.message.contains("missing-oval.xml"))
         .collect();
     assert_eq!(warned.len(), 1, "{:?}", outcome.warnings);
+    assert!(warned[0].affects_results);
+    // The rules that use it are notchecked: the scan is not a clean assessment.
+    assert_eq!(outcome.result_warnings().len(), 1);
     let rule = outcome
         .results
         .rules

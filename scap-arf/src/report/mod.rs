@@ -51,11 +51,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::asset::Asset;
 use crate::error::{Error, Result};
 use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
 pub use crate::status::RuleStatus;
 use crate::status::{ItemStatus, ObjectFlag, OvalResult, empty_as_none};
+use crate::xccdf::TestResult;
 pub use format::Format;
 use refs::{RefId, RefKind, classify};
 
@@ -129,6 +131,62 @@ pub struct TargetInfo {
     pub ip_addresses: Vec<String>,
     /// MAC addresses.
     pub mac_addresses: Vec<String>,
+    /// FIPS mode, from the TestResult fact [`FACT_FIPS_MODE`] (absent from oscap's results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fips_mode: Option<PlatformFact>,
+    /// Secure Boot, from the TestResult fact [`FACT_SECURE_BOOT`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_boot: Option<PlatformFact>,
+}
+
+/// The `TestResult` `target-facts` fact saying whether the target runs in FIPS mode: its value
+/// is `enabled`, `disabled`, `not applicable` or `not collectable`; the fact named with
+/// `:evidence` appended says where the answer comes from.
+pub const FACT_FIPS_MODE: &str = "urn:scap-rs:fact:platform:fips-mode";
+/// The `TestResult` fact saying whether the target boots with UEFI Secure Boot (as
+/// [`FACT_FIPS_MODE`]).
+pub const FACT_SECURE_BOOT: &str = "urn:scap-rs:fact:platform:secure-boot";
+
+/// A platform fact of the target (FIPS mode, Secure Boot) and what it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlatformFact {
+    /// `enabled`, `disabled`, `not applicable` or `not collectable`.
+    pub answer: String,
+    /// Where the answer comes from, or why there is none.
+    pub evidence: String,
+}
+
+impl PlatformFact {
+    /// The fact named `name` in a TestResult's facts, with its `:evidence` companion.
+    ///
+    /// ```
+    /// use scap_arf::report::{PlatformFact, FACT_FIPS_MODE};
+    /// let mut info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
+    /// for (name, value) in [(FACT_FIPS_MODE.to_string(), "enabled"),
+    ///     (format!("{FACT_FIPS_MODE}:evidence"), "fips=1 in /etc/kernel/cmdline")] {
+    ///     info.facts.push((name, "string".into(), value.into()));
+    /// }
+    /// let b = scap_xccdf::Benchmark::parse_str(
+    ///     r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b"/>"#,
+    ///     &Default::default(),
+    /// )?;
+    /// let results = scap_xccdf::unevaluated(&b, &scap_xccdf::Policy::new(&b, None, None)?);
+    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// let f = PlatformFact::from_facts(&tr, FACT_FIPS_MODE).unwrap();
+    /// assert_eq!((f.answer.as_str(), f.evidence.as_str()), ("enabled", "fips=1 in /etc/kernel/cmdline"));
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
+    pub fn from_facts(tr: &TestResult, name: &str) -> Option<PlatformFact> {
+        let answer = tr.facts_named(name).next()?.trim().to_string();
+        let evidence = tr
+            .facts_named(&format!("{name}:evidence"))
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        Some(PlatformFact { answer, evidence })
+    }
 }
 
 /// A score.
@@ -351,29 +409,43 @@ fn fix_script(pieces: &[scap_xccdf::FixPiece], values: &HashMap<&str, &str>) -> 
 
 /// What the data stream says: rules, benchmark and profile titles, and (in an otherwise
 /// empty [`OvalResults`]) its OVAL tests and definitions.
-type DataStreamInfo = (HashMap<String, RuleInfo>, BenchmarkInfo, OvalResults);
+type DataStreamInfo = (scap_xccdf::Benchmark, OvalResults);
 
-/// Parses the data stream into rule information (benchmark title and profile title too).
-fn data_stream_rules(
-    request_id: &str,
-    text: &str,
-    profile: Option<&str>,
-) -> Result<DataStreamInfo> {
+/// Parses the data stream of an ARF report request: its benchmark and what its OVAL
+/// components say about their tests and definitions.
+fn data_stream_rules(request_id: &str, text: &str) -> Result<DataStreamInfo> {
     let wrap = |source| Error::DataStream {
         request: request_id.to_string(),
         source,
     };
     let opts = scap_xccdf::ParseOptions::default();
-    let doc = opts.parse_document(text).map_err(wrap)?;
-    let src = scap_xccdf::Source::from_document(&doc, text, None, None, &opts).map_err(wrap)?;
+    let src = scap_xccdf::Source::parse_str(text, None, None, &opts).map_err(wrap)?;
     let mut oval = OvalResults::default();
-    for node in doc
-        .descendants()
-        .filter(|n| n.has_tag_name((crate::OVAL_DEF_NS, "oval_definitions")))
-    {
-        oval.add_definitions_info(node);
+    // The OVAL components, each parsed alone from the data stream's text.
+    let components = src.collection.iter().flat_map(|c| &c.components);
+    for component in components {
+        let Some(fragment) = &component.fragment else {
+            continue;
+        };
+        if component.kind != scap_xccdf::ComponentKind::OvalDefinitions {
+            continue;
+        }
+        let wrapped = fragment
+            .wrap(text)
+            .map_err(|e| wrap(scap_xccdf::Error::Xml(e)))?;
+        let doc = crate::error::parse_document("data stream", &wrapped)?;
+        if let Some(defs) = doc.root_element().first_element_child() {
+            oval.add_definitions_info(defs);
+        }
     }
-    let b = &src.benchmark;
+    Ok((src.benchmark, oval))
+}
+
+/// The rules of a benchmark, and its and the profile's titles.
+fn benchmark_rules(
+    b: &scap_xccdf::Benchmark,
+    profile: Option<&str>,
+) -> (HashMap<String, RuleInfo>, BenchmarkInfo) {
     let mut rules = HashMap::new();
     collect_rules(&b.items, 0, &mut rules);
     let info = BenchmarkInfo {
@@ -389,7 +461,7 @@ fn data_stream_rules(
                 .map(|t| t.plain().trim().to_string())
         }),
     };
-    Ok((rules, info, oval))
+    (rules, info)
 }
 
 impl ScanReport {
@@ -408,14 +480,15 @@ impl ScanReport {
                 .iter()
                 .find(|r| r.root == "data-stream-collection")
         });
-        let (rule_info, mut benchmark, ds_oval) = match request {
-            Some(r) => data_stream_rules(&r.id, &r.content, tr.profile.as_deref())?,
-            None => (
-                HashMap::new(),
-                BenchmarkInfo::default(),
-                OvalResults::default(),
-            ),
+        let Some(request) = request else {
+            return Ok(ScanReport::from_parts(
+                None,
+                tr,
+                arf.asset_for(&tr.report_id),
+                &arf.oval_results,
+            ));
         };
+        let (benchmark, ds_oval) = data_stream_rules(&request.id, &request.content)?;
         // Results written without their definitions get test objects and comments from the
         // data stream's OVAL components.
         let ovals: Vec<OvalResults> = arf
@@ -434,6 +507,48 @@ impl ScanReport {
                 o
             })
             .collect();
+        Ok(ScanReport::from_parts(
+            Some(&benchmark),
+            tr,
+            arf.asset_for(&tr.report_id),
+            &ovals,
+        ))
+    }
+
+    /// Builds the report of one XCCDF `TestResult` from its parts, with no XML: rule texts,
+    /// references and fixes from `benchmark` (the one the results were made with), the target
+    /// from `asset` (else the TestResult's `target`), and evidence from the OVAL results its
+    /// checks name (a check href `#id` names the [`OvalResults::report_id`]; another href is
+    /// matched to the first results holding the definition).
+    ///
+    /// What [`ScanReport::from_arf`] does after reading the ARF; `scap::ScanOutcome::report`
+    /// calls it with the scan's typed results, so a report never needs the ARF written first.
+    ///
+    /// ```
+    /// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <title>B</title>
+    ///   <Rule id="xccdf_x_rule_a" selected="true" severity="high"><title>Rule A</title></Rule></Benchmark>"#;
+    /// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+    /// let p = scap_xccdf::Policy::new(&b, None, None)?;
+    /// let results = scap_xccdf::unevaluated(&b, &p);
+    /// let info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
+    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// let report = scap_arf::report::ScanReport::from_parts(Some(&b), &tr, None, &[]);
+    /// assert_eq!(report.benchmark.title.as_deref(), Some("B"));
+    /// assert_eq!(report.rules[0].title, "Rule A");
+    /// assert_eq!(report.target.hostname.as_deref(), Some("host1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_parts(
+        benchmark: Option<&scap_xccdf::Benchmark>,
+        tr: &TestResult,
+        asset: Option<&Asset>,
+        ovals: &[OvalResults],
+    ) -> ScanReport {
+        let (rule_info, mut benchmark) = match benchmark {
+            Some(b) => benchmark_rules(b, tr.profile.as_deref()),
+            None => (HashMap::new(), BenchmarkInfo::default()),
+        };
         if let Some(id) = &tr.benchmark_id {
             benchmark.id = id.clone();
         }
@@ -442,7 +557,6 @@ impl ScanReport {
         }
         benchmark.profile_id = tr.profile.clone();
 
-        let asset = arf.asset_for(&tr.report_id);
         let target = TargetInfo {
             hostname: asset
                 .and_then(|a| a.hostname.clone())
@@ -455,6 +569,8 @@ impl ScanReport {
                 _ => tr.target_addresses.clone(),
             },
             mac_addresses: asset.map(|a| a.mac_addresses.clone()).unwrap_or_default(),
+            fips_mode: PlatformFact::from_facts(tr, FACT_FIPS_MODE),
+            secure_boot: PlatformFact::from_facts(tr, FACT_SECURE_BOOT),
         };
         let values: HashMap<&str, &str> = tr
             .set_values
@@ -537,7 +653,7 @@ impl ScanReport {
                 oval,
             });
         }
-        Ok(ScanReport {
+        ScanReport {
             schema_version: SCHEMA_VERSION,
             benchmark,
             test_result: TestResultInfo {
@@ -559,7 +675,7 @@ impl ScanReport {
                 .collect(),
             counts,
             rules,
-        })
+        }
     }
 
     /// The report as pretty-printed JSON (the schema in the [module docs](self)); the same

@@ -17,9 +17,11 @@ use std::collections::hash_map::Entry;
 use std::str::FromStr;
 
 use roxmltree::Node;
+use scap_xml::Fragment;
 
 use crate::error::Error;
 use crate::model::{Definitions, ElementKind, Generator, InvalidElement, Warning, namespaces};
+pub(crate) use xml::parse_document;
 use xml::{elements, is_core, name, position};
 
 /// Resource limits of the parser. The defaults accept every SCAP Security Guide file with a
@@ -34,11 +36,11 @@ use xml::{elements, is_core, name, position};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest accepted input, in bytes (default 256 MiB). Not applied by
-    /// [`Definitions::from_node`], whose caller parsed the XML.
+    /// Largest accepted input, in bytes (default 256 MiB); for
+    /// [`Definitions::parse_fragment`], the size of the fragment.
     pub max_input_bytes: usize,
     /// Largest number of XML nodes (elements, texts, comments...) in the input (default
-    /// 32 million). Not applied by [`Definitions::from_node`].
+    /// 32 million).
     pub max_nodes: u32,
     /// Deepest nesting of `criteria`, of object `set`s and of variable components (default 64).
     pub max_depth: usize,
@@ -102,31 +104,54 @@ impl Definitions {
         let text = std::str::from_utf8(bytes).map_err(|e| Error::Encoding {
             offset: e.valid_up_to(),
         })?;
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: false,
-            nodes_limit: limits.max_nodes,
-            ..roxmltree::ParsingOptions::default()
-        };
-        let doc = roxmltree::Document::parse_with_options(text, options)?;
+        let doc = xml::parse_document(text, limits)?;
         Self::from_node(doc.root_element(), limits)
     }
 
-    /// Read an `oval_definitions` element of an already parsed document, e.g. the child of a
-    /// `ds:component` of a SCAP 1.2 source data stream. Only [`Limits::max_depth`] applies.
+    /// Parse the `oval_definitions` element at `fragment` of `text`: an OVAL component of a
+    /// SCAP source data stream (`scap_xccdf::Component::fragment` records where it is and the
+    /// namespaces it inherits). Only the fragment is parsed; every position (of errors,
+    /// warnings, [`Definitions::warnings`]) is a line and column of the whole `text`.
     ///
     /// ```
-    /// let ds = r#"<ds:data-stream-collection xmlns:ds="http://scap.nist.gov/schema/scap/source/1.2">
-    ///  <ds:component id="c1"><oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
-    ///     xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"><generator>
-    ///     <oval:schema_version>5.11</oval:schema_version><oval:timestamp>2024-01-01T00:00:00</oval:timestamp>
-    ///  </generator></oval_definitions></ds:component></ds:data-stream-collection>"#;
-    /// let doc = roxmltree::Document::parse(ds).unwrap();
-    /// let node = doc.descendants().find(|n| n.has_tag_name("oval_definitions")).unwrap();
-    /// let defs = scap_oval::Definitions::from_node(node, &Default::default())?;
+    /// let ds = r#"<ds:data-stream-collection xmlns:ds="http://scap.nist.gov/schema/scap/source/1.2"
+    ///     xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5">
+    ///  <ds:component id="c1"><oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5">
+    ///   <generator><oval:schema_version>5.11</oval:schema_version></generator>
+    ///  </oval_definitions></ds:component></ds:data-stream-collection>"#;
+    /// let start = ds.find("<oval_definitions").unwrap();
+    /// let end = ds.find("</ds:component>").unwrap();
+    /// let oval = scap_oval::Namespace::new(Some("oval"), "http://oval.mitre.org/XMLSchema/oval-common-5");
+    /// let fragment = scap_oval::Fragment::new(start..end, vec![oval]);
+    /// let defs = scap_oval::Definitions::parse_fragment(ds, &fragment, &Default::default())?;
     /// assert_eq!(defs.generator.schema_version, "5.11");
+    /// // The missing timestamp, located in the data stream.
+    /// assert_eq!(defs.warnings[0].position.to_string(), "4:3");
     /// # Ok::<(), scap_oval::Error>(())
     /// ```
-    pub fn from_node(node: Node<'_, '_>, limits: &Limits) -> Result<Self, Error> {
+    pub fn parse_fragment(text: &str, fragment: &Fragment, limits: &Limits) -> Result<Self, Error> {
+        let size = fragment.range.len();
+        if size > limits.max_input_bytes {
+            return Err(Error::TooLarge {
+                size,
+                limit: limits.max_input_bytes,
+            });
+        }
+        let wrapped = fragment.wrap(text)?;
+        let doc = xml::parse_document(&wrapped, limits)?;
+        let root = doc.root_element();
+        let node = root
+            .first_element_child()
+            .ok_or(Error::NotOvalDefinitions {
+                found: String::new(),
+                position: position(root),
+            })?;
+        Self::from_node(node, limits)
+    }
+
+    /// Read an `oval_definitions` element of a parsed document. Only [`Limits::max_depth`]
+    /// applies.
+    pub(crate) fn from_node(node: Node<'_, '_>, limits: &Limits) -> Result<Self, Error> {
         if !(is_core(node) && name(node) == "oval_definitions") {
             let tag = node.tag_name();
             let found = match tag.namespace() {

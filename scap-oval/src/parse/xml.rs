@@ -9,6 +9,22 @@ use crate::error::{Context, Error, Position};
 use crate::model::{Warning, namespaces};
 use crate::types::UnknownValue;
 
+/// Parses `text` with DTDs refused and the node limit applied.
+pub(crate) fn parse_document<'i>(
+    text: &'i str,
+    limits: &crate::Limits,
+) -> Result<roxmltree::Document<'i>, Error> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: limits.max_nodes,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        Error::Xml(scap_xml::XmlError::new(e.to_string(), pos.row, pos.col))
+    })
+}
+
 /// Line and column of a node's start.
 pub(crate) fn position(node: Node<'_, '_>) -> Position {
     let pos = node.document().text_pos_at(node.range().start);

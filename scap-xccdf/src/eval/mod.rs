@@ -291,8 +291,7 @@ pub(crate) fn now() -> String {
 ///   <Rule id="xccdf_x_rule_b" selected="false"/>
 /// </Benchmark>"#;
 /// let opts = scap_xccdf::ParseOptions::default();
-/// let doc = opts.parse_document(text)?;
-/// let src = Source::from_document(&doc, text, None, None, &opts)?;
+/// let src = Source::parse_str(text, None, None, &opts)?;
 /// let policy = Policy::new(&src.benchmark, None, None)?;
 /// let res = scap_xccdf::evaluate(&src, &policy, &AllPass, &EvalOptions::default())?;
 /// assert_eq!(res.rules[0].result, XccdfResult::Pass);
@@ -971,8 +970,7 @@ mod tests {
             <Value id="xccdf_x_value_v" type="number"><value>5</value></Value>{body}</Benchmark>"#
         );
         let opts = ParseOptions::default();
-        let doc = opts.parse_document(&text).unwrap();
-        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let src = Source::parse_str(&text, None, None, &opts).unwrap();
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
         evaluate(&src, &policy, engine, &EvalOptions::default()).unwrap()
     }
@@ -1048,8 +1046,7 @@ mod tests {
               <check-export value-id="xccdf_x_value_v" export-name="oval:x:var:1"/>
               <check-content-ref href="h" name="p"/></check></Rule></Benchmark>"#;
         let opts = ParseOptions::default();
-        let doc = opts.parse_document(text).unwrap();
-        let src = Source::from_document(&doc, text, None, None, &opts).unwrap();
+        let src = Source::parse_str(text, None, None, &opts).unwrap();
         let with = Policy::new(&src.benchmark, None, Some("xccdf_x_profile_p")).unwrap();
         let r = evaluate(&src, &with, &e, &EvalOptions::default()).unwrap();
         assert_eq!(r.rules[0].result, XccdfResult::Unknown);
@@ -1116,8 +1113,7 @@ mod tests {
             r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">{body}</Benchmark>"#
         );
         let opts = ParseOptions::default();
-        let doc = opts.parse_document(&text).unwrap();
-        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let src = Source::parse_str(&text, None, None, &opts).unwrap();
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
         let r = evaluate(
             &src,
@@ -1143,8 +1139,7 @@ mod tests {
     fn run_with(text: &str, profile: Option<&str>, opts: &EvalOptions) -> ScanResults {
         let e = ByName::default();
         let popts = ParseOptions::default();
-        let doc = popts.parse_document(text).unwrap();
-        let src = Source::from_document(&doc, text, None, None, &popts).unwrap();
+        let src = Source::parse_str(text, None, None, &popts).unwrap();
         let policy = Policy::new(&src.benchmark, None, profile).unwrap();
         evaluate(&src, &policy, &e, opts).unwrap()
     }
@@ -1340,8 +1335,7 @@ mod tests {
         let e = ByName::default();
         let text = doc_for("1.1", cpe1);
         let opts = ParseOptions::default();
-        let doc = opts.parse_document(&text).unwrap();
-        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let src = Source::parse_str(&text, None, None, &opts).unwrap();
         assert_eq!(src.benchmark.cpe_list.as_ref().unwrap().items.len(), 2);
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
         let r = evaluate(&src, &policy, &e, &EvalOptions::default()).unwrap();
@@ -1357,8 +1351,7 @@ mod tests {
             ("1.1", "http://cpe.mitre.org/dictionary/2.0"),
         ] {
             let text = doc_for(xccdf, cpe);
-            let doc = opts.parse_document(&text).unwrap();
-            let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+            let src = Source::parse_str(&text, None, None, &opts).unwrap();
             assert!(src.benchmark.cpe_list.is_none());
             let policy = Policy::new(&src.benchmark, None, None).unwrap();
             let r = evaluate(&src, &policy, &ByName::default(), &EvalOptions::default()).unwrap();
@@ -1400,8 +1393,7 @@ mod tests {
         );
         let text = std::fs::read_to_string(path).unwrap();
         let opts = ParseOptions::default();
-        let doc = opts.parse_document(&text).unwrap();
-        let src = Source::from_document(&doc, &text, None, None, &opts).unwrap();
+        let src = Source::parse_str(&text, None, None, &opts).unwrap();
         let policy = Policy::new(&src.benchmark, None, None).unwrap();
         let r = evaluate(&src, &policy, &ByComponent, &EvalOptions::default()).unwrap();
         use XccdfResult::*;

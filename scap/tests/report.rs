@@ -1,0 +1,103 @@
+//! The report a scan builds from its typed results (`ScanOutcome::report`) must be the report
+//! read back from the ARF the same scan writes (`ScanReport::from_arf`): the two paths share the
+//! join, so any difference is in how the typed results are turned into the report's view of
+//! the TestResult and the OVAL results. Checked on the bundled baseline (an exported value,
+//! scores, a failing and a passing host) and Chainguard's STIG on a Wolfi-like tree, with every kind of OVAL results content.
+#![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
+
+use std::path::Path;
+
+use scap::{Content, Scan};
+use scap_arf::Arf;
+use scap_arf::report::ScanReport;
+use scap_oval::results::Content as OvalContent;
+use scap_probe::{FileType, MemoryTarget, Metadata, RootFs, Target};
+
+const BASELINE: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
+
+fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target) -> ScanReport {
+    let mut scan = Scan::new(content);
+    if let Some(p) = profile {
+        scan = scan.profile(p).unwrap();
+    }
+    let outcome = scan.run(target).unwrap();
+    let mut last = None;
+    for what in [
+        OvalContent::default(),
+        OvalContent::thin(),
+        OvalContent::without_system_characteristics(),
+    ] {
+        let typed = outcome.report(&what).unwrap();
+        let arf = Arf::parse(&outcome.arf(&what).unwrap()).unwrap();
+        let read = ScanReport::from_arf(&arf).unwrap();
+        for (a, b) in typed.rules.iter().zip(&read.rules) {
+            assert_eq!(a, b, "rule {} differs ({what:?})", a.id);
+        }
+        assert_eq!(typed, read, "{what:?}");
+        last = Some(typed);
+    }
+    last.unwrap()
+}
+
+fn host(shadow_max_days: u32) -> MemoryTarget {
+    let mut t = MemoryTarget::new();
+    t.add_dir("/etc/ssh")
+        .add_dir("/usr/sbin")
+        .add_dir("/proc/sys/kernel");
+    t.add_file("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+    t.add_file_with(
+        "/etc/shadow",
+        format!("root:*:19000:0:{shadow_max_days}:7:::\n"),
+        Metadata::new(FileType::Regular, 0o640),
+    );
+    t.add_file(
+        "/etc/login.defs",
+        format!("PASS_MAX_DAYS\t{shadow_max_days}\n"),
+    );
+    t.add_file("/proc/sys/kernel/randomize_va_space", "2\n");
+    t.add_file("/etc/ssh/sshd_config", "PermitRootLogin yes\n");
+    t
+}
+
+#[test]
+fn baseline_reports_agree() {
+    let content =
+        Content::from_text(BASELINE, "linux-baseline-ds.xml", &Default::default()).unwrap();
+    for days in [60, 99999] {
+        assert!(
+            !both_ways_agree(&content, None, &host(days))
+                .rules
+                .is_empty()
+        );
+    }
+}
+
+#[test]
+fn chainguard_reports_agree() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("wolfi-hardened");
+    let status = std::process::Command::new("bash")
+        .arg(repo.join("scripts/make-wolfi-root.sh"))
+        .arg("hardened")
+        .arg(&root)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let content =
+        Content::open(repo.join("fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml")).unwrap();
+    let target = RootFs::new(&root).unwrap();
+    let report = both_ways_agree(&content, Some("xccdf_basic_profile_.check"), &target);
+    assert_eq!(report.rules.len(), 198);
+    // The hardened tree has no boot configuration; its OpenSSL makes the FIPS provider the
+    // default (the platform facts travel through the TestResult's facts both ways).
+    let fips = report.target.fips_mode.unwrap();
+    assert_eq!(fips.answer, "enabled", "{}", fips.evidence);
+    assert!(
+        fips.evidence.contains("/etc/ssl/openssl.cnf"),
+        "{}",
+        fips.evidence
+    );
+    assert_eq!(report.target.secure_boot.unwrap().answer, "not collectable");
+}
