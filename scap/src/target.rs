@@ -92,6 +92,9 @@ impl TargetSpec {
             TargetSpec::Live => Vantage::Live,
             TargetSpec::Root(_) => Vantage::Installed,
             TargetSpec::Image(_) => Vantage::ContainerImage,
+            // A VM disk holds an installed system: its boot configuration and ESP are there.
+            #[cfg(all(unix, feature = "disk"))]
+            TargetSpec::Disk(_) => Vantage::Installed,
         }
     }
 }
