@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release --example oval-eval -- [--id DEF]... [--variables VARS.xml]
 //!     [--results OUT.xml] [--datastream-id ID] [--oval-id ID] [--directives FILE]
-//!     [--root DIR | --image PATH[:REF]] [--env-file FILE] DEFINITIONS.xml
+//!     [--root DIR | --image PATH[:REF] | --disk IMAGE] [--env-file FILE] DEFINITIONS.xml
 //! ```
 //!
 //! DEFINITIONS.xml is an `oval_definitions` document or a SCAP source data stream: the OVAL
@@ -16,7 +16,8 @@
 //! accepted (results are reported in full); `--report` (HTML) and `--fetch-remote-resources` are
 //! refused. Without `--root` or `--image` the live host is scanned. `--image` scans a
 //! container image in place (an OCI image layout or a `docker save` archive, as a directory or
-//! a tar; REF picks the image when there are several).
+//! a tar; REF picks the image when there are several). `--disk` scans a virtual machine disk
+//! image in place (raw, qcow2, fixed VHD), its filesystems mounted where its fstab says.
 //!
 //! The environment of an offline target (`environmentvariable58`) is an input: `--env-file`
 //! (NAME=value lines), else `OSCAP_CONTAINER_VARS` (newline-separated NAME=value, as
@@ -38,6 +39,7 @@ use scap_oval::results::{Content, SystemInfo, write_results_with};
 struct Args {
     root: Option<PathBuf>,
     image: Option<String>,
+    disk: Option<PathBuf>,
     env_file: Option<PathBuf>,
     results: Option<PathBuf>,
     variables: Option<PathBuf>,
@@ -61,7 +63,8 @@ DEFINITIONS.xml is OVAL definitions or a source data stream. The options are osc
   --verbose LEVEL          DEVEL, INFO, WARNING or ERROR
   --report FILE, --fetch-remote-resources   refused
 Not in oscap:
-  --root DIR | --image PATH[:REF]   an offline tree or a container image
+  --root DIR | --image PATH[:REF] | --disk IMAGE
+                           an offline tree, a container image or a VM disk image
   --env-file FILE          NAME=value lines: the offline target's environment
   -h, --help; -V, --version";
 
@@ -81,6 +84,7 @@ const OPTS: &[Opt] = &[
     Opt::value(&["--local-files"], "DIR"),
     Opt::value(&["--root"], "DIR"),
     Opt::value(&["--image"], "PATH[:REF]"),
+    Opt::value(&["--disk"], "IMAGE"),
     Opt::value(&["--env-file"], "FILE"),
 ];
 
@@ -89,6 +93,7 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
     let mut a = Args {
         root: None,
         image: None,
+        disk: None,
         env_file: None,
         results: None,
         variables: None,
@@ -141,15 +146,17 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
                 }
                 "--root" => a.root = Some(v.into()),
                 "--image" => a.image = Some(cli::utf8(name, v)?),
+                "--disk" => a.disk = Some(v.into()),
                 "--env-file" => a.env_file = Some(v.into()),
                 // --directives (results always in full), --verbose-log-file, --local-files.
                 _ => {}
             },
         }
     }
-    if a.root.is_some() && a.image.is_some() {
+    let targets = [a.root.is_some(), a.image.is_some(), a.disk.is_some()];
+    if targets.iter().filter(|&&t| t).count() > 1 {
         return Err(UsageError(
-            "--root and --image name two targets: give one".into(),
+            "--root, --image and --disk each name a target: give one".into(),
         ));
     }
     a.definitions = definitions.ok_or_else(|| UsageError("no DEFINITIONS file given".into()))?;
@@ -244,11 +251,13 @@ fn main() -> ExitCode {
             }
         },
     };
-    // The same target opening as `scan` (scap::TargetSpec): --root, --image or this host.
-    let spec = match (&args.root, &args.image) {
-        (Some(dir), _) => scap::TargetSpec::Root(dir.clone()),
-        (None, Some(image)) => scap::TargetSpec::Image(image.clone()),
-        (None, None) => scap::TargetSpec::Live,
+    // The same target opening as `scan` (scap::TargetSpec): --root, --image, --disk or this
+    // host.
+    let spec = match (&args.root, &args.image, &args.disk) {
+        (Some(dir), _, _) => scap::TargetSpec::Root(dir.clone()),
+        (None, Some(image), _) => scap::TargetSpec::Image(image.clone()),
+        (None, None, Some(disk)) => scap::TargetSpec::Disk(disk.clone()),
+        (None, None, None) => scap::TargetSpec::Live,
     };
     let target =
         match scap::offline_environment(args.env_file.as_deref()).and_then(|env| spec.open(env)) {

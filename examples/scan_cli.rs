@@ -43,7 +43,9 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
   --fetch-remote-resources, --remediate   refused
 
 Not in oscap:
-  --root DIR | --image PATH[:REF]   scan an offline tree or a container image
+  --root DIR | --image PATH[:REF] | --disk IMAGE
+                             scan an offline tree, a container image or a VM disk image
+                             (raw, qcow2, fixed VHD; assembled by its fstab)
   --env-file FILE            NAME=value lines: the offline target's environment
   --trust-anchors PEM        certificates (trust anchors) and public keys that vouch for a
                              data stream's signature (oscap has no such option)
@@ -93,6 +95,7 @@ pub const OPTS: &[Opt] = &[
     Opt::flag(&["--enforce-signature"]),
     Opt::value(&["--root"], "DIR"),
     Opt::value(&["--image"], "PATH[:REF]"),
+    Opt::value(&["--disk"], "IMAGE"),
     Opt::value(&["--env-file"], "FILE"),
     Opt::value(&["--trust-anchors"], "PEM"),
 ];
@@ -115,6 +118,7 @@ pub struct Args {
     pub profile: Option<String>,
     pub root: Option<PathBuf>,
     pub image: Option<String>,
+    pub disk: Option<PathBuf>,
     pub env_file: Option<PathBuf>,
     pub results: Option<PathBuf>,
     pub stig_viewer: Option<PathBuf>,
@@ -159,6 +163,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
         profile: None,
         root: None,
         image: None,
+        disk: None,
         env_file: None,
         results: None,
         stig_viewer: None,
@@ -251,6 +256,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
             "--local-files" => a.input.local_files = Some(path),
             "--root" => a.root = Some(path),
             "--image" => a.image = Some(cli::utf8(name, value)?),
+            "--disk" => a.disk = Some(path),
             "--env-file" => a.env_file = Some(path),
             "--trust-anchors" => a.trust_anchors = Some(path),
             _ => return Err(UsageError(format!("{name} is not handled"))),
@@ -261,9 +267,10 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
             "--enforce-signature and --skip-signature-validation contradict each other".into(),
         ));
     }
-    if a.root.is_some() && a.image.is_some() {
+    let targets = [a.root.is_some(), a.image.is_some(), a.disk.is_some()];
+    if targets.iter().filter(|&&t| t).count() > 1 {
         return Err(UsageError(
-            "--root and --image name two targets: give one".into(),
+            "--root, --image and --disk each name a target: give one".into(),
         ));
     }
     Ok(Command::Scan(Box::new(a)))
@@ -298,12 +305,13 @@ impl Evidence {
 }
 
 impl Args {
-    /// The target `--root` / `--image` name, else this host.
+    /// The target `--root` / `--image` / `--disk` name, else this host.
     pub fn target(&self) -> scap::TargetSpec {
-        match (&self.root, &self.image) {
-            (Some(dir), _) => scap::TargetSpec::Root(dir.clone()),
-            (None, Some(image)) => scap::TargetSpec::Image(image.clone()),
-            (None, None) => scap::TargetSpec::Live,
+        match (&self.root, &self.image, &self.disk) {
+            (Some(dir), _, _) => scap::TargetSpec::Root(dir.clone()),
+            (None, Some(image), _) => scap::TargetSpec::Image(image.clone()),
+            (None, None, Some(disk)) => scap::TargetSpec::Disk(disk.clone()),
+            (None, None, None) => scap::TargetSpec::Live,
         }
     }
 

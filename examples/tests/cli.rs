@@ -87,7 +87,21 @@ fn usage_errors_name_the_option() {
     );
     let o = run("scan", &["--root", &root, "--image", "x.tar", "ds.xml"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("--root and --image"));
+    assert!(
+        stderr(&o).contains("--root, --image and --disk"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        "oval-eval",
+        &["--disk", "a.qcow2", "--image", "x.tar", "d.xml"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--root, --image and --disk"),
+        "{}",
+        stderr(&o)
+    );
     let o = run("scan", &["--fetch-remote-resources", "ds.xml"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("never downloads"));
@@ -553,4 +567,38 @@ fn fix_writes_oscaps_scripts() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn oval_eval_reads_a_disk_image_assembled_by_its_fstab() {
+    // scap-probe's GPT fixture: an ESP, an ext4 root and an ext4 /var mounted by UUID
+    // (nodev,nosuid), a tmpfs /tmp (noexec) in the fstab, no /home.
+    let disk = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scap-probe/tests/fixtures/disk/gpt-esp-root-var.qcow2");
+    let checks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/disk-checks.xml");
+    let o = run(
+        "oval-eval",
+        &[
+            "--disk",
+            &disk.display().to_string(),
+            &checks.display().to_string(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for (def, want) in [
+        (1, "true"),
+        (2, "true"),
+        (3, "true"),
+        (4, "true"),
+        (5, "false"),
+    ] {
+        let line = format!("Definition oval:disk:def:{def}: {want}\n");
+        assert!(out.contains(&line), "{line}in\n{out}");
+    }
+    // A file that is not a disk image is an error naming the option.
+    let checks = checks.display().to_string();
+    let o = run("oval-eval", &["--disk", &checks, &checks]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--disk"), "{}", stderr(&o));
 }

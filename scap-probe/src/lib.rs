@@ -12,6 +12,8 @@
 //! - [`MemoryTarget`]: a tree and facts in memory, for tests;
 //! - [`OciImage`] (feature `oci`, on by default): a container image (OCI image layout or
 //!   `docker save` archive) read in place, layers merged in memory, no daemon, no root;
+//! - [`DiskImage`] (feature `disk`): a virtual machine disk (raw, qcow2, fixed VHD; GPT or
+//!   MBR; ext2/3/4 and FAT) read in place and assembled by its own `/etc/fstab`;
 //! - anything a downstream tool writes (an SSH session, a VM disk reader, ...).
 //!
 //! # The trait
@@ -138,6 +140,8 @@
 
 mod beneath;
 mod caps;
+#[cfg(all(unix, feature = "disk"))]
+mod disk;
 mod error;
 mod facts;
 mod live;
@@ -155,6 +159,9 @@ mod walk;
 mod xattr;
 
 pub use caps::FileCapabilities;
+#[cfg(all(unix, feature = "disk"))]
+#[cfg_attr(docsrs, doc(cfg(all(unix, feature = "disk"))))]
+pub use disk::{DiskError, DiskFormat, DiskImage, Filesystem};
 pub use error::{Error, Fact, Result};
 pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Process, Uname};
 pub use live::LiveHost;

@@ -25,6 +25,13 @@ pub enum TargetSpec {
     Root(PathBuf),
     /// A container image read in place: `PATH[:REF]` ([`OciImage`]).
     Image(String),
+    /// A virtual machine disk image read in place, assembled by its own fstab
+    /// ([`DiskImage`](scap_probe::DiskImage)). What could not be assembled (an fstab entry
+    /// naming a filesystem the image lacks) is left out; open a `DiskImage` directly to see
+    /// its warnings.
+    #[cfg(all(unix, feature = "disk"))]
+    #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "disk"))))]
+    Disk(PathBuf),
 }
 
 impl TargetSpec {
@@ -59,6 +66,13 @@ impl TargetSpec {
                     None => Box::new(img),
                 }
             }
+            #[cfg(all(unix, feature = "disk"))]
+            TargetSpec::Disk(path) => {
+                let mut disk = scap_probe::DiskImage::open(path)
+                    .map_err(|e| failed(format!("--disk {}", path.display()), e))?;
+                disk.facts.environment = environment;
+                Box::new(disk)
+            }
         })
     }
 
@@ -78,6 +92,9 @@ impl TargetSpec {
             TargetSpec::Live => Vantage::Live,
             TargetSpec::Root(_) => Vantage::Installed,
             TargetSpec::Image(_) => Vantage::ContainerImage,
+            // A VM disk holds an installed system: its boot configuration and ESP are there.
+            #[cfg(all(unix, feature = "disk"))]
+            TargetSpec::Disk(_) => Vantage::Installed,
         }
     }
 }

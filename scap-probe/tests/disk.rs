@@ -1,0 +1,394 @@
+//! `DiskImage` over the committed images of `tests/fixtures/disk/` (made by `make.sh` there
+//! from a small tree with mkfs.ext4/ext2/ext3 -d, mkfs.vfat + mcopy, sgdisk, sfdisk and
+//! qemu-img): every file, directory and link of the source tree, as its manifest lists it,
+//! read back through the image; then the assembly (fstab mounts, jail rules across
+//! filesystems, the mount table) and hostile variants of the images.
+#![cfg(all(unix, feature = "disk"))]
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use scap_probe::{DEFAULT_READ_LIMIT, DiskError, DiskFormat, DiskImage, FileType, Target};
+use sha2::{Digest, Sha256};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/disk")
+        .join(name)
+}
+
+fn sha(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compare every manifest line (path, type, mode, uid, gid, size, link target or sha256)
+/// with what the image says; returns the number of entries checked.
+fn check_manifest(t: &DiskImage, manifest: &str) -> usize {
+    check_manifest_times(t, manifest, true)
+}
+
+/// [`check_manifest`], with or without the times (mkfs.xfs -p sets them to its own now).
+fn check_manifest_times(t: &DiskImage, manifest: &str, times: bool) -> usize {
+    let mount_points: Vec<&Path> = t
+        .filesystems()
+        .iter()
+        .filter_map(|f| f.mount_point.as_deref())
+        .collect();
+    let text = std::fs::read_to_string(fixture(manifest)).unwrap();
+    let mut n = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (path, kind, mode, uid, gid, size, extra) = (f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+        let p = Path::new(path);
+        let m = t.metadata(p).unwrap_or_else(|e| panic!("{path}: {e}"));
+        if mount_points.contains(&p) {
+            // What shows there is the root of the filesystem mounted over the directory.
+            assert!(m.is_dir(), "{path}");
+            continue;
+        }
+        let want = match kind {
+            "directory" => FileType::Directory,
+            "symbolic link" => FileType::Symlink,
+            _ => FileType::Regular,
+        };
+        assert_eq!(m.file_type, want, "{path}");
+        assert_eq!(format!("{:o}", m.mode), mode, "{path}");
+        assert_eq!(m.uid.to_string(), uid, "{path}");
+        assert_eq!(m.gid.to_string(), gid, "{path}");
+        // The script set every time to this instant.
+        if times {
+            assert_eq!(m.mtime.secs, 1_700_000_000, "{path}");
+        }
+        match want {
+            FileType::Regular => {
+                assert_eq!(m.size.to_string(), size, "{path}");
+                assert_eq!(
+                    sha(&t.read(p, DEFAULT_READ_LIMIT).unwrap()),
+                    extra,
+                    "{path}"
+                );
+            }
+            FileType::Symlink => {
+                assert_eq!(m.size.to_string(), size, "{path}");
+                assert_eq!(t.read_link(p).unwrap(), Path::new(extra), "{path}");
+            }
+            _ => {
+                let names: Vec<_> = t.read_dir(p).unwrap().into_iter().map(|e| e.name).collect();
+                let below = text
+                    .lines()
+                    .filter_map(|l| l.split('\t').next())
+                    .filter(|q| Path::new(q).parent() == Some(p))
+                    .count();
+                // Mount points add nothing to a listing; `lost+found` is the filesystem's own.
+                let extra = names.iter().filter(|n| *n == "lost+found").count();
+                assert_eq!(names.len() - extra, below, "{path}: {names:?}");
+            }
+        }
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn gpt_qcow2_reads_like_its_tree() {
+    let disk = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::Qcow2);
+    let checked = check_manifest(&disk, "gpt-esp-root-var.manifest");
+    assert!(checked > 300, "{checked}");
+    // The ESP: contents, long names, names compared without case, umask=0077 from fstab.
+    let esp = std::fs::read_to_string(fixture("gpt-esp-root-var.esp-manifest")).unwrap();
+    for line in esp.lines() {
+        let (path, hash) = line.split_once('\t').unwrap();
+        let bytes = disk.read(Path::new(path), DEFAULT_READ_LIMIT).unwrap();
+        assert_eq!(sha(&bytes), hash, "{path}");
+        // vfat gives files every permission the mask leaves, x included (no `showexec`).
+        assert_eq!(
+            disk.metadata(Path::new(path)).unwrap().mode,
+            0o700,
+            "{path}"
+        );
+    }
+    let shim = disk
+        .read(Path::new("/boot/efi/efi/DEBIAN/SHIMX64.EFI"), 100)
+        .unwrap();
+    assert_eq!(shim, b"shim\n");
+    assert_eq!(
+        disk.metadata(Path::new("/boot/efi/EFI")).unwrap().mode,
+        0o700
+    );
+}
+
+#[test]
+fn zstd_clusters_read_the_same() {
+    let a = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    let b = DiskImage::open(fixture("gpt-zstd.qcow2")).unwrap();
+    check_manifest(&b, "gpt-esp-root-var.manifest");
+    let p = Path::new("/usr/bin/big");
+    assert_eq!(
+        a.read(p, DEFAULT_READ_LIMIT).unwrap(),
+        b.read(p, DEFAULT_READ_LIMIT).unwrap()
+    );
+}
+
+#[test]
+fn fstab_assembles_and_is_the_mount_table() {
+    let disk = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    let mounted: Vec<_> = disk
+        .filesystems()
+        .iter()
+        .map(|f| (f.kind.as_str(), f.mount_point.clone()))
+        .collect();
+    assert_eq!(
+        mounted,
+        [
+            ("vfat", Some(PathBuf::from("/boot/efi"))),
+            ("ext4", Some(PathBuf::from("/"))),
+            ("ext4", Some(PathBuf::from("/var"))),
+        ]
+    );
+    let mounts = disk.mounts().unwrap();
+    let points: Vec<_> = mounts.iter().map(|m| m.mount_point.clone()).collect();
+    // Swap is not a mount; tmpfs and a device absent from the image are (as on the system).
+    assert_eq!(
+        points,
+        ["/", "/var", "/boot/efi", "/tmp", "/srv"].map(PathBuf::from)
+    );
+    assert_eq!(mounts[1].options, ["defaults", "nodev", "nosuid"]);
+    assert_eq!(mounts[1].fs_type, "ext4");
+    assert!(mounts[1].device.starts_with("UUID="));
+    let w = disk.warnings();
+    assert!(w.len() == 1 && w[0].contains("/dev/sda9"), "{w:?}");
+    // Each filesystem its own st_dev, as `recurse_file_system` needs.
+    let dev = |p: &str| disk.metadata(Path::new(p)).unwrap().device;
+    assert_ne!(dev("/etc"), dev("/var/log"));
+    assert_eq!(disk.hostname().unwrap(), "disk-fixture");
+}
+
+#[test]
+fn links_resolve_inside_the_assembled_image() {
+    let disk = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    // /var/run -> /run is on the /var filesystem: it must land on the image's /run.
+    assert_eq!(
+        disk.canonicalize(Path::new("/var/run")).unwrap(),
+        Path::new("/run")
+    );
+    assert_eq!(
+        disk.read(Path::new("/etc/localtime"), 100).unwrap(),
+        b"UTC0\n"
+    );
+    // ../../../../../etc/passwd from /usr climbs no higher than the image's root.
+    let passwd = disk.read(Path::new("/usr/escape"), 1000).unwrap();
+    assert!(passwd.starts_with(b"root:x:0:0"));
+    assert_eq!(
+        disk.canonicalize(Path::new("/var/../../etc")).unwrap(),
+        Path::new("/etc")
+    );
+    assert!(
+        disk.metadata(Path::new("/nope"))
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(disk.read(Path::new("/etc"), 100).is_err());
+}
+
+#[test]
+fn mbr_logical_ext2_and_ext3_by_label() {
+    let disk = DiskImage::open(fixture("mbr-logical.qcow2")).unwrap();
+    check_manifest(&disk, "mbr-logical.manifest");
+    let at: Vec<_> = disk
+        .filesystems()
+        .iter()
+        .map(|f| (f.location.as_str(), f.kind.as_str(), f.mount_point.clone()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("partition 5", "ext2", Some(PathBuf::from("/"))),
+            ("partition 6", "ext3", Some(PathBuf::from("/home"))),
+        ]
+    );
+}
+
+#[test]
+fn bare_filesystem_in_a_fixed_vhd() {
+    let disk = DiskImage::open(fixture("bare-ext4.vhd")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::VhdFixed);
+    check_manifest(&disk, "bare-ext4.manifest");
+    assert_eq!(disk.filesystems()[0].location, "image");
+    // No fstab: an empty mount table, said in a warning.
+    assert!(disk.mounts().unwrap().is_empty());
+}
+
+#[test]
+fn bare_xfs_reads_like_its_tree() {
+    let disk = DiskImage::open(fixture("bare-xfs.qcow2")).unwrap();
+    let fs = &disk.filesystems()[0];
+    assert_eq!((fs.kind.as_str(), fs.label.as_str()), ("xfs", "xroot"));
+    // Short-form and block/leaf directories, inline links, a file of several extents, a
+    // setuid file, a file owned by uid 1000.
+    let checked = check_manifest_times(&disk, "bare-xfs.manifest", false);
+    assert!(checked > 300, "{checked}");
+    assert_eq!(disk.read_dir(Path::new("/many")).unwrap().len(), 300);
+}
+
+#[test]
+fn lvm_linear_volumes_named_by_mapper_and_vg_paths() {
+    let disk = DiskImage::open(fixture("lvm-linear.qcow2")).unwrap();
+    // /var is lv-var: two segments with another volume's extents between them.
+    check_manifest(&disk, "lvm-linear.manifest");
+    let at: Vec<_> = disk
+        .filesystems()
+        .iter()
+        .map(|f| (f.location.as_str(), f.mount_point.clone()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("partition 1, lv tinyvg/root", Some(PathBuf::from("/"))),
+            ("partition 1, lv tinyvg/lv-var", Some(PathBuf::from("/var"))),
+        ]
+    );
+    assert!(disk.warnings().is_empty(), "{:?}", disk.warnings());
+}
+
+/// A copy of fixture `name` with `patch` applied, in a temporary file.
+fn patched(name: &str, patch: impl FnOnce(&mut Vec<u8>)) -> (tempfile::TempDir, PathBuf) {
+    let mut bytes = std::fs::read(fixture(name)).unwrap();
+    patch(&mut bytes);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    (dir, p)
+}
+
+fn be64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_be_bytes(b[at..at + 8].try_into().unwrap())
+}
+
+#[test]
+fn qcow2_backing_file_is_refused_not_followed() {
+    let (_d, p) = patched("gpt-esp-root-var.qcow2", |b| {
+        // backing_file_offset = 4000 (inside the header cluster), size 11.
+        b[8..16].copy_from_slice(&4000u64.to_be_bytes());
+        b[16..20].copy_from_slice(&11u32.to_be_bytes());
+        b[4000..4011].copy_from_slice(b"/etc/shadow");
+    });
+    match DiskImage::open(&p) {
+        Err(DiskError::BackingFile { backing }) => assert_eq!(backing, "/etc/shadow"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn qcow2_tables_outside_the_file_are_errors() {
+    // Every L1 entry pointing past the end of the file.
+    let (_d, p) = patched("gpt-esp-root-var.qcow2", |b| {
+        let l1 = be64_at(b, 40) as usize;
+        let n = u32::from_be_bytes(b[36..40].try_into().unwrap()) as usize;
+        for i in 0..n {
+            b[l1 + i * 8..l1 + i * 8 + 8].copy_from_slice(&(1u64 << 40).to_be_bytes());
+        }
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(matches!(e, DiskError::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("qcow2"), "{e}");
+}
+
+#[test]
+fn overlapping_gpt_partitions_are_refused() {
+    // A protective MBR and a GPT of two partitions, LBA 34..=50 and 40..=60.
+    let raw = {
+        let mut d = vec![0u8; 64 * 512];
+        d[446 + 4] = 0xEE;
+        d[510] = 0x55;
+        d[511] = 0xAA;
+        d[512..520].copy_from_slice(b"EFI PART");
+        d[512 + 72..512 + 80].copy_from_slice(&2u64.to_le_bytes());
+        d[512 + 80..512 + 84].copy_from_slice(&2u32.to_le_bytes());
+        d[512 + 84..512 + 88].copy_from_slice(&128u32.to_le_bytes());
+        for (i, (first, last)) in [(34u64, 50u64), (40, 60)].iter().enumerate() {
+            let e = 1024 + i * 128;
+            d[e] = 1; // a non-zero type GUID
+            d[e + 32..e + 40].copy_from_slice(&first.to_le_bytes());
+            d[e + 40..e + 48].copy_from_slice(&last.to_le_bytes());
+        }
+        d
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("overlap.raw");
+    std::fs::write(&p, raw).unwrap();
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("overlap"), "{e}");
+}
+
+#[test]
+fn no_root_filesystem_is_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("zeros.raw");
+    std::fs::write(&p, vec![0u8; 1 << 16]).unwrap();
+    assert!(matches!(DiskImage::open(&p), Err(DiskError::NoRoot { .. })));
+}
+
+/// Every file of the target, read; errors are fine, panics are not.
+fn read_everything(t: &dyn Target) {
+    let mut stack = vec![PathBuf::from("/")];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = t.read_dir(&dir) else {
+            continue;
+        };
+        for e in entries {
+            seen += 1;
+            if seen > 5000 {
+                return;
+            }
+            let p = dir.join(&e.name);
+            drop(t.metadata(&p));
+            match e.file_type {
+                FileType::Directory => stack.push(p),
+                FileType::Symlink => drop(t.read_link(&p)),
+                _ => drop(t.read(&p, 1 << 20)),
+            }
+        }
+    }
+}
+
+#[test]
+fn damaged_images_give_errors_not_panics() {
+    // Deterministic byte damage all over each fixture (xorshift, fixed seed).
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    // More rounds for a longer hunt: DISK_DAMAGE_ROUNDS=500 cargo test ... damaged
+    let rounds: usize = std::env::var("DISK_DAMAGE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    for name in [
+        "gpt-esp-root-var.qcow2",
+        "mbr-logical.qcow2",
+        "bare-ext4.vhd",
+    ] {
+        let original = std::fs::read(fixture(name)).unwrap();
+        for _ in 0..rounds {
+            let mut b = original.clone();
+            for _ in 0..64 {
+                let at = (next() % b.len() as u64) as usize;
+                b[at] = next() as u8;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join(name);
+            std::fs::write(&p, &b).unwrap();
+            if let Ok(disk) = DiskImage::open(&p) {
+                read_everything(&disk);
+            }
+        }
+    }
+}
