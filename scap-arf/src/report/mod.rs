@@ -34,7 +34,13 @@
 //!                          "object_id", "object_flag", "variables": [[id, value]],
 //!                          "items": [{"id", "kind", "status", "result",
 //!                                     "fields": [[name, value]]}]}]}]
-//!   }] }
+//!   }],
+//!   "poam": [{"poam_id", "asset", "weakness_id", "title", "description",
+//!             "controls": [str], "ccis": [str], "stig_id", "cves": [str], "severity",
+//!             "detected", "due", "overdue": bool, "status_date",   // dates YYYY-MM-DD
+//!             "detector", "remediation", "details"}],            // open findings only
+//!   "needs_review": [{"id", "title", "result", "severity", "reason"}]  // error, unknown,
+//! }                                                                    // notchecked
 //! ```
 //!
 //! New fields may be added in later versions of schema 1; a field is never renamed or removed
@@ -42,8 +48,12 @@
 
 pub mod ckl;
 pub mod cklb;
+pub mod diff;
+pub mod findings;
 pub mod format;
 pub mod html;
+pub mod json;
+pub mod options;
 pub mod poam;
 pub mod refs;
 
@@ -56,7 +66,9 @@ use crate::oval::{Criteria, OvalResults};
 use crate::read::Arf;
 pub use crate::status::RuleStatus;
 use crate::status::{ItemStatus, ObjectFlag, OvalResult, empty_as_none};
+pub use findings::ReviewItem;
 pub use format::Format;
+pub use options::Options;
 use refs::{RefId, RefKind, classify};
 
 /// The JSON schema version [`ScanReport`] writes.
@@ -184,7 +196,7 @@ impl RuleReport {
             .map(|r| r.id.as_str())
     }
 
-    /// Whether the result is a finding to act on (`fail`, `error`, `unknown`).
+    /// Whether the result is an open finding (`fail`; see [`RuleStatus::is_open`]).
     pub fn is_open(&self) -> bool {
         self.result.is_open()
     }
@@ -562,13 +574,15 @@ impl ScanReport {
         })
     }
 
-    /// The report as pretty-printed JSON (the schema in the [module docs](self)); the same
-    /// bytes [`Format::Json`] writes.
+    /// The report as pretty-printed JSON (the schema in the [module docs](self)) with its
+    /// POA&M items and review list ([`json`]); the same bytes [`Format::Json`] writes with the
+    /// default [`Options`].
     pub fn to_json(&self) -> Result<String> {
-        Ok(serde_json::to_string_pretty(self)?)
+        json::render(self, &Options::default())
     }
 
-    /// Reads a report back from its JSON.
+    /// Reads a report back from its JSON (the derived `poam` and `needs_review` lists are
+    /// ignored: they are computed from the rules).
     pub fn from_json(text: &str) -> Result<ScanReport> {
         Ok(serde_json::from_str(text)?)
     }
