@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use super::options::Options;
 use super::poam::Layout;
-use super::{ScanReport, ckl, cklb, html, json, poam};
+use super::{ScanReport, ckl, cklb, hdf, html, json, oscal_ar, oscal_poam, poam, sarif};
 use crate::error::{Error, Result};
 
 /// An evidence format a [`ScanReport`] can be rendered in.
@@ -46,6 +46,14 @@ pub enum Format {
     Poam,
     /// A Plan of Action and Milestones, CSV, eMASS import layout ([`super::poam`]).
     PoamEmass,
+    /// SARIF 2.1.0: failed rules as results, rules as reportingDescriptors ([`super::sarif`]).
+    Sarif,
+    /// OSCAL 1.1 assessment results, JSON ([`super::oscal_ar`]).
+    OscalAssessmentResults,
+    /// OSCAL 1.1 plan of action and milestones, JSON ([`super::oscal_poam`]).
+    OscalPoam,
+    /// Heimdall Data Format, JSON ([`super::hdf`]).
+    Hdf,
     /// The report as pretty-printed JSON, with its findings and review list (the schema in
     /// the [module docs](super)).
     Json,
@@ -53,8 +61,18 @@ pub enum Format {
 
 impl Format {
     /// Every format's name, in the order of the variants.
-    pub const NAMES: &'static [&'static str] =
-        &["html", "ckl", "cklb", "poam", "poam-emass", "json"];
+    pub const NAMES: &'static [&'static str] = &[
+        "html",
+        "ckl",
+        "cklb",
+        "poam",
+        "poam-emass",
+        "sarif",
+        "oscal-ar",
+        "oscal-poam",
+        "hdf",
+        "json",
+    ];
 
     /// The format called `name` (one of [`Format::NAMES`], ASCII case ignored).
     ///
@@ -71,6 +89,10 @@ impl Format {
             "cklb" => Format::Cklb,
             "poam" => Format::Poam,
             "poam-emass" => Format::PoamEmass,
+            "sarif" => Format::Sarif,
+            "oscal-ar" => Format::OscalAssessmentResults,
+            "oscal-poam" => Format::OscalPoam,
+            "hdf" => Format::Hdf,
             "json" => Format::Json,
             _ => {
                 return Err(Error::UnknownFormat {
@@ -92,6 +114,10 @@ impl Format {
             Format::Cklb => "cklb",
             Format::Poam => "poam",
             Format::PoamEmass => "poam-emass",
+            Format::Sarif => "sarif",
+            Format::OscalAssessmentResults => "oscal-ar",
+            Format::OscalPoam => "oscal-poam",
+            Format::Hdf => "hdf",
             Format::Json => "json",
         }
     }
@@ -109,7 +135,10 @@ impl Format {
             Format::Ckl => "ckl",
             Format::Cklb => "cklb",
             Format::Poam | Format::PoamEmass => "csv",
-            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::OscalAssessmentResults | Format::OscalPoam | Format::Hdf | Format::Json => {
+                "json"
+            }
         }
     }
 
@@ -164,6 +193,10 @@ impl Format {
             Format::Cklb => cklb::write(report, out),
             Format::Poam => poam::write(report, Layout::FedRamp, options, out),
             Format::PoamEmass => poam::write(report, Layout::Emass, options, out),
+            Format::Sarif => sarif::write(report, options, out),
+            Format::OscalAssessmentResults => oscal_ar::write(report, options, out),
+            Format::OscalPoam => oscal_poam::write(report, options, out),
+            Format::Hdf => hdf::write(report, options, out),
             Format::Json => json::write(report, options, out),
         }
     }

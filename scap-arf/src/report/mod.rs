@@ -1,7 +1,13 @@
 //! The scan report: one XCCDF TestResult joined with the rules of its data stream and the OVAL
 //! results that decided them, as stable, documented JSON ([`ScanReport`]), and renderings of
 //! it for people and tools: [`html`] (one self-contained page), [`ckl`] and [`cklb`] (DISA STIG
-//! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones CSV).
+//! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones, FedRAMP or eMASS
+//! layout), [`sarif`], [`oscal_ar`] and [`oscal_poam`] (OSCAL 1.1), [`hdf`] (Heimdall), and
+//! [`json`]. What the scan found is split in [`findings`]: open findings (failed rules, the
+//! only POA&M items) and the rules that need manual review (`error`, `unknown`,
+//! `notchecked`). [`diff`] compares two scans. [`Options`] carries what a rendering needs
+//! beyond the report (SLA, as-of date, detection dates from an earlier POA&M, the previous
+//! scan).
 //!
 //! Every rendering goes through one seam, [`Format::render`] (report in, bytes to any
 //! `std::io::Write` out), so a tool offering formats takes a [`Format`] by name
@@ -51,11 +57,16 @@ pub mod cklb;
 pub mod diff;
 pub mod findings;
 pub mod format;
+pub mod hdf;
 pub mod html;
 pub mod json;
 pub mod options;
+pub mod oscal;
+pub mod oscal_ar;
+pub mod oscal_poam;
 pub mod poam;
 pub mod refs;
+pub mod sarif;
 
 use std::collections::{BTreeMap, HashMap};
 
