@@ -46,13 +46,11 @@ hdfs=()
 for arf in "${arfs[@]}"; do
     stem=$out/$(basename "$arf" .xml)
     "$report" "$arf" --sarif "$stem.sarif" --oscal-ar "$stem.oscal-ar.json" \
-        --oscal-poam "$stem.oscal-poam.json" --hdf "$stem.hdf.json" > /dev/null
-    files+=("$stem.sarif" "$stem.oscal-ar.json")
+        --oscal-poam "$stem.oscal-poam.json" --hdf "$stem.hdf.json" \
+        --poam-xlsx "$stem.poam.xlsx" --poam-emass-xlsx "$stem.emass.xlsx" > /dev/null
+    files+=("$stem.sarif" "$stem.oscal-ar.json" "$stem.poam.xlsx" "$stem.emass.xlsx")
     # OSCAL requires at least one poam-item: a scan without findings has no POA&M to check.
     if grep -q '"POAM-ID"' "$stem.oscal-poam.json"; then files+=("$stem.oscal-poam.json"); fi
-    if "$report" "$arf" --poam-xlsx "$stem.poam.xlsx" --poam-emass-xlsx "$stem.emass.xlsx" > /dev/null 2>&1; then
-        files+=("$stem.poam.xlsx" "$stem.emass.xlsx")
-    fi
     hdfs+=("$stem.hdf.json")
 done
 "$tools/venv/bin/python" scripts/evidence/check.py "$schema" "${files[@]}"

@@ -179,3 +179,52 @@ fn sarif_tags_are_a_set_even_when_references_repeat() {
     let tags = &log["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"];
     assert_eq!(tags, &serde_json::json!(["CM-6(a)", "AC-12"]));
 }
+
+/// The text of one part of an `.xlsx` (a zip archive).
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("not a zip: {e}"));
+    let mut part = zip
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("no {name}: {e}"));
+    let mut s = String::new();
+    part.read_to_string(&mut s)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    s
+}
+
+#[test]
+fn the_xlsx_poam_holds_the_csv_rows_and_the_review_sheet() -> scap_arf::Result<()> {
+    let r = mixed();
+    let o = Options::default();
+    for (format, layout, sheet) in [
+        (
+            Format::PoamXlsx,
+            poam::Layout::FedRamp,
+            "Open POA&amp;M Items",
+        ),
+        (Format::PoamEmassXlsx, poam::Layout::Emass, "POA&amp;M"),
+    ] {
+        let mut bytes = Vec::new();
+        format.render_with(&r, &o, &mut bytes)?;
+        let book = xlsx_part(&bytes, "xl/workbook.xml");
+        assert!(book.contains(&format!("name=\"{sheet}\"")), "{book}");
+        assert!(book.contains("name=\"Needs manual review\""));
+        // Rows: the header and one per failed rule; the review sheet: header and 2.
+        let items = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+        assert_eq!(items.matches("<row ").count(), 1 + 3, "{format}");
+        let review = xlsx_part(&bytes, "xl/worksheets/sheet2.xml");
+        assert_eq!(review.matches("<row ").count(), 1 + 2, "{format}");
+        // Every header and every POAM ID is a shared string of the workbook.
+        let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
+        for h in layout.columns() {
+            let h = h.replace('&', "&amp;");
+            assert!(strings.contains(&format!(">{h}<")), "{format}: header {h}");
+        }
+        for i in poam::items(&r, &o) {
+            assert!(strings.contains(&i.poam_id), "{format}: {}", i.poam_id);
+        }
+    }
+    Ok(())
+}

@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use super::options::Options;
 use super::poam::Layout;
-use super::{ScanReport, ckl, cklb, hdf, html, json, oscal_ar, oscal_poam, poam, sarif};
+use super::{ScanReport, ckl, cklb, hdf, html, json, oscal_ar, oscal_poam, poam, poam_xlsx, sarif};
 use crate::error::{Error, Result};
 
 /// An evidence format a [`ScanReport`] can be rendered in.
@@ -46,6 +46,10 @@ pub enum Format {
     Poam,
     /// A Plan of Action and Milestones, CSV, eMASS import layout ([`super::poam`]).
     PoamEmass,
+    /// The FedRAMP-layout POA&M as an Excel workbook ([`super::poam_xlsx`]).
+    PoamXlsx,
+    /// The eMASS-layout POA&M as an Excel workbook ([`super::poam_xlsx`]).
+    PoamEmassXlsx,
     /// SARIF 2.1.0: failed rules as results, rules as reportingDescriptors ([`super::sarif`]).
     Sarif,
     /// OSCAL 1.1 assessment results, JSON ([`super::oscal_ar`]).
@@ -67,6 +71,8 @@ impl Format {
         "cklb",
         "poam",
         "poam-emass",
+        "poam-xlsx",
+        "poam-emass-xlsx",
         "sarif",
         "oscal-ar",
         "oscal-poam",
@@ -89,6 +95,8 @@ impl Format {
             "cklb" => Format::Cklb,
             "poam" => Format::Poam,
             "poam-emass" => Format::PoamEmass,
+            "poam-xlsx" => Format::PoamXlsx,
+            "poam-emass-xlsx" => Format::PoamEmassXlsx,
             "sarif" => Format::Sarif,
             "oscal-ar" => Format::OscalAssessmentResults,
             "oscal-poam" => Format::OscalPoam,
@@ -114,6 +122,8 @@ impl Format {
             Format::Cklb => "cklb",
             Format::Poam => "poam",
             Format::PoamEmass => "poam-emass",
+            Format::PoamXlsx => "poam-xlsx",
+            Format::PoamEmassXlsx => "poam-emass-xlsx",
             Format::Sarif => "sarif",
             Format::OscalAssessmentResults => "oscal-ar",
             Format::OscalPoam => "oscal-poam",
@@ -135,6 +145,7 @@ impl Format {
             Format::Ckl => "ckl",
             Format::Cklb => "cklb",
             Format::Poam | Format::PoamEmass => "csv",
+            Format::PoamXlsx | Format::PoamEmassXlsx => "xlsx",
             Format::Sarif => "sarif",
             Format::OscalAssessmentResults | Format::OscalPoam | Format::Hdf | Format::Json => {
                 "json"
@@ -193,6 +204,8 @@ impl Format {
             Format::Cklb => cklb::write(report, out),
             Format::Poam => poam::write(report, Layout::FedRamp, options, out),
             Format::PoamEmass => poam::write(report, Layout::Emass, options, out),
+            Format::PoamXlsx => poam_xlsx::write(report, Layout::FedRamp, options, out),
+            Format::PoamEmassXlsx => poam_xlsx::write(report, Layout::Emass, options, out),
             Format::Sarif => sarif::write(report, options, out),
             Format::OscalAssessmentResults => oscal_ar::write(report, options, out),
             Format::OscalPoam => oscal_poam::write(report, options, out),
@@ -264,8 +277,8 @@ mod tests {
             assert_eq!(f.to_string(), *name);
             assert!(!f.file_extension().is_empty());
         }
-        let e = Format::from_name("xlsx");
-        assert!(matches!(e, Err(Error::UnknownFormat { ref name }) if name == "xlsx"));
+        let e = Format::from_name("pdf");
+        assert!(matches!(e, Err(Error::UnknownFormat { ref name }) if name == "pdf"));
         Ok(())
     }
 

@@ -65,6 +65,7 @@ pub mod oscal;
 pub mod oscal_ar;
 pub mod oscal_poam;
 pub mod poam;
+pub mod poam_xlsx;
 pub mod refs;
 pub mod sarif;
 
