@@ -144,6 +144,18 @@ impl Diff {
         self.changed.is_empty()
     }
 
+    /// The comparison as pretty-printed JSON (its fields, as named here).
+    ///
+    /// ```
+    /// use scap_arf::report::diff::Diff;
+    /// let d: serde_json::Value = serde_json::from_str(&Diff::default().to_json()?)?;
+    /// assert_eq!(d["new_findings"], serde_json::json!([]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> crate::Result<String> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
     /// The comparison for people: counts, then each list, one rule a line.
     ///
     /// ```
