@@ -82,7 +82,7 @@ h2 .n{color:#555;font-weight:400}
 details.other>summary{cursor:pointer;font-weight:600;padding:6px 0}
 .none{color:#555;font-style:italic}
 .sev.critical{color:#8b0000;font-weight:700}
-@media (max-width:700px){header,main{padding:10px}details.rule>summary{flex-wrap:wrap}.rid{display:none}.badge{min-width:0}.controls input[type=search]{min-width:0;width:100%}}
+@media (max-width:700px){header,main{padding:10px}table{display:block;overflow-x:auto;max-width:100%}details.rule>summary{flex-wrap:wrap}.rid{display:none}.badge{min-width:0}.controls input[type=search]{min-width:0;width:100%}}
 "#;
 
 const JS: &str = r#"
