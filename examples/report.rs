@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --example report -- ARF [--FORMAT FILE]... [--sla CRITICAL,HIGH,MEDIUM,LOW]
 //!     [--today YYYY-MM-DD] [--previous-poam CSV] [--previous ARF] [--poc NAME]
+//!     [--oval-vulns OVAL_RESULTS]...
 //! ```
 //!
 //! `--FORMAT` is any report format name (`--html`, `--poam`, `--poam-emass`, `--json`, ...;
@@ -13,6 +14,9 @@
 //! over from `--previous-poam` (a POA&M CSV this wrote before, or the FedRAMP template as
 //! CSV) and `--previous` (the last scan's ARF, which also adds a "what changed" section to
 //! the HTML report); `--today` is the date overdue items are judged by (default: today).
+//! `--oval-vulns` adds the vulnerabilities an OVAL vulnerability feed found (an OVAL results
+//! file of a Debian, Ubuntu or Red Hat feed, from `oscap oval eval --results` or
+//! `oval-eval --results`): one POA&M item per CVE and package, in every format.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,6 +35,7 @@ struct Args {
     previous_poam: Vec<PathBuf>,
     previous: Option<PathBuf>,
     poc: String,
+    oval_vulns: Vec<PathBuf>,
 }
 
 fn usage() -> String {
@@ -39,7 +44,7 @@ fn usage() -> String {
         .map(|n| format!("[--{n} FILE]"))
         .collect();
     format!(
-        "usage: report ARF {} [--sla C,H,M,L] [--today YYYY-MM-DD] [--previous-poam CSV] [--previous ARF] [--poc NAME]",
+        "usage: report ARF {} [--sla C,H,M,L] [--today YYYY-MM-DD] [--previous-poam CSV] [--previous ARF] [--poc NAME] [--oval-vulns OVAL_RESULTS]...",
         formats.join(" ")
     )
 }
@@ -88,6 +93,7 @@ fn parse_args() -> Result<Args, String> {
             "--previous-poam" => a.previous_poam.push(value()?),
             "--previous" => a.previous = Some(value()?),
             "--poc" => a.poc = value()?.to_string_lossy().to_string(),
+            "--oval-vulns" => a.oval_vulns.push(value()?),
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
             _ if a.arf.is_none() => a.arf = Some(PathBuf::from(arg)),
@@ -152,7 +158,14 @@ fn options(args: &Args) -> Result<Options, String> {
 
 fn run(args: &Args) -> Result<(), String> {
     let path = args.arf.as_ref().ok_or("no ARF given")?;
-    let report = load(path)?;
+    let mut report = load(path)?;
+    for p in &args.oval_vulns {
+        let max = scap_arf::report::vulns::MAX_RESULTS_BYTES;
+        let text = scap_xccdf::input::read_file(p, max).map_err(|e| e.to_string())?;
+        report
+            .add_oval_vulnerabilities(&text)
+            .map_err(|e| format!("{}: {e}", p.display()))?;
+    }
     let options = options(args)?;
     for (format, p) in &args.outputs {
         // Rendered whole, then written atomically: a failed render leaves no partial file.
@@ -179,8 +192,9 @@ fn run(args: &Args) -> Result<(), String> {
     let items = poam::items(&report, &options);
     let overdue = items.iter().filter(|i| i.overdue).count();
     println!(
-        "{} findings ({overdue} overdue), {} need manual review",
+        "{} findings ({overdue} overdue; {} vulnerabilities), {} need manual review",
         items.len(),
+        report.vulnerabilities.len(),
         report.needs_review().len()
     );
     Ok(())

@@ -10,6 +10,9 @@
 #   - .xlsx: read back with openpyxl.
 # Tools go into target/evidence-tools (a Python venv and an npm prefix), installed once.
 #
+# Each ARF is also rendered with the vulnerabilities of the committed OVAL feed results
+# (scap-arf/tests/fixtures/vulns/results-debian11.xml), so vulnerability items are checked too.
+#
 # usage: scripts/check-evidence-schemas.sh [ARF...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,15 +46,20 @@ arfs=("$@")
 [ ${#arfs[@]} -gt 0 ] || arfs=(fixtures/arf/*.xml)
 files=()
 hdfs=()
+vulns=scap-arf/tests/fixtures/vulns/results-debian11.xml
 for arf in "${arfs[@]}"; do
-    stem=$out/$(basename "$arf" .xml)
-    "$report" "$arf" --sarif "$stem.sarif" --oscal-ar "$stem.oscal-ar.json" \
+  for with in plain vulns; do
+    stem=$out/$(basename "$arf" .xml)-$with
+    extra=()
+    [ "$with" = vulns ] && extra=(--oval-vulns "$vulns")
+    "$report" "$arf" "${extra[@]}" --sarif "$stem.sarif" --oscal-ar "$stem.oscal-ar.json" \
         --oscal-poam "$stem.oscal-poam.json" --hdf "$stem.hdf.json" \
         --poam-xlsx "$stem.poam.xlsx" --poam-emass-xlsx "$stem.emass.xlsx" > /dev/null
     files+=("$stem.sarif" "$stem.oscal-ar.json" "$stem.poam.xlsx" "$stem.emass.xlsx")
     # OSCAL requires at least one poam-item: a scan without findings has no POA&M to check.
     if grep -q '"POAM-ID"' "$stem.oscal-poam.json"; then files+=("$stem.oscal-poam.json"); fi
     hdfs+=("$stem.hdf.json")
+  done
 done
 "$tools/venv/bin/python" scripts/evidence/check.py "$schema" "${files[@]}"
 NODE_PATH=$tools/npm/node_modules node scripts/evidence/read-hdf.js "${hdfs[@]}"

@@ -228,3 +228,38 @@ fn the_xlsx_poam_holds_the_csv_rows_and_the_review_sheet() -> scap_arf::Result<(
     }
     Ok(())
 }
+
+#[test]
+fn vulnerabilities_flow_into_the_poam_html_json_and_oscal() -> scap_arf::Result<()> {
+    let mut r = mixed();
+    let feed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/vulns/results-debian11.xml"
+    ))
+    .unwrap_or_default();
+    assert_eq!(r.add_oval_vulnerabilities(&feed)?, 2);
+    let o = Options::default();
+    // 3 failed rules + CVE-2099-1000 in bash + CVE-2099-2000/2001 in libc6.
+    let items = poam::items(&r, &o);
+    assert_eq!(items.len(), 6);
+    let csv = poam::render(&r, poam::Layout::FedRamp, &o);
+    assert_eq!(csv.matches("\r\n\"SCAP-").count(), 6);
+    assert!(csv.contains("\"CVE-2099-2001\""), "the CVE column");
+    assert!(csv.contains("Upgrade libc6 to 0:2.31-13+deb11u99 or later."));
+    let html = scap_arf::report::html::render(&r);
+    assert!(html.contains("Findings <span class=\"n\">(6)</span>"));
+    assert_eq!(html.matches("class=\"rule vuln\"").count(), 3);
+    let back = ScanReport::from_json(&r.to_json()?)?;
+    assert_eq!(back.vulnerabilities, r.vulnerabilities);
+    let p = oscal_poam::document(&r, &o);
+    let doc = &p["plan-of-action-and-milestones"];
+    assert_eq!(count(&doc["poam-items"]), 6);
+    assert_eq!(count(&doc["observations"]), 6);
+    // The due date of the high USN item: 14 days after the scan (2026-11-22).
+    let high = items.iter().find(|i| i.cves == ["CVE-2099-2000"]);
+    assert_eq!(
+        high.and_then(|i| i.due).map(|d| d.to_string()).as_deref(),
+        Some("2026-12-06")
+    );
+    Ok(())
+}

@@ -274,6 +274,7 @@ mod tests {
             scores: Vec::new(),
             counts: Default::default(),
             rules,
+            vulnerabilities: Vec::new(),
         }
     }
 

@@ -149,6 +149,7 @@ mod tests {
             scores: Vec::new(),
             counts: Default::default(),
             rules,
+            vulnerabilities: Vec::new(),
         }
     }
 

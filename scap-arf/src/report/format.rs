@@ -255,6 +255,7 @@ mod tests {
             scores: Vec::new(),
             counts: Default::default(),
             rules: Vec::new(),
+            vulnerabilities: Vec::new(),
         }
     }
 

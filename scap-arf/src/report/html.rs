@@ -166,13 +166,17 @@ pub fn render_with(r: &ScanReport, o: &Options) -> String {
     let _ = writeln!(
         out,
         "<section id=\"findings\"><h2>Findings <span class=\"n\">({})</span></h2>",
-        findings.len()
+        items.len()
     );
-    if findings.is_empty() {
+    if items.is_empty() {
         out.push_str("<p class=\"none\">No rule failed.</p>");
     }
     for (rule, item) in findings.iter().zip(&items) {
         rule_entry(&mut out, rule, Some(item), None);
+    }
+    // Vulnerability items follow the rules' (see `poam::items`).
+    for item in items.iter().skip(findings.len()) {
+        vulnerability_entry(&mut out, item);
     }
     let review = r.needs_review();
     let _ = writeln!(
@@ -360,6 +364,40 @@ fn para(o: &mut String, heading: &str, text: &str) {
     let _ = write!(o, "<h4>{heading}</h4><pre>{}</pre>", e(text.trim()));
 }
 
+/// One vulnerability item (a CVE in a package) among the findings.
+fn vulnerability_entry(o: &mut String, i: &Item) {
+    let sev = if SEVERITIES.contains(&i.severity.as_str()) {
+        i.severity.as_str()
+    } else {
+        "unknown"
+    };
+    let due = i.due.map(|d| d.format("%Y-%m-%d").to_string());
+    let due = due.as_deref().unwrap_or("?");
+    let _ = write!(
+        o,
+        "<details class=\"rule vuln\" data-id=\"{}\" data-result=\"fail\" data-severity=\"{sev}\"><summary>\
+         <span class=\"badge fail\">vulnerable</span><span class=\"sev {sev}\">{sev}</span>\
+         <span class=\"title\">{}</span><span class=\"due{}\" title=\"{}\">{}due {due}</span>\
+         <span class=\"rid\">{}</span></summary><div class=\"body\">",
+        e(&i.weakness_id),
+        e(&i.title),
+        if i.overdue { " overdue" } else { "" },
+        e(&i.poam_id),
+        if i.overdue { "OVERDUE, " } else { "" },
+        e(&i.weakness_id),
+    );
+    let _ = write!(
+        o,
+        "<table class=\"poam\"><tr><th>POAM ID</th><td>{}</td><th>Detected</th><td>{}</td><th>Due</th><td>{due}</td></tr></table>",
+        e(&i.poam_id),
+        i.detected.format("%Y-%m-%d"),
+    );
+    para(o, "Description", &i.description);
+    para(o, "What the scan found", &i.details);
+    para(o, "Remediation", &i.remediation);
+    o.push_str("</div></details>\n");
+}
+
 /// One rule: `item` (a finding's POA&M item) puts its due date in the summary line,
 /// `reason` (a review item's) heads the body.
 fn rule_entry(o: &mut String, rule: &RuleReport, item: Option<&Item>, reason: Option<&str>) {
@@ -539,6 +577,7 @@ mod tests {
             scores: Vec::new(),
             counts,
             rules: vec![rule],
+            vulnerabilities: Vec::new(),
         }
     }
 

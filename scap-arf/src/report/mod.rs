@@ -41,7 +41,10 @@
 //!                          "items": [{"id", "kind", "status", "result",
 //!                                     "fields": [[name, value]]}]}]}]
 //!   }],
-//!   "poam": [{"poam_id", "asset", "weakness_id", "title", "description",
+//!   "vulnerabilities": [{"definition_id", "class", "title", "description", "cves": [str],
+//!                        "advisories": [str], "severity", "vendor_severity",
+//!                        "packages": [{"name", "installed", "fixed"}]}],
+//!   "poam": [{"poam_id", "kind": "rule"|"vulnerability", "asset", "weakness_id", "title", "description",
 //!             "controls": [str], "ccis": [str], "stig_id", "cves": [str], "severity",
 //!             "detected", "due", "overdue": bool, "status_date",   // dates YYYY-MM-DD
 //!             "detector", "remediation", "details"}],            // open findings only
@@ -68,6 +71,7 @@ pub mod poam;
 pub mod poam_xlsx;
 pub mod refs;
 pub mod sarif;
+pub mod vulns;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -107,6 +111,10 @@ pub struct ScanReport {
     pub counts: BTreeMap<RuleStatus, usize>,
     /// Every rule result, in TestResult order.
     pub rules: Vec<RuleReport>,
+    /// Vulnerabilities found by OVAL vulnerability or patch definitions ([`vulns`]; empty
+    /// unless added, e.g. by [`ScanReport::add_oval_vulnerabilities`]).
+    #[serde(default)]
+    pub vulnerabilities: Vec<vulns::Vulnerability>,
 }
 
 /// The benchmark and profile of a scan.
@@ -583,6 +591,7 @@ impl ScanReport {
                 .collect(),
             counts,
             rules,
+            vulnerabilities: Vec::new(),
         })
     }
 

@@ -216,28 +216,72 @@ pub(crate) fn risk_uuid(i: &Item) -> String {
     uuid(&format!("risk:{}", i.poam_id))
 }
 
-/// One risk per open finding: open, deadline the due date.
-pub(crate) fn risk(r: &ScanReport, i: &Item, rule: &RuleReport) -> Value {
+/// One risk per open finding: open, deadline the due date. `rule` is the failed rule, `None`
+/// for a vulnerability item.
+pub(crate) fn risk(r: &ScanReport, i: &Item, rule: Option<&RuleReport>) -> Value {
     let mut props = Vec::new();
     props.extend(prop("poam-id", NS, &i.poam_id));
     props.extend(prop("severity", NS, &i.severity));
     props.extend(prop("detected", NS, &i.detected.to_string()));
+    for c in &i.cves {
+        props.extend(prop("cve-id", NS, c));
+    }
     if i.overdue {
         props.extend(prop("overdue", NS, "true"));
     }
+    let statement = match rule {
+        Some(rule) if !rule.rationale.is_empty() => rule.rationale.clone(),
+        _ => i.description.clone(),
+    };
+    let observation = match rule {
+        Some(rule) => observation_uuid(r, rule),
+        None => item_observation_uuid(r, i),
+    };
     let mut v = json!({
         "uuid": risk_uuid(i),
         "title": line(&i.title),
         "description": i.description,
-        "statement": if rule.rationale.is_empty() { i.description.clone() } else { rule.rationale.clone() },
+        "statement": statement,
         "props": props,
         "status": "open",
-        "related-observations": [{"observation-uuid": observation_uuid(r, rule)}],
+        "related-observations": [{"observation-uuid": observation}],
     });
     if let Some(d) = i.due {
         v["deadline"] = json!(format!("{d}T23:59:59Z"));
     }
     v
+}
+
+/// The observation UUID of a vulnerability item in this scan.
+pub(crate) fn item_observation_uuid(r: &ScanReport, i: &Item) -> String {
+    uuid(&format!(
+        "observation:{}:{}:{}:{}",
+        i.asset,
+        r.test_result.id,
+        r.test_result.start_time.as_deref().unwrap_or(""),
+        i.weakness_id
+    ))
+}
+
+/// The observation of a vulnerability item: what the OVAL feed found.
+pub(crate) fn item_observation(r: &ScanReport, o: &Options, i: &Item) -> Value {
+    let mut props = Vec::new();
+    props.extend(prop("weakness-id", NS, &i.weakness_id));
+    props.extend(prop("severity", NS, &i.severity));
+    for c in &i.cves {
+        props.extend(prop("cve-id", NS, c));
+    }
+    json!({
+        "uuid": item_observation_uuid(r, i),
+        "title": line(&i.title),
+        "description": i.description,
+        "props": props,
+        "methods": ["TEST"],
+        "types": ["finding"],
+        "subjects": [{"subject-uuid": asset_uuid(r), "type": "inventory-item"}],
+        "collected": scan_time(r, o),
+        "relevant-evidence": [{"description": i.details}],
+    })
 }
 
 /// The POA&M items of `r` with their rules (the two lists are in the same order).

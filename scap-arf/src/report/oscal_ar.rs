@@ -53,7 +53,7 @@ pub fn document(r: &ScanReport, o: &Options) -> Value {
     let pairs = oscal::findings_with_items(r, o);
     let risks: Vec<Value> = pairs
         .iter()
-        .map(|(rule, i)| oscal::risk(r, i, rule))
+        .map(|(rule, i)| oscal::risk(r, i, Some(rule)))
         .collect();
     let findings: Vec<Value> = pairs
         .iter()

@@ -1,5 +1,5 @@
 //! OSCAL 1.1 plan of action and milestones (JSON): the POA&M items of [`super::poam`] (open
-//! findings only), each with its observation and its risk (deadline: the due date), the
+//! findings only: failed rules and vulnerabilities), each with its observation and its risk (deadline: the due date), the
 //! asset as an inventory item (the mapping in [`super::oscal`]).
 //!
 //! The document's UUID is stable per asset, benchmark and profile, and each item's per POAM
@@ -36,29 +36,43 @@ pub fn document(r: &ScanReport, o: &Options) -> Value {
         "POA&M: {} on {asset}",
         r.benchmark.title.as_deref().unwrap_or(&r.benchmark.id)
     );
-    let pairs = oscal::findings_with_items(r, o);
-    let observations: Vec<Value> = pairs
+    let items = super::poam::items(r, o);
+    let findings = r.findings();
+    // The first items are the failed rules' (same order as `findings`), the rest
+    // vulnerabilities.
+    let rule_of = |n: usize| findings.get(n).copied();
+    let observations: Vec<Value> = items
         .iter()
-        .map(|(rule, _)| oscal::observation(r, o, rule))
+        .enumerate()
+        .map(|(n, i)| match rule_of(n) {
+            Some(rule) => oscal::observation(r, o, rule),
+            None => oscal::item_observation(r, o, i),
+        })
         .collect();
-    let risks: Vec<Value> = pairs
+    let risks: Vec<Value> = items
         .iter()
-        .map(|(rule, i)| oscal::risk(r, i, rule))
+        .enumerate()
+        .map(|(n, i)| oscal::risk(r, i, rule_of(n)))
         .collect();
-    let items: Vec<Value> = pairs
+    let items: Vec<Value> = items
         .iter()
-        .map(|(rule, i)| {
+        .enumerate()
+        .map(|(n, i)| {
             let mut props =
                 vec![json!({"name": "POAM-ID", "ns": oscal::FEDRAMP_NS, "value": i.poam_id})];
             if i.overdue {
                 props.push(json!({"name": "overdue", "ns": oscal::NS, "value": "true"}));
             }
+            let observation = match rule_of(n) {
+                Some(rule) => oscal::observation_uuid(r, rule),
+                None => oscal::item_observation_uuid(r, i),
+            };
             json!({
                 "uuid": oscal::uuid(&format!("poam-item:{}", i.poam_id)),
                 "title": line(&i.title),
                 "description": i.description,
                 "props": props,
-                "related-observations": [{"observation-uuid": oscal::observation_uuid(r, rule)}],
+                "related-observations": [{"observation-uuid": observation}],
                 "related-risks": [{"risk-uuid": oscal::risk_uuid(i)}],
             })
         })

@@ -3,7 +3,9 @@
 //!
 //! # What is an item
 //!
-//! Only open findings ([`ScanReport::findings`]: XCCDF `fail`). Rules the scan could not
+//! Only open findings: failed rules ([`ScanReport::findings`]: XCCDF `fail`) and the
+//! vulnerabilities OVAL feeds found ([`ScanReport::vulnerabilities`], one item per CVE and
+//! package, control SI-2, the CVE in the CVE column). Rules the scan could not
 //! decide (`error`, `unknown`, `notchecked`) are not weaknesses; they are listed apart
 //! ([`ScanReport::needs_review`]) in the HTML report and the JSON.
 //!
@@ -12,7 +14,7 @@
 //! Stable per (asset, weakness), so the next scan of the same asset updates its rows instead
 //! of adding new ones: `SCAP-` followed by the first 16 hex digits (uppercase) of the SHA-256
 //! of the asset identifier, one byte `0x1F` (unit separator, which neither part contains),
-//! and the weakness id (the XCCDF rule id). The asset identifier is the report's host name,
+//! and the weakness id (the XCCDF rule id, or `CVE-ID:package` for a vulnerability). The asset identifier is the report's host name,
 //! else its FQDN, else its first IP address, else `unknown-asset` ([`asset_identifier`]).
 //! See [`poam_id`].
 //!
@@ -53,6 +55,7 @@ use sha2::{Digest, Sha256};
 
 use super::options::Options;
 use super::refs::RefKind;
+use super::vulns::{AffectedPackage, Vulnerability};
 use super::{RuleReport, ScanReport};
 use crate::error::{Error, Result};
 
@@ -421,6 +424,17 @@ fn csv_records(text: &str) -> impl Iterator<Item = Result<(u32, Vec<String>)>> +
     })
 }
 
+/// What a POA&M item tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ItemKind {
+    /// A failed XCCDF rule.
+    Rule,
+    /// A vulnerability an OVAL feed found ([`super::vulns`]): one CVE in one package.
+    Vulnerability,
+}
+
 /// One POA&M item: an open finding with its dates. Both layouts, the HTML report and the
 /// JSON are made from these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -428,9 +442,11 @@ fn csv_records(text: &str) -> impl Iterator<Item = Result<(u32, Vec<String>)>> +
 pub struct Item {
     /// The stable POAM ID ([`poam_id`]).
     pub poam_id: String,
+    /// A failed rule or a vulnerability.
+    pub kind: ItemKind,
     /// The asset ([`asset_identifier`]).
     pub asset: String,
-    /// The weakness: the XCCDF rule id.
+    /// The weakness: the XCCDF rule id, or `CVE-ID:package` for a vulnerability.
     pub weakness_id: String,
     /// The rule's title.
     pub title: String,
@@ -482,15 +498,109 @@ pub fn items(r: &ScanReport, o: &Options) -> Vec<Item> {
     let scanned = scan_date(r).unwrap_or(today);
     let asset = asset_identifier(r);
     let detector = detector(r);
-    r.findings()
+    let detected = |id: &str| o.history.get(id).map_or(scanned, |d| d.min(scanned));
+    let mut out: Vec<Item> = r
+        .findings()
         .into_iter()
         .map(|rule| {
             let id = poam_id(&asset, &rule.id);
-            let detected = o.history.get(&id).map_or(scanned, |d| d.min(scanned));
+            let detected = detected(&id);
             let due = o.sla.due(&rule.severity, detected);
             item(rule, id, &asset, &detector, detected, due, today)
         })
-        .collect()
+        .collect();
+    // Vulnerabilities after the rules (callers pair the first items with
+    // `ScanReport::findings`), most severe first.
+    let mut vulns: Vec<Item> = r
+        .vulnerabilities
+        .iter()
+        .flat_map(|v| vulnerability_items(v, &asset, today, &detected, o))
+        .collect();
+    vulns.sort_by_key(|i| super::findings::severity_rank(&i.severity));
+    out.extend(vulns);
+    out
+}
+
+/// The items of one vulnerability: one per CVE and package ([`Vulnerability::weakness_ids`]).
+/// Controls: SI-2 (flaw remediation), the NIST 800-53 control a missing fix is a finding of.
+fn vulnerability_items(
+    v: &Vulnerability,
+    asset: &str,
+    today: NaiveDate,
+    detected: &dyn Fn(&str) -> NaiveDate,
+    o: &Options,
+) -> Vec<Item> {
+    let cves: Vec<Option<&str>> = if v.cves.is_empty() {
+        vec![None]
+    } else {
+        v.cves.iter().map(|c| Some(c.as_str())).collect()
+    };
+    let packages: Vec<Option<&AffectedPackage>> = if v.packages.is_empty() {
+        vec![None]
+    } else {
+        v.packages.iter().map(Some).collect()
+    };
+    let mut out = Vec::new();
+    for cve in &cves {
+        for p in &packages {
+            let base = cve.unwrap_or(&v.definition_id);
+            let weakness = match p {
+                Some(p) => format!("{base}:{}", p.name),
+                None => base.to_string(),
+            };
+            let id = poam_id(asset, &weakness);
+            let found = detected(&id);
+            let due = o.sla.due(&v.severity, found);
+            let name = p.map_or("", |p| p.name.as_str());
+            let installed = p.and_then(|p| p.installed.as_deref()).unwrap_or("?");
+            let fixed = p.and_then(|p| p.fixed.as_deref());
+            let mut details = format!("OVAL {} definition {}: true", v.class, v.definition_id);
+            if !v.advisories.is_empty() {
+                let _ = write!(details, "\nAdvisories: {}", v.advisories.join(", "));
+            }
+            if let Some(s) = &v.vendor_severity {
+                let _ = write!(details, "\nVendor severity: {s}");
+            }
+            if p.is_some() {
+                let _ = write!(
+                    details,
+                    "\nPackage {name}: installed {installed}, fixed in {}",
+                    fixed.unwrap_or("(no fix given)")
+                );
+            }
+            out.push(Item {
+                poam_id: id,
+                kind: ItemKind::Vulnerability,
+                asset: asset.to_string(),
+                weakness_id: weakness,
+                title: match (cve, p) {
+                    (Some(c), Some(_)) => format!("{c} in {name} {installed}"),
+                    _ => v.title.clone(),
+                },
+                description: if v.description.is_empty() {
+                    v.title.clone()
+                } else {
+                    format!("{}: {}", v.title, v.description)
+                },
+                controls: vec!["SI-2".into()],
+                ccis: Vec::new(),
+                stig_id: None,
+                cves: cve.map(|c| vec![c.to_string()]).unwrap_or_default(),
+                severity: v.severity.clone(),
+                detected: found,
+                due,
+                overdue: due.is_some_and(|d| d < today),
+                status_date: today,
+                detector: format!("OVAL vulnerability definitions ({})", v.definition_id),
+                remediation: match fixed {
+                    Some(f) => format!("Upgrade {name} to {f} or later."),
+                    None => format!("Apply the fix of {}.", v.definition_id),
+                },
+                details,
+            });
+        }
+    }
+    out
 }
 
 fn detector(r: &ScanReport) -> String {
@@ -523,6 +633,7 @@ fn item(
     }
     Item {
         poam_id,
+        kind: ItemKind::Rule,
         asset: asset.to_string(),
         weakness_id: rule.id.clone(),
         title: rule.title.clone(),
@@ -758,6 +869,7 @@ mod tests {
             scores: Vec::new(),
             counts: Default::default(),
             rules,
+            vulnerabilities: Vec::new(),
         }
     }
 
