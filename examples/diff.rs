@@ -8,7 +8,10 @@
 //! Prints the comparison as text. `--json FILE` writes it as JSON
 //! (`scap_arf::report::diff::Diff`); `--html FILE` writes the later scan's HTML report with a
 //! "what changed" section, its POA&M due dates counted from when each finding was first seen.
-//! Exit status 0 when no new finding appeared, 2 when one did (for CI gates), 1 on error.
+//! Exit status 0 when no new finding (failed rule or CVE) appeared, 2 when one did (for CI
+//! gates), 1 on error. ARFs carry no vulnerability feed results, so CVEs opened and closed
+//! show in the API's `Diff` when the reports have vulnerabilities added
+//! (`ScanReport::add_oval_vulnerabilities`), not in this command.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -80,7 +83,7 @@ fn run(args: &Args) -> Result<bool, String> {
         scap_examples::output::write_file(p, &out)?;
         println!("wrote {}", p.display());
     }
-    Ok(!d.new_findings.is_empty())
+    Ok(!d.new_findings.is_empty() || !d.cves_opened.is_empty())
 }
 
 fn main() -> ExitCode {

@@ -9,7 +9,8 @@
 //! - still open: it failed in both;
 //! - undecided: it failed before and now needs review (`error`, `unknown`, `notchecked`):
 //!   neither fixed nor open, so listed apart;
-//! - changed: every rule in both scans whose result differs, whatever the words.
+//! - changed: every rule in both scans whose result differs, whatever the words;
+//! - CVEs opened and closed: vulnerabilities ([`super::vulns`]) by `CVE-ID:package`.
 //!
 //! [`diff`] builds a [`Diff`]; [`Diff::to_text`] prints it for people, serde gives its JSON,
 //! and the HTML report has it as a section when [`super::Options::previous`] is set.
@@ -57,6 +58,13 @@ pub struct Diff {
     pub undecided: Vec<RuleChange>,
     /// Every rule whose result differs (including rules only one scan has).
     pub changed: Vec<RuleChange>,
+    /// Vulnerabilities (`CVE-ID:package`, [`super::vulns::Vulnerability::weakness_ids`])
+    /// the later scan has and the earlier did not.
+    #[serde(default)]
+    pub cves_opened: Vec<String>,
+    /// Vulnerabilities the earlier scan had and the later does not.
+    #[serde(default)]
+    pub cves_closed: Vec<String>,
 }
 
 fn change(id: &str, before: Option<&RuleReport>, after: Option<&RuleReport>) -> RuleChange {
@@ -123,6 +131,19 @@ pub fn diff(before: &ScanReport, after: &ScanReport) -> Diff {
             d.changed.push(c);
         }
     }
+    let weaknesses = |r: &ScanReport| -> Vec<String> {
+        let mut v: Vec<String> = r
+            .vulnerabilities
+            .iter()
+            .flat_map(|x| x.weakness_ids())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (was, is) = (weaknesses(before), weaknesses(after));
+    d.cves_opened = is.iter().filter(|w| !was.contains(w)).cloned().collect();
+    d.cves_closed = was.iter().filter(|w| !is.contains(w)).cloned().collect();
     for list in [
         &mut d.new_findings,
         &mut d.fixed_findings,
@@ -141,7 +162,7 @@ fn word(r: Option<RuleStatus>) -> &'static str {
 impl Diff {
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.changed.is_empty()
+        self.changed.is_empty() && self.cves_opened.is_empty() && self.cves_closed.is_empty()
     }
 
     /// The comparison as pretty-printed JSON (its fields, as named here).
@@ -166,15 +187,28 @@ impl Diff {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "{} -> {}: {} new findings, {} fixed, {} still open, {} no longer decided, {} rules changed result",
+            "{} -> {}: {} new findings, {} fixed, {} still open, {} no longer decided, {} rules changed result, {} CVEs opened, {} closed",
             self.before_time.as_deref().unwrap_or("earlier scan"),
             self.after_time.as_deref().unwrap_or("later scan"),
             self.new_findings.len(),
             self.fixed_findings.len(),
             self.still_open.len(),
             self.undecided.len(),
-            self.changed.len()
+            self.changed.len(),
+            self.cves_opened.len(),
+            self.cves_closed.len()
         );
+        for (name, list) in [
+            ("CVEs opened", &self.cves_opened),
+            ("CVEs closed", &self.cves_closed),
+        ] {
+            if !list.is_empty() {
+                let _ = writeln!(s, "\n{name}:");
+                for w in list {
+                    let _ = writeln!(s, "  {w}");
+                }
+            }
+        }
         for (name, list) in [
             ("New findings", &self.new_findings),
             ("Fixed", &self.fixed_findings),
@@ -216,7 +250,15 @@ pub(crate) fn html_section(o: &mut String, d: &Diff) {
         "<p>Compared with the scan started {}.</p>",
         escape(d.before_time.as_deref().unwrap_or("(unknown time)"))
     );
-    if d.is_empty() {
+    for (name, list) in [
+        ("CVEs opened", &d.cves_opened),
+        ("CVEs closed", &d.cves_closed),
+    ] {
+        if !list.is_empty() {
+            let _ = write!(o, "<p>{name}: <code>{}</code></p>", escape(list.join(", ")));
+        }
+    }
+    if d.changed.is_empty() {
         o.push_str("<p class=\"none\">No rule changed result.</p></section>\n");
         return;
     }
@@ -332,5 +374,29 @@ mod tests {
         let d = diff(&r, &r);
         assert!(d.is_empty());
         assert_eq!(ids(&d.still_open), ["a"]);
+    }
+
+    #[test]
+    fn cves_opened_and_closed_by_cve_and_package() {
+        use crate::report::vulns::{AffectedPackage, Vulnerability};
+        let vuln = |cve: &str, pkg: &str| Vulnerability {
+            cves: vec![cve.into()],
+            packages: vec![AffectedPackage {
+                name: pkg.into(),
+                ..AffectedPackage::default()
+            }],
+            ..Vulnerability::default()
+        };
+        let mut before = report(vec![]);
+        before.vulnerabilities = vec![vuln("CVE-1", "a"), vuln("CVE-2", "b")];
+        let mut after = report(vec![]);
+        after.vulnerabilities = vec![vuln("CVE-2", "b"), vuln("CVE-3", "c")];
+        let d = diff(&before, &after);
+        assert_eq!(
+            (d.cves_opened.as_slice(), d.cves_closed.as_slice()),
+            (&["CVE-3:c".to_string()][..], &["CVE-1:a".to_string()][..])
+        );
+        assert!(!d.is_empty());
+        assert!(d.to_text().contains("1 CVEs opened, 1 closed"));
     }
 }
