@@ -10,7 +10,9 @@
 //! - undecided: it failed before and now needs review (`error`, `unknown`, `notchecked`):
 //!   neither fixed nor open, so listed apart;
 //! - changed: every rule in both scans whose result differs, whatever the words;
-//! - CVEs opened and closed: vulnerabilities ([`super::vulns`]) by `CVE-ID:package`.
+//! - CVEs opened and closed: vulnerabilities ([`super::vulns`]) by `CVE-ID:package`, when
+//!   both reports have some (a report without any is taken as one no feed was evaluated
+//!   for, so a scan whose every CVE was fixed shows no closures here).
 //!
 //! [`diff`] builds a [`Diff`]; [`Diff::to_text`] prints it for people, serde gives its JSON,
 //! and the HTML report has it as a section when [`super::Options::previous`] is set.
@@ -142,8 +144,12 @@ pub fn diff(before: &ScanReport, after: &ScanReport) -> Diff {
         v
     };
     let (was, is) = (weaknesses(before), weaknesses(after));
-    d.cves_opened = is.iter().filter(|w| !was.contains(w)).cloned().collect();
-    d.cves_closed = was.iter().filter(|w| !is.contains(w)).cloned().collect();
+    // A report without vulnerabilities is taken as one no feed was evaluated for (an ARF
+    // carries none): comparing it would call every CVE of the other scan opened or closed.
+    if !was.is_empty() && !is.is_empty() {
+        d.cves_opened = is.iter().filter(|w| !was.contains(w)).cloned().collect();
+        d.cves_closed = was.iter().filter(|w| !is.contains(w)).cloned().collect();
+    }
     for list in [
         &mut d.new_findings,
         &mut d.fixed_findings,
@@ -398,5 +404,8 @@ mod tests {
         );
         assert!(!d.is_empty());
         assert!(d.to_text().contains("1 CVEs opened, 1 closed"));
+        // Against a report with no feed results, nothing is compared.
+        let d = diff(&report(vec![]), &after);
+        assert!(d.cves_opened.is_empty() && d.is_empty());
     }
 }
