@@ -56,6 +56,28 @@ PY
     "file://$OUT/report.html#result=fail&q=$rule&open=$rule" 2>/dev/null
 echo "filtered view: $OUT/report-filtered.png"
 
+# The assessor's layout on a before/after pair: findings (with due dates) first, then the review
+# list, then what changed, then the other results collapsed; at 1400 px and at phone width.
+cargo run -q --example diff -- "$ARF" fixtures/arf/linux-baseline-debian11-after-oscap-arf.xml \
+    --html "$OUT/diff.html" > /dev/null || [ $? = 2 ]
+# shellcheck disable=SC2086
+"$CHROMIUM" $flags --virtual-time-budget=2000 --dump-dom "file://$OUT/diff.html" > "$OUT/diff-dom.html" 2>/dev/null
+python3 - "$OUT/diff-dom.html" <<'PY'
+import sys
+dom = open(sys.argv[1]).read()
+order = [dom.index(f'<section id="{s}"') for s in ("findings", "review", "changes", "other")]
+assert order == sorted(order), f"sections out of order: {order}"
+findings = dom[order[0]:order[1]]
+assert findings.count('class="due') == findings.count('<details class="rule"') == 3, "a finding without its due date"
+assert 'class="other"' in dom and '<details class="other" open' not in dom, "other results not collapsed"
+print("layout: findings (3, each with a due date), review, changes, other results collapsed")
+PY
+for w in 1400,1800 390,1800; do
+    # shellcheck disable=SC2086
+    "$CHROMIUM" $flags --window-size=$w --screenshot="$OUT/diff-${w%%,*}.png" "file://$OUT/diff.html" 2>/dev/null
+done
+echo "before/after report: $OUT/diff-1400.png, $OUT/diff-390.png (phone width)"
+
 # Our ARF writer: the fixture's parts written back by scap_arf::write_arf, then validated.
 cargo test -q -p scap-arf --test arf -- --ignored --nocapture
 

@@ -93,11 +93,22 @@ pub enum Error {
         word: String,
     },
     /// A report format name that [`crate::report::Format::from_name`] does not know.
-    #[error("unknown report format {name:?} (known: html, ckl, cklb, poam, json)")]
+    #[error("unknown report format {name:?} (known: {})", crate::report::Format::NAMES.join(", "))]
     UnknownFormat {
         /// The name given.
         name: String,
     },
+    /// A previous POA&M (CSV) that cannot be read ([`crate::report::poam::History::from_csv`]).
+    #[error("POA&M CSV: line {line}: {message}")]
+    Csv {
+        /// 1-based line of the record.
+        line: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// The spreadsheet writer failed (its message; the `.xlsx` POA&M).
+    #[error("xlsx: {0}")]
+    Xlsx(String),
 }
 
 /// This crate's result type.

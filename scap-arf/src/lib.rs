@@ -13,7 +13,9 @@
 //! - [`report`] joins those with the rules of the embedded data stream into a
 //!   [`report::ScanReport`] (stable JSON) and renders it, through one seam
 //!   ([`report::Format::render`] to any `std::io::Write`), as a self-contained HTML report,
-//!   STIG Viewer checklists (CKL, CKLB), a POA&M CSV or its JSON.
+//!   STIG Viewer checklists (CKL, CKLB), a POA&M (FedRAMP and eMASS layouts; open findings
+//!   only, with SLA due dates), SARIF 2.1.0, OSCAL 1.1 assessment results and POA&M, Heimdall
+//!   HDF, or its JSON; [`report::diff`] compares two scans.
 //! - [`status`] holds the XCCDF and OVAL result words as enums ([`RuleStatus`], ...), so
 //!   a result this crate does not know is an error where it is read, never a string passed on.
 //!

@@ -132,18 +132,31 @@ words! {
 }
 
 impl RuleStatus {
-    /// Whether the result is a finding to act on: `fail`, `error` or `unknown` (the rows of
-    /// a POA&M).
+    /// Whether the result is an open finding: `fail` only, the rows of a POA&M. A check that
+    /// could not be evaluated (`error`, `unknown`, `notchecked`) is a gap in the assessment,
+    /// not a weakness of the target: see [`RuleStatus::needs_review`].
     ///
     /// ```
     /// use scap_arf::status::RuleStatus;
     /// let open: Vec<_> = RuleStatus::ALL.iter().filter(|r| r.is_open()).collect();
-    /// assert_eq!(open, [&RuleStatus::Fail, &RuleStatus::Error, &RuleStatus::Unknown]);
+    /// assert_eq!(open, [&RuleStatus::Fail]);
     /// ```
     pub fn is_open(self) -> bool {
+        self == RuleStatus::Fail
+    }
+
+    /// Whether the rule needs a person to look at it because the scan could not decide:
+    /// `error`, `unknown` or `notchecked` (the report's "needs manual review" list).
+    ///
+    /// ```
+    /// use scap_arf::status::RuleStatus;
+    /// let review: Vec<_> = RuleStatus::ALL.iter().filter(|r| r.needs_review()).collect();
+    /// assert_eq!(review, [&RuleStatus::Error, &RuleStatus::Unknown, &RuleStatus::NotChecked]);
+    /// ```
+    pub fn needs_review(self) -> bool {
         matches!(
             self,
-            RuleStatus::Fail | RuleStatus::Error | RuleStatus::Unknown
+            RuleStatus::Error | RuleStatus::Unknown | RuleStatus::NotChecked
         )
     }
 }

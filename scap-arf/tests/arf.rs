@@ -207,7 +207,8 @@ fn checklists_and_poam() -> scap_arf::Result<()> {
     assert_eq!(rules[1]["group_id"], "DTBC0003");
 
     let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).expect("date");
-    let csv = poam::render(&r, &poam::Sla::default(), today);
+    let options = scap_arf::report::Options::default().with_today(today);
+    let csv = poam::render(&r, poam::Layout::FedRamp, &options);
     assert_eq!(csv.matches("\r\n").count(), 32);
     // Scheduled from the scan date (2026-11-22) plus 14 days for an unknown severity.
     assert!(csv.contains("\"2026-12-06\""));

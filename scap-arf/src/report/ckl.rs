@@ -339,6 +339,7 @@ mod tests {
                 rule("in", RuleStatus::Fail),
                 rule("out", RuleStatus::NotSelected),
             ],
+            vulnerabilities: Vec::new(),
         };
         let x = render(&r);
         assert_eq!(x.matches("<VULN>").count(), 1);

@@ -2,7 +2,7 @@
 //! [`Format::render`] writes the report in it to any [`std::io::Write`].
 //!
 //! Each format's code lives in its own module ([`super::html`], [`super::ckl`],
-//! [`super::cklb`], [`super::poam`], the JSON of [`ScanReport`]); this file only names them.
+//! [`super::cklb`], [`super::poam`], [`super::json`], ...); this file only names them.
 //! Adding a format is its module plus one variant here (and its arms in the matches below,
 //! which the compiler points at). Callers that write several formats loop over
 //! `(Format, path)` pairs instead of growing one branch per format.
@@ -11,10 +11,9 @@ use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
-
-use super::poam::Sla;
-use super::{ScanReport, ckl, cklb, html, poam};
+use super::options::Options;
+use super::poam::Layout;
+use super::{ScanReport, ckl, cklb, hdf, html, json, oscal_ar, oscal_poam, poam, poam_xlsx, sarif};
 use crate::error::{Error, Result};
 
 /// An evidence format a [`ScanReport`] can be rendered in.
@@ -43,28 +42,50 @@ pub enum Format {
     Ckl,
     /// A DISA STIG Viewer 3 checklist, JSON ([`super::cklb`]).
     Cklb,
-    /// A Plan of Action and Milestones, CSV ([`super::poam`]).
-    Poam {
-        /// Days to remediate per severity.
-        sla: Sla,
-        /// The date due dates count from when the scan has no start time.
-        today: NaiveDate,
-    },
-    /// The report itself as pretty-printed JSON (the schema in the [module docs](super)).
+    /// A Plan of Action and Milestones, CSV, FedRAMP template layout ([`super::poam`]).
+    Poam,
+    /// A Plan of Action and Milestones, CSV, eMASS import layout ([`super::poam`]).
+    PoamEmass,
+    /// The FedRAMP-layout POA&M as an Excel workbook ([`super::poam_xlsx`]).
+    PoamXlsx,
+    /// The eMASS-layout POA&M as an Excel workbook ([`super::poam_xlsx`]).
+    PoamEmassXlsx,
+    /// SARIF 2.1.0: failed rules as results, rules as reportingDescriptors ([`super::sarif`]).
+    Sarif,
+    /// OSCAL 1.1 assessment results, JSON ([`super::oscal_ar`]).
+    OscalAssessmentResults,
+    /// OSCAL 1.1 plan of action and milestones, JSON ([`super::oscal_poam`]).
+    OscalPoam,
+    /// Heimdall Data Format, JSON ([`super::hdf`]).
+    Hdf,
+    /// The report as pretty-printed JSON, with its findings and review list (the schema in
+    /// the [module docs](super)).
     Json,
 }
 
 impl Format {
     /// Every format's name, in the order of the variants.
-    pub const NAMES: &'static [&'static str] = &["html", "ckl", "cklb", "poam", "json"];
+    pub const NAMES: &'static [&'static str] = &[
+        "html",
+        "ckl",
+        "cklb",
+        "poam",
+        "poam-emass",
+        "poam-xlsx",
+        "poam-emass-xlsx",
+        "sarif",
+        "oscal-ar",
+        "oscal-poam",
+        "hdf",
+        "json",
+    ];
 
-    /// The format called `name` (one of [`Format::NAMES`], ASCII case ignored). `poam` gets
-    /// the default [`Sla`] and today's local date; set other values with [`Format::Poam`].
+    /// The format called `name` (one of [`Format::NAMES`], ASCII case ignored).
     ///
     /// ```
     /// use scap_arf::report::Format;
     /// assert_eq!(Format::from_name("CKLB").ok(), Some(Format::Cklb));
-    /// assert!(matches!(Format::from_name("poam"), Ok(Format::Poam { .. })));
+    /// assert_eq!(Format::from_name("poam-emass").ok(), Some(Format::PoamEmass));
     /// assert!(Format::from_name("pdf").is_err());
     /// ```
     pub fn from_name(name: &str) -> Result<Format> {
@@ -72,10 +93,14 @@ impl Format {
             "html" => Format::Html,
             "ckl" => Format::Ckl,
             "cklb" => Format::Cklb,
-            "poam" => Format::Poam {
-                sla: Sla::default(),
-                today: chrono::Local::now().date_naive(),
-            },
+            "poam" => Format::Poam,
+            "poam-emass" => Format::PoamEmass,
+            "poam-xlsx" => Format::PoamXlsx,
+            "poam-emass-xlsx" => Format::PoamEmassXlsx,
+            "sarif" => Format::Sarif,
+            "oscal-ar" => Format::OscalAssessmentResults,
+            "oscal-poam" => Format::OscalPoam,
+            "hdf" => Format::Hdf,
             "json" => Format::Json,
             _ => {
                 return Err(Error::UnknownFormat {
@@ -95,7 +120,14 @@ impl Format {
             Format::Html => "html",
             Format::Ckl => "ckl",
             Format::Cklb => "cklb",
-            Format::Poam { .. } => "poam",
+            Format::Poam => "poam",
+            Format::PoamEmass => "poam-emass",
+            Format::PoamXlsx => "poam-xlsx",
+            Format::PoamEmassXlsx => "poam-emass-xlsx",
+            Format::Sarif => "sarif",
+            Format::OscalAssessmentResults => "oscal-ar",
+            Format::OscalPoam => "oscal-poam",
+            Format::Hdf => "hdf",
             Format::Json => "json",
         }
     }
@@ -104,28 +136,30 @@ impl Format {
     ///
     /// ```
     /// use scap_arf::report::Format;
-    /// let poam = Format::from_name("poam")?;
-    /// assert_eq!(poam.file_extension(), "csv");
+    /// assert_eq!(Format::Poam.file_extension(), "csv");
     /// assert_eq!(Format::Html.file_extension(), "html");
-    /// # Ok::<(), scap_arf::Error>(())
     /// ```
     pub fn file_extension(&self) -> &'static str {
         match self {
             Format::Html => "html",
             Format::Ckl => "ckl",
             Format::Cklb => "cklb",
-            Format::Poam { .. } => "csv",
-            Format::Json => "json",
+            Format::Poam | Format::PoamEmass => "csv",
+            Format::PoamXlsx | Format::PoamEmassXlsx => "xlsx",
+            Format::Sarif => "sarif",
+            Format::OscalAssessmentResults | Format::OscalPoam | Format::Hdf | Format::Json => {
+                "json"
+            }
         }
     }
 
-    /// Writes `report` in this format to `out`. The bytes are those of the format module's
-    /// own `render` function (the golden tests hold both to the same files).
+    /// Writes `report` in this format to `out` with the default [`Options`] (the default
+    /// SLA, as of the scan's date, no history).
     ///
     /// A failing writer is an [`Error::Io`]; the caller, who knows the file, names it.
-    /// JSON and CKLB stream into `out`; HTML, CKL and the POA&M are built in memory first
-    /// and then written (a few MB for the largest SSG profiles), which this signature lets
-    /// change without touching callers.
+    /// JSON and CKLB stream into `out`; the others are built in memory first and then
+    /// written (a few MB for the largest SSG profiles), which this signature lets change
+    /// without touching callers.
     ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -139,12 +173,44 @@ impl Format {
     /// # Ok(()) }
     /// ```
     pub fn render(&self, report: &ScanReport, out: &mut dyn Write) -> Result<()> {
+        self.render_with(report, &Options::default(), out)
+    }
+
+    /// Writes `report` in this format to `out` with `options` (SLA, as-of date, detection
+    /// dates carried over, previous scan, point of contact).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use scap_arf::report::{Format, Options, ScanReport};
+    /// use scap_arf::report::poam::Sla;
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
+    /// let options = Options::default().with_sla(Sla::new(7, 7, 30, 30));
+    /// let mut csv = Vec::new();
+    /// Format::Poam.render_with(&report, &options, &mut csv)?;
+    /// assert!(String::from_utf8(csv)?.contains("\"2026-12-22\"")); // medium: 30 days
+    /// # Ok(()) }
+    /// ```
+    pub fn render_with(
+        &self,
+        report: &ScanReport,
+        options: &Options,
+        out: &mut dyn Write,
+    ) -> Result<()> {
         match self {
-            Format::Html => html::write(report, out),
+            Format::Html => html::write(report, options, out),
             Format::Ckl => ckl::write(report, out),
             Format::Cklb => cklb::write(report, out),
-            Format::Poam { sla, today } => poam::write(report, sla, *today, out),
-            Format::Json => json_to(out, report),
+            Format::Poam => poam::write(report, Layout::FedRamp, options, out),
+            Format::PoamEmass => poam::write(report, Layout::Emass, options, out),
+            Format::PoamXlsx => poam_xlsx::write(report, Layout::FedRamp, options, out),
+            Format::PoamEmassXlsx => poam_xlsx::write(report, Layout::Emass, options, out),
+            Format::Sarif => sarif::write(report, options, out),
+            Format::OscalAssessmentResults => oscal_ar::write(report, options, out),
+            Format::OscalPoam => oscal_poam::write(report, options, out),
+            Format::Hdf => hdf::write(report, options, out),
+            Format::Json => json::write(report, options, out),
         }
     }
 }
@@ -189,6 +255,7 @@ mod tests {
             scores: Vec::new(),
             counts: Default::default(),
             rules: Vec::new(),
+            vulnerabilities: Vec::new(),
         }
     }
 
@@ -205,15 +272,14 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip_and_extensions_differ_only_for_poam() -> Result<()> {
+    fn names_round_trip() -> Result<()> {
         for name in Format::NAMES {
             let f: Format = name.parse()?;
             assert_eq!(f.to_string(), *name);
-            let want = if *name == "poam" { "csv" } else { name };
-            assert_eq!(f.file_extension(), want);
+            assert!(!f.file_extension().is_empty());
         }
-        let e = Format::from_name("xlsx");
-        assert!(matches!(e, Err(Error::UnknownFormat { ref name }) if name == "xlsx"));
+        let e = Format::from_name("pdf");
+        assert!(matches!(e, Err(Error::UnknownFormat { ref name }) if name == "pdf"));
         Ok(())
     }
 

@@ -1,10 +1,16 @@
 //! One self-contained HTML page per scan: inline CSS and JavaScript, no network fetches.
 //!
-//! The page opens with the score and counts per result and per severity, then one collapsible
-//! entry per rule with its description, rationale, references (CCI, SRG, STIG, NIST 800-53,
-//! ...), the OVAL tests, objects and items that decided it, and its fix. Filters (result,
-//! severity, free text) work without a server and can be set from the URL fragment, so a link
-//! can point at a view: `report.html#result=fail&severity=high&q=ssh&open=RULE_ID`.
+//! Laid out for an assessor: the header names the benchmark, profile (its title) and target;
+//! the score and counts per result and per severity follow; then the findings (failed rules,
+//! most severe first, each with its POAM ID and due date from the SLA, overdue ones marked),
+//! then the rules that need manual review (`error`, `unknown`, `notchecked`, with why), then,
+//! when the previous scan of the asset is given ([`super::Options::previous`]), what changed
+//! since ([`super::diff`]), and last every other result (passed, not applicable, ...)
+//! collapsed. Each rule is one collapsible entry with its description, rationale, references
+//! (CCI, SRG, STIG, NIST 800-53, ...), the OVAL tests, objects and items that decided it, and
+//! its fix. Filters (result, severity, free text) work without a server and can be set from
+//! the URL fragment, so a link can point at a view:
+//! `report.html#result=fail&severity=high&q=ssh&open=RULE_ID`.
 //!
 //! Every text from the content or the scan is escaped (quick-xml's escaping, which covers
 //! `& < > " '`), so markup in a rule cannot run in the page.
@@ -14,6 +20,8 @@ use std::fmt::Write as _;
 
 use quick_xml::escape::escape;
 
+use super::options::Options;
+use super::poam::{self, Item};
 use super::refs::RefKind;
 use super::{OvalDetail, RuleReport, RuleStatus, ScanReport};
 use crate::status::{ItemStatus, OvalResult};
@@ -31,7 +39,7 @@ const RESULTS: &[RuleStatus] = &[
     RuleStatus::NotSelected,
 ];
 /// Severities in display order.
-const SEVERITIES: &[&str] = &["high", "medium", "low", "info", "unknown"];
+const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info", "unknown"];
 
 const CSS: &str = r#"
 :root{--fail:#c9302c;--pass:#3c763d;--other:#777;--err:#8a6d3b;--bg:#fafafa}
@@ -66,6 +74,15 @@ pre{background:#f3f3f3;padding:8px;overflow:auto;white-space:pre-wrap;font-size:
 h4{margin:12px 0 4px}
 td pre{margin:0;padding:2px 4px;background:none}
 .count{margin-left:8px;color:#555;font-size:.9em}
+h2{font-size:1.15em;margin:18px 0 6px}
+h2 .n{color:#555;font-weight:400}
+.due{font-size:.8em;white-space:nowrap;color:#555}
+.due.overdue{color:var(--fail);font-weight:700}
+.reason{background:#fcf8e3;border:1px solid #faebcc;padding:6px 8px;margin:6px 0;white-space:pre-wrap;font-size:.9em}
+details.other>summary{cursor:pointer;font-weight:600;padding:6px 0}
+.none{color:#555;font-style:italic}
+.sev.critical{color:#8b0000;font-weight:700}
+@media (max-width:700px){header,main{padding:10px}table{display:block;overflow-x:auto;max-width:100%}details.rule>summary{flex-wrap:wrap}.rid{display:none}.badge{min-width:0}.controls input[type=search]{min-width:0;width:100%}}
 "#;
 
 const JS: &str = r#"
@@ -82,6 +99,8 @@ const JS: &str = r#"
       var ok=res[r.dataset.result]&&sev[r.dataset.severity]&&(!t||texts[i].indexOf(t)>=0);
       if(ok){r.removeAttribute('hidden');shown++;}else{r.setAttribute('hidden','');}
     }
+    // A search reaches into the collapsed "other results" too.
+    if(t){Array.prototype.forEach.call(document.querySelectorAll('details.other'),function(d){d.open=true;});}
     document.getElementById('shown').textContent=shown+' of '+rules.length+' rules shown';
   }
   function fromHash(){
@@ -92,7 +111,7 @@ const JS: &str = r#"
       boxes.forEach(function(b){if(b.dataset.kind===kind)b.checked=!!want[b.value];});
     });
     if(p.q!==undefined)q.value=p.q;
-    if(p.open!==undefined){rules.forEach(function(r){if(r.dataset.id===p.open||p.open==='all')r.open=true;});}
+    if(p.open!==undefined){rules.forEach(function(r){if(r.dataset.id===p.open||p.open==='all'){r.open=true;var o=r.closest('details.other');if(o)o.open=true;}});}
   }
   boxes.forEach(function(b){b.addEventListener('change',apply);});
   q.addEventListener('input',apply);
@@ -105,7 +124,8 @@ fn e(s: &str) -> std::borrow::Cow<'_, str> {
     escape(s)
 }
 
-/// Renders the report as one HTML document.
+/// Renders the report as one HTML document with the default [`Options`] (the default SLA,
+/// due dates as of the scan's date, no previous scan).
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -114,40 +134,111 @@ fn e(s: &str) -> std::borrow::Cow<'_, str> {
 /// let report = scap_arf::report::ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let html = scap_arf::report::html::render(&report);
 /// assert!(html.contains("data-result=\"fail\""));
+/// assert!(html.contains("Findings <span class=\"n\">(31)</span>"));
 /// assert!(!html.contains("<script src"));
 /// # Ok(()) }
 /// ```
 pub fn render(r: &ScanReport) -> String {
-    let mut o = String::with_capacity(64 * 1024 + r.rules.len() * 4096);
+    render_with(r, &Options::default())
+}
+
+/// Renders the report as one HTML document with `o`: due dates from its SLA, history and
+/// as-of date, a "what changed" section when it holds the previous scan.
+pub fn render_with(r: &ScanReport, o: &Options) -> String {
+    let mut out = String::with_capacity(64 * 1024 + r.rules.len() * 4096);
     let title = r.benchmark.title.as_deref().unwrap_or(&r.benchmark.id);
-    let host = r.target.hostname.as_deref().unwrap_or("unknown host");
+    let host = target_name(r);
     let _ = write!(
-        o,
+        out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\
          <title>{} on {}</title><style>{CSS}</style></head><body>\n",
         e(title),
-        e(host)
+        e(&host)
     );
-    header(&mut o, r, title, host);
-    o.push_str("<main>\n");
-    summary(&mut o, r);
-    controls(&mut o, r);
-    o.push_str("<div id=\"rules\">\n");
-    for rule in &r.rules {
-        rule_entry(&mut o, rule);
+    header(&mut out, r, title, &host, o);
+    out.push_str("<main>\n");
+    summary(&mut out, r);
+    controls(&mut out, r);
+    let items: Vec<Item> = poam::items(r, o);
+    let findings = r.findings();
+    let _ = writeln!(
+        out,
+        "<section id=\"findings\"><h2>Findings <span class=\"n\">({})</span></h2>",
+        items.len()
+    );
+    if items.is_empty() {
+        out.push_str("<p class=\"none\">No rule failed.</p>");
     }
-    let _ = writeln!(o, "</div></main><script>{JS}</script></body></html>");
-    o
+    for (rule, item) in findings.iter().zip(&items) {
+        rule_entry(&mut out, rule, Some(item), None);
+    }
+    // Vulnerability items follow the rules' (see `poam::items`).
+    for item in items.iter().skip(findings.len()) {
+        vulnerability_entry(&mut out, item);
+    }
+    let review = r.needs_review();
+    let _ = writeln!(
+        out,
+        "</section>\n<section id=\"review\"><h2>Needs manual review <span class=\"n\">({})</span></h2>",
+        review.len()
+    );
+    if review.is_empty() {
+        out.push_str("<p class=\"none\">Every selected rule was decided by its check.</p>");
+    }
+    for ri in &review {
+        if let Some(rule) = r.rules.iter().find(|x| x.id == ri.id) {
+            rule_entry(&mut out, rule, None, Some(&ri.reason));
+        }
+    }
+    out.push_str("</section>\n");
+    if let Some(prev) = &o.previous {
+        super::diff::html_section(&mut out, &super::diff::diff(prev, r));
+    }
+    let other: Vec<&RuleReport> = r
+        .rules
+        .iter()
+        .filter(|x| !x.result.is_open() && !x.result.needs_review())
+        .collect();
+    let _ = writeln!(
+        out,
+        "<section id=\"other\"><details class=\"other\"><summary>Other results <span class=\"n\">({})</span>: passed, not applicable, not selected, informational</summary>",
+        other.len()
+    );
+    for rule in other {
+        rule_entry(&mut out, rule, None, None);
+    }
+    let _ = writeln!(
+        out,
+        "</details></section></main><script>{JS}</script></body></html>"
+    );
+    out
 }
 
-/// [`render`] to a writer: what [`super::Format::Html`] writes.
-pub(crate) fn write(r: &ScanReport, out: &mut dyn std::io::Write) -> crate::Result<()> {
-    Ok(out.write_all(render(r).as_bytes())?)
+/// [`render_with`] to a writer: what [`super::Format::Html`] writes.
+pub(crate) fn write(
+    r: &ScanReport,
+    o: &Options,
+    out: &mut dyn std::io::Write,
+) -> crate::Result<()> {
+    Ok(out.write_all(render_with(r, o).as_bytes())?)
 }
 
-fn header(o: &mut String, r: &ScanReport, title: &str, host: &str) {
+/// The target's name for the header: host name, else FQDN, else first address, else
+/// "unknown host".
+fn target_name(r: &ScanReport) -> String {
+    let t = &r.target;
+    t.hostname
+        .as_deref()
+        .filter(|h| !h.is_empty())
+        .or(t.fqdn.as_deref())
+        .or(t.ip_addresses.first().map(String::as_str))
+        .unwrap_or("unknown host")
+        .to_string()
+}
+
+fn header(o: &mut String, r: &ScanReport, title: &str, host: &str, opts: &Options) {
     let _ = write!(o, "<header><h1>{}</h1><div class=\"meta\">", e(title));
     let profile = r
         .benchmark
@@ -155,7 +246,16 @@ fn header(o: &mut String, r: &ScanReport, title: &str, host: &str) {
         .as_deref()
         .or(r.benchmark.profile_id.as_deref())
         .unwrap_or("(default selection)");
-    let _ = write!(o, "Profile: {} &middot; Target: {}", e(profile), e(host));
+    let _ = write!(
+        o,
+        "Profile: <span title=\"{}\">{}</span> &middot; Target: {}",
+        e(r.benchmark.profile_id.as_deref().unwrap_or("")),
+        e(profile),
+        e(host)
+    );
+    if let Some(f) = r.target.fqdn.as_deref().filter(|f| *f != host) {
+        let _ = write!(o, " ({})", e(f));
+    }
     if !r.target.ip_addresses.is_empty() {
         let _ = write!(o, " ({})", e(&r.target.ip_addresses.join(", ")));
     }
@@ -168,6 +268,14 @@ fn header(o: &mut String, r: &ScanReport, title: &str, host: &str) {
     if let Some(v) = &r.benchmark.version {
         let _ = write!(o, " &middot; Benchmark version: {}", e(v));
     }
+    if let Some(s) = &r.test_result.test_system {
+        let _ = write!(o, " &middot; Scanner: {}", e(s));
+    }
+    let _ = write!(
+        o,
+        " &middot; Due dates as of {}",
+        poam::as_of(r, opts).format("%Y-%m-%d")
+    );
     o.push_str("</div></header>\n");
 }
 
@@ -256,7 +364,43 @@ fn para(o: &mut String, heading: &str, text: &str) {
     let _ = write!(o, "<h4>{heading}</h4><pre>{}</pre>", e(text.trim()));
 }
 
-fn rule_entry(o: &mut String, rule: &RuleReport) {
+/// One vulnerability item (a CVE in a package) among the findings.
+fn vulnerability_entry(o: &mut String, i: &Item) {
+    let sev = if SEVERITIES.contains(&i.severity.as_str()) {
+        i.severity.as_str()
+    } else {
+        "unknown"
+    };
+    let due = i.due.map(|d| d.format("%Y-%m-%d").to_string());
+    let due = due.as_deref().unwrap_or("?");
+    let _ = write!(
+        o,
+        "<details class=\"rule vuln\" data-id=\"{}\" data-result=\"fail\" data-severity=\"{sev}\"><summary>\
+         <span class=\"badge fail\">vulnerable</span><span class=\"sev {sev}\">{sev}</span>\
+         <span class=\"title\">{}</span><span class=\"due{}\" title=\"{}\">{}due {due}</span>\
+         <span class=\"rid\">{}</span></summary><div class=\"body\">",
+        e(&i.weakness_id),
+        e(&i.title),
+        if i.overdue { " overdue" } else { "" },
+        e(&i.poam_id),
+        if i.overdue { "OVERDUE, " } else { "" },
+        e(&i.weakness_id),
+    );
+    let _ = write!(
+        o,
+        "<table class=\"poam\"><tr><th>POAM ID</th><td>{}</td><th>Detected</th><td>{}</td><th>Due</th><td>{due}</td></tr></table>",
+        e(&i.poam_id),
+        i.detected.format("%Y-%m-%d"),
+    );
+    para(o, "Description", &i.description);
+    para(o, "What the scan found", &i.details);
+    para(o, "Remediation", &i.remediation);
+    o.push_str("</div></details>\n");
+}
+
+/// One rule: `item` (a finding's POA&M item) puts its due date in the summary line,
+/// `reason` (a review item's) heads the body.
+fn rule_entry(o: &mut String, rule: &RuleReport, item: Option<&Item>, reason: Option<&str>) {
     let sev = if SEVERITIES.contains(&rule.severity.as_str()) {
         rule.severity.as_str()
     } else {
@@ -266,14 +410,53 @@ fn rule_entry(o: &mut String, rule: &RuleReport) {
         o,
         "<details class=\"rule\" data-id=\"{}\" data-result=\"{}\" data-severity=\"{sev}\"><summary>\
          <span class=\"badge {}\">{}</span><span class=\"sev {sev}\">{sev}</span>\
-         <span class=\"title\">{}</span><span class=\"rid\">{}</span></summary><div class=\"body\">",
+         <span class=\"title\">{}</span>",
         e(&rule.id),
         e(rule.result.as_str()),
         e(rule.result.as_str()),
         e(rule.result.as_str()),
         e(&rule.title),
-        e(&rule.id),
     );
+    if let Some(i) = item {
+        let due = i.due.map(|d| d.format("%Y-%m-%d").to_string());
+        let due = due.as_deref().unwrap_or("?");
+        if i.overdue {
+            let _ = write!(
+                o,
+                "<span class=\"due overdue\" title=\"{}\">OVERDUE, due {due}</span>",
+                e(&i.poam_id)
+            );
+        } else {
+            let _ = write!(
+                o,
+                "<span class=\"due\" title=\"{}\">due {due}</span>",
+                e(&i.poam_id)
+            );
+        }
+    }
+    let _ = write!(
+        o,
+        "<span class=\"rid\">{}</span></summary><div class=\"body\">",
+        e(&rule.id)
+    );
+    if let Some(why) = reason {
+        let _ = write!(
+            o,
+            "<div class=\"reason\"><b>Why it needs review:</b> {}</div>",
+            e(why)
+        );
+    }
+    if let Some(i) = item {
+        let _ = write!(
+            o,
+            "<table class=\"poam\"><tr><th>POAM ID</th><td>{}</td><th>Detected</th><td>{}</td><th>Due</th><td>{}</td></tr></table>",
+            e(&i.poam_id),
+            i.detected.format("%Y-%m-%d"),
+            i.due
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        );
+    }
     para(o, "Description", &rule.description);
     para(o, "Rationale", &rule.rationale);
     if !rule.refs.is_empty() || rule.version.is_some() {
@@ -394,6 +577,7 @@ mod tests {
             scores: Vec::new(),
             counts,
             rules: vec![rule],
+            vulnerabilities: Vec::new(),
         }
     }
 
@@ -408,6 +592,7 @@ mod tests {
             ..RuleReport::default()
         };
         let html = render(&report_with(rule));
+        assert!(html.contains("Findings <span class=\"n\">(1)</span>"));
         assert!(!html.contains("<img src=x"));
         assert!(!html.contains("<script>alert"));
         assert!(!html.contains("<script>bad"));

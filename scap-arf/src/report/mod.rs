@@ -1,7 +1,13 @@
 //! The scan report: one XCCDF TestResult joined with the rules of its data stream and the OVAL
 //! results that decided them, as stable, documented JSON ([`ScanReport`]), and renderings of
 //! it for people and tools: [`html`] (one self-contained page), [`ckl`] and [`cklb`] (DISA STIG
-//! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones CSV).
+//! Viewer 2 and 3 checklists), [`poam`] (a Plan of Action and Milestones, FedRAMP or eMASS
+//! layout), [`sarif`], [`oscal_ar`] and [`oscal_poam`] (OSCAL 1.1), [`hdf`] (Heimdall), and
+//! [`json`]. What the scan found is split in [`findings`]: open findings (failed rules, the
+//! only POA&M items) and the rules that need manual review (`error`, `unknown`,
+//! `notchecked`). [`diff`] compares two scans. [`Options`] carries what a rendering needs
+//! beyond the report (SLA, as-of date, detection dates from an earlier POA&M, the previous
+//! scan).
 //!
 //! Every rendering goes through one seam, [`Format::render`] (report in, bytes to any
 //! `std::io::Write` out), so a tool offering formats takes a [`Format`] by name
@@ -34,7 +40,16 @@
 //!                          "object_id", "object_flag", "variables": [[id, value]],
 //!                          "items": [{"id", "kind", "status", "result",
 //!                                     "fields": [[name, value]]}]}]}]
-//!   }] }
+//!   }],
+//!   "vulnerabilities": [{"definition_id", "class", "title", "description", "cves": [str],
+//!                        "advisories": [str], "severity", "vendor_severity",
+//!                        "packages": [{"name", "installed", "fixed"}]}],
+//!   "poam": [{"poam_id", "kind": "rule"|"vulnerability", "asset", "weakness_id", "title", "description",
+//!             "controls": [str], "ccis": [str], "stig_id", "cves": [str], "severity",
+//!             "detected", "due", "overdue": bool, "status_date",   // dates YYYY-MM-DD
+//!             "detector", "remediation", "details"}],            // open findings only
+//!   "needs_review": [{"id", "title", "result", "severity", "reason"}]  // error, unknown,
+//! }                                                                    // notchecked
 //! ```
 //!
 //! New fields may be added in later versions of schema 1; a field is never renamed or removed
@@ -42,10 +57,21 @@
 
 pub mod ckl;
 pub mod cklb;
+pub mod diff;
+pub mod findings;
 pub mod format;
+pub mod hdf;
 pub mod html;
+pub mod json;
+pub mod options;
+pub mod oscal;
+pub mod oscal_ar;
+pub mod oscal_poam;
 pub mod poam;
+pub mod poam_xlsx;
 pub mod refs;
+pub mod sarif;
+pub mod vulns;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -58,7 +84,9 @@ use crate::read::Arf;
 pub use crate::status::RuleStatus;
 use crate::status::{ItemStatus, ObjectFlag, OvalResult, empty_as_none};
 use crate::xccdf::TestResult;
+pub use findings::ReviewItem;
 pub use format::Format;
+pub use options::Options;
 use refs::{RefId, RefKind, classify};
 
 /// The JSON schema version [`ScanReport`] writes.
@@ -85,6 +113,10 @@ pub struct ScanReport {
     pub counts: BTreeMap<RuleStatus, usize>,
     /// Every rule result, in TestResult order.
     pub rules: Vec<RuleReport>,
+    /// Vulnerabilities found by OVAL vulnerability or patch definitions ([`vulns`]; empty
+    /// unless added, e.g. by [`ScanReport::add_oval_vulnerabilities`]).
+    #[serde(default)]
+    pub vulnerabilities: Vec<vulns::Vulnerability>,
 }
 
 /// The benchmark and profile of a scan.
@@ -242,7 +274,7 @@ impl RuleReport {
             .map(|r| r.id.as_str())
     }
 
-    /// Whether the result is a finding to act on (`fail`, `error`, `unknown`).
+    /// Whether the result is an open finding (`fail`; see [`RuleStatus::is_open`]).
     pub fn is_open(&self) -> bool {
         self.result.is_open()
     }
@@ -675,16 +707,19 @@ impl ScanReport {
                 .collect(),
             counts,
             rules,
+            vulnerabilities: Vec::new(),
         }
     }
 
-    /// The report as pretty-printed JSON (the schema in the [module docs](self)); the same
-    /// bytes [`Format::Json`] writes.
+    /// The report as pretty-printed JSON (the schema in the [module docs](self)) with its
+    /// POA&M items and review list ([`json`]); the same bytes [`Format::Json`] writes with the
+    /// default [`Options`].
     pub fn to_json(&self) -> Result<String> {
-        Ok(serde_json::to_string_pretty(self)?)
+        json::render(self, &Options::default())
     }
 
-    /// Reads a report back from its JSON.
+    /// Reads a report back from its JSON (the derived `poam` and `needs_review` lists are
+    /// ignored: they are computed from the rules).
     pub fn from_json(text: &str) -> Result<ScanReport> {
         Ok(serde_json::from_str(text)?)
     }

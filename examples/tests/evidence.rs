@@ -1,0 +1,137 @@
+//! `report` and `diff` run as a user runs them on the committed ARF pair: the Debian 11
+//! baseline scan (`fixtures/arf/linux-baseline-debian11-oscap-arf.xml`) and a later scan of
+//! the same tree with one finding fixed and one new (`...-after-oscap-arf.xml`, made by
+//! `scripts/make-arf-pair.sh`).
+//!
+//! Cargo gives integration tests no path to example binaries, so the first test to need them
+//! builds them with the same cargo and profile, next to this test's own executable.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn arf(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/arf")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+const BEFORE: &str = "linux-baseline-debian11-oscap-arf.xml";
+const AFTER: &str = "linux-baseline-debian11-after-oscap-arf.xml";
+
+/// `target/<profile>/examples`, after building the two examples once.
+fn examples_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/evidence-HASH → target/<profile>
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("deps dir has a parent")
+            .to_path_buf();
+        let mut build = Command::new(env!("CARGO"));
+        build.args([
+            "build",
+            "-p",
+            "scap-examples",
+            "--example",
+            "report",
+            "--example",
+            "diff",
+        ]);
+        if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "building the examples failed");
+        profile_dir.join("examples")
+    })
+}
+
+fn run(example: &str, args: &[&str]) -> Output {
+    Command::new(examples_dir().join(example))
+        .args(args)
+        .output()
+        .expect("example runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn diff_names_the_new_and_the_fixed_finding_and_gates_on_new_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = dir.path().join("diff.json");
+    let html = dir.path().join("report.html");
+    let (j, h) = (json.display().to_string(), html.display().to_string());
+    let o = run(
+        "diff",
+        &[&arf(BEFORE), &arf(AFTER), "--json", &j, "--html", &h],
+    );
+    assert_eq!(o.status.code(), Some(2), "a new finding: {}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("1 new findings, 1 fixed, 2 still open"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "pass -> fail          xccdf_io.github.scap-rs_rule_file_permissions_etc_passwd"
+    ));
+    let d = std::fs::read_to_string(&json).expect("json");
+    let fixed = &d[d.find("\"fixed_findings\"").expect("fixed_findings")..];
+    let fixed = &fixed[..fixed.find("\"still_open\"").expect("still_open")];
+    assert!(fixed.contains("\"xccdf_io.github.scap-rs_rule_accounts_maximum_age_login_defs\""));
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("id=\"changes\""));
+    // The same scan twice: nothing new, exit 0.
+    let o = run("diff", &[&arf(AFTER), &arf(AFTER)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn report_carries_detection_dates_from_the_previous_poam() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("first.csv");
+    let second = dir.path().join("second.csv");
+    let (f, s) = (first.display().to_string(), second.display().to_string());
+    let o = run(
+        "report",
+        &[&arf(BEFORE), "--poam", &f, "--today", "2026-11-23"],
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = run(
+        "report",
+        &[
+            &arf(AFTER),
+            "--poam",
+            &s,
+            "--previous-poam",
+            &f,
+            "--today",
+            "2026-12-10",
+        ],
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    let csv = std::fs::read_to_string(&second).expect("csv");
+    let rows: Vec<&str> = csv.split("\r\n\"SCAP-").skip(1).collect();
+    assert_eq!(rows.len(), 3, "three findings in the later scan");
+    // The ssh finding was open in the first scan (2026-11-22): that date and its due date
+    // carry over, and it is overdue by 2026-12-10. The new /etc/passwd finding counts from
+    // the later scan.
+    let ssh = rows
+        .iter()
+        .find(|r| r.contains("sshd_disable_root_login"))
+        .expect("ssh row");
+    assert!(ssh.contains("\"2026-11-22\",\"2026-12-06\""), "{ssh}");
+    assert!(ssh.contains("OVERDUE"));
+    let passwd = rows
+        .iter()
+        .find(|r| r.contains("etc_passwd"))
+        .expect("passwd row");
+    assert!(passwd.contains("\"2026-12-01\",\"2026-12-15\""), "{passwd}");
+    assert!(!passwd.contains("OVERDUE"));
+}

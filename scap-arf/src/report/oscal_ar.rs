@@ -1,0 +1,113 @@
+//! OSCAL 1.1 assessment results (JSON): one result for the scan, one observation per rule
+//! result, one finding and one risk per open finding (the mapping in [`super::oscal`]).
+//!
+//! `import-ap` points at a back-matter resource naming the benchmark and profile: a scan
+//! has no OSCAL assessment plan, and the benchmark is what planned it. `reviewed-controls`
+//! includes all controls (the benchmark's rules, not a control catalog, decided what was
+//! checked).
+
+use serde_json::{Value, json};
+
+use super::options::Options;
+use super::oscal::{self, line, set_list};
+use super::{RuleStatus, ScanReport};
+use crate::error::Result;
+
+/// The assessment results document as a JSON value.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use scap_arf::report::{Options, ScanReport, oscal_ar};
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+/// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
+/// let doc = oscal_ar::document(&report, &Options::default());
+/// let result = &doc["assessment-results"]["results"][0];
+/// assert_eq!(result["observations"].as_array().map(Vec::len), Some(8));
+/// assert_eq!(result["findings"].as_array().map(Vec::len), Some(3));
+/// assert_eq!(result["findings"][0]["target"]["status"]["state"], "not-satisfied");
+/// # Ok(()) }
+/// ```
+pub fn document(r: &ScanReport, o: &Options) -> Value {
+    let asset = super::poam::asset_identifier(r);
+    let scan_key = format!(
+        "{asset}:{}:{}",
+        r.test_result.id,
+        r.test_result.start_time.as_deref().unwrap_or("")
+    );
+    let title = format!(
+        "Assessment results: {} on {asset}",
+        r.benchmark.title.as_deref().unwrap_or(&r.benchmark.id)
+    );
+    let plan = oscal::uuid(&format!(
+        "benchmark:{}:{}",
+        r.benchmark.id,
+        r.benchmark.profile_id.as_deref().unwrap_or("")
+    ));
+    let observations: Vec<Value> = r
+        .rules
+        .iter()
+        .filter(|x| x.result != RuleStatus::NotSelected)
+        .map(|rule| oscal::observation(r, o, rule))
+        .collect();
+    let pairs = oscal::findings_with_items(r, o);
+    let risks: Vec<Value> = pairs
+        .iter()
+        .map(|(rule, i)| oscal::risk(r, i, Some(rule)))
+        .collect();
+    let findings: Vec<Value> = pairs
+        .iter()
+        .map(|(rule, i)| {
+            json!({
+                "uuid": oscal::uuid(&format!("finding:{scan_key}:{}", rule.id)),
+                "title": line(&rule.title),
+                "description": i.description,
+                "target": {
+                    "type": "objective-id",
+                    "target-id": rule.id,
+                    "status": {"state": "not-satisfied", "reason": "fail"},
+                },
+                "related-observations": [{"observation-uuid": oscal::observation_uuid(r, rule)}],
+                "related-risks": [{"risk-uuid": oscal::risk_uuid(i)}],
+            })
+        })
+        .collect();
+    let review = r.needs_review();
+    let mut result = json!({
+        "uuid": oscal::uuid(&format!("result:{scan_key}")),
+        "title": line(&title),
+        "description": format!(
+            "{} rules evaluated: {} open findings, {} need manual review (error, unknown or notchecked: not findings).",
+            observations.len(), findings.len(), review.len()
+        ),
+        "start": oscal::scan_time(r, o),
+        "end": oscal::end_time(r, o),
+        "local-definitions": {"inventory-items": oscal::inventory(r)},
+        "reviewed-controls": {"control-selections": [{"include-all": {}}]},
+    });
+    set_list(&mut result, "observations", observations);
+    set_list(&mut result, "risks", risks);
+    set_list(&mut result, "findings", findings);
+    let profile = r
+        .benchmark
+        .profile_title
+        .as_deref()
+        .or(r.benchmark.profile_id.as_deref())
+        .unwrap_or("(default selection)");
+    json!({"assessment-results": {
+        "uuid": oscal::uuid(&format!("assessment-results:{scan_key}")),
+        "metadata": oscal::metadata(r, o, &title),
+        "import-ap": {"href": format!("#{plan}")},
+        "results": [result],
+        "back-matter": {"resources": [{
+            "uuid": plan,
+            "title": line(&format!("{}, profile {profile}", r.benchmark.title.as_deref().unwrap_or(&r.benchmark.id))),
+            "description": format!("The XCCDF benchmark {} that planned this assessment.", r.benchmark.id),
+        }]},
+    }})
+}
+
+/// [`document`] to a writer: what [`super::Format::OscalAssessmentResults`] writes.
+pub(crate) fn write(r: &ScanReport, o: &Options, out: &mut dyn std::io::Write) -> Result<()> {
+    super::format::json_to(out, &document(r, o))
+}
