@@ -6,6 +6,11 @@
 //! object's flag deciding first, exactly as OpenSCAP 1.3 applies them (the rows are written out
 //! in [`logic::test_result`]'s documentation).
 //!
+//! Probes see the target through a [`ScanView`] the evaluator creates and drops with itself:
+//! each directory is listed, each path looked up and each link read at most once per
+//! evaluation, within [`ViewLimits`]' default cap, with the jail of the target untouched (the
+//! view has no host access of its own; see [`ScanView`]).
+//!
 //! A definition that extends itself, directly or through others, is `not evaluated`, and so is
 //! every definition in the cycle, whatever the rest of its criteria give; a definition outside
 //! the cycle that extends into it sees `not evaluated` for that `extend_definition` (oscap
@@ -55,7 +60,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use scap_probe::Target;
+use scap_probe::{ScanView, Target, ViewLimits};
 
 use crate::compare::compare;
 use crate::functions;
@@ -250,7 +255,10 @@ const MAX_DEPTH: usize = 64;
 /// The evaluator: one per document and target. Caches live as long as it does.
 pub struct Evaluator<'a> {
     defs: &'a Definitions,
-    target: &'a dyn Target,
+    /// The target as this evaluation sees it: every probe asks through one [`ScanView`], so
+    /// each directory is listed and each path looked up once per evaluation, whatever the
+    /// number of objects that name it.
+    target: ScanView<&'a dyn Target>,
     registry: &'a Registry,
     external: Variables,
     state: RefCell<Cache>,
@@ -295,7 +303,7 @@ impl<'a> Evaluator<'a> {
     ) -> Evaluator<'a> {
         Evaluator {
             defs,
-            target,
+            target: ScanView::new(target, ViewLimits::default()),
             registry,
             external,
             state: RefCell::new(Cache::default()),
@@ -402,7 +410,7 @@ impl<'a> Evaluator<'a> {
             return; // Collected in order as the evaluation reaches them.
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let target = self.target;
+        let target: &dyn Target = &self.target;
         let done: Vec<(String, Collection)> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
@@ -852,7 +860,7 @@ impl<'a> Evaluator<'a> {
                     c
                 } else {
                     match self.registry.get(&o.namespace, &o.kind) {
-                        Some(probe) => probe.collect_filtered(self.target, &request, keep),
+                        Some(probe) => probe.collect_filtered(&self.target, &request, keep),
                         None => Collection::with_message(
                             Flag::NotCollected,
                             format!("{}: no probe for {} ({})", o.id, o.kind, o.namespace),
