@@ -141,6 +141,9 @@ struct Node {
     link: Option<PathBuf>,
     /// Its entries, sorted by name.
     listing: Option<Arc<[DirEntry]>>,
+    /// The path, followed, is the directory at this physical path (kept for a path as asked,
+    /// so that its entries resolve from here; the same path when there is no link on it).
+    dir: Option<PathBuf>,
 }
 
 impl Node {
@@ -247,12 +250,70 @@ impl<T: Target> ScanView<T> {
     }
 
     fn uncached(&self, path: &Path) -> bool {
-        self.limits.uncached.iter().any(|p| path.starts_with(p))
+        let bytes = path.as_os_str().as_encoded_bytes();
+        if bytes.windows(2).any(|w| w == b"//" || w == b"/.") {
+            // Not plain: compare component by component (`//proc/./x` is under `/proc`).
+            return self.limits.uncached.iter().any(|p| path.starts_with(p));
+        }
+        self.limits.uncached.iter().any(|p| {
+            let p = p.as_os_str().as_encoded_bytes();
+            bytes.starts_with(p) && matches!(bytes.get(p.len()), None | Some(b'/'))
+        })
     }
 
+    /// The physical path of `path`. A plain path (no `.`, `..`, `//` or trailing `/`) whose
+    /// parent was resolved to a directory before is resolved from there, one lookup for its
+    /// last component, instead of from the root: what a walk asks for, entry after entry.
     fn resolve(&self, path: &Path, follow: Follow) -> Result<PathBuf> {
         check_path(path)?;
-        resolve(&ViewLookup(self), path, follow).map(|r| r.path)
+        let max = self.limits.max_entries;
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let plain = bytes.len() > 1
+            && bytes[1..]
+                .split(|b| *b == b'/')
+                .all(|seg| !seg.is_empty() && seg != b"." && seg != b"..");
+        if let (true, Some(parent), Some(name)) = (plain, path.parent(), path.file_name()) {
+            let dir = {
+                let mut cache = self.lock();
+                let dir = cache.get(parent, max).and_then(|n| n.dir.clone());
+                if dir.is_some() {
+                    cache.stats.hits += 1;
+                }
+                dir
+            };
+            if let Some(dir) = dir {
+                let physical = dir.join(name);
+                match self.entry_type(&physical)? {
+                    None => {
+                        return Err(Error::NotFound {
+                            path: path.to_path_buf(),
+                        });
+                    }
+                    Some(FileType::Symlink) if follow == Follow::All => {}
+                    Some(t) => {
+                        if t == FileType::Directory {
+                            self.remember_dir(path, &physical);
+                        }
+                        return Ok(physical);
+                    }
+                }
+            }
+        }
+        let r = resolve(&ViewLookup(self), path, follow)?;
+        if r.file_type == FileType::Directory && plain {
+            self.remember_dir(path, &r.path);
+        }
+        Ok(r.path)
+    }
+
+    /// Note that `path`, followed, is the directory at `physical`.
+    fn remember_dir(&self, path: &Path, physical: &Path) {
+        if self.uncached(path) || self.uncached(physical) {
+            return;
+        }
+        let max = self.limits.max_entries;
+        self.lock()
+            .update(path, max, |n| n.dir = Some(physical.to_path_buf()));
     }
 
     /// The type of the entry at `physical`, not following it; `None` when it does not exist.
