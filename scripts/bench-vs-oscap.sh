@@ -38,7 +38,9 @@ timed() {
     local label=$1 tool=$2
     shift 2
     /usr/bin/time -f '%e %U %S %M' -o "$out/t" "$@" > "$out/$label.$tool.out" 2>&1 || true
-    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$out/t" >> "$out/$label.$tool"
+    # The last line: time puts "Command exited with non-zero status N" first (scan exits 2
+    # when a rule fails).
+    tail -n 1 "$out/t" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' >> "$out/$label.$tool"
 }
 
 # A row: LABEL, then the oscap command and ours, separated by `--`.

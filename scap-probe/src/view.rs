@@ -1,73 +1,4 @@
-//! [`ScanView`]: one scan's memory of a target's tree, so that each directory is listed at
-//! most once, each path's metadata fetched at most once and each link read at most once.
-//!
-//! OVAL content asks the same questions many times: a thousand objects name files under
-//! `/etc`, each path is resolved component by component through the jail, and several
-//! `recurse` objects walk the same subtree. A backend that answers each call from the file
-//! system (as [`RootFs`](crate::RootFs) and [`LiveHost`](crate::LiveHost) do, so that they never
-//! answer from a stale picture outside a scan) then makes about a hundred host calls per file
-//! of the tree. A `ScanView` sits in front of any target for the duration of one scan and
-//! remembers what it saw.
-//!
-//! # Why a wrapper, not caches inside the backends
-//!
-//! The cache belongs to a scan, not to a target: a `RootFs` or `LiveHost` outlives scans, and a
-//! second scan must see the tree as it is then. A wrapper that the evaluator creates for one
-//! evaluation and drops with it gives that lifetime without any call to "start" or "flush" a
-//! scan, works the same over every backend (including a downstream one), and keeps the
-//! backends simple and stateless.
-//!
-//! # How it resolves
-//!
-//! The view resolves paths itself, with the one jail resolver ([`resolve()`]), over its cache:
-//! the type of a physical path is answered from its parent's listing when that was read, else
-//! from the path's cached `lstat`, else by asking the backend once. Each link target is read
-//! once. The backend then only ever receives *physical* paths (absolute, normalised, no link
-//! in any component but possibly the last), which [`RootFs`](crate::RootFs) answers with one
-//! host call each.
-//!
-//! # The jail is intact
-//!
-//! The view has no host access of its own: it holds answers (types, metadata, link targets,
-//! listings), never host paths or descriptors, and every read, listing and `lstat` it does
-//! not have is a call on the wrapped target with a path *inside the target*. So a cached answer
-//! can make the view wrong about a tree that changed during the scan, never make it open a host
-//! path: for [`RootFs`](crate::RootFs), the physical path it passes is opened beneath the root's
-//! descriptor with `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)`, so a component swapped
-//! for a link since it was cached makes that call fail instead of being followed
-//! (`tests/view.rs` swaps a directory for a link to a host directory between two calls).
-//!
-//! # Volatile trees
-//!
-//! Paths under the [`ViewLimits::uncached`] prefixes (`/proc`, `/sys`, `/dev` by default) go to
-//! the backend unchanged and uncached: on a live host they change under the scan, and `/proc`
-//! holds "magic" links only the kernel resolves right. On an offline tree they are ordinary
-//! (usually empty) directories and lose nothing by not being cached.
-//!
-//! # Memory
-//!
-//! The view holds at most [`ViewLimits::max_entries`] entries (a path's answers count one, a
-//! listing one per name) in two generations: when the young one is full the old one is dropped
-//! and the young one becomes old, and an answer found in the old generation moves to the young
-//! one. So memory is capped whatever the size of the tree (a 400,000-file host included), and
-//! what the scan keeps asking about stays cached.
-//!
-//! Host facts ([`uname`](Target::uname), [`processes`](Target::processes), ...) are forwarded
-//! unchanged.
-//!
-//! ```
-//! use std::path::Path;
-//! use scap_probe::{MemoryTarget, ScanView, Target, ViewLimits};
-//!
-//! let mut tree = MemoryTarget::new();
-//! tree.add_file("/usr/bin/sh", "#!").add_symlink("/bin", "usr/bin");
-//! let view = ScanView::new(&tree, ViewLimits::default());
-//! assert_eq!(view.canonicalize(Path::new("/bin/sh"))?, Path::new("/usr/bin/sh"));
-//! assert!(view.stat(Path::new("/bin/sh"))?.is_file());
-//! assert!(view.metadata(Path::new("/bin"))?.is_symlink());
-//! assert!(!view.exists(Path::new("/bin/bash"))?);
-//! # Ok::<(), scap_probe::Error>(())
-//! ```
+//! [`ScanView`]: one scan's memory of a target's tree.
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -202,7 +133,76 @@ impl Cache {
     }
 }
 
-/// A target seen through one scan's cache (see the [module docs](self)).
+/// One scan's memory of a target's tree, so that each directory is listed at most once, each
+/// path's metadata fetched at most once and each link read at most once.
+///
+/// OVAL content asks the same questions many times: a thousand objects name files under
+/// `/etc`, each path is resolved component by component through the jail, and several
+/// `recurse` objects walk the same subtree. A backend that answers each call from the file
+/// system (as [`RootFs`](crate::RootFs) and [`LiveHost`](crate::LiveHost) do, so that they never
+/// answer from a stale picture outside a scan) then makes about a hundred host calls per file
+/// of the tree. A `ScanView` sits in front of any target for the duration of one scan and
+/// remembers what it saw.
+///
+/// # Why a wrapper, not caches inside the backends
+///
+/// The cache belongs to a scan, not to a target: a `RootFs` or `LiveHost` outlives scans, and a
+/// second scan must see the tree as it is then. A wrapper that the evaluator creates for one
+/// evaluation and drops with it gives that lifetime without any call to "start" or "flush" a
+/// scan, works the same over every backend (including a downstream one), and keeps the
+/// backends simple and stateless.
+///
+/// # How it resolves
+///
+/// The view resolves paths itself, with the one jail resolver ([`resolve()`]), over its cache:
+/// the type of a physical path is answered from its parent's listing when that was read, else
+/// from the path's cached `lstat`, else by asking the backend once. Each link target is read
+/// once. The backend then only ever receives *physical* paths (absolute, normalised, no link
+/// in any component but possibly the last), which [`RootFs`](crate::RootFs) answers with one
+/// host call each.
+///
+/// # The jail is intact
+///
+/// The view has no host access of its own: it holds answers (types, metadata, link targets,
+/// listings), never host paths or descriptors, and every read, listing and `lstat` it does
+/// not have is a call on the wrapped target with a path *inside the target*. So a cached answer
+/// can make the view wrong about a tree that changed during the scan, never make it open a host
+/// path: for [`RootFs`](crate::RootFs), the physical path it passes is opened beneath the root's
+/// descriptor with `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)`, so a component swapped
+/// for a link since it was cached makes that call fail instead of being followed
+/// (`tests/view.rs` swaps a directory for a link to a host directory between two calls).
+///
+/// # Volatile trees
+///
+/// Paths under the [`ViewLimits::uncached`] prefixes (`/proc`, `/sys`, `/dev` by default) go to
+/// the backend unchanged and uncached: on a live host they change under the scan, and `/proc`
+/// holds "magic" links only the kernel resolves right. On an offline tree they are ordinary
+/// (usually empty) directories and lose nothing by not being cached.
+///
+/// # Memory
+///
+/// The view holds at most [`ViewLimits::max_entries`] entries (a path's answers count one, a
+/// listing one per name) in two generations: when the young one is full the old one is dropped
+/// and the young one becomes old, and an answer found in the old generation moves to the young
+/// one. So memory is capped whatever the size of the tree (a 400,000-file host included), and
+/// what the scan keeps asking about stays cached.
+///
+/// Host facts ([`uname`](Target::uname), [`processes`](Target::processes), ...) are forwarded
+/// unchanged.
+///
+/// ```
+/// use std::path::Path;
+/// use scap_probe::{MemoryTarget, ScanView, Target, ViewLimits};
+///
+/// let mut tree = MemoryTarget::new();
+/// tree.add_file("/usr/bin/sh", "#!").add_symlink("/bin", "usr/bin");
+/// let view = ScanView::new(&tree, ViewLimits::default());
+/// assert_eq!(view.canonicalize(Path::new("/bin/sh"))?, Path::new("/usr/bin/sh"));
+/// assert!(view.stat(Path::new("/bin/sh"))?.is_file());
+/// assert!(view.metadata(Path::new("/bin"))?.is_symlink());
+/// assert!(!view.exists(Path::new("/bin/bash"))?);
+/// # Ok::<(), scap_probe::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ScanView<T> {
     inner: T,
