@@ -9,7 +9,8 @@
 //! Probes see the target through a [`ScanView`] the evaluator creates and drops with itself:
 //! each directory is listed, each path looked up and each link read at most once per
 //! evaluation, within [`ViewLimits`]' default cap, with the jail of the target untouched (the
-//! view has no host access of its own; see [`ScanView`]).
+//! view has no host access of its own; see [`ScanView`]). A target whose
+//! [`Target::wants_scan_view`] is `false` (the live host) is asked directly.
 //!
 //! A definition that extends itself, directly or through others, is `not evaluated`, and so is
 //! every definition in the cycle, whatever the rest of its criteria give; a definition outside
@@ -305,7 +306,14 @@ impl<'a> Evaluator<'a> {
     ) -> Evaluator<'a> {
         Evaluator {
             defs,
-            target: ScanView::new(target, ViewLimits::default()),
+            target: ScanView::new(
+                target,
+                if target.wants_scan_view() {
+                    ViewLimits::default()
+                } else {
+                    ViewLimits::passthrough()
+                },
+            ),
             registry,
             external,
             state: RefCell::new(Cache::default()),

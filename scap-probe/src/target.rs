@@ -204,6 +204,15 @@ pub trait Target: Send + Sync {
     fn working_directory(&self) -> Result<PathBuf> {
         Err(Error::not_collectable(Fact::WorkingDirectory))
     }
+
+    /// Whether a scan should ask this target through a [`ScanView`](crate::ScanView) (one
+    /// look at each path per scan). Default `true`. [`LiveHost`](crate::LiveHost) says
+    /// `false`: the kernel resolves and caches its paths already, in one call each, and a
+    /// host's tree is larger than any cap, so a view would only add work; a `ScanView` says
+    /// `false`, being one.
+    fn wants_scan_view(&self) -> bool {
+        true
+    }
 }
 
 /// The host name of a target that is a tree on disk (an offline root, an image): the facts'
@@ -300,6 +309,9 @@ macro_rules! forward_target {
             }
             fn working_directory(&self) -> Result<PathBuf> {
                 (**self).working_directory()
+            }
+            fn wants_scan_view(&self) -> bool {
+                (**self).wants_scan_view()
             }
         }
     )*};
