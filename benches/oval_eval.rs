@@ -64,10 +64,19 @@ fn bench(c: &mut Criterion) {
             eprintln!("skipping {name}: no root at {}", root.display());
             continue;
         };
-        group.bench_function(name, |b| {
+        group.bench_function(&name, |b| {
             b.iter(|| {
                 let results =
                     Evaluator::new(&defs, &target, &registry, Variables::default()).evaluate_all();
+                black_box(results.definitions.len())
+            })
+        });
+        // The same on the calling thread alone: what the worker threads add.
+        group.bench_function(format!("{name}, one thread"), |b| {
+            b.iter(|| {
+                let results = Evaluator::new(&defs, &target, &registry, Variables::default())
+                    .threads(1)
+                    .evaluate_all();
                 black_box(results.definitions.len())
             })
         });

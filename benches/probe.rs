@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use scap_probe::{LiveHost, MemoryTarget, RootFs, Target, WalkOptions, walk};
+use scap_probe::{LiveHost, MemoryTarget, RootFs, ScanView, Target, ViewLimits, WalkOptions, walk};
 
 fn resolve(c: &mut Criterion) {
     let mut t = MemoryTarget::new();
@@ -54,6 +54,14 @@ fn walk_real(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("rootfs", |b| b.iter(|| count(&root, start)));
     g.bench_function("livehost", |b| b.iter(|| count(&live, start)));
+    // One view for every iteration: the second walk of a subtree in one scan (what several
+    // recurse objects over the same directory cost), answered from memory.
+    let view = ScanView::new(&root, ViewLimits::default());
+    g.bench_function("rootfs-view-again", |b| b.iter(|| count(&view, start)));
+    // A fresh view each time: the first walk, with the cache being filled.
+    g.bench_function("rootfs-view-first", |b| {
+        b.iter(|| count(&ScanView::new(&root, ViewLimits::default()), start))
+    });
     g.finish();
 }
 

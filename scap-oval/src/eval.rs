@@ -6,6 +6,12 @@
 //! object's flag deciding first, exactly as OpenSCAP 1.3 applies them (the rows are written out
 //! in [`logic::test_result`]'s documentation).
 //!
+//! Probes see the target through a [`ScanView`] the evaluator creates and drops with itself:
+//! each directory is listed, each path looked up and each link read at most once per
+//! evaluation, within [`ViewLimits`]' default cap, with the jail of the target untouched (the
+//! view has no host access of its own; see [`ScanView`]). A target whose
+//! [`Target::wants_scan_view`] is `false` (the live host) is asked directly.
+//!
 //! A definition that extends itself, directly or through others, is `not evaluated`, and so is
 //! every definition in the cycle, whatever the rest of its criteria give; a definition outside
 //! the cycle that extends into it sees `not evaluated` for that `extend_definition` (oscap
@@ -55,7 +61,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use scap_probe::Target;
+use scap_probe::{ScanView, Target, ViewLimits};
 
 use crate::compare::compare;
 use crate::functions;
@@ -245,12 +251,17 @@ const MAX_DEPTH: usize = 64;
 /// The evaluator: one per document and target. Caches live as long as it does.
 pub struct Evaluator<'a> {
     defs: &'a Definitions,
-    target: &'a dyn Target,
+    /// The target as this evaluation sees it: every probe asks through one [`ScanView`], so
+    /// each directory is listed and each path looked up once per evaluation, whatever the
+    /// number of objects that name it.
+    target: ScanView<&'a dyn Target>,
     registry: &'a Registry,
     external: Variables,
     state: RefCell<Cache>,
     /// Hashes items for the item cache.
     item_hasher: std::collections::hash_map::RandomState,
+    /// Worker threads for collection; 0: one per core.
+    threads: usize,
 }
 
 #[derive(Default)]
@@ -290,12 +301,40 @@ impl<'a> Evaluator<'a> {
     ) -> Evaluator<'a> {
         Evaluator {
             defs,
-            target,
+            target: ScanView::new(
+                target,
+                if target.wants_scan_view() {
+                    ViewLimits::default()
+                } else {
+                    ViewLimits::passthrough()
+                },
+            ),
             registry,
             external,
             state: RefCell::new(Cache::default()),
             item_hasher: std::collections::hash_map::RandomState::new(),
+            threads: 0,
         }
+    }
+
+    /// Collect objects on at most `threads` worker threads (0, the default: one per core; 1:
+    /// everything on the calling thread). The results are the same whatever the number, item
+    /// ids included: workers only gather collections, and the evaluation takes them in
+    /// definition order on the calling thread, as a sequential run would.
+    ///
+    /// ```
+    /// # use scap_oval::eval::{Evaluator, Variables};
+    /// # let defs: scap_oval::Definitions = include_str!("../tests/fixtures/ssg-chromium-oval.xml").parse()?;
+    /// let target = scap_probe::MemoryTarget::new();
+    /// let registry = scap_oval::probes::Registry::builtin();
+    /// let one = Evaluator::new(&defs, &target, &registry, Variables::default()).threads(1);
+    /// let all = Evaluator::new(&defs, &target, &registry, Variables::default());
+    /// assert_eq!(one.evaluate_all().definitions, all.evaluate_all().definitions);
+    /// # Ok::<(), scap_oval::Error>(())
+    /// ```
+    pub fn threads(mut self, threads: usize) -> Evaluator<'a> {
+        self.threads = threads;
+        self
     }
 
     /// Evaluate every definition of the document.
@@ -360,17 +399,19 @@ impl<'a> Evaluator<'a> {
         }
         objects.sort_unstable();
         objects.dedup();
-        let work: Vec<(String, &dyn crate::probes::Probe, ObjectRequest)> = objects
+        #[allow(clippy::type_complexity)]
+        let work: Vec<(String, &dyn crate::probes::Probe, ObjectRequest, &[Filter])> = objects
             .into_iter()
             .filter_map(|id| self.defs.object(id))
             .filter_map(|o| {
                 let ObjectContent::Entities(eo) = &o.content else {
                     return None;
                 };
-                // Filtered objects are left out too: unfiltered collections can be large
-                // (every file under /usr/bin) and must not all be held at once.
+                // Filtered objects are collected here only when their filters need no
+                // variable, and filtered as the items are made (an unfiltered collection can
+                // be large: every file under /usr/bin).
                 if o.kind == "variable_object"
-                    || !eo.filters.is_empty()
+                    || !static_filters(self.defs, &eo.filters)
                     || eo.entities.iter().any(|e| e.var_ref.is_some())
                 {
                     return None;
@@ -387,17 +428,20 @@ impl<'a> Evaluator<'a> {
                     .iter()
                     .map(|e| request_entity(e, vec![e.value.clone()]))
                     .collect();
-                Some((o.id.clone(), probe, request))
+                Some((o.id.clone(), probe, request, eo.filters.as_slice()))
             })
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(work.len());
+        let cores = match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let threads = cores.min(work.len());
         if threads <= 1 {
             return; // Collected in order as the evaluation reaches them.
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let target = self.target;
+        let target: &dyn Target = &self.target;
+        let defs = self.defs;
         let done: Vec<(String, Collection)> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
@@ -405,10 +449,17 @@ impl<'a> Evaluator<'a> {
                         let mut out = Vec::new();
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some((id, probe, request)) = work.get(i) else {
+                            let Some((id, probe, request, filters)) = work.get(i) else {
                                 break;
                             };
-                            out.push((id.clone(), probe.collect(target, request)));
+                            let collection = if filters.is_empty() {
+                                probe.collect(target, request)
+                            } else {
+                                let keep =
+                                    &mut |item: &Item| passes_static_filters(defs, item, filters);
+                                probe.collect_filtered(target, request, keep)
+                            };
+                            out.push((id.clone(), collection));
                         }
                         out
                     })
@@ -668,78 +719,7 @@ impl<'a> Evaluator<'a> {
 
     /// Compare one item with one state (oscap's `eval_item`).
     fn state_result(&self, item: &Item, state: &State, test_kind: &str) -> ResultValue {
-        let mut results = Vec::with_capacity(state.entities.len());
-        for se in &state.entities {
-            let mut name = se.name.as_str();
-            // textfilecontent_state/line is compared with the item's text (OVAL >= 5.4).
-            if name == "line" && test_kind == "textfilecontent_test" {
-                name = "text";
-            }
-            let matched: Vec<ResultValue> = item
-                .entities
-                .iter()
-                .filter(|ie| ie.name == name)
-                .map(|ie| self.entity_result(ie, se))
-                .collect();
-            // An entity the item lacks gives no results, which `check` reads as `unknown`.
-            results.push(logic::check(se.entity_check, matched));
-        }
-        logic::combine(state.operator, results)
-    }
-
-    fn entity_result(&self, ie: &ItemEntity, se: &Entity) -> ResultValue {
-        if ie.status == ItemStatus::DoesNotExist {
-            return ResultValue::False;
-        }
-        let actual = match &ie.value {
-            EntityValue::Scalar(v) => v.as_str(),
-            EntityValue::Nil => "",
-            EntityValue::Record(_) => return self.record_result(ie, se),
-        };
-        let datatype = se.effective_datatype();
-        let cmp = |expected: &str| match compare(datatype, se.operation, actual, expected) {
-            Ok(true) => ResultValue::True,
-            Ok(false) => ResultValue::False,
-            Err(_) => ResultValue::Error,
-        };
-        match &se.var_ref {
-            Some(v) => {
-                let vals = self.variable(v);
-                match vals.flag {
-                    Flag::Complete | Flag::Incomplete => logic::check(
-                        se.var_check,
-                        vals.values.iter().map(|x| cmp(x)).collect::<Vec<_>>(),
-                    ),
-                    _ => ResultValue::Error,
-                }
-            }
-            None => cmp(&se.value),
-        }
-    }
-
-    fn record_result(&self, ie: &ItemEntity, se: &Entity) -> ResultValue {
-        let EntityValue::Record(fields) = &ie.value else {
-            return ResultValue::Error;
-        };
-        let mut results = Vec::new();
-        for sf in &se.fields {
-            let matched: Vec<ResultValue> = fields
-                .iter()
-                .filter(|f| f.name == sf.name)
-                .map(|f| {
-                    if f.status == ItemStatus::DoesNotExist {
-                        return ResultValue::False;
-                    }
-                    match compare(sf.effective_datatype(), sf.operation, &f.value, &sf.value) {
-                        Ok(true) => ResultValue::True,
-                        Ok(false) => ResultValue::False,
-                        Err(_) => ResultValue::Error,
-                    }
-                })
-                .collect();
-            results.push(logic::check(sf.entity_check, matched));
-        }
-        logic::combine(Operator::And, results)
+        state_result(item, state, test_kind, &|v| self.variable(v))
     }
 
     /// Collect an object (once; later calls return the cached collection).
@@ -847,7 +827,7 @@ impl<'a> Evaluator<'a> {
                     c
                 } else {
                     match self.registry.get(&o.namespace, &o.kind) {
-                        Some(probe) => probe.collect_filtered(self.target, &request, keep),
+                        Some(probe) => probe.collect_filtered(&self.target, &request, keep),
                         None => Collection::with_message(
                             Flag::NotCollected,
                             format!("{}: no probe for {} ({})", o.id, o.kind, o.namespace),
@@ -1167,6 +1147,117 @@ impl<'a> Evaluator<'a> {
 }
 
 /// An object entity with its values resolved, as probes see it.
+/// An item against a state; `variable` gives the values of a `var_ref` (the evaluator's, or
+/// none for a state known to have no variable).
+fn state_result(
+    item: &Item,
+    state: &State,
+    test_kind: &str,
+    variable: &dyn Fn(&str) -> VariableValues,
+) -> ResultValue {
+    let mut results = Vec::with_capacity(state.entities.len());
+    for se in &state.entities {
+        let mut name = se.name.as_str();
+        // textfilecontent_state/line is compared with the item's text (OVAL >= 5.4).
+        if name == "line" && test_kind == "textfilecontent_test" {
+            name = "text";
+        }
+        let matched: Vec<ResultValue> = item
+            .entities
+            .iter()
+            .filter(|ie| ie.name == name)
+            .map(|ie| entity_result(ie, se, variable))
+            .collect();
+        // An entity the item lacks gives no results, which `check` reads as `unknown`.
+        results.push(logic::check(se.entity_check, matched));
+    }
+    logic::combine(state.operator, results)
+}
+
+fn entity_result(
+    ie: &ItemEntity,
+    se: &Entity,
+    variable: &dyn Fn(&str) -> VariableValues,
+) -> ResultValue {
+    if ie.status == ItemStatus::DoesNotExist {
+        return ResultValue::False;
+    }
+    let actual = match &ie.value {
+        EntityValue::Scalar(v) => v.as_str(),
+        EntityValue::Nil => "",
+        EntityValue::Record(_) => return record_result(ie, se),
+    };
+    let datatype = se.effective_datatype();
+    let cmp = |expected: &str| match compare(datatype, se.operation, actual, expected) {
+        Ok(true) => ResultValue::True,
+        Ok(false) => ResultValue::False,
+        Err(_) => ResultValue::Error,
+    };
+    match &se.var_ref {
+        Some(v) => {
+            let vals = variable(v);
+            match vals.flag {
+                Flag::Complete | Flag::Incomplete => logic::check(
+                    se.var_check,
+                    vals.values.iter().map(|x| cmp(x)).collect::<Vec<_>>(),
+                ),
+                _ => ResultValue::Error,
+            }
+        }
+        None => cmp(&se.value),
+    }
+}
+
+fn record_result(ie: &ItemEntity, se: &Entity) -> ResultValue {
+    let EntityValue::Record(fields) = &ie.value else {
+        return ResultValue::Error;
+    };
+    let mut results = Vec::new();
+    for sf in &se.fields {
+        let matched: Vec<ResultValue> = fields
+            .iter()
+            .filter(|f| f.name == sf.name)
+            .map(|f| {
+                if f.status == ItemStatus::DoesNotExist {
+                    return ResultValue::False;
+                }
+                match compare(sf.effective_datatype(), sf.operation, &f.value, &sf.value) {
+                    Ok(true) => ResultValue::True,
+                    Ok(false) => ResultValue::False,
+                    Err(_) => ResultValue::Error,
+                }
+            })
+            .collect();
+        results.push(logic::check(sf.entity_check, matched));
+    }
+    logic::combine(Operator::And, results)
+}
+
+/// Whether an item survives `filters` whose states use no variable (checked by
+/// [`static_filters`]), without an evaluator: what a collection worker applies.
+fn passes_static_filters(defs: &Definitions, item: &Item, filters: &[Filter]) -> bool {
+    let no_variable = |v: &str| VariableValues::failed(Flag::Error, format!("{v}: not available"));
+    filters.iter().all(|f| {
+        let Some(state) = defs.state(&f.state_ref) else {
+            return true;
+        };
+        let hit = state_result(item, state, "", &no_variable) == ResultValue::True;
+        match f.action {
+            FilterAction::Exclude => !hit,
+            FilterAction::Include => hit,
+        }
+    })
+}
+
+/// Whether `filters` can be applied without variables: no entity of their states has a
+/// `var_ref`.
+fn static_filters(defs: &Definitions, filters: &[Filter]) -> bool {
+    filters.iter().all(|f| {
+        defs.state(&f.state_ref)
+            .is_none_or(|s| s.entities.iter().all(|e| e.var_ref.is_none()))
+    })
+}
+
 fn request_entity(e: &Entity, values: Vec<String>) -> RequestEntity {
     RequestEntity {
         name: e.name.clone(),

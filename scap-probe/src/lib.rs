@@ -120,6 +120,12 @@
 //! [`Lookup`] (two methods) and calls [`resolve()`] at the top of each of the four methods, as
 //! [`MemoryTarget`] does.
 //!
+//! # One scan, one look at each file
+//!
+//! [`ScanView`] wraps any target for the duration of one scan: each directory listed at most
+//! once, each path's metadata fetched at most once, links resolved from what was seen, memory
+//! capped by [`ViewLimits`]. The OVAL evaluator puts one in front of the target it is given.
+//!
 //! # Also here
 //!
 //! [`walk()`] and [`list_matching`] traverse any target the way OVAL file objects need
@@ -155,6 +161,7 @@ pub mod procfs;
 pub mod resolve;
 mod rootfs;
 mod target;
+mod view;
 mod walk;
 mod xattr;
 
@@ -177,4 +184,5 @@ pub use oci::{
 pub use resolve::{Follow, Lookup, MAX_LINK_HOPS, Resolved, check_path, resolve};
 pub use rootfs::RootFs;
 pub use target::{DEFAULT_READ_LIMIT, Target, sysctl_name, sysctl_path};
+pub use view::{ScanView, ViewLimits, ViewStats};
 pub use walk::{Direction, Walk, WalkEntry, WalkOptions, list_matching, walk};

@@ -275,6 +275,13 @@ impl Target for LiveHost {
         crate::xattr::get(path, name, deref(follow)).map_err(|e| Error::from_io(path, e))
     }
 
+    /// `false`: see [`Target::wants_scan_view`]. Measured on this project's build machine (a
+    /// host tree of millions of files), the SSG Debian 11 OVAL took 3x the CPU through a
+    /// view capped at 200,000 entries than straight.
+    fn wants_scan_view(&self) -> bool {
+        false
+    }
+
     fn uname(&self) -> Result<Uname> {
         let machine = kernel("arch").unwrap_or_else(|_| std::env::consts::ARCH.to_string());
         Ok(Uname {

@@ -279,6 +279,15 @@ pub trait Target: Send + Sync {
         let _ = (path, name, follow);
         Err(Error::not_collectable(Fact::ExtendedAttributes))
     }
+
+    /// Whether a scan should ask this target through a [`ScanView`](crate::ScanView) (one
+    /// look at each path per scan). Default `true`. [`LiveHost`](crate::LiveHost) says
+    /// `false`: the kernel resolves and caches its paths already, in one call each, and a
+    /// host's tree is larger than any cap, so a view would only add work; a `ScanView` says
+    /// `false`, being one.
+    fn wants_scan_view(&self) -> bool {
+        true
+    }
 }
 
 /// The host name of a target that is a tree on disk (an offline root, an image): the facts'
@@ -390,6 +399,10 @@ macro_rules! forward_target {
             }
             fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
                 (**self).xattr(path, name, follow)
+    }
+
+            fn wants_scan_view(&self) -> bool {
+                (**self).wants_scan_view()
             }
         }
     )*};

@@ -1,0 +1,80 @@
+//! Evaluation on several threads gives the same results document, byte for byte, as on one:
+//! the same definition, test and item results, the same item ids, in the same order. Run on
+//! content with cycles (`extend_definition` and variables), filters, sets and shared objects,
+//! so that a deadlock or an ordering that depends on the workers would show.
+
+use scap_oval::Definitions;
+use scap_oval::eval::{Evaluator, Variables};
+use scap_oval::probes::Registry;
+use scap_oval::results::{SystemInfo, write_results};
+use scap_probe::{FileType, MemoryTarget, Metadata, Target};
+
+fn target() -> MemoryTarget {
+    let mut t = MemoryTarget::new();
+    t.add_file("/etc/ssh/sshd_config", "Port 22\nPermitRootLogin no\n")
+        .add_file(
+            "/etc/passwd",
+            "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+        )
+        .add_file(
+            "/var/lib/dpkg/status",
+            "Package: openssh-server\nStatus: install ok installed\nVersion: 1:8.4p1-5\n",
+        )
+        .add_file("/etc/os-release", "ID=debian\nVERSION_ID=\"11\"\n")
+        .add_file("/etc/debian_version", "11.9\n")
+        .add_dir("/root");
+    t.add_file_with(
+        "/etc/cron.d/job",
+        "* * * * * root true\n",
+        Metadata::new(FileType::Regular, 0o666),
+    );
+    t
+}
+
+/// The results document without its generation time (the only part that may differ).
+fn document(defs: &Definitions, target: &dyn Target, threads: usize) -> String {
+    let registry = Registry::builtin();
+    let results = Evaluator::new(defs, target, &registry, Variables::default())
+        .threads(threads)
+        .evaluate_all();
+    let doc = write_results(defs, &results, &SystemInfo::default());
+    let mut out = String::with_capacity(doc.len());
+    let mut rest = doc.as_str();
+    while let Some(i) = rest.find("<oval:timestamp>") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..]
+            .find("</oval:timestamp>")
+            .map_or("", |j| &rest[i + j..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn several_threads_write_the_same_document_as_one() {
+    let t = target();
+    for (name, xml) in [
+        (
+            "eval-constructs",
+            include_str!("fixtures/eval-constructs-oval.xml"),
+        ),
+        (
+            "ssg-debian11-cpe",
+            include_str!("fixtures/ssg-debian11-cpe-oval.xml"),
+        ),
+        (
+            "ssg-chromium",
+            include_str!("fixtures/ssg-chromium-oval.xml"),
+        ),
+    ] {
+        let defs: Definitions = xml.parse().expect("fixture parses");
+        let one = document(&defs, &t, 1);
+        assert!(one.contains("<results>"), "{name}: no results");
+        for threads in [2, 4, 0] {
+            assert!(
+                document(&defs, &t, threads) == one,
+                "{name}: {threads} threads differ from one"
+            );
+        }
+    }
+}
