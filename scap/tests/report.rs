@@ -92,12 +92,24 @@ fn chainguard_reports_agree() {
     assert_eq!(report.rules.len(), 198);
     // The hardened tree has no boot configuration; its OpenSSL makes the FIPS provider the
     // default (the platform facts travel through the TestResult's facts both ways).
-    let fips = report.target.fips_mode.unwrap();
+    let fips = report.target.fips_mode.clone().unwrap();
     assert_eq!(fips.answer, "enabled", "{}", fips.evidence);
     assert!(
         fips.evidence.contains("/etc/ssl/openssl.cnf"),
         "{}",
         fips.evidence
     );
-    assert_eq!(report.target.secure_boot.unwrap().answer, "not collectable");
+    assert_eq!(
+        report.target.secure_boot.as_ref().unwrap().answer,
+        "not collectable"
+    );
+    // The assessor sees both in the HTML header, with the evidence as a tooltip.
+    let mut html = Vec::new();
+    scap_arf::report::Format::Html
+        .render(&report, &mut html)
+        .unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("FIPS mode: <span title=\""), "{html}");
+    assert!(html.contains(">enabled</span>"));
+    assert!(html.contains("Secure Boot: <span"));
 }

@@ -271,6 +271,21 @@ fn header(o: &mut String, r: &ScanReport, title: &str, host: &str, opts: &Option
     if let Some(s) = &r.test_result.test_system {
         let _ = write!(o, " &middot; Scanner: {}", e(s));
     }
+    // The platform facts our scans record (absent from oscap's results), each with the
+    // evidence it was read from as a tooltip.
+    for (label, fact) in [
+        ("FIPS mode", &r.target.fips_mode),
+        ("Secure Boot", &r.target.secure_boot),
+    ] {
+        if let Some(f) = fact {
+            let _ = write!(
+                o,
+                " &middot; {label}: <span title=\"{}\">{}</span>",
+                e(&f.evidence),
+                e(&f.answer)
+            );
+        }
+    }
     let _ = write!(
         o,
         " &middot; Due dates as of {}",
