@@ -365,15 +365,31 @@ impl ScanOutcome {
         }
     }
 
+    /// The `TestResult` header: the target's facts, and the content's signature verdict when
+    /// it was verified (fact [`scap_arf::report::FACT_CONTENT_SIGNATURE`]).
+    fn test_result_info(&self) -> scap_xccdf::TestResultInfo {
+        #[allow(unused_mut)] // without the `signatures` feature nothing is added
+        let mut info = self.target.test_result_info(self.content.name());
+        #[cfg(feature = "signatures")]
+        if let Some(v) = self.content.signature() {
+            info.facts.push((
+                scap_arf::report::FACT_CONTENT_SIGNATURE.to_string(),
+                "string".to_string(),
+                v.to_string(),
+            ));
+        }
+        info
+    }
+
     /// The XCCDF 1.2 `TestResult` document.
     pub fn test_result(&self) -> String {
-        let info = self.target.test_result_info(self.content.name());
+        let info = self.test_result_info();
         scap_xccdf::write_test_result(&self.results, &info)
     }
 
     /// The `TestResult` keyed by STIG rule ids, for DISA STIG Viewer (oscap `--stig-viewer`).
     pub fn stig_viewer_test_result(&self) -> String {
-        let info = self.target.test_result_info(self.content.name());
+        let info = self.test_result_info();
         let stig = scap_xccdf::testresult::stig_viewer_ids(&self.results, self.content.benchmark());
         scap_xccdf::write_test_result(&stig, &info)
     }
@@ -485,7 +501,7 @@ impl ScanOutcome {
     /// the typed results, the content's benchmark and the target's facts (no XML is written or
     /// parsed); equal to the report read from [`ScanOutcome::arf`] with the same `what`.
     pub fn report(&self, what: &OvalContent) -> Result<scap_arf::report::ScanReport> {
-        let info = self.target.test_result_info(self.content.name());
+        let info = self.test_result_info();
         let mut test_result =
             scap_arf::TestResult::from_results(&self.results, &info, scap_arf::XCCDF_REPORT_ID);
         let mut ovals = Vec::new();

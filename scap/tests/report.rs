@@ -113,3 +113,32 @@ fn chainguard_reports_agree() {
     assert!(html.contains(">enabled</span>"));
     assert!(html.contains("Secure Boot: <span"));
 }
+
+/// The verdict on a signed data stream travels with the results: a TestResult fact, read back
+/// into the report (both paths) and shown in the HTML header.
+#[cfg(feature = "signatures")]
+#[test]
+fn the_signature_verdict_is_in_the_results_and_the_report() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scap-dsig/tests/fixtures");
+    let mut options = scap::OpenOptions::default();
+    options.trust =
+        scap::dsig::Trust::from_pem(&std::fs::read_to_string(dir.join("ca-root.pem")).unwrap())
+            .unwrap();
+    let content = Content::open_with(dir.join("signed-by-id.xml"), &options).unwrap();
+    let verdict = content.signature().unwrap().to_string();
+    let report = both_ways_agree(&content, None, &MemoryTarget::new());
+    assert_eq!(
+        report.benchmark.signature.as_deref(),
+        Some(verdict.as_str())
+    );
+    assert!(verdict.starts_with("valid"), "{verdict}");
+    let mut html = Vec::new();
+    scap_arf::report::Format::Html
+        .render(&report, &mut html)
+        .unwrap();
+    assert!(
+        String::from_utf8(html)
+            .unwrap()
+            .contains("Content signature: valid")
+    );
+}

@@ -286,6 +286,9 @@ fn header(o: &mut String, r: &ScanReport, title: &str, host: &str, opts: &Option
             );
         }
     }
+    if let Some(v) = &r.benchmark.signature {
+        let _ = write!(o, " &middot; Content signature: {}", e(v));
+    }
     let _ = write!(
         o,
         " &middot; Due dates as of {}",

@@ -133,6 +133,10 @@ pub struct BenchmarkInfo {
     pub profile_id: Option<String>,
     /// Profile title.
     pub profile_title: Option<String>,
+    /// The verdict on the content's signature, from the TestResult fact
+    /// [`FACT_CONTENT_SIGNATURE`] (absent when it was not verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// The TestResult's identity and times.
@@ -178,6 +182,10 @@ pub const FACT_FIPS_MODE: &str = "urn:scap-rs:fact:platform:fips-mode";
 /// The `TestResult` fact saying whether the target boots with UEFI Secure Boot (as
 /// [`FACT_FIPS_MODE`]).
 pub const FACT_SECURE_BOOT: &str = "urn:scap-rs:fact:platform:secure-boot";
+/// The `TestResult` fact holding the verdict on the scanned content's XML signature, as
+/// verified when the content was opened (`not signed`, `valid, signed by ...`, `invalid: ...`,
+/// `unverifiable: ...`).
+pub const FACT_CONTENT_SIGNATURE: &str = "urn:scap-rs:fact:content:signature";
 
 /// A platform fact of the target (FIPS mode, Secure Boot) and what it was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -492,6 +500,7 @@ fn benchmark_rules(
                 .and_then(|x| x.title.first())
                 .map(|t| t.plain().trim().to_string())
         }),
+        signature: None,
     };
     (rules, info)
 }
@@ -588,6 +597,10 @@ impl ScanReport {
             benchmark.version = tr.version.clone();
         }
         benchmark.profile_id = tr.profile.clone();
+        benchmark.signature = tr
+            .facts_named(FACT_CONTENT_SIGNATURE)
+            .next()
+            .map(|v| v.trim().to_string());
 
         let target = TargetInfo {
             hostname: asset
