@@ -834,6 +834,17 @@ impl<'a> Evaluator<'a> {
                         ),
                     }
                 };
+                // The per-object item limit, for every probe (custom ones too): past it the
+                // object is an error with a message, as oscap's item limit, and no item is kept.
+                let collection = if collection.items.len() > crate::probes::MAX_ITEMS {
+                    Collection::error(format!(
+                        "{}: more than {} items (the per-object item limit was hit)",
+                        o.id,
+                        crate::probes::MAX_ITEMS
+                    ))
+                } else {
+                    collection
+                };
                 out.messages.extend(collection.messages);
                 let items = collection.items;
                 // Like oscap, an error that lived only in items the filters removed is gone.

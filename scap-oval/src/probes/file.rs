@@ -5,7 +5,7 @@ use std::path::Path;
 use scap_probe::Target;
 
 use super::fileset::{Candidate, candidates};
-use super::{Collection, ObjectRequest, Probe};
+use super::{Collection, MAX_ITEMS, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 
 /// The file probe.
@@ -35,6 +35,14 @@ impl Probe for FileProbe {
             };
             let item = file_item(&c, &full, &m);
             if keep(&item) {
+                if items.len() == MAX_ITEMS {
+                    // Stop making items (an object over a million image entries would hold
+                    // gigabytes); the evaluator turns the object into an error.
+                    return Collection::error(format!(
+                        "{}: more than {MAX_ITEMS} items (the per-object item limit was hit)",
+                        object.id
+                    ));
+                }
                 items.push(item);
             }
         }

@@ -226,9 +226,11 @@ pub trait Probe: Send + Sync {
     }
 }
 
-/// Most items one textfilecontent54 object may have; past it the object is an `error` with a
-/// message and the items are dropped, so a pattern matching every character of a large file
-/// (990k items, 3.3 GB for `a` over 1 MB) costs no more than this many.
+/// Most items one object may have, whatever its probe; past it the object is an `error` with a
+/// message and the items are dropped (the evaluator checks every collection). The probes that
+/// can make many (textfilecontent54: a pattern matching every character of a large file, 990k
+/// items and 3.3 GB for `a` over 1 MB; file: a walk over a million image entries) stop making
+/// items one past it, so such an object costs no more than this many.
 pub const MAX_ITEMS: usize = 100_000;
 
 /// Largest file a built-in probe reads whole (textfilecontent54, password, dpkg status...).
