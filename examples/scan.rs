@@ -70,13 +70,7 @@ fn warn(args: &Args, msg: impl std::fmt::Display) {
 
 fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     let started = Instant::now();
-    let mut options = args.open_options();
-    if let Some(pem) = &args.trust_anchors {
-        let text = std::fs::read_to_string(pem)
-            .map_err(|e| bad(format!("--trust-anchors {}: {e}", pem.display())))?;
-        options.trust = scap::dsig::Trust::from_pem(&text)
-            .map_err(|e| bad(format!("--trust-anchors {}: {e}", pem.display())))?;
-    }
+    let options = args.open_options().map_err(bad)?;
     let content = match &args.datastream {
         Some(p) => Content::open_with(p, &options).map_err(bad)?,
         None if no_args => {
@@ -93,10 +87,9 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     }
     // A signature that is not valid with a trusted key is one of the warnings; a trusted one
     // is reported too, so that every present signature is.
-    if let Some(v) = content.signature().filter(|v| v.is_trusted()) {
-        if args.verbosity >= Verbosity::Warning {
-            eprintln!("scan: {}: signature: {v}", content.name());
-        }
+    let shown = args.verbosity >= Verbosity::Warning;
+    if let Some(v) = content.signature().filter(|v| shown && v.is_trusted()) {
+        eprintln!("scan: {}: signature: {v}", content.name());
     }
     if args.verbosity >= Verbosity::Info {
         let source = content.source();
@@ -164,17 +157,11 @@ fn write_outputs(args: &Args, outcome: &ScanOutcome) -> Result<(), Failure> {
     }
     if ev.reports() {
         let report = outcome.report(&args.oval_content).map_err(bad)?;
-        // The POA&M: the default SLA (7 days critical, 14 others) from today.
-        let formats = [("html", &ev.html), ("ckl", &ev.ckl), ("cklb", &ev.cklb)];
-        let formats = formats
-            .into_iter()
-            .chain([("poam", &ev.poam), ("json", &ev.json)]);
-        for (name, path) in formats {
-            let Some(p) = path else { continue };
-            let mut text = Vec::new();
+        for (name, path) in &ev.reports {
+            let mut bytes = Vec::new();
             let format = Format::from_name(name).map_err(bad)?;
-            format.render(&report, &mut text).map_err(bad)?;
-            write_file(p, &text).map_err(bad)?;
+            format.render(&report, &mut bytes).map_err(bad)?;
+            write_file(path, &bytes).map_err(bad)?;
         }
     }
     if let Some(dir) = &args.oval_results {

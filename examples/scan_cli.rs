@@ -51,7 +51,11 @@ Not in oscap:
                              data stream's signature (oscap has no such option)
   --enable-sce               run the content's SCE scripts on this host (live scans only;
                              oscap runs them always, even for an offline root)
-  --ckl FILE, --cklb FILE, --poam FILE, --json FILE   STIG Viewer checklists, POA&M, JSON
+  --ckl FILE, --cklb FILE    STIG Viewer checklists
+  --poam FILE, --poam-emass FILE, --poam-xlsx FILE, --poam-emass-xlsx FILE
+                             POA&M (FedRAMP / eMASS layouts, CSV or xlsx; failed rules)
+  --sarif FILE, --oscal-ar FILE, --oscal-poam FILE, --hdf FILE, --json FILE
+                             SARIF 2.1.0, OSCAL 1.1 assessment results / POA&M, Heimdall, JSON
   -h, --help; -V, --version
 
 Find profile ids with: cargo run --example info -- INPUT_FILE";
@@ -82,6 +86,13 @@ pub const OPTS: &[Opt] = &[
     Opt::value(&["--ckl"], "FILE"),
     Opt::value(&["--cklb"], "FILE"),
     Opt::value(&["--poam"], "FILE"),
+    Opt::value(&["--poam-emass"], "FILE"),
+    Opt::value(&["--poam-xlsx"], "FILE"),
+    Opt::value(&["--poam-emass-xlsx"], "FILE"),
+    Opt::value(&["--sarif"], "FILE"),
+    Opt::value(&["--oscal-ar"], "FILE"),
+    Opt::value(&["--oscal-poam"], "FILE"),
+    Opt::value(&["--hdf"], "FILE"),
     Opt::value(&["--json"], "FILE"),
     Opt::flag(&["--progress"]),
     Opt::flag(&["--progress-full"]),
@@ -245,11 +256,11 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
             "--results-arf" => a.evidence.arf = Some(path),
             "--stig-viewer" => a.stig_viewer = Some(path),
             "--oval-results-dir" => a.oval_results = Some(path),
-            "--report" => a.evidence.html = Some(path),
-            "--ckl" => a.evidence.ckl = Some(path),
-            "--cklb" => a.evidence.cklb = Some(path),
-            "--poam" => a.evidence.poam = Some(path),
-            "--json" => a.evidence.json = Some(path),
+            "--report" => a.evidence.reports.push(("html", path)),
+            // Every other report format is `--NAME FILE`, NAME as `Format::from_name` takes it.
+            format @ ("--ckl" | "--cklb" | "--poam" | "--poam-emass" | "--poam-xlsx"
+            | "--poam-emass-xlsx" | "--sarif" | "--oscal-ar" | "--oscal-poam"
+            | "--hdf" | "--json") => a.evidence.reports.push((&format[2..], path)),
             "--verbose" => a.verbosity = cli::utf8(name, value)?.parse()?,
             // oscap's log file for its own debug messages; ours go to stderr.
             "--verbose-log-file" => {}
@@ -281,11 +292,8 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
 #[allow(missing_docs)] // one field per option, named after it
 pub struct Evidence {
     pub arf: Option<PathBuf>,
-    pub html: Option<PathBuf>,
-    pub ckl: Option<PathBuf>,
-    pub cklb: Option<PathBuf>,
-    pub poam: Option<PathBuf>,
-    pub json: Option<PathBuf>,
+    /// Report files: the `scap_arf::report::Format` name and the path, in command-line order.
+    pub reports: Vec<(&'static str, PathBuf)>,
 }
 
 impl Evidence {
@@ -296,11 +304,7 @@ impl Evidence {
 
     /// Whether a report (not only the ARF) is asked for.
     pub fn reports(&self) -> bool {
-        self.html.is_some()
-            || self.ckl.is_some()
-            || self.cklb.is_some()
-            || self.poam.is_some()
-            || self.json.is_some()
+        !self.reports.is_empty()
     }
 }
 
@@ -317,13 +321,20 @@ impl Args {
 
     /// How to open the input: the data stream choices, `--cpe`, `--local-files`, the OVAL
     /// files after the input and the tailoring.
-    pub fn open_options(&self) -> scap::OpenOptions {
+    /// How to open the content; reads `--trust-anchors` (an error names the file).
+    pub fn open_options(&self) -> Result<scap::OpenOptions, String> {
         let mut options = scap::OpenOptions::default();
         options.input = self.input.clone();
         options.input.check_files = self.oval_files.clone();
         options.tailoring_file = self.tailoring.clone();
         options.enforce_signature = self.enforce_signature;
         options.skip_signature = self.skip_signature;
-        options
+        if let Some(pem) = &self.trust_anchors {
+            let failed =
+                |e: &dyn std::fmt::Display| format!("--trust-anchors {}: {e}", pem.display());
+            let text = std::fs::read_to_string(pem).map_err(|e| failed(&e))?;
+            options.trust = scap::dsig::Trust::from_pem(&text).map_err(|e| failed(&e))?;
+        }
+        Ok(options)
     }
 }

@@ -602,3 +602,51 @@ fn oval_eval_reads_a_disk_image_assembled_by_its_fstab() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--disk"), "{}", stderr(&o));
 }
+
+/// `scan` writes every report format `scap_arf::report::Format` has, each `--NAME FILE`.
+#[test]
+fn scan_writes_every_report_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = fixtures().display().to_string();
+    let (bench, cpe) = (
+        fixture("benchmark-with-oval.xml"),
+        fixture("cpe-dictionary.xml"),
+    );
+    let names = [
+        "report",
+        "ckl",
+        "cklb",
+        "poam",
+        "poam-emass",
+        "poam-xlsx",
+        "poam-emass-xlsx",
+        "sarif",
+        "oscal-ar",
+        "oscal-poam",
+        "hdf",
+        "json",
+    ];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| dir.path().join(format!("out.{n}")).display().to_string())
+        .collect();
+    let mut args = vec!["--root", root.as_str(), "--cpe", cpe.as_str()];
+    let options: Vec<String> = names.iter().map(|n| format!("--{n}")).collect();
+    for (o, p) in options.iter().zip(&paths) {
+        args.extend([o.as_str(), p.as_str()]);
+    }
+    args.extend(["--profile", "(all)", bench.as_str()]);
+    let o = run("scan", &args);
+    // A rule fails on the fixture tree (exit 2), and every file is written.
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    for (n, p) in names.iter().zip(&paths) {
+        let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{n}: {e}"));
+        assert!(!bytes.is_empty(), "{n}");
+        if n.ends_with("xlsx") {
+            assert!(bytes.starts_with(b"PK"), "{n} is not a zip");
+        }
+    }
+    let sarif = std::fs::read_to_string(&paths[7]).expect("sarif");
+    assert!(sarif.contains("\"version\": \"2.1.0\""), "{sarif}");
+    assert!(sarif.contains("xccdf_t_rule_fail"));
+}
