@@ -12,7 +12,7 @@ for target in $(cargo fuzz list); do
     (cd "fuzz/corpus/$target" && zip -q -r "$OUT/${target}_seed_corpus.zip" .)
   fi
   case "$target" in
-    arf_*|oval_eval|oval_parse|oval_variables|xccdf_*|cpe_dictionary)
+    arf_*|oval_eval|oval_parse|oval_variables|xccdf_*|cpe_dictionary|dsig_*)
       cp fuzz/dicts/xml.dict "$OUT/$target.dict" ;;
   esac
 done
