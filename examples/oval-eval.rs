@@ -34,7 +34,7 @@ use scap_examples::cli::{self, Opt, Parsed, UsageError};
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
-use scap_oval::results::{Content, SystemInfo, write_results_with};
+use scap_oval::results::{Content, write_results_with};
 
 struct Args {
     root: Option<PathBuf>,
@@ -290,10 +290,8 @@ fn main() -> ExitCode {
         let _ = writeln!(out, "Evaluation done.");
     }
     if let Some(out) = &args.results {
-        let info = SystemInfo {
-            primary_host_name: target.hostname().unwrap_or_default(),
-            ..SystemInfo::default()
-        };
+        // The same system_info a scan writes (OS, architecture, host name, interfaces).
+        let info = scap::TargetFacts::of(target.as_ref(), spec.vantage()).system_info();
         let content = if args.without_syschar {
             Content::without_system_characteristics()
         } else {

@@ -650,3 +650,21 @@ fn scan_writes_every_report_format() {
     assert!(sarif.contains("\"version\": \"2.1.0\""), "{sarif}");
     assert!(sarif.contains("xccdf_t_rule_fail"));
 }
+
+/// `oval-eval --results` writes the same `system_info` as a scan: on this (live) host the
+/// kernel's name and architecture and the interfaces, not the host name alone.
+#[test]
+fn oval_eval_results_carry_the_system_info_of_a_scan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("results.xml").display().to_string();
+    let defs = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scap-oval/tests/fixtures/eval-constructs-oval.xml")
+        .display()
+        .to_string();
+    let o = run("oval-eval", &["--results", &out, &defs]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = std::fs::read_to_string(&out).expect("results written");
+    assert!(xml.contains("<os_name>Linux</os_name>"), "{xml}");
+    assert!(xml.contains("<architecture>"));
+    assert!(!xml.contains("<architecture></architecture>"));
+}
