@@ -516,3 +516,26 @@ fn deprecated_check_none_exist_loads() {
     let defs = parse(&doc(DEF, &test, OBJ, STATE, VAR)).unwrap();
     assert!(defs.invalid.is_empty() && defs.test("oval:x:tst:1").is_some());
 }
+
+/// Found by the `oval_parse` fuzz target (its stale invariant, not the parser): an object whose
+/// `var_ref` names no variable is set aside in `invalid`, and the test that uses it keeps its
+/// reference, so evaluation errors that test with the object's reason. A reference therefore
+/// resolves to an element or to an invalid one, never to nothing.
+#[test]
+fn a_test_keeps_its_reference_to_an_invalid_object() {
+    let obj = OBJ.replace(
+        "<ind:filepath>/etc/x</ind:filepath>",
+        r#"<ind:filepath var_ref="oval:x:var:nope"/>"#,
+    );
+    let defs = parse(&doc(DEF, TEST, &obj, STATE, VAR)).unwrap();
+    let test = defs.test("oval:x:tst:1").unwrap();
+    let object = test.object_ref.as_deref().unwrap();
+    assert!(defs.object(object).is_none());
+    assert!(
+        defs.invalid
+            .iter()
+            .any(|i| i.id == object && i.error.to_string().contains("oval:x:var:nope")),
+        "{:?}",
+        defs.invalid
+    );
+}
