@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 
 use super::refs::RefKind;
-use super::{RuleReport, RuleStatus, ScanReport};
+use super::{RuleReport, RuleStatus, ScanReport, Severity};
 use crate::status::{ItemStatus, OvalResult};
 
 /// The longest entity value quoted in finding details (longer ones end in "...").
@@ -48,9 +48,11 @@ pub fn in_checklist(r: &RuleReport) -> bool {
 
 /// The severity STIG Viewer accepts.
 pub(crate) fn severity(s: &str) -> &'static str {
-    match s {
-        "high" => "high",
-        "low" => "low",
+    // STIG Viewer knows three CAT levels: critical (feeds only) is CAT I; info and unknown
+    // stay at the middle one, as before this used `Severity`.
+    match Severity::parse(s) {
+        Severity::Critical | Severity::High => "high",
+        Severity::Low => "low",
         _ => "medium",
     }
 }

@@ -23,8 +23,7 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 use serde::{Deserialize, Serialize};
 
-use super::findings::severity_rank;
-use super::{RuleReport, RuleStatus, ScanReport};
+use super::{RuleReport, RuleStatus, ScanReport, Severity};
 
 /// One rule's results in the two scans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +155,7 @@ pub fn diff(before: &ScanReport, after: &ScanReport) -> Diff {
         &mut d.still_open,
         &mut d.undecided,
     ] {
-        list.sort_by_key(|c| severity_rank(&c.severity));
+        list.sort_by_key(|c| Severity::most_urgent_first(&c.severity));
     }
     d
 }

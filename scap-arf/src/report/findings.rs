@@ -10,29 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{RuleReport, RuleStatus, ScanReport};
-
-/// Severity words in order of urgency: where a word sorts in a findings list.
-///
-/// `critical` does not occur in XCCDF (its severities are `unknown`, `info`, `low`, `medium`,
-/// `high`) but does in vulnerability feeds, so it is ranked first.
-///
-/// ```
-/// use scap_arf::report::findings::severity_rank;
-/// assert!(severity_rank("high") < severity_rank("medium"));
-/// assert!(severity_rank("critical") < severity_rank("high"));
-/// assert_eq!(severity_rank("bogus"), severity_rank("unknown"));
-/// ```
-pub fn severity_rank(severity: &str) -> u8 {
-    match severity {
-        "critical" => 0,
-        "high" => 1,
-        "medium" => 2,
-        "low" => 3,
-        "info" => 4,
-        _ => 5,
-    }
-}
+use super::{RuleReport, RuleStatus, ScanReport, Severity};
 
 /// A rule the scan could not decide, with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,15 +62,15 @@ impl ScanReport {
     /// let findings = report.findings();
     /// assert_eq!(findings.len(), report.count(scap_arf::RuleStatus::Fail));
     /// assert!(findings.windows(2).all(|w| {
-    ///     use scap_arf::report::findings::severity_rank;
-    ///     severity_rank(&w[0].severity) <= severity_rank(&w[1].severity)
+    ///     use scap_arf::report::Severity;
+    ///     Severity::parse(&w[0].severity) >= Severity::parse(&w[1].severity)
     /// }));
     /// # Ok(()) }
     /// ```
     pub fn findings(&self) -> Vec<&RuleReport> {
         let mut v: Vec<&RuleReport> = self.rules.iter().filter(|r| r.is_open()).collect();
         // A stable sort keeps the TestResult order within one severity.
-        v.sort_by_key(|r| severity_rank(&r.severity));
+        v.sort_by_key(|r| Severity::most_urgent_first(&r.severity));
         v
     }
 
@@ -121,7 +99,7 @@ impl ScanReport {
             .filter(|r| r.result.needs_review())
             .map(ReviewItem::of)
             .collect();
-        v.sort_by_key(|r| severity_rank(&r.severity));
+        v.sort_by_key(|r| Severity::most_urgent_first(&r.severity));
         v
     }
 }

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use super::options::Options;
 use super::poam;
 use super::refs::RefKind;
-use super::{RuleReport, RuleStatus, ScanReport};
+use super::{RuleReport, RuleStatus, ScanReport, Severity};
 use crate::error::Result;
 
 fn impact(rule: &RuleReport) -> f64 {
@@ -36,10 +36,10 @@ fn impact(rule: &RuleReport) -> f64 {
     ) {
         return 0.0;
     }
-    match rule.severity.as_str() {
-        "critical" => 0.9,
-        "high" => 0.7,
-        "low" => 0.3,
+    match Severity::parse(&rule.severity) {
+        Severity::Critical => 0.9,
+        Severity::High => 0.7,
+        Severity::Low => 0.3,
         _ => 0.5,
     }
 }

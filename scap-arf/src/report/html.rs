@@ -23,7 +23,7 @@ use quick_xml::escape::escape;
 use super::options::Options;
 use super::poam::{self, Item};
 use super::refs::RefKind;
-use super::{OvalDetail, RuleReport, RuleStatus, ScanReport};
+use super::{OvalDetail, RuleReport, RuleStatus, ScanReport, Severity};
 use crate::status::{ItemStatus, OvalResult};
 
 /// Results in display order (their words are also the CSS classes of their badges).
@@ -38,8 +38,6 @@ const RESULTS: &[RuleStatus] = &[
     RuleStatus::Informational,
     RuleStatus::NotSelected,
 ];
-/// Severities in display order.
-const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info", "unknown"];
 
 const CSS: &str = r#"
 :root{--fail:#c9302c;--pass:#3c763d;--other:#777;--err:#8a6d3b;--bg:#fafafa}
@@ -323,9 +321,9 @@ fn summary(o: &mut String, r: &ScanReport) {
     }
     o.push_str("</section>\n");
     // Severity by result: how many of each severity failed, passed, ...
-    let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut by: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
     for rule in &r.rules {
-        *by.entry((rule.severity.as_str(), rule.result.as_str()))
+        *by.entry((Severity::parse(&rule.severity), rule.result.as_str()))
             .or_insert(0) += 1;
     }
     let results: Vec<&str> = RESULTS
@@ -338,10 +336,10 @@ fn summary(o: &mut String, r: &ScanReport) {
         let _ = write!(o, "<th>{res}</th>");
     }
     o.push_str("</tr>");
-    for sev in SEVERITIES {
+    for sev in Severity::BY_URGENCY {
         let _ = write!(o, "<tr><th class=\"sev {sev}\">{sev}</th>");
         for res in &results {
-            let n = by.get(&(*sev, *res)).copied().unwrap_or(0);
+            let n = by.get(&(sev, *res)).copied().unwrap_or(0);
             let _ = write!(o, "<td>{n}</td>");
         }
         o.push_str("</tr>");
@@ -366,7 +364,7 @@ fn controls(o: &mut String, r: &ScanReport) {
         );
     }
     o.push_str("</span><span>Severity:");
-    for sev in SEVERITIES {
+    for sev in Severity::BY_URGENCY.map(Severity::as_str) {
         let _ = write!(
             o,
             " <label><input type=\"checkbox\" data-kind=\"severity\" value=\"{sev}\" checked>{sev}</label>"
@@ -384,11 +382,8 @@ fn para(o: &mut String, heading: &str, text: &str) {
 
 /// One vulnerability item (a CVE in a package) among the findings.
 fn vulnerability_entry(o: &mut String, i: &Item) {
-    let sev = if SEVERITIES.contains(&i.severity.as_str()) {
-        i.severity.as_str()
-    } else {
-        "unknown"
-    };
+    // The normalised word: never the source's text inside an attribute.
+    let sev = Severity::parse(&i.severity).as_str();
     let due = i.due.map(|d| d.format("%Y-%m-%d").to_string());
     let due = due.as_deref().unwrap_or("?");
     let _ = write!(
@@ -419,11 +414,7 @@ fn vulnerability_entry(o: &mut String, i: &Item) {
 /// One rule: `item` (a finding's POA&M item) puts its due date in the summary line,
 /// `reason` (a review item's) heads the body.
 fn rule_entry(o: &mut String, rule: &RuleReport, item: Option<&Item>, reason: Option<&str>) {
-    let sev = if SEVERITIES.contains(&rule.severity.as_str()) {
-        rule.severity.as_str()
-    } else {
-        "unknown"
-    };
+    let sev = Severity::parse(&rule.severity).as_str();
     let _ = write!(
         o,
         "<details class=\"rule\" data-id=\"{}\" data-result=\"{}\" data-severity=\"{sev}\"><summary>\

@@ -71,6 +71,7 @@ pub mod poam;
 pub mod poam_xlsx;
 pub mod refs;
 pub mod sarif;
+pub mod severity;
 pub mod vulns;
 
 use std::collections::{BTreeMap, HashMap};
@@ -88,6 +89,7 @@ pub use findings::ReviewItem;
 pub use format::Format;
 pub use options::Options;
 use refs::{RefId, RefKind, classify};
+pub use severity::Severity;
 
 /// The JSON schema version [`ScanReport`] writes.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -56,7 +56,7 @@ use sha2::{Digest, Sha256};
 use super::options::Options;
 use super::refs::RefKind;
 use super::vulns::{AffectedPackage, Vulnerability};
-use super::{RuleReport, ScanReport};
+use super::{RuleReport, ScanReport, Severity};
 use crate::error::{Error, Result};
 
 /// Days allowed to remediate a finding, per severity.
@@ -104,10 +104,10 @@ impl Sla {
     /// assert_eq!(Sla::default().days("unknown"), 14);
     /// ```
     pub fn days(&self, severity: &str) -> u64 {
-        match severity {
-            "critical" => self.critical,
-            "high" => self.high,
-            "medium" => self.medium,
+        match Severity::parse(severity) {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
             _ => self.low,
         }
     }
@@ -516,7 +516,7 @@ pub fn items(r: &ScanReport, o: &Options) -> Vec<Item> {
         .iter()
         .flat_map(|v| vulnerability_items(v, &asset, today, &detected, o))
         .collect();
-    vulns.sort_by_key(|i| super::findings::severity_rank(&i.severity));
+    vulns.sort_by_key(|i| Severity::most_urgent_first(&i.severity));
     out.extend(vulns);
     out
 }
@@ -667,20 +667,20 @@ fn date(d: Option<NaiveDate>) -> String {
 
 /// FedRAMP's risk rating word for a severity.
 pub fn fedramp_rating(severity: &str) -> &'static str {
-    match severity {
-        "critical" => "Critical",
-        "high" => "High",
-        "medium" => "Moderate",
+    match Severity::parse(severity) {
+        Severity::Critical => "Critical",
+        Severity::High => "High",
+        Severity::Medium => "Moderate",
         _ => "Low",
     }
 }
 
 /// eMASS's Raw Severity (DISA category) and Severity words for a severity.
 pub fn emass_severity(severity: &str) -> (&'static str, &'static str) {
-    match severity {
-        "critical" => ("I", "Very High"),
-        "high" => ("I", "High"),
-        "medium" => ("II", "Moderate"),
+    match Severity::parse(severity) {
+        Severity::Critical => ("I", "Very High"),
+        Severity::High => ("I", "High"),
+        Severity::Medium => ("II", "Moderate"),
         _ => ("III", "Low"),
     }
 }

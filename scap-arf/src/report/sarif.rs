@@ -22,25 +22,25 @@ use serde_json::{Map, Value, json};
 use super::options::Options;
 use super::poam::{self, Item};
 use super::refs::RefKind;
-use super::{RuleReport, RuleStatus, ScanReport};
+use super::{RuleReport, RuleStatus, ScanReport, Severity};
 use crate::error::Result;
 
 /// The SARIF schema URI written as `$schema`.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 fn level(severity: &str) -> &'static str {
-    match severity {
-        "critical" | "high" => "error",
-        "medium" => "warning",
+    match Severity::parse(severity) {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
         _ => "note",
     }
 }
 
 fn security_severity(severity: &str) -> &'static str {
-    match severity {
-        "critical" => "9.5",
-        "high" => "8.9",
-        "medium" => "5.5",
+    match Severity::parse(severity) {
+        Severity::Critical => "9.5",
+        Severity::High => "8.9",
+        Severity::Medium => "5.5",
         _ => "3.0",
     }
 }

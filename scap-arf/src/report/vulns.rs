@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 use serde::{Deserialize, Serialize};
 
+use super::Severity;
 use crate::error::{Error, Result, xml_error};
 use crate::{OVAL_DEF_NS, OVAL_RES_NS, OVAL_SC_NS};
 
@@ -94,24 +95,6 @@ impl Vulnerability {
             }
         }
         out
-    }
-}
-
-/// The normalised severity of a feed's severity word.
-///
-/// ```
-/// use scap_arf::report::vulns::normalise_severity;
-/// assert_eq!(normalise_severity("Important"), "high");
-/// assert_eq!(normalise_severity("Negligible"), "low");
-/// assert_eq!(normalise_severity("whatever"), "unknown");
-/// ```
-pub fn normalise_severity(word: &str) -> &'static str {
-    match word.trim().to_ascii_lowercase().as_str() {
-        "critical" => "critical",
-        "important" | "high" => "high",
-        "moderate" | "medium" => "medium",
-        "low" | "negligible" => "low",
-        _ => "unknown",
     }
 }
 
@@ -291,7 +274,7 @@ pub fn from_oval_results(xml: &str) -> Result<Vec<Vulnerability>> {
                 }
             }
         }
-        v.severity = normalise_severity(v.vendor_severity.as_deref().unwrap_or("")).to_string();
+        v.severity = Severity::parse(v.vendor_severity.as_deref().unwrap_or("")).to_string();
         for tref in test_refs(*def) {
             let Some(test) = tests.get(tref) else {
                 continue;
