@@ -263,3 +263,138 @@ fn vulnerabilities_flow_into_the_poam_html_json_and_oscal() -> scap_arf::Result<
     );
     Ok(())
 }
+
+/// `mixed()` with the committed Debian/Ubuntu feed results added: 3 failed rules and 3
+/// vulnerability items (CVE-2099-1000 in bash, CVE-2099-2000 and -2001 in libc6).
+fn mixed_with_vulnerabilities() -> ScanReport {
+    let mut r = mixed();
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/vulns/results-debian11.xml"
+    );
+    let feed = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let n = r
+        .add_oval_vulnerabilities(&feed)
+        .unwrap_or_else(|e| panic!("{p}: {e}"));
+    assert_eq!(n, 2);
+    r
+}
+
+#[test]
+fn vulnerabilities_are_sarif_results_with_package_versions_and_due_date() {
+    let r = mixed_with_vulnerabilities();
+    let log = sarif::log(&r, &Options::default());
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    let rules = &run["tool"]["driver"]["rules"];
+    let cve: Vec<&Value> = results
+        .iter()
+        .filter(|x| x["ruleId"].as_str().is_some_and(|s| s.starts_with("CVE-")))
+        .collect();
+    assert_eq!((results.len(), cve.len()), (6, 3));
+    for x in &cve {
+        // Each result's index names its CVE's descriptor.
+        let i = x["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert_eq!(rules[i]["id"], x["ruleId"]);
+        assert!(x["partialFingerprints"]["poamId/v1"].is_string());
+    }
+    let libc = cve
+        .iter()
+        .find(|x| x["ruleId"] == "CVE-2099-2001")
+        .copied()
+        .cloned()
+        .unwrap_or_default();
+    let p = &libc["properties"];
+    assert_eq!(p["package"], "libc6");
+    assert_eq!(p["installedVersion"], "0:2.31-13+deb11u11");
+    assert_eq!(p["fixedVersion"], "0:2.31-13+deb11u99");
+    assert_eq!(p["severity"], "high");
+    assert_eq!(p["due"], "2026-12-06"); // high: 14 days after the scan of 2026-11-22
+    assert_eq!(libc["level"], "error");
+    let locations = &libc["locations"][0]["logicalLocations"];
+    assert_eq!(locations[1]["name"], "libc6");
+    // Three CVEs, three descriptors after the 8 evaluated rules'.
+    assert_eq!(count(rules), 8 + 3);
+}
+
+#[test]
+fn vulnerabilities_are_failed_hdf_controls_with_cve_tags() {
+    let r = mixed_with_vulnerabilities();
+    let doc = hdf::document(&r, &Options::default());
+    let controls = doc["profiles"][0]["controls"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let vulns: Vec<&Value> = controls
+        .iter()
+        .filter(|c| c["tags"]["cve"].as_array().is_some_and(|a| !a.is_empty()))
+        .collect();
+    assert_eq!(vulns.len(), 3);
+    let bash = vulns
+        .iter()
+        .find(|c| c["id"] == "CVE-2099-1000:bash")
+        .copied()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(bash["results"][0]["status"], "failed");
+    assert_eq!(bash["tags"]["package"], "bash");
+    assert_eq!(bash["tags"]["installed_version"], "0:5.1-2+deb11u1");
+    assert_eq!(bash["tags"]["fixed_version"], "0:5.1-2+deb11u2");
+    assert_eq!(bash["tags"]["nist"][0], "SI-2");
+    // Debian gives no severity: unknown, impact 0.5 (HDF has no "unknown"), due after 14 days.
+    assert_eq!(bash["impact"], 0.5);
+    assert_eq!(bash["tags"]["due_date"], "2026-12-06");
+}
+
+#[test]
+fn vulnerabilities_are_oscal_observations_risks_and_findings() {
+    let r = mixed_with_vulnerabilities();
+    let doc = oscal_ar::document(&r, &Options::default());
+    let result = &doc["assessment-results"]["results"][0];
+    // 8 evaluated rules + 3 vulnerability items; 3 failed rules + 3 vulnerabilities.
+    assert_eq!(count(&result["observations"]), 8 + 3);
+    assert_eq!(count(&result["findings"]), 3 + 3);
+    assert_eq!(count(&result["risks"]), 3 + 3);
+    let obs = result["observations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let prop = |o: &Value, name: &str| -> Vec<String> {
+        o["props"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["name"] == name)
+            .filter_map(|p| p["value"].as_str().map(str::to_string))
+            .collect()
+    };
+    let libc = obs
+        .iter()
+        .find(|o| prop(o, "cve-id") == ["CVE-2099-2000"])
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(prop(&libc, "package"), ["libc6"]);
+    assert_eq!(prop(&libc, "installed-version"), ["0:2.31-13+deb11u11"]);
+    assert_eq!(prop(&libc, "fixed-version"), ["0:2.31-13+deb11u99"]);
+    assert_eq!(prop(&libc, "severity"), ["high"]);
+    assert_eq!(prop(&libc, "due-date"), ["2026-12-06"]);
+    // Its finding points at it and at its risk, whose deadline is the due date.
+    let uuid = libc["uuid"].clone();
+    let finding = result["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["related-observations"][0]["observation-uuid"] == uuid)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(finding["target"]["target-id"], "si-2");
+    let risk_uuid = finding["related-risks"][0]["risk-uuid"].clone();
+    let risk = result["risks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|x| x["uuid"] == risk_uuid)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(risk["deadline"], "2026-12-06T23:59:59Z");
+}

@@ -16,7 +16,15 @@
 //! Impact from severity: critical 0.9, high 0.7, medium 0.5, low 0.3, info and unknown 0.5
 //! (HDF has no "unknown"; Heimdall would call 0.0 not applicable). `tags` carry `nist`
 //! (NIST 800-53 controls), `cci`, `severity`, `stig_id`, the XCCDF rule id (`rid`), and
-//! for failed rules the POA&M's `poam_id` and `due_date`. The profile's `sha256` is the
+//! for failed rules the POA&M's `poam_id` and `due_date`.
+//!
+//! Vulnerabilities an OVAL feed found ([`super::vulns`]) follow the rules, one `failed`
+//! control per POA&M item (a CVE in a package): id the weakness (`CVE-ID:package`), impact
+//! from its severity, tags `nist` (`SI-2`), `cve`, `severity`, `package`,
+//! `installed_version`, `fixed_version`, `detector` (the OVAL definition), `poam_id` and
+//! `due_date`.
+//!
+//! The profile's `sha256` is the
 //! SHA-256 of the benchmark id, version and profile id (HDF wants one; the content's bytes
 //! are not in the report).
 
@@ -36,7 +44,12 @@ fn impact(rule: &RuleReport) -> f64 {
     ) {
         return 0.0;
     }
-    match Severity::parse(&rule.severity) {
+    severity_impact(&rule.severity)
+}
+
+/// HDF's impact for a severity word (see the [module docs](self)).
+fn severity_impact(severity: &str) -> f64 {
+    match Severity::parse(severity) {
         Severity::Critical => 0.9,
         Severity::High => 0.7,
         Severity::Low => 0.3,
@@ -104,6 +117,42 @@ fn control(r: &ScanReport, rule: &RuleReport, item: Option<&poam::Item>) -> Valu
     })
 }
 
+/// The control of a vulnerability item.
+fn vulnerability_control(r: &ScanReport, i: &poam::Item) -> Value {
+    let package = i.package.as_ref();
+    let tags = json!({
+        "nist": i.controls,
+        "cve": i.cves,
+        "severity": i.severity,
+        "package": package.map(|p| &p.name),
+        "installed_version": package.and_then(|p| p.installed.as_ref()),
+        "fixed_version": package.and_then(|p| p.fixed.as_ref()),
+        "detector": i.detector,
+        "poam_id": i.poam_id,
+        "due_date": i.due.map(|d| d.to_string()),
+    });
+    json!({
+        "id": i.weakness_id,
+        "title": i.title,
+        "desc": i.description,
+        "descriptions": [
+            {"label": "default", "data": i.description},
+            {"label": "fix", "data": i.remediation},
+        ],
+        "impact": severity_impact(&i.severity),
+        "refs": [],
+        "tags": tags,
+        "code": null,
+        "source_location": {},
+        "results": [{
+            "status": "failed",
+            "code_desc": format!("OVAL vulnerability check for {}", i.weakness_id),
+            "start_time": r.test_result.start_time.clone().unwrap_or_default(),
+            "message": i.details,
+        }],
+    })
+}
+
 /// Seconds between two RFC 3339 times, if both parse.
 fn duration(r: &ScanReport) -> Option<f64> {
     let t = |s: &Option<String>| chrono::DateTime::parse_from_rfc3339(s.as_deref()?).ok();
@@ -130,12 +179,18 @@ fn duration(r: &ScanReport) -> Option<f64> {
 pub fn document(r: &ScanReport, o: &Options) -> Value {
     let items = poam::items(r, o);
     let by_rule = |id: &str| items.iter().find(|i| i.weakness_id == id);
-    let controls: Vec<Value> = r
+    let mut controls: Vec<Value> = r
         .rules
         .iter()
         .filter(|x| x.result != RuleStatus::NotSelected)
         .map(|rule| control(r, rule, by_rule(&rule.id)))
         .collect();
+    controls.extend(
+        items
+            .iter()
+            .filter(|i| i.kind == poam::ItemKind::Vulnerability)
+            .map(|i| vulnerability_control(r, i)),
+    );
     let mut h = Sha256::new();
     for part in [
         r.benchmark.id.as_str(),

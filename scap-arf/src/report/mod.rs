@@ -45,7 +45,9 @@
 //!                        "advisories": [str], "severity", "vendor_severity",
 //!                        "packages": [{"name", "installed", "fixed"}]}],
 //!   "poam": [{"poam_id", "kind": "rule"|"vulnerability", "asset", "weakness_id", "title", "description",
-//!             "controls": [str], "ccis": [str], "stig_id", "cves": [str], "severity",
+//!             "controls": [str], "ccis": [str], "stig_id", "cves": [str],
+//!             "package": {"name", "installed", "fixed"} | null,  // vulnerabilities
+//!             "severity",
 //!             "detected", "due", "overdue": bool, "status_date",   // dates YYYY-MM-DD
 //!             "detector", "remediation", "details"}],            // open findings only
 //!   "needs_review": [{"id", "title", "result", "severity", "reason"}]  // error, unknown,

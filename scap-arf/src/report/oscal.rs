@@ -18,7 +18,11 @@
 //!   evidence;
 //! - each open finding (XCCDF `fail`) is a risk (status `open`, deadline its POA&M due date)
 //!   and, in the assessment results, a finding whose target is the rule
-//!   (`objective-id` = the XCCDF rule id, state `not-satisfied`).
+//!   (`objective-id` = the XCCDF rule id, state `not-satisfied`);
+//! - each vulnerability an OVAL feed found, per CVE and package (a POA&M item), is an
+//!   observation (properties: CVE id, package, installed and fixed versions, severity, due
+//!   date), a risk, and in the assessment results a finding whose target is the control
+//!   `si-2` (flaw remediation; a CVE id with its package is no OSCAL token).
 //!
 //! Property names outside OSCAL's own set carry our namespace ([`NS`]); the POAM ID uses
 //! FedRAMP's `POAM-ID` in FedRAMP's namespace, as its OSCAL POA&M guide does.
@@ -226,6 +230,7 @@ pub(crate) fn risk(r: &ScanReport, i: &Item, rule: Option<&RuleReport>) -> Value
     for c in &i.cves {
         props.extend(prop("cve-id", NS, c));
     }
+    props.extend(package_props(i));
     if i.overdue {
         props.extend(prop("overdue", NS, "true"));
     }
@@ -252,6 +257,22 @@ pub(crate) fn risk(r: &ScanReport, i: &Item, rule: Option<&RuleReport>) -> Value
     v
 }
 
+/// A vulnerability item's package and versions as properties (none for a rule).
+fn package_props(i: &Item) -> Vec<Value> {
+    let Some(p) = &i.package else {
+        return Vec::new();
+    };
+    let mut props = Vec::new();
+    props.extend(prop("package", NS, &p.name));
+    if let Some(v) = &p.installed {
+        props.extend(prop("installed-version", NS, v));
+    }
+    if let Some(v) = &p.fixed {
+        props.extend(prop("fixed-version", NS, v));
+    }
+    props
+}
+
 /// The observation UUID of a vulnerability item in this scan.
 pub(crate) fn item_observation_uuid(r: &ScanReport, i: &Item) -> String {
     uuid(&format!(
@@ -270,6 +291,10 @@ pub(crate) fn item_observation(r: &ScanReport, o: &Options, i: &Item) -> Value {
     props.extend(prop("severity", NS, &i.severity));
     for c in &i.cves {
         props.extend(prop("cve-id", NS, c));
+    }
+    props.extend(package_props(i));
+    if let Some(d) = i.due {
+        props.extend(prop("due-date", NS, &d.to_string()));
     }
     json!({
         "uuid": item_observation_uuid(r, i),

@@ -1,5 +1,6 @@
 //! OSCAL 1.1 assessment results (JSON): one result for the scan, one observation per rule
-//! result, one finding and one risk per open finding (the mapping in [`super::oscal`]).
+//! result and per vulnerability found (a CVE in a package), one finding and one risk per
+//! open finding (the mapping in [`super::oscal`]).
 //!
 //! `import-ap` points at a back-matter resource naming the benchmark and profile: a scan
 //! has no OSCAL assessment plan, and the benchmark is what planned it. `reviewed-controls`
@@ -10,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::options::Options;
 use super::oscal::{self, line, set_list};
+use super::poam::{Item, ItemKind};
 use super::{RuleStatus, ScanReport};
 use crate::error::Result;
 
@@ -44,17 +46,46 @@ pub fn document(r: &ScanReport, o: &Options) -> Value {
         r.benchmark.id,
         r.benchmark.profile_id.as_deref().unwrap_or("")
     ));
-    let observations: Vec<Value> = r
+    let mut observations: Vec<Value> = r
         .rules
         .iter()
         .filter(|x| x.result != RuleStatus::NotSelected)
         .map(|rule| oscal::observation(r, o, rule))
         .collect();
+    let rules_evaluated = observations.len();
     let pairs = oscal::findings_with_items(r, o);
+    let vulns: Vec<Item> = super::poam::items(r, o)
+        .into_iter()
+        .filter(|i| i.kind == ItemKind::Vulnerability)
+        .collect();
+    observations.extend(vulns.iter().map(|i| oscal::item_observation(r, o, i)));
     let risks: Vec<Value> = pairs
         .iter()
         .map(|(rule, i)| oscal::risk(r, i, Some(rule)))
+        .chain(vulns.iter().map(|i| oscal::risk(r, i, None)))
         .collect();
+    let vuln_findings = vulns.iter().map(|i| {
+        let mut props = Vec::new();
+        props.extend(
+            i.cves
+                .iter()
+                .map(|c| json!({"name": "cve-id", "ns": oscal::NS, "value": c})),
+        );
+        props.push(json!({"name": "poam-id", "ns": oscal::NS, "value": i.poam_id}));
+        json!({
+            "uuid": oscal::uuid(&format!("finding:{scan_key}:{}", i.weakness_id)),
+            "title": line(&i.title),
+            "description": i.description,
+            "props": props,
+            "target": {
+                "type": "objective-id",
+                "target-id": "si-2",
+                "status": {"state": "not-satisfied", "reason": "fail"},
+            },
+            "related-observations": [{"observation-uuid": oscal::item_observation_uuid(r, i)}],
+            "related-risks": [{"risk-uuid": oscal::risk_uuid(i)}],
+        })
+    });
     let findings: Vec<Value> = pairs
         .iter()
         .map(|(rule, i)| {
@@ -71,14 +102,15 @@ pub fn document(r: &ScanReport, o: &Options) -> Value {
                 "related-risks": [{"risk-uuid": oscal::risk_uuid(i)}],
             })
         })
+        .chain(vuln_findings)
         .collect();
     let review = r.needs_review();
     let mut result = json!({
         "uuid": oscal::uuid(&format!("result:{scan_key}")),
         "title": line(&title),
         "description": format!(
-            "{} rules evaluated: {} open findings, {} need manual review (error, unknown or notchecked: not findings).",
-            observations.len(), findings.len(), review.len()
+            "{rules_evaluated} rules evaluated, {} vulnerabilities (CVE in a package) found: {} open findings, {} need manual review (error, unknown or notchecked: not findings).",
+            vulns.len(), findings.len(), review.len()
         ),
         "start": oscal::scan_time(r, o),
         "end": oscal::end_time(r, o),

@@ -460,6 +460,10 @@ pub struct Item {
     pub stig_id: Option<String>,
     /// CVE ids (vulnerability findings).
     pub cves: Vec<String>,
+    /// The package and its installed and fixed versions (vulnerability findings; `None`
+    /// for a rule, JSON `null`).
+    #[serde(default)]
+    pub package: Option<AffectedPackage>,
     /// Severity word (`critical`, `high`, `medium`, `low`, `info`, `unknown`).
     pub severity: String,
     /// Original detection date.
@@ -586,6 +590,7 @@ fn vulnerability_items(
                 ccis: Vec::new(),
                 stig_id: None,
                 cves: cve.map(|c| vec![c.to_string()]).unwrap_or_default(),
+                package: p.cloned(),
                 severity: v.severity.clone(),
                 detected: found,
                 due,
@@ -649,6 +654,7 @@ fn item(
             .clone()
             .or_else(|| rule.ids(RefKind::StigId).next().map(str::to_string)),
         cves: Vec::new(),
+        package: None,
         severity: rule.severity.clone(),
         detected,
         due,

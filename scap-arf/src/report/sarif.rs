@@ -16,11 +16,17 @@
 //! as `locations` (paths relative to the scanned root) and the asset as a logical location,
 //! and the stable POAM ID as `partialFingerprints["poamId/v1"]` so the next scan's alert is
 //! recognised as the same one.
+//!
+//! Vulnerabilities an OVAL feed found ([`super::vulns`]) are results too, one per POA&M item
+//! (a CVE in a package): their reportingDescriptor is the CVE (id the CVE id, tags `CVE`,
+//! `SI-2` and the advisories), the result names the package as a logical location beside
+//! the asset, and `properties` carry the CVE, package, installed and fixed versions,
+//! severity, POAM ID and due date.
 
 use serde_json::{Map, Value, json};
 
 use super::options::Options;
-use super::poam::{self, Item};
+use super::poam::{self, Item, ItemKind};
 use super::refs::RefKind;
 use super::{RuleReport, RuleStatus, ScanReport, Severity};
 use crate::error::Result;
@@ -171,6 +177,72 @@ fn result(rule: &RuleReport, index: usize, item: &Item) -> Value {
     })
 }
 
+/// The SARIF rule id of a vulnerability item: its CVE, else its weakness id.
+fn vulnerability_rule_id(i: &Item) -> &str {
+    i.cves
+        .first()
+        .map_or(i.weakness_id.as_str(), String::as_str)
+}
+
+/// The reportingDescriptor of a vulnerability item's CVE.
+fn vulnerability_descriptor(i: &Item) -> Value {
+    let mut tags = vec!["CVE".to_string()];
+    tags.extend(i.controls.iter().cloned());
+    json!({
+        "id": vulnerability_rule_id(i),
+        "shortDescription": text(&i.title),
+        "fullDescription": text(&i.description),
+        "help": text(&i.remediation),
+        "defaultConfiguration": {"level": level(&i.severity)},
+        "properties": {
+            "tags": tags,
+            "severity": i.severity,
+            "security-severity": security_severity(&i.severity),
+        },
+    })
+}
+
+/// A vulnerability item's result.
+fn vulnerability_result(i: &Item, index: usize) -> Value {
+    let mut message = format!("{} ({} severity)", i.title, i.severity);
+    if let Some(due) = i.due {
+        message.push_str(&format!("; remediation due {due}"));
+        if i.overdue {
+            message.push_str(" (overdue)");
+        }
+    }
+    message.push_str(".\n");
+    message.push_str(&i.details);
+    let mut logical = vec![json!({"name": i.asset, "kind": "resource"})];
+    if let Some(p) = &i.package {
+        logical.push(json!({
+            "name": p.name,
+            "fullyQualifiedName": format!("{}/{}", i.asset, p.name),
+            "kind": "module",
+        }));
+    }
+    json!({
+        "ruleId": vulnerability_rule_id(i),
+        "ruleIndex": index,
+        "kind": "fail",
+        "level": level(&i.severity),
+        "message": text(&message),
+        "locations": [{"logicalLocations": logical}],
+        "partialFingerprints": {"poamId/v1": i.poam_id},
+        "properties": {
+            "poamId": i.poam_id,
+            "cves": i.cves,
+            "package": i.package.as_ref().map(|p| &p.name),
+            "installedVersion": i.package.as_ref().and_then(|p| p.installed.as_ref()),
+            "fixedVersion": i.package.as_ref().and_then(|p| p.fixed.as_ref()),
+            "severity": i.severity,
+            "detected": i.detected.to_string(),
+            "due": i.due.map(|d| d.to_string()),
+            "overdue": i.overdue,
+        },
+    })
+}
+
 /// The SARIF log as a JSON value.
 ///
 /// ```
@@ -196,7 +268,8 @@ pub fn log(r: &ScanReport, o: &Options) -> Value {
         .filter(|x| x.result != RuleStatus::NotSelected)
         .collect();
     let items = poam::items(r, o);
-    let results: Vec<Value> = r
+    let mut descriptors: Vec<Value> = rules.iter().map(|x| descriptor(x)).collect();
+    let mut results: Vec<Value> = r
         .findings()
         .iter()
         .zip(&items)
@@ -205,6 +278,20 @@ pub fn log(r: &ScanReport, o: &Options) -> Value {
             Some(result(rule, index, item))
         })
         .collect();
+    // One descriptor per CVE (several packages may share it), after the rules'.
+    let mut cve_index: Vec<&str> = Vec::new();
+    for i in items.iter().filter(|i| i.kind == ItemKind::Vulnerability) {
+        let id = vulnerability_rule_id(i);
+        let n = match cve_index.iter().position(|x| *x == id) {
+            Some(n) => n,
+            None => {
+                cve_index.push(id);
+                descriptors.push(vulnerability_descriptor(i));
+                cve_index.len() - 1
+            }
+        };
+        results.push(vulnerability_result(i, rules.len() + n));
+    }
     let tool = r.test_result.test_system.as_deref().unwrap_or("scap-rs");
     let mut invocation = Map::new();
     invocation.insert("executionSuccessful".into(), json!(true));
@@ -240,7 +327,7 @@ pub fn log(r: &ScanReport, o: &Options) -> Value {
             "tool": {"driver": {
                 "name": tool,
                 "fullName": format!("{tool}: {}", r.benchmark.title.as_deref().unwrap_or(&r.benchmark.id)),
-                "rules": rules.iter().map(|x| descriptor(x)).collect::<Vec<_>>(),
+                "rules": descriptors,
             }},
             "automationDetails": {"id": format!("{}/{}/", r.benchmark.id, r.benchmark.profile_id.as_deref().unwrap_or("default"))},
             "originalUriBaseIds": {"ROOT": {"uri": "file:///", "description": text("The root of the scanned target")}},
