@@ -11,7 +11,8 @@
 # Tools go into target/evidence-tools (a Python venv and an npm prefix), installed once.
 #
 # Each ARF is also rendered with the vulnerabilities of the committed OVAL feed results
-# (scap-arf/tests/fixtures/vulns/results-debian11.xml), so vulnerability items are checked too.
+# (scap-arf/tests/fixtures/vulns/results-debian11.xml: Debian and Ubuntu shapes;
+# results-redhat-oscap.xml: Red Hat's), so vulnerability items are checked too.
 #
 # usage: scripts/check-evidence-schemas.sh [ARF...]
 set -euo pipefail
@@ -46,12 +47,14 @@ arfs=("$@")
 [ ${#arfs[@]} -gt 0 ] || arfs=(fixtures/arf/*.xml)
 files=()
 hdfs=()
-vulns=scap-arf/tests/fixtures/vulns/results-debian11.xml
+vulns=(scap-arf/tests/fixtures/vulns/results-debian11.xml scap-arf/tests/fixtures/vulns/results-redhat-oscap.xml)
 for arf in "${arfs[@]}"; do
   for with in plain vulns; do
     stem=$out/$(basename "$arf" .xml)-$with
     extra=()
-    [ "$with" = vulns ] && extra=(--oval-vulns "$vulns")
+    if [ "$with" = vulns ]; then
+        for v in "${vulns[@]}"; do extra+=(--oval-vulns "$v"); done
+    fi
     "$report" "$arf" "${extra[@]}" --sarif "$stem.sarif" --oscal-ar "$stem.oscal-ar.json" \
         --oscal-poam "$stem.oscal-poam.json" --hdf "$stem.hdf.json" \
         --poam-xlsx "$stem.poam.xlsx" --poam-emass-xlsx "$stem.emass.xlsx" > /dev/null

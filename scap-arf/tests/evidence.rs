@@ -308,9 +308,10 @@ fn vulnerabilities_are_sarif_results_with_package_versions_and_due_date() {
     assert_eq!(p["package"], "libc6");
     assert_eq!(p["installedVersion"], "0:2.31-13+deb11u11");
     assert_eq!(p["fixedVersion"], "0:2.31-13+deb11u99");
-    assert_eq!(p["severity"], "high");
-    assert_eq!(p["due"], "2026-12-06"); // high: 14 days after the scan of 2026-11-22
-    assert_eq!(libc["level"], "error");
+    // The USN is rated High, this CVE's own priority medium: the CVE's rating wins.
+    assert_eq!(p["severity"], "medium");
+    assert_eq!(p["due"], "2026-12-06"); // medium: 14 days after the scan of 2026-11-22
+    assert_eq!(libc["level"], "warning");
     let locations = &libc["locations"][0]["logicalLocations"];
     assert_eq!(locations[1]["name"], "libc6");
     // Three CVEs, three descriptors after the 8 evaluated rules'.
@@ -397,4 +398,73 @@ fn vulnerabilities_are_oscal_observations_risks_and_findings() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(risk["deadline"], "2026-12-06T23:59:59Z");
+}
+
+/// Red Hat's advisory shape (feed-redhat.xml evaluated on an rpm tree by oval-eval; see
+/// make-results-redhat.sh): each CVE gets its own rating's due date and its CVSS in the
+/// details, in every format that lists vulnerabilities.
+#[test]
+fn red_hat_cves_get_their_own_severity_and_due_date() -> scap_arf::Result<()> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vulns");
+    let read = |f: &str| {
+        std::fs::read_to_string(format!("{dir}/{f}")).unwrap_or_else(|e| panic!("{f}: {e}"))
+    };
+    let mut r = mixed();
+    r.vulnerabilities
+        .extend(scap_arf::report::vulns::from_definitions_and_results(
+            &read("feed-redhat.xml"),
+            &read("results-redhat-scap-rs.xml"),
+        )?);
+    let o = Options::default();
+    let items = poam::items(&r, &o);
+    let vulns: Vec<(&str, &str, String)> = items
+        .iter()
+        .filter(|i| i.kind == poam::ItemKind::Vulnerability)
+        .map(|i| {
+            let due = i.due.map(|d| d.to_string()).unwrap_or_default();
+            (i.weakness_id.as_str(), i.severity.as_str(), due)
+        })
+        .collect();
+    // Scanned 2026-11-22: critical due in 7 days, the others in 14; most urgent first.
+    assert_eq!(
+        vulns,
+        [
+            (
+                "CVE-2099-3002:openssh-server",
+                "critical",
+                "2026-11-29".into()
+            ),
+            ("CVE-2099-3001:sudo", "high", "2026-12-06".into()),
+            (
+                "CVE-2099-3003:openssh-server",
+                "medium",
+                "2026-12-06".into()
+            ),
+        ]
+    );
+    let ssh = items
+        .iter()
+        .find(|i| i.weakness_id == "CVE-2099-3002:openssh-server")
+        .map(|i| i.details.clone())
+        .unwrap_or_default();
+    assert!(ssh.contains("Advisories: RHSA-2099:0002"), "{ssh}");
+    assert!(
+        ssh.contains("CVSS v3 base score 9.8 (CVSS:3.1/AV:N/"),
+        "{ssh}"
+    );
+    assert!(
+        ssh.contains("installed 0:8.7p1-29.el9, fixed in 0:8.7p1-34.el9_3"),
+        "{ssh}"
+    );
+    let log = sarif::log(&r, &o);
+    let critical = log["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|x| x["ruleId"] == "CVE-2099-3002")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(critical["level"], "error");
+    assert_eq!(critical["properties"]["due"], "2026-11-29");
+    Ok(())
 }

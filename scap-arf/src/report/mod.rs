@@ -43,7 +43,9 @@
 //!   }],
 //!   "vulnerabilities": [{"definition_id", "class", "title", "description", "cves": [str],
 //!                        "advisories": [str], "severity", "vendor_severity",
-//!                        "packages": [{"name", "installed", "fixed"}]}],
+//!                        "packages": [{"name", "installed", "fixed"}],
+//!                        "cve_details": [{"cve", "cvss3_score", "cvss3_vector", "impact",
+//!                                         "cwe"}]}],         // what the feed says per CVE
 //!   "poam": [{"poam_id", "kind": "rule"|"vulnerability", "asset", "weakness_id", "title", "description",
 //!             "controls": [str], "ccis": [str], "stig_id", "cves": [str],
 //!             "package": {"name", "installed", "fixed"} | null,  // vulnerabilities

@@ -554,7 +554,9 @@ fn vulnerability_items(
             };
             let id = poam_id(asset, &weakness);
             let found = detected(&id);
-            let due = o.sla.due(&v.severity, found);
+            // Each CVE at its own rating when the feed gives one (Red Hat's `impact`).
+            let severity = cve.map_or(v.severity.as_str(), |c| v.severity_of(c));
+            let due = o.sla.due(severity, found);
             let name = p.map_or("", |p| p.name.as_str());
             let installed = p.and_then(|p| p.installed.as_deref()).unwrap_or("?");
             let fixed = p.and_then(|p| p.fixed.as_deref());
@@ -564,6 +566,18 @@ fn vulnerability_items(
             }
             if let Some(s) = &v.vendor_severity {
                 let _ = write!(details, "\nVendor severity: {s}");
+            }
+            if let Some(d) = cve.and_then(|c| v.detail_of(c)) {
+                if let Some(i) = &d.impact {
+                    let _ = write!(details, "\n{} impact: {i}", d.cve);
+                }
+                if let Some(score) = &d.cvss3_score {
+                    let vector = d.cvss3_vector.as_deref().unwrap_or("no vector given");
+                    let _ = write!(details, "\nCVSS v3 base score {score} ({vector})");
+                }
+                if let Some(cwe) = &d.cwe {
+                    let _ = write!(details, "\n{cwe}");
+                }
             }
             if p.is_some() {
                 let _ = write!(
@@ -591,7 +605,7 @@ fn vulnerability_items(
                 stig_id: None,
                 cves: cve.map(|c| vec![c.to_string()]).unwrap_or_default(),
                 package: p.cloned(),
-                severity: v.severity.clone(),
+                severity: severity.to_string(),
                 detected: found,
                 due,
                 overdue: due.is_some_and(|d| d < today),

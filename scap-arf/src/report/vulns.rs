@@ -4,14 +4,21 @@
 //! definitions and system characteristics (what `oscap oval eval --results` and our
 //! `oval-eval --results` write).
 //!
-//! Each becomes a [`Vulnerability`]: its CVE ids (`reference source="CVE"`, and Ubuntu's
-//! `advisory/cve`), the advisories (other references: DSA, USN, RHSA), the severity (the
-//! `advisory/severity` word, normalised: Critical → critical, Important and High → high,
-//! Moderate and Medium → medium, Low and Negligible → low; `unknown` when the feed gives none,
-//! as Debian's does), and per package the installed version (the `evr` of the package item
-//! the test matched) and the fixed version (the `evr` its state compares "less than").
-//! Package tests are the `*_test`s whose object has a `name` (dpkginfo, rpminfo, ...);
-//! other criteria (the release check) are not packages.
+//! Each becomes a [`Vulnerability`]: its CVE ids (`reference source="CVE"`, and the
+//! `advisory/cve`s of Ubuntu and Red Hat), the advisories (other references: DSA, USN, RHSA),
+//! the severity (the `advisory/severity` word, normalised by [`super::Severity::parse`]:
+//! Critical → critical, Important and High → high, Moderate and Medium → medium, Low and
+//! Negligible → low; `unknown` when the feed gives none, as Debian's does), what the feed
+//! says of each CVE ([`CveDetail`]: Red Hat's `cvss3="SCORE/VECTOR"`, `impact` and `cwe`
+//! attributes, Ubuntu's `priority`, `cvss_score` and `cvss_vector`), and per package the
+//! installed version (the `evr` of the package item the test matched) and the fixed version
+//! (the `evr` its state compares "less than").
+//!
+//! Package tests are the `*_test`s whose object has a `name` (dpkginfo, rpminfo, ...) and
+//! whose state compares `evr` (or `version`) "less than" (or "less than or equal") a
+//! version: other criteria are not packages, though Red Hat's are rpminfo tests too (the
+//! release check, `redhat-release` matching a version pattern; the signing key check,
+//! `signature_keyid` equal to Red Hat's).
 //!
 //! Vulnerabilities are POA&M items ([`super::poam::items`]: one per CVE and package, the
 //! POAM ID from the asset and `CVE-ID:package`), findings in the HTML report and the JSON
@@ -42,6 +49,22 @@ pub struct AffectedPackage {
     pub fixed: Option<String>,
 }
 
+/// What a feed says about one CVE of an advisory (Red Hat's and Ubuntu's `advisory/cve`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CveDetail {
+    /// The CVE id.
+    pub cve: String,
+    /// The CVSS v3 base score (`7.8`), as the feed writes it.
+    pub cvss3_score: Option<String>,
+    /// The CVSS v3 vector (`CVSS:3.1/AV:L/...`).
+    pub cvss3_vector: Option<String>,
+    /// The vendor's rating of this CVE (Red Hat's `impact`, Ubuntu's `priority`).
+    pub impact: Option<String>,
+    /// The CWE (`CWE-787`), if given.
+    pub cwe: Option<String>,
+}
+
 /// A vulnerability the target has: a `vulnerability` or `patch` definition that is true.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -64,9 +87,47 @@ pub struct Vulnerability {
     pub vendor_severity: Option<String>,
     /// The packages and versions.
     pub packages: Vec<AffectedPackage>,
+    /// What the feed says of each CVE (empty when it says nothing beyond the id, as
+    /// Debian's).
+    #[serde(default)]
+    pub cve_details: Vec<CveDetail>,
 }
 
 impl Vulnerability {
+    /// The severity of one CVE: the feed's own rating of it ([`CveDetail::impact`]) when it
+    /// gives one, else the advisory's ([`Vulnerability::severity`]). A Red Hat advisory
+    /// rated Critical may fix a Moderate CVE beside the critical one.
+    ///
+    /// ```
+    /// use scap_arf::report::vulns::{CveDetail, Vulnerability};
+    /// let mut v = Vulnerability::default();
+    /// v.severity = "critical".into();
+    /// let mut d = CveDetail::default();
+    /// d.cve = "CVE-2099-2".into();
+    /// d.impact = Some("moderate".into());
+    /// v.cve_details = vec![d];
+    /// assert_eq!(v.severity_of("CVE-2099-2"), "medium");
+    /// assert_eq!(v.severity_of("CVE-2099-1"), "critical");
+    /// ```
+    pub fn severity_of(&self, cve: &str) -> &str {
+        let own = self
+            .cve_details
+            .iter()
+            .find(|d| d.cve == cve)
+            .and_then(|d| d.impact.as_deref())
+            .map(Severity::parse)
+            .filter(|s| *s != Severity::Unknown);
+        match own {
+            Some(s) => s.as_str(),
+            None => &self.severity,
+        }
+    }
+
+    /// What the feed says of one CVE, if anything.
+    pub fn detail_of(&self, cve: &str) -> Option<&CveDetail> {
+        self.cve_details.iter().find(|d| d.cve == cve)
+    }
+
     /// The weakness ids this vulnerability is tracked by: one per (CVE, package), else per
     /// (definition, package). The POA&M has one item for each.
     ///
@@ -162,29 +223,16 @@ fn test_refs<'a>(def: Node<'a, '_>) -> Vec<&'a str> {
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/tests/fixtures/vulns/results-debian11.xml"))?;
 /// let v = scap_arf::report::vulns::from_oval_results(&text)?;
-/// assert_eq!(v.len(), 2); // bash (Debian shape) and libc6 (Ubuntu shape); tar is fixed
-/// let bash = &v[0];
+/// assert_eq!(v.len(), 2); // libc6 (Ubuntu shape) and bash (Debian shape); tar is fixed
+/// let bash = &v[1];
 /// assert_eq!((bash.cves.as_slice(), bash.severity.as_str()), (&["CVE-2099-1000".to_string()][..], "unknown"));
 /// assert_eq!(bash.packages[0].installed.as_deref(), Some("0:5.1-2+deb11u1"));
 /// assert_eq!(bash.packages[0].fixed.as_deref(), Some("0:5.1-2+deb11u2"));
 /// # Ok(()) }
 /// ```
 pub fn from_oval_results(xml: &str) -> Result<Vec<Vulnerability>> {
-    if xml.len() > MAX_RESULTS_BYTES {
-        return Err(Error::Invalid(format!(
-            "OVAL results larger than {MAX_RESULTS_BYTES} bytes"
-        )));
-    }
-    let doc = Document::parse(xml).map_err(|e| xml_error("OVAL results", &e))?;
-    let root = doc.root_element();
-    if !root.has_tag_name((OVAL_RES_NS, "oval_results")) {
-        return Err(Error::UnexpectedElement {
-            what: "OVAL results",
-            line: crate::error::line_of(root),
-            expected: "oval_results",
-            found: root.tag_name().name().to_string(),
-        });
-    }
+    let doc = parse(xml, "OVAL results")?;
+    let root = results_root(&doc)?;
     let defs_doc = root
         .children()
         .find(|c| c.has_tag_name((OVAL_DEF_NS, "oval_definitions")))
@@ -194,12 +242,118 @@ pub fn from_oval_results(xml: &str) -> Result<Vec<Vulnerability>> {
             expected: "oval_definitions",
             found: String::new(),
         })?;
+    Ok(extract(defs_doc, root))
+}
+
+/// The vulnerabilities found by evaluating the feed `definitions` (an `oval_definitions`
+/// document), given the OVAL results of that evaluation written without the definitions in
+/// them (what `oval-eval --results` and a scan write; oscap's `--results` carry them and
+/// [`from_oval_results`] reads those alone). Either text not being what it should is an
+/// error naming the line.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vulns");
+/// let feed = std::fs::read_to_string(format!("{dir}/feed-redhat.xml"))?;
+/// let results = std::fs::read_to_string(format!("{dir}/results-redhat-scap-rs.xml"))?;
+/// let v = scap_arf::report::vulns::from_definitions_and_results(&feed, &results)?;
+/// let ids: Vec<&str> = v.iter().map(|x| x.advisories[0].as_str()).collect();
+/// assert_eq!(ids, ["RHSA-2099:0001", "RHSA-2099:0002"]); // sudo and openssh-server
+/// # Ok(()) }
+/// ```
+pub fn from_definitions_and_results(
+    definitions: &str,
+    results: &str,
+) -> Result<Vec<Vulnerability>> {
+    let defs = parse(definitions, "OVAL definitions")?;
+    let defs_root = defs.root_element();
+    if !defs_root.has_tag_name((OVAL_DEF_NS, "oval_definitions")) {
+        return Err(Error::UnexpectedElement {
+            what: "OVAL definitions",
+            line: crate::error::line_of(defs_root),
+            expected: "oval_definitions",
+            found: defs_root.tag_name().name().to_string(),
+        });
+    }
+    let res = parse(results, "OVAL results")?;
+    Ok(extract(defs_root, results_root(&res)?))
+}
+
+/// A document of at most [`MAX_RESULTS_BYTES`].
+fn parse<'i>(xml: &'i str, what: &'static str) -> Result<Document<'i>> {
+    if xml.len() > MAX_RESULTS_BYTES {
+        return Err(Error::Invalid(format!(
+            "{what} larger than {MAX_RESULTS_BYTES} bytes"
+        )));
+    }
+    Document::parse(xml).map_err(|e| xml_error(what, &e))
+}
+
+/// The `oval_results` root element, else an error naming the line.
+fn results_root<'a, 'i>(doc: &'a Document<'i>) -> Result<Node<'a, 'i>> {
+    let root = doc.root_element();
+    if !root.has_tag_name((OVAL_RES_NS, "oval_results")) {
+        return Err(Error::UnexpectedElement {
+            what: "OVAL results",
+            line: crate::error::line_of(root),
+            expected: "oval_results",
+            found: root.tag_name().name().to_string(),
+        });
+    }
+    Ok(root)
+}
+
+/// A `less than` (or `less than or equal`) comparison of a package state's `evr` or
+/// `version`: the first fixed version.
+fn fixed_version(state: Node<'_, '_>) -> Option<String> {
+    state
+        .children()
+        .filter(|c| c.is_element())
+        .filter(|c| matches!(c.tag_name().name(), "evr" | "version"))
+        .find(|c| {
+            matches!(
+                c.attribute("operation"),
+                Some("less than" | "less than or equal")
+            )
+        })
+        .map(|e| text(Some(e)))
+}
+
+/// What Red Hat's and Ubuntu's `advisory/cve` attributes say.
+fn cve_detail(c: Node<'_, '_>, cve: &str) -> Option<CveDetail> {
+    let attr = |n: &str| {
+        c.attribute(n)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    // Red Hat: cvss3="7.8/CVSS:3.1/AV:L/..."; Ubuntu: cvss_score and cvss_vector.
+    let (score, vector) = match attr("cvss3") {
+        Some(v) => match v.split_once('/') {
+            Some((s, rest)) => (Some(s.to_string()), Some(rest.to_string())),
+            None => (Some(v), None),
+        },
+        None => (attr("cvss_score"), attr("cvss_vector")),
+    };
+    let d = CveDetail {
+        cve: cve.to_string(),
+        cvss3_score: score,
+        cvss3_vector: vector,
+        impact: attr("impact").or_else(|| attr("priority")),
+        cwe: attr("cwe"),
+    };
+    (d.cvss3_score.is_some() || d.impact.is_some() || d.cwe.is_some()).then_some(d)
+}
+
+/// The vulnerabilities of the definitions in `defs_doc` whose result in `results_root` (its
+/// first `system`) is true.
+fn extract(defs_doc: Node<'_, '_>, results_root: Node<'_, '_>) -> Vec<Vulnerability> {
     let definitions = by_id(child(defs_doc, "definitions"));
     let tests = by_id(child(defs_doc, "tests"));
     let objects = by_id(child(defs_doc, "objects"));
     let states = by_id(child(defs_doc, "states"));
     // Results of the first system (a results document for one target).
-    let system = root
+    let system = results_root
         .descendants()
         .find(|n| n.has_tag_name((OVAL_RES_NS, "system")));
     let mut true_defs = Vec::new();
@@ -268,7 +422,15 @@ pub fn from_oval_results(xml: &str) -> Result<Vec<Vulnerability>> {
                 }
                 for c in adv.children().filter(|c| c.tag_name().name() == "cve") {
                     let cve = text(Some(c));
-                    if !cve.is_empty() && !v.cves.contains(&cve) {
+                    if cve.is_empty() {
+                        continue;
+                    }
+                    if let Some(d) = cve_detail(c, &cve) {
+                        if v.detail_of(&cve).is_none() {
+                            v.cve_details.push(d);
+                        }
+                    }
+                    if !v.cves.contains(&cve) {
                         v.cves.push(cve);
                     }
                 }
@@ -285,17 +447,20 @@ pub fn from_oval_results(xml: &str) -> Result<Vec<Vulnerability>> {
             let Some(name) = obj.and_then(|o| child(*o, "name")).map(|n| text(Some(n))) else {
                 continue;
             };
-            let fixed = child(*test, "state")
+            // Only a version comparison makes a package test (see the module docs).
+            let Some(fixed) = child(*test, "state")
                 .and_then(|s| s.attribute("state_ref"))
                 .and_then(|s| states.get(s))
-                .and_then(|s| child(*s, "evr"))
-                .filter(|e| e.attribute("operation") == Some("less than"))
-                .map(|e| text(Some(e)));
+                .and_then(|s| fixed_version(*s))
+            else {
+                continue;
+            };
+            let fixed = Some(fixed);
             let installed = tested
                 .get(tref)
                 .and_then(|ids| ids.first())
                 .and_then(|i| items.get(i))
-                .and_then(|i| child(*i, "evr"))
+                .and_then(|i| child(*i, "evr").or_else(|| child(*i, "version")))
                 .map(|e| text(Some(e)));
             if !v.packages.iter().any(|p| p.name == name) {
                 v.packages.push(AffectedPackage {
@@ -307,13 +472,11 @@ pub fn from_oval_results(xml: &str) -> Result<Vec<Vulnerability>> {
         }
         out.push(v);
     }
-    // Definitions in document order of the feed, as the results list them in any order.
-    out.sort_by_key(|v| {
-        definitions
-            .get(v.definition_id.as_str())
-            .map_or(usize::MAX, |d| d.range().start)
-    });
-    Ok(out)
+    // By definition id: results list definitions in any order, and oscap's copy of the
+    // definitions is not in the feed's order either, so the same feed gives the same list
+    // whichever tool evaluated it.
+    out.sort_by(|a, b| a.definition_id.cmp(&b.definition_id));
+    out
 }
 
 #[cfg(test)]
@@ -330,11 +493,11 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "oval:org.debian:def:20991000",
-                "oval:com.ubuntu.bullseye:def:99991000000"
+                "oval:com.ubuntu.bullseye:def:99991000000",
+                "oval:org.debian:def:20991000"
             ]
         );
-        let usn = &v[1];
+        let usn = &v[0];
         assert_eq!(usn.class, "patch");
         assert_eq!(usn.cves, ["CVE-2099-2000", "CVE-2099-2001"]);
         assert_eq!(usn.advisories, ["USN-9999-1"]);
@@ -349,6 +512,82 @@ mod tests {
         );
         assert_eq!(usn.packages[0].fixed.as_deref(), Some("0:2.31-13+deb11u99"));
         Ok(())
+    }
+
+    const RH_FEED: &str = include_str!("../../tests/fixtures/vulns/feed-redhat.xml");
+    const RH_OSCAP: &str = include_str!("../../tests/fixtures/vulns/results-redhat-oscap.xml");
+    const RH_OURS: &str = include_str!("../../tests/fixtures/vulns/results-redhat-scap-rs.xml");
+
+    /// The Red Hat shape on the rpm tree (make-results-redhat.sh): oscap's results (with the
+    /// definitions) and ours (without) give the same findings.
+    #[test]
+    fn red_hat_advisories_from_either_tool_give_the_same_findings() -> Result<()> {
+        let oscap = from_oval_results(RH_OSCAP)?;
+        let ours = from_definitions_and_results(RH_FEED, RH_OURS)?;
+        assert_eq!(oscap, ours);
+        // chrony is fixed, httpd absent, audit older but not signed by Red Hat: no finding.
+        let ids: Vec<&str> = ours.iter().map(|v| v.definition_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "oval:com.redhat.rhsa:def:20990001",
+                "oval:com.redhat.rhsa:def:20990002"
+            ]
+        );
+        let sudo = &ours[0];
+        assert_eq!(sudo.class, "patch");
+        assert_eq!(sudo.advisories, ["RHSA-2099:0001"]);
+        assert_eq!(sudo.cves, ["CVE-2099-3001"]);
+        assert_eq!(
+            (sudo.severity.as_str(), sudo.vendor_severity.as_deref()),
+            ("high", Some("Important"))
+        );
+        // The release check (redhat-release, a version pattern) is no package.
+        assert_eq!(sudo.packages.len(), 1);
+        let p = &sudo.packages[0];
+        assert_eq!(
+            (p.name.as_str(), p.installed.as_deref(), p.fixed.as_deref()),
+            ("sudo", Some("0:1.9.5p2-9.el9"), Some("0:1.9.5p2-10.el9_3"))
+        );
+        let d = sudo.detail_of("CVE-2099-3001").cloned().unwrap_or_default();
+        assert_eq!(d.cvss3_score.as_deref(), Some("7.8"));
+        assert_eq!(
+            d.cvss3_vector.as_deref(),
+            Some("CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H")
+        );
+        assert_eq!(d.cwe.as_deref(), Some("CWE-787"));
+        // A Critical advisory fixing a moderate CVE beside the critical one.
+        let ssh = &ours[1];
+        assert_eq!(ssh.severity, "critical");
+        assert_eq!(ssh.severity_of("CVE-2099-3002"), "critical");
+        assert_eq!(ssh.severity_of("CVE-2099-3003"), "medium");
+        Ok(())
+    }
+
+    #[test]
+    fn definitions_and_results_must_be_what_they_say() {
+        let e = from_definitions_and_results(RH_OURS, RH_OURS);
+        assert!(
+            matches!(
+                e,
+                Err(Error::UnexpectedElement {
+                    what: "OVAL definitions",
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
+        let e = from_definitions_and_results(RH_FEED, RH_FEED);
+        assert!(
+            matches!(
+                e,
+                Err(Error::UnexpectedElement {
+                    what: "OVAL results",
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
