@@ -23,6 +23,11 @@
 //! (NAME=value lines), else `OSCAP_CONTAINER_VARS` (newline-separated NAME=value, as
 //! `oscap-docker` sets it), else for an image its config's `Env`, else not collectable.
 //!
+//! `--vulns-json FILE` (not in oscap) reads DEFINITIONS.xml as a vulnerability feed (Debian,
+//! Ubuntu, Red Hat OVAL): the `vulnerability` and `patch` definitions found true become CVE
+//! findings (package, installed and fixed versions, severity), written as JSON, as
+//! `scan --oval-vulns` and `report --oval-vulns` find them (`scap_arf::report::vulns`).
+//!
 //! Exit status: 0 after an evaluation whatever its results (as oscap), 1 on bad usage or input;
 //! `--help` and `--version` exit 0.
 
@@ -47,6 +52,7 @@ struct Args {
     datastream_id: Option<String>,
     oval_id: Option<String>,
     without_syschar: bool,
+    vulns_json: Option<PathBuf>,
     definitions: PathBuf,
 }
 
@@ -63,6 +69,7 @@ DEFINITIONS.xml is OVAL definitions or a source data stream. The options are osc
   --verbose LEVEL          DEVEL, INFO, WARNING or ERROR
   --report FILE, --fetch-remote-resources   refused
 Not in oscap:
+  --vulns-json FILE        the CVE findings of a vulnerability feed (DEFINITIONS.xml), as JSON
   --root DIR | --image PATH[:REF] | --disk IMAGE
                            an offline tree, a container image or a VM disk image
   --env-file FILE          NAME=value lines: the offline target's environment
@@ -86,6 +93,7 @@ const OPTS: &[Opt] = &[
     Opt::value(&["--image"], "PATH[:REF]"),
     Opt::value(&["--disk"], "IMAGE"),
     Opt::value(&["--env-file"], "FILE"),
+    Opt::value(&["--vulns-json"], "FILE"),
 ];
 
 /// `Ok(None)`: help or version was printed.
@@ -101,6 +109,7 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
         datastream_id: None,
         oval_id: None,
         without_syschar: false,
+        vulns_json: None,
         definitions: PathBuf::new(),
     };
     let mut definitions = None;
@@ -133,6 +142,7 @@ fn parse_args() -> Result<Option<Args>, UsageError> {
                 "--id" => a.ids.push(cli::utf8(name, v)?),
                 "--variables" => a.variables = Some(v.into()),
                 "--results" => a.results = Some(v.into()),
+                "--vulns-json" => a.vulns_json = Some(v.into()),
                 "--datastream-id" => a.datastream_id = Some(cli::utf8(name, v)?),
                 "--oval-id" => a.oval_id = Some(cli::utf8(name, v)?),
                 "--verbose" => {
@@ -289,9 +299,15 @@ fn main() -> ExitCode {
         // oscap's last line, which scripts wait for.
         let _ = writeln!(out, "Evaluation done.");
     }
+    // The same system_info a scan writes (OS, architecture, host name, interfaces).
+    let info = scap::TargetFacts::of(target.as_ref(), spec.vantage()).system_info();
+    if let Some(out) = &args.vulns_json {
+        if let Err(e) = write_vulns(&args.definitions, out, &defs, &results, &info) {
+            eprintln!("oval-eval: --vulns-json: {e}");
+            return ExitCode::from(1);
+        }
+    }
     if let Some(out) = &args.results {
-        // The same system_info a scan writes (OS, architecture, host name, interfaces).
-        let info = scap::TargetFacts::of(target.as_ref(), spec.vantage()).system_info();
         let content = if args.without_syschar {
             Content::without_system_characteristics()
         } else {
@@ -304,4 +320,28 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `--vulns-json`: the findings of the feed `feed`, read from its results as every tool of
+/// this workspace reads them (`scap_arf::report::vulns::from_definitions_and_results`).
+fn write_vulns(
+    feed: &std::path::Path,
+    out: &std::path::Path,
+    defs: &Definitions,
+    results: &scap_oval::eval::Results,
+    info: &scap_oval::results::SystemInfo,
+) -> Result<(), String> {
+    let limit = scap_xccdf::ParseOptions::default().max_input_bytes;
+    let text = scap_xccdf::input::read_file(feed, limit).map_err(|e| e.to_string())?;
+    if scap_xccdf::input::root_name(&text) != Some("oval_definitions") {
+        return Err(format!(
+            "{}: a vulnerability feed is an oval_definitions document",
+            feed.display()
+        ));
+    }
+    let xml = write_results_with(defs, results, info, &Content::default());
+    let found = scap_arf::report::vulns::from_definitions_and_results(&text, &xml)
+        .map_err(|e| format!("{}: {e}", feed.display()))?;
+    let json = scap_arf::report::vulns::to_json(&found).map_err(|e| e.to_string())?;
+    scap_examples::output::write_file(out, json.as_bytes()).map_err(|e| e.to_string())
 }

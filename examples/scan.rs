@@ -118,12 +118,12 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     let spec = args.target();
     let env = scap::offline_environment(args.env_file.as_deref()).map_err(bad)?;
     let target = spec.open(env).map_err(bad)?;
-    let sce = Sce::when(args.enable_sce, &spec);
     let outcome = scan
         .rules(args.rules.iter())
         .skip_rules(args.skip_rules.iter())
-        .sce(sce)
+        .sce(Sce::when(args.enable_sce, &spec))
         .vantage(spec.vantage())
+        .vulnerability_feed_files(&args.oval_vulns)
         .run(target.as_ref())
         .map_err(bad)?;
     for w in &outcome.warnings {

@@ -56,6 +56,9 @@ Not in oscap:
                              POA&M (FedRAMP / eMASS layouts, CSV or xlsx; failed rules)
   --sarif FILE, --oscal-ar FILE, --oscal-poam FILE, --hdf FILE, --json FILE
                              SARIF 2.1.0, OSCAL 1.1 assessment results / POA&M, Heimdall, JSON
+  --oval-vulns FEED          also evaluate an OVAL vulnerability feed (Debian, Ubuntu, Red Hat
+                             shapes) on the target: its CVE findings go into every report
+                             above but the checklists (repeatable)
   -h, --help; -V, --version
 
 Find profile ids with: cargo run --example info -- INPUT_FILE";
@@ -109,6 +112,7 @@ pub const OPTS: &[Opt] = &[
     Opt::value(&["--disk"], "IMAGE"),
     Opt::value(&["--env-file"], "FILE"),
     Opt::value(&["--trust-anchors"], "PEM"),
+    Opt::value(&["--oval-vulns"], "FEED"),
 ];
 
 /// How rule results are printed.
@@ -156,6 +160,8 @@ pub struct Args {
     pub skip_signature: bool,
     /// `--trust-anchors PEM`.
     pub trust_anchors: Option<PathBuf>,
+    /// `--oval-vulns FEED`, in order.
+    pub oval_vulns: Vec<PathBuf>,
 }
 
 /// What the command line asks for: a scan, or help / version.
@@ -194,6 +200,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
         enforce_signature: false,
         skip_signature: false,
         trust_anchors: None,
+        oval_vulns: Vec::new(),
     };
     for item in cli::parse(OPTS, words)? {
         let (name, value) = match item {
@@ -270,6 +277,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
             "--disk" => a.disk = Some(path),
             "--env-file" => a.env_file = Some(path),
             "--trust-anchors" => a.trust_anchors = Some(path),
+            "--oval-vulns" => a.oval_vulns.push(path),
             _ => return Err(UsageError(format!("{name} is not handled"))),
         }
     }

@@ -668,3 +668,81 @@ fn oval_eval_results_carry_the_system_info_of_a_scan() {
     assert!(xml.contains("<architecture>"));
     assert!(!xml.contains("<architecture></architecture>"));
 }
+
+/// A Debian 11 tree in `dir` holding what the committed vulnerability feed reads (its
+/// release file and dpkg status, package versions as on scripts/make-debian-root.sh's tree,
+/// where oscap found bash and libc6 vulnerable: scap-arf/tests/fixtures/vulns).
+fn debian11_tree(dir: &Path) -> String {
+    let root = dir.join("root");
+    std::fs::create_dir_all(root.join("etc")).expect("etc");
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).expect("dpkg dir");
+    std::fs::write(root.join("etc/debian_version"), "11.7\n").expect("debian_version");
+    let status = "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.1-2+deb11u1\n\n\
+                  Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.31-13+deb11u11\n\n\
+                  Package: tar\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.34+dfsg-1\n\n";
+    std::fs::write(root.join("var/lib/dpkg/status"), status).expect("status");
+    root.display().to_string()
+}
+
+fn vuln_fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scap-arf/tests/fixtures/vulns")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// `scan --oval-vulns FEED` evaluates the feed on the scanned tree: its CVEs are in the
+/// reports it writes; `oval-eval --vulns-json` finds the same ones as oscap did on the tree.
+#[test]
+fn scan_and_oval_eval_find_the_cves_of_a_feed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = debian11_tree(dir.path());
+    let feed = vuln_fixture("feed-debian-ubuntu.xml");
+    let out = |n: &str| dir.path().join(n).display().to_string();
+    let (sarif, poam, json) = (out("s.sarif"), out("p.csv"), out("v.json"));
+    let bench = fixture("benchmark-with-oval.xml");
+    let cpe = fixture("cpe-dictionary.xml");
+    let args = [
+        "--root",
+        &root,
+        "--cpe",
+        &cpe,
+        "--oval-vulns",
+        &feed,
+        "--sarif",
+        &sarif,
+        "--poam",
+        &poam,
+        "--profile",
+        "(all)",
+        &bench,
+    ];
+    let o = run("scan", &args);
+    assert!(matches!(o.status.code(), Some(0 | 2)), "{}", stderr(&o));
+    for (what, file) in [("sarif", &sarif), ("poam", &poam)] {
+        let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{what}: {e}"));
+        for cve in ["CVE-2099-1000", "CVE-2099-2000", "CVE-2099-2001"] {
+            assert!(text.contains(cve), "{what} lacks {cve}");
+        }
+        assert!(!text.contains("CVE-2099-1001"), "{what}: tar is fixed");
+    }
+    let o = run(
+        "oval-eval",
+        &["--root", &root, "--vulns-json", &json, &feed],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours = std::fs::read_to_string(&json).expect("vulns json");
+    let oscap = std::fs::read_to_string(vuln_fixture("results-debian11.xml")).expect("fixture");
+    let want = scap_arf::report::vulns::from_oval_results(&oscap).expect("oscap's results");
+    assert_eq!(ours, scap_arf::report::vulns::to_json(&want).expect("json"));
+    // A data stream evaluates, but is no feed: refused, naming it.
+    let ds = fixture("ds-external.xml");
+    let o = run("oval-eval", &["--root", &root, "--vulns-json", &json, &ds]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ds-external.xml: a vulnerability feed is an oval_definitions"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -62,6 +62,15 @@ pub enum Error {
         /// What the verification found (the `scap_dsig::Verification`, displayed).
         reason: String,
     },
+    /// An OVAL vulnerability feed that cannot be read, parsed, or read back after evaluation
+    /// ([`VulnFeed`](crate::VulnFeed)).
+    #[error("vulnerability feed {name}: {source}")]
+    VulnerabilityFeed {
+        /// The feed's name (its path, as given).
+        name: String,
+        /// What went wrong.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Reading or writing a file.
     #[error("{}: {source}", path.display())]
     Io {

@@ -108,6 +108,7 @@ mod evidence;
 pub mod oval_engine;
 pub mod scan;
 pub mod target;
+pub mod vulns;
 pub mod warning;
 
 pub use content::{Content, OpenOptions};
@@ -115,6 +116,7 @@ pub use error::{Error, Result};
 pub use oval_engine::OvalEngine;
 pub use scan::{OvalPass, Scan, ScanOutcome, Sce};
 pub use target::{TargetFacts, TargetSpec, offline_environment};
+pub use vulns::VulnFeed;
 pub use warning::Warning;
 
 pub use scap_arf as arf;

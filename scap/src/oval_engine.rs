@@ -152,6 +152,11 @@ impl<'a> OvalEngine<'a> {
         self
     }
 
+    /// The probes this engine collects with.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Keeps the OVAL results of every evaluation pass (for OVAL results or ARF output), see
     /// [`OvalEngine::take_results`].
     pub fn keep_results(mut self, keep: bool) -> Self {

@@ -2,7 +2,10 @@
 //! the outcome.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use scap_arf::report::vulns::Vulnerability;
 
 use scap_oval::eval::Results;
 use scap_oval::probes::Registry;
@@ -16,6 +19,7 @@ use crate::content::Content;
 use crate::error::{Error, Result};
 use crate::oval_engine::OvalEngine;
 use crate::target::TargetFacts;
+use crate::vulns::VulnFeed;
 use crate::warning::Warning;
 
 /// Whether Script Check Engine checks run.
@@ -79,6 +83,14 @@ pub struct Scan<'c> {
     engines: Vec<Box<dyn CheckEngine + Send + Sync + 'c>>,
     on_rule: Option<OnRule<'c>>,
     vantage: Vantage,
+    feeds: Vec<Feed>,
+}
+
+/// A vulnerability feed to evaluate: opened, or a file opened when the scan runs.
+#[derive(Debug)]
+enum Feed {
+    Open(VulnFeed),
+    File(PathBuf),
 }
 
 impl std::fmt::Debug for Scan<'_> {
@@ -89,6 +101,7 @@ impl std::fmt::Debug for Scan<'_> {
             .field("rules", &self.rules)
             .field("skip_rules", &self.skip_rules)
             .field("sce", &self.sce)
+            .field("feeds", &self.feeds)
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +119,7 @@ impl<'c> Scan<'c> {
             engines: Vec::new(),
             on_rule: None,
             vantage: Vantage::Installed,
+            feeds: Vec::new(),
         }
     }
 
@@ -166,6 +180,39 @@ impl<'c> Scan<'c> {
     /// Adds a check engine for another check system; it is asked before the built-in ones.
     pub fn engine(mut self, engine: impl CheckEngine + Send + Sync + 'c) -> Scan<'c> {
         self.engines.push(Box::new(engine));
+        self
+    }
+
+    /// Also evaluates an OVAL vulnerability feed on the target, with the same probes: the
+    /// CVE findings are in [`ScanOutcome::vulnerabilities`] and in every report format
+    /// ([`crate::vulns`]). Repeatable.
+    ///
+    /// ```
+    /// # use scap::{Content, Scan, VulnFeed};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    /// let content = Content::open(format!("{dir}/fixtures/ds/ssg-chromium-ds.xml"))?;
+    /// let feed = VulnFeed::open(format!("{dir}/scap-arf/tests/fixtures/vulns/feed-redhat.xml"))?;
+    /// let target = scap::probe::MemoryTarget::new(); // no rpm database: nothing installed
+    /// let outcome = Scan::new(&content).vulnerability_feed(feed).run(&target)?;
+    /// assert!(outcome.vulnerabilities.is_empty());
+    /// # Ok::<(), scap::Error>(())
+    /// ```
+    pub fn vulnerability_feed(mut self, feed: VulnFeed) -> Scan<'c> {
+        self.feeds.push(Feed::Open(feed));
+        self
+    }
+
+    /// [`Scan::vulnerability_feed`] for feed files, opened when the scan runs (an error names
+    /// the file): `scan --oval-vulns FEED`.
+    pub fn vulnerability_feed_files(
+        mut self,
+        paths: impl IntoIterator<Item = impl AsRef<Path>>,
+    ) -> Scan<'c> {
+        self.feeds.extend(
+            paths
+                .into_iter()
+                .map(|p| Feed::File(p.as_ref().to_path_buf())),
+        );
         self
     }
 
@@ -284,6 +331,16 @@ impl<'c> Scan<'c> {
                 f(r);
             }
         }
+        // The feeds, on the same target with the same probes, after the benchmark.
+        let facts = TargetFacts::of(target, self.vantage);
+        let mut vulnerabilities = Vec::new();
+        for feed in self.feeds {
+            let feed = match feed {
+                Feed::Open(f) => f,
+                Feed::File(p) => VulnFeed::open(&p)?,
+            };
+            vulnerabilities.extend(feed.evaluate(target, oval.registry(), &facts.system_info())?);
+        }
         let oval = oval
             .take_results()
             .into_iter()
@@ -294,8 +351,9 @@ impl<'c> Scan<'c> {
             profile_id: self.profile,
             results,
             oval,
-            target: TargetFacts::of(target, self.vantage),
+            target: facts,
             warnings,
+            vulnerabilities,
         })
     }
 }
@@ -328,6 +386,8 @@ pub struct ScanOutcome {
     /// What the profile application, rule selection and check resolution warned about (the
     /// content's own warnings are [`Content::warnings`]).
     pub warnings: Vec<Warning>,
+    /// What the vulnerability feeds found ([`Scan::vulnerability_feed`]), feed by feed.
+    pub vulnerabilities: Vec<Vulnerability>,
 }
 
 impl ScanOutcome {
@@ -529,11 +589,13 @@ impl ScanOutcome {
             }
         }
         let asset = self.target.asset();
-        Ok(scap_arf::report::ScanReport::from_parts(
+        let mut report = scap_arf::report::ScanReport::from_parts(
             Some(self.content.benchmark()),
             &test_result,
             Some(&asset),
             &ovals,
-        ))
+        );
+        report.vulnerabilities = self.vulnerabilities.clone();
+        Ok(report)
     }
 }

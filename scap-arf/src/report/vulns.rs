@@ -279,6 +279,24 @@ pub fn from_definitions_and_results(
     Ok(extract(defs_root, results_root(&res)?))
 }
 
+/// Vulnerabilities as pretty-printed JSON: an array of the objects the report's
+/// `vulnerabilities` holds (the schema in the [report module docs](super)); what
+/// `oval-eval --vulns-json` writes.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/tests/fixtures/vulns/results-debian11.xml"))?;
+/// let v = scap_arf::report::vulns::from_oval_results(&text)?;
+/// let json = scap_arf::report::vulns::to_json(&v)?;
+/// let back: Vec<scap_arf::report::vulns::Vulnerability> = serde_json::from_str(&json)?;
+/// assert_eq!(back, v);
+/// # Ok(()) }
+/// ```
+pub fn to_json(vulnerabilities: &[Vulnerability]) -> Result<String> {
+    Ok(serde_json::to_string_pretty(vulnerabilities)?)
+}
+
 /// A document of at most [`MAX_RESULTS_BYTES`].
 fn parse<'i>(xml: &'i str, what: &'static str) -> Result<Document<'i>> {
     if xml.len() > MAX_RESULTS_BYTES {
