@@ -127,6 +127,43 @@ pub const PLATFORM_FIPS_MODE: &str = scap_arf::report::FACT_FIPS_MODE;
 /// [`PLATFORM_FIPS_MODE`]).
 pub const PLATFORM_SECURE_BOOT: &str = scap_arf::report::FACT_SECURE_BOOT;
 
+/// The `TestResult` fact naming the target's operating system (os-release `PRETTY_NAME`).
+pub const PLATFORM_OS: &str = scap_arf::report::FACT_OS;
+
+/// The largest os-release file read (it is a few hundred bytes).
+const MAX_OS_RELEASE_BYTES: u64 = 64 << 10;
+
+/// The operating system named by the target's os-release (`/etc/os-release`, else
+/// `/usr/lib/os-release`, as os-release(5) says): `PRETTY_NAME`, else `NAME VERSION`.
+fn os_name(target: &dyn Target) -> Option<String> {
+    let text = ["/etc/os-release", "/usr/lib/os-release"]
+        .iter()
+        .find_map(|p| {
+            target
+                .read(std::path::Path::new(p), MAX_OS_RELEASE_BYTES)
+                .ok()
+        })?;
+    let text = String::from_utf8_lossy(&text);
+    let value = |key: &str| {
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
+            .map(|v| {
+                v.trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .trim()
+                    .to_string()
+            })
+            .find(|v| !v.is_empty())
+    };
+    value("PRETTY_NAME").or_else(|| {
+        let name = value("NAME")?;
+        Some(match value("VERSION") {
+            Some(v) => format!("{name} {v}"),
+            None => name,
+        })
+    })
+}
+
 /// What the evidence says about the scanned system, read from the target once at scan time
 /// (so the outcome outlives the target): host name, addresses, kernel identity, the account
 /// that ran a live scan.
@@ -143,6 +180,8 @@ pub struct TargetFacts {
     pub identity: Option<(String, bool, bool)>,
     /// FIPS mode and Secure Boot, with their evidence (`None` when not read).
     pub platform: Option<PlatformFacts>,
+    /// The operating system, from os-release (`None` when the target has none).
+    pub os: Option<String>,
 }
 
 impl TargetFacts {
@@ -156,6 +195,7 @@ impl TargetFacts {
             uname: target.uname().ok(),
             identity: if live { own_identity() } else { None },
             platform: Some(PlatformFacts::of(target, vantage)),
+            os: os_name(target),
         }
     }
 
@@ -204,6 +244,10 @@ impl TargetFacts {
                 info.facts
                     .push(fact(format!("{name}:evidence"), &f.evidence));
             }
+        }
+        if let Some(os) = &self.os {
+            info.facts
+                .push((PLATFORM_OS.to_string(), "string".to_string(), os.clone()));
         }
         info.identity = self.identity.clone();
         info
@@ -327,6 +371,28 @@ mod tests {
                 ("lo", "::1", "00:00:00:00:00:00"),
                 ("eth0", "fd00::2", "02:FC:00:00:00:01"),
             ]
+        );
+    }
+
+    #[test]
+    fn the_os_is_pretty_name_else_name_and_version_from_either_os_release() {
+        let mut t = scap_probe::MemoryTarget::new();
+        assert_eq!(os_name(&t), None);
+        t.add_file(
+            "/usr/lib/os-release",
+            "NAME='Red Hat Enterprise Linux'\nVERSION=\"9.2 (Plow)\"\n",
+        );
+        assert_eq!(
+            os_name(&t).as_deref(),
+            Some("Red Hat Enterprise Linux 9.2 (Plow)")
+        );
+        t.add_file(
+            "/etc/os-release",
+            "PRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\nNAME=x\n",
+        );
+        assert_eq!(
+            os_name(&t).as_deref(),
+            Some("Debian GNU/Linux 11 (bullseye)")
         );
     }
 }

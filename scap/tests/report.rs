@@ -112,6 +112,24 @@ fn chainguard_reports_agree() {
     assert!(html.contains("FIPS mode: <span title=\""), "{html}");
     assert!(html.contains(">enabled</span>"));
     assert!(html.contains("Secure Boot: <span"));
+    // The OS (os-release PRETTY_NAME) travels the same way; the checklists carry all three
+    // where STIG Viewer has a place for them (TARGET_COMMENT; CKLB target_data.comments).
+    assert_eq!(report.target.os.as_deref(), Some("Wolfi"));
+    assert!(html.contains("OS: Wolfi"));
+    let comment = report.target.platform_summary();
+    assert!(
+        comment.starts_with("OS: Wolfi; FIPS mode: enabled (")
+            && comment.contains("; Secure Boot: not collectable"),
+        "{comment}"
+    );
+    let ckl = scap_arf::report::ckl::render(&report);
+    assert!(
+        ckl.contains("<TARGET_COMMENT>OS: Wolfi; FIPS mode: enabled ("),
+        "{ckl}"
+    );
+    let cklb: serde_json::Value =
+        serde_json::from_str(&scap_arf::report::cklb::render(&report).unwrap()).unwrap();
+    assert_eq!(cklb["target_data"]["comments"], comment.as_str());
 }
 
 /// The verdict on a signed data stream travels with the results: a TestResult fact, read back

@@ -197,7 +197,13 @@ pub fn render(r: &ScanReport) -> String {
         escape(t.mac_addresses.first().map(String::as_str).unwrap_or("")),
         escape(t.fqdn.as_deref().unwrap_or(""))
     );
-    o.push_str("\t\t<TARGET_COMMENT></TARGET_COMMENT>\n\t\t<TECH_AREA></TECH_AREA>\n\t\t<TARGET_KEY></TARGET_KEY>\n\t\t<WEB_OR_DATABASE>false</WEB_OR_DATABASE>\n\t\t<WEB_DB_SITE></WEB_DB_SITE>\n\t\t<WEB_DB_INSTANCE></WEB_DB_INSTANCE>\n\t</ASSET>\n\t<STIGS>\n\t\t<iSTIG>\n\t\t\t<STIG_INFO>\n");
+    // STIG Viewer's free-text target comment: where the platform facts have a place.
+    let _ = writeln!(
+        o,
+        "\t\t<TARGET_COMMENT>{}</TARGET_COMMENT>",
+        escape(r.target.platform_summary().as_str())
+    );
+    o.push_str("\t\t<TECH_AREA></TECH_AREA>\n\t\t<TARGET_KEY></TARGET_KEY>\n\t\t<WEB_OR_DATABASE>false</WEB_OR_DATABASE>\n\t\t<WEB_DB_SITE></WEB_DB_SITE>\n\t\t<WEB_DB_INSTANCE></WEB_DB_INSTANCE>\n\t</ASSET>\n\t<STIGS>\n\t\t<iSTIG>\n\t\t\t<STIG_INFO>\n");
     let b = &r.benchmark;
     si(&mut o, "version", b.version.as_deref().unwrap_or(""));
     si(&mut o, "classification", "UNCLASSIFIED");

@@ -233,7 +233,7 @@ pub fn checklist(r: &ScanReport) -> Checklist {
             ip_address: r.target.ip_addresses.first().cloned().unwrap_or_default(),
             mac_address: r.target.mac_addresses.first().cloned().unwrap_or_default(),
             fqdn: r.target.fqdn.clone().unwrap_or_default(),
-            comments: String::new(),
+            comments: r.target.platform_summary(),
             role: "None".into(),
             is_web_database: false,
             technology_area: String::new(),

@@ -271,6 +271,9 @@ fn header(o: &mut String, r: &ScanReport, title: &str, host: &str, opts: &Option
     }
     // The platform facts our scans record (absent from oscap's results), each with the
     // evidence it was read from as a tooltip.
+    if let Some(os) = &r.target.os {
+        let _ = write!(o, " &middot; OS: {}", e(os));
+    }
     for (label, fact) in [
         ("FIPS mode", &r.target.fips_mode),
         ("Secure Boot", &r.target.secure_boot),

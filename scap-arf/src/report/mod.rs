@@ -23,7 +23,8 @@
 //! { "schema_version": 1,
 //!   "benchmark": {"id", "title", "version", "profile_id", "profile_title"},
 //!   "test_result": {"id", "start_time", "end_time", "test_system", "identity"},
-//!   "target": {"hostname", "fqdn", "ip_addresses": [str], "mac_addresses": [str]},
+//!   "target": {"hostname", "fqdn", "ip_addresses": [str], "mac_addresses": [str],
+//!              "fips_mode"?, "secure_boot"?: {"answer", "evidence"}, "os"?},  // ours only
 //!   "scores": [{"system", "value": f64, "maximum": f64|null}],
 //!   "counts": {"pass": n, "fail": n, ...},          // rule results per XCCDF result
 //!   "rules": [{
@@ -179,6 +180,42 @@ pub struct TargetInfo {
     /// Secure Boot, from the TestResult fact [`FACT_SECURE_BOOT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_boot: Option<PlatformFact>,
+    /// The operating system, from the TestResult fact [`FACT_OS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+}
+
+impl TargetInfo {
+    /// The platform facts as one line for a checklist's target comment (STIG Viewer's
+    /// `TARGET_COMMENT`, CKLB `target_data.comments`): `OS: ...; FIPS mode: enabled (fips=1
+    /// in ...); Secure Boot: ...`, each fact only when the results carry it (empty when none
+    /// does, as in oscap's results).
+    ///
+    /// ```
+    /// let mut t = scap_arf::report::TargetInfo::default();
+    /// assert_eq!(t.platform_summary(), "");
+    /// t.os = Some("Debian GNU/Linux 11 (bullseye)".into());
+    /// assert_eq!(t.platform_summary(), "OS: Debian GNU/Linux 11 (bullseye)");
+    /// ```
+    pub fn platform_summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(os) = &self.os {
+            parts.push(format!("OS: {os}"));
+        }
+        for (label, fact) in [
+            ("FIPS mode", &self.fips_mode),
+            ("Secure Boot", &self.secure_boot),
+        ] {
+            if let Some(f) = fact {
+                if f.evidence.is_empty() {
+                    parts.push(format!("{label}: {}", f.answer));
+                } else {
+                    parts.push(format!("{label}: {} ({})", f.answer, f.evidence));
+                }
+            }
+        }
+        parts.join("; ")
+    }
 }
 
 /// The `TestResult` `target-facts` fact saying whether the target runs in FIPS mode: its value
@@ -188,6 +225,9 @@ pub const FACT_FIPS_MODE: &str = "urn:scap-rs:fact:platform:fips-mode";
 /// The `TestResult` fact saying whether the target boots with UEFI Secure Boot (as
 /// [`FACT_FIPS_MODE`]).
 pub const FACT_SECURE_BOOT: &str = "urn:scap-rs:fact:platform:secure-boot";
+/// The `TestResult` fact naming the target's operating system (its os-release
+/// `PRETTY_NAME`).
+pub const FACT_OS: &str = "urn:scap-rs:fact:platform:os";
 /// The `TestResult` fact holding the verdict on the scanned content's XML signature, as
 /// verified when the content was opened (`not signed`, `valid, signed by ...`, `invalid: ...`,
 /// `unverifiable: ...`).
@@ -622,6 +662,11 @@ impl ScanReport {
             mac_addresses: asset.map(|a| a.mac_addresses.clone()).unwrap_or_default(),
             fips_mode: PlatformFact::from_facts(tr, FACT_FIPS_MODE),
             secure_boot: PlatformFact::from_facts(tr, FACT_SECURE_BOOT),
+            os: tr
+                .facts_named(FACT_OS)
+                .next()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
         };
         let values: HashMap<&str, &str> = tr
             .set_values
