@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --example report -- ARF [--FORMAT FILE]... [--sla CRITICAL,HIGH,MEDIUM,LOW]
 //!     [--today YYYY-MM-DD] [--previous-poam CSV] [--previous ARF] [--poc NAME]
-//!     [--oval-vulns OVAL_RESULTS]...
+//!     [--oval-vulns OVAL_RESULTS|VULNS_JSON]...
 //! ```
 //!
 //! `--FORMAT` is any report format name (`--html`, `--poam`, `--poam-emass`, `--json`, ...;
@@ -14,9 +14,11 @@
 //! over from `--previous-poam` (a POA&M CSV this wrote before, or the FedRAMP template as
 //! CSV) and `--previous` (the last scan's ARF, which also adds a "what changed" section to
 //! the HTML report); `--today` is the date overdue items are judged by (default: today).
-//! `--oval-vulns` adds the vulnerabilities an OVAL vulnerability feed found (an OVAL results
-//! file of a Debian, Ubuntu or Red Hat feed, from `oscap oval eval --results` or
-//! `oval-eval --results`): one POA&M item per CVE and package, in every format.
+//! `--oval-vulns` adds the vulnerabilities an OVAL vulnerability feed found: the OVAL results
+//! of a Debian, Ubuntu or Red Hat feed with the definitions in them (`oscap oval eval
+//! --results`), or the findings `oval-eval --vulns-json` wrote (JSON; `oval-eval --results`
+//! leaves the definitions out, so its results alone do not say what a definition is about):
+//! one POA&M item per CVE and package, in every format.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,7 +46,7 @@ fn usage() -> String {
         .map(|n| format!("[--{n} FILE]"))
         .collect();
     format!(
-        "usage: report ARF {} [--sla C,H,M,L] [--today YYYY-MM-DD] [--previous-poam CSV] [--previous ARF] [--poc NAME] [--oval-vulns OVAL_RESULTS]...",
+        "usage: report ARF {} [--sla C,H,M,L] [--today YYYY-MM-DD] [--previous-poam CSV] [--previous ARF] [--poc NAME] [--oval-vulns OVAL_RESULTS|VULNS_JSON]...",
         formats.join(" ")
     )
 }
@@ -169,9 +171,13 @@ fn run(args: &Args) -> Result<(), String> {
     for p in &args.oval_vulns {
         let max = scap_arf::report::vulns::MAX_RESULTS_BYTES;
         let text = scap_xccdf::input::read_file(p, max).map_err(|e| e.to_string())?;
-        report
-            .add_oval_vulnerabilities(&text)
-            .map_err(|e| format!("{}: {e}", p.display()))?;
+        let at = |e: scap_arf::Error| format!("{}: {e}", p.display());
+        if text.trim_start().starts_with('[') {
+            let found = scap_arf::report::vulns::from_json(&text).map_err(at)?;
+            report.vulnerabilities.extend(found);
+        } else {
+            report.add_oval_vulnerabilities(&text).map_err(at)?;
+        }
     }
     let options = options(args)?;
     for (format, p) in &args.outputs {

@@ -135,3 +135,49 @@ fn report_carries_detection_dates_from_the_previous_poam() {
     assert!(passwd.contains("\"2026-12-01\",\"2026-12-15\""), "{passwd}");
     assert!(!passwd.contains("OVERDUE"));
 }
+
+/// `report --oval-vulns` takes oscap's feed results (definitions inside) and the JSON
+/// `oval-eval --vulns-json` writes, one finding list beside the other.
+#[test]
+fn report_takes_feed_results_and_vulns_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vulns = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scap-arf/tests/fixtures/vulns");
+    let read = |f: &str| std::fs::read_to_string(vulns.join(f)).expect("fixture");
+    // What oval-eval --vulns-json writes for the Red Hat feed on the rpm tree.
+    let rh = scap_arf::report::vulns::from_definitions_and_results(
+        &read("feed-redhat.xml"),
+        &read("results-redhat-scap-rs.xml"),
+    )
+    .expect("red hat findings");
+    let json = dir.path().join("rh.json");
+    std::fs::write(&json, scap_arf::report::vulns::to_json(&rh).expect("json")).expect("write");
+    let debian = vulns.join("results-debian11.xml").display().to_string();
+    let poam = dir.path().join("poam.csv").display().to_string();
+    let j = json.display().to_string();
+    let o = run(
+        "report",
+        &[
+            &arf(BEFORE),
+            "--oval-vulns",
+            &debian,
+            "--oval-vulns",
+            &j,
+            "--poam",
+            &poam,
+        ],
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    let csv = std::fs::read_to_string(&poam).expect("csv");
+    // 3 failed rules, 3 Debian/Ubuntu CVE items, 3 Red Hat ones.
+    assert_eq!(csv.matches("\r\n\"SCAP-").count(), 9, "{csv}");
+    for cve in ["CVE-2099-1000", "CVE-2099-3002", "CVE-2099-3003"] {
+        assert!(csv.contains(cve), "{cve}");
+    }
+    // Neither shape: an error naming the file.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[{\"nope\": 1}]").expect("write");
+    let b = bad.display().to_string();
+    let o = run("report", &[&arf(BEFORE), "--oval-vulns", &b]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json"));
+}
