@@ -54,7 +54,7 @@ pub use oval::OvalResults;
 pub use read::{Arf, Relationship, ReportInfo, ReportRequest};
 pub use status::RuleStatus;
 pub use write::{ArfInput, REQUEST_ID, XCCDF_REPORT_ID, write_arf};
-pub use xccdf::TestResult;
+pub use xccdf::{TestResult, TestResultReport};
 
 /// ARF 1.1 namespace.
 pub const ARF_NS: &str = "http://scap.nist.gov/schema/asset-reporting-format/1.1";

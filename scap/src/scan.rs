@@ -387,6 +387,12 @@ impl ScanOutcome {
         scap_xccdf::write_test_result(&self.results, &info)
     }
 
+    /// The `TestResult` as data: what reading [`ScanOutcome::test_result`] back gives, without
+    /// writing or reading XML (check hrefs name the content's components, not ARF reports).
+    pub fn typed_test_result(&self) -> scap_xccdf::TestResult {
+        scap_xccdf::TestResult::from_results(&self.results, &self.test_result_info())
+    }
+
     /// The `TestResult` keyed by STIG rule ids, for DISA STIG Viewer (oscap `--stig-viewer`).
     pub fn stig_viewer_test_result(&self) -> String {
         let info = self.test_result_info();
@@ -501,9 +507,7 @@ impl ScanOutcome {
     /// the typed results, the content's benchmark and the target's facts (no XML is written or
     /// parsed); equal to the report read from [`ScanOutcome::arf`] with the same `what`.
     pub fn report(&self, what: &OvalContent) -> Result<scap_arf::report::ScanReport> {
-        let info = self.test_result_info();
-        let mut test_result =
-            scap_arf::TestResult::from_results(&self.results, &info, scap_arf::XCCDF_REPORT_ID);
+        let mut test_result = self.typed_test_result();
         let mut ovals = Vec::new();
         let mut first_report = BTreeMap::new();
         for p in &self.oval {
@@ -518,7 +522,7 @@ impl ScanOutcome {
         }
         // Check hrefs name their component's first report, as in the ARF.
         for r in &mut test_result.rule_results {
-            for c in &mut r.checks {
+            for c in r.checks.iter_mut().flat_map(|c| &mut c.content_refs) {
                 let key = match self.content.source().resolve_check_href(&c.href) {
                     Ok(component) => component.id.as_str(),
                     Err(_) => c.href.as_str(),

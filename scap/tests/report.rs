@@ -21,6 +21,10 @@ fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target
         scan = scan.profile(p).unwrap();
     }
     let outcome = scan.run(target).unwrap();
+    // The TestResult model built from the results is the one read from the written document.
+    let written = outcome.test_result();
+    let read = scap_xccdf::TestResult::parse_str(&written, &Default::default()).unwrap();
+    assert_eq!(outcome.typed_test_result(), read);
     let mut last = None;
     for what in [
         OvalContent::default(),

@@ -32,11 +32,9 @@ pub fn status(result: RuleStatus) -> &'static str {
         RuleStatus::Pass | RuleStatus::Fixed => "NotAFinding",
         RuleStatus::Fail => "Open",
         RuleStatus::NotApplicable => "Not_Applicable",
-        RuleStatus::Error
-        | RuleStatus::Unknown
-        | RuleStatus::NotChecked
-        | RuleStatus::NotSelected
-        | RuleStatus::Informational => "Not_Reviewed",
+        // error, unknown, notchecked, notselected, informational, and any result a later
+        // XCCDF adds: nobody has reviewed it.
+        _ => "Not_Reviewed",
     }
 }
 

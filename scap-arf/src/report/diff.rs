@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn every_transition_is_classified() {
-        use RuleStatus::*;
+        use scap_xccdf::XccdfResult::*;
         let before = report(vec![
             rule("fixed", Fail),
             rule("open", Fail),
