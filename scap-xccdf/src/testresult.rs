@@ -44,10 +44,10 @@ pub struct TestResultInfo {
     pub target: String,
     /// `target-address`es.
     pub target_addresses: Vec<String>,
-    /// `target-facts`: (name, type, value); type is `string`, `number` or `boolean`.
-    pub facts: Vec<(String, String, String)>,
-    /// `identity`: the account that ran the scan, with `authenticated` and `privileged`.
-    pub identity: Option<(String, bool, bool)>,
+    /// `target-facts`.
+    pub facts: Vec<Fact>,
+    /// `identity`: the account that ran the scan.
+    pub identity: Option<Identity>,
 }
 
 impl TestResultInfo {
@@ -67,16 +67,8 @@ impl TestResultInfo {
             target: target.into(),
             target_addresses: Vec::new(),
             facts: vec![
-                (
-                    "urn:xccdf:fact:scanner:name".into(),
-                    "string".into(),
-                    "scap-rs".into(),
-                ),
-                (
-                    "urn:xccdf:fact:scanner:version".into(),
-                    "string".into(),
-                    version.into(),
-                ),
+                Fact::new("urn:xccdf:fact:scanner:name", "string", "scap-rs"),
+                Fact::new("urn:xccdf:fact:scanner:version", "string", version),
             ],
             identity: None,
         }
@@ -144,6 +136,22 @@ pub struct Identity {
     pub authenticated: bool,
     /// `privileged`.
     pub privileged: bool,
+}
+
+impl Identity {
+    /// The identity of account `name`.
+    ///
+    /// ```
+    /// let i = scap_xccdf::testresult::Identity::new("root", true, true);
+    /// assert!(i.privileged);
+    /// ```
+    pub fn new(name: impl Into<String>, authenticated: bool, privileged: bool) -> Identity {
+        Identity {
+            name: name.into(),
+            authenticated,
+            privileged,
+        }
+    }
 }
 
 /// A `target-facts/fact`.
@@ -286,10 +294,9 @@ impl TestResult {
             benchmark_id: Some(results.benchmark_id.clone()),
             benchmark_href: Some(info.benchmark_href.clone()),
             title: vec![Text::plain_str(RESULT_TITLE)],
-            identity: info.identity.as_ref().map(|(name, a, p)| Identity {
-                name: name.trim().to_string(),
-                authenticated: *a,
-                privileged: *p,
+            identity: info.identity.as_ref().map(|i| Identity {
+                name: i.name.trim().to_string(),
+                ..i.clone()
             }),
             profile: results.profile_id.clone(),
             targets: vec![info.target.trim().to_string()],
@@ -298,11 +305,7 @@ impl TestResult {
                 .iter()
                 .map(|a| a.trim().to_string())
                 .collect(),
-            facts: info
-                .facts
-                .iter()
-                .map(|(name, type_, value)| Fact::new(name, type_, value))
-                .collect(),
+            facts: info.facts.clone(),
             set_values: results
                 .values
                 .iter()
@@ -582,7 +585,12 @@ pub fn write_test_result(results: &ScanResults, info: &TestResultInfo) -> String
         esc(&results.benchmark_id)
     );
     out.push_str("  <title>OSCAP Scan Result</title>\n");
-    if let Some((name, auth, priv_)) = &info.identity {
+    if let Some(Identity {
+        name,
+        authenticated: auth,
+        privileged: priv_,
+    }) = &info.identity
+    {
         let _ = writeln!(
             out,
             "  <identity authenticated=\"{auth}\" privileged=\"{priv_}\">{}</identity>",
@@ -598,7 +606,12 @@ pub fn write_test_result(results: &ScanResults, info: &TestResultInfo) -> String
     }
     if !info.facts.is_empty() {
         out.push_str("  <target-facts>\n");
-        for (name, ty, value) in &info.facts {
+        for Fact {
+            name,
+            type_: ty,
+            value,
+        } in &info.facts
+        {
             let _ = writeln!(
                 out,
                 "    <fact name=\"{}\" type=\"{}\">{}</fact>",
@@ -694,7 +707,7 @@ mod tests {
         res.scores = crate::eval::score::scores(&b, &p, &res.rules);
         let mut info = TestResultInfo::new("bench & co.xml", "host");
         info.target_addresses.push("127.0.0.1".into());
-        info.identity = Some(("root".into(), false, true));
+        info.identity = Some(Identity::new("root", false, true));
         write_test_result(&res, &info)
     }
 

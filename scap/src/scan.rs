@@ -372,9 +372,9 @@ impl ScanOutcome {
         let mut info = self.target.test_result_info(self.content.name());
         #[cfg(feature = "signatures")]
         if let Some(v) = self.content.signature() {
-            info.facts.push((
-                scap_arf::report::FACT_CONTENT_SIGNATURE.to_string(),
-                "string".to_string(),
+            info.facts.push(scap_xccdf::testresult::Fact::new(
+                scap_arf::report::FACT_CONTENT_SIGNATURE,
+                "string",
                 v.to_string(),
             ));
         }
