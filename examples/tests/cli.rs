@@ -1,5 +1,5 @@
 //! The example commands run as a user runs them: oscap's command lines against the committed
-//! fixtures (`fixtures/xccdf/input`: a standalone benchmark, its OVAL and CPE files, a
+//! fixtures (`scap-xccdf/tests/fixtures/xccdf/input`: a standalone benchmark, its OVAL and CPE files, a
 //! tailoring, a data stream with an external component), on an offline "tree" that is the
 //! fixtures directory itself (`/` exists, `/nonexistent-scap-rs` does not).
 
@@ -11,7 +11,7 @@ use std::process::Output;
 use common::{run_in, stderr, stdout};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/xccdf/input")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scap-xccdf/tests/fixtures/xccdf/input")
 }
 
 fn fixture(name: &str) -> String {

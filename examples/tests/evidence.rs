@@ -1,5 +1,5 @@
 //! `report` and `diff` run as a user runs them on the committed ARF pair: the Debian 11
-//! baseline scan (`fixtures/arf/linux-baseline-debian11-oscap-arf.xml`) and a later scan of
+//! baseline scan (`scap-arf/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml`) and a later scan of
 //! the same tree with one finding fixed and one new (`...-after-oscap-arf.xml`, made by
 //! `scripts/make-arf-pair.sh`).
 
@@ -12,7 +12,7 @@ use common::stdout;
 
 fn arf(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/arf")
+        .join("../scap-arf/tests/fixtures/arf")
         .join(name)
         .display()
         .to_string()

@@ -22,7 +22,7 @@
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-//!     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+//!     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 //! let arf = scap_arf::Arf::parse(&text)?;
 //! let report = scap_arf::report::ScanReport::from_arf(&arf)?;
 //! let failed = report.rules.iter().filter(|r| r.result == scap_arf::RuleStatus::Fail).count();

@@ -94,7 +94,7 @@ impl Arf {
     ///
     /// ```
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
     /// let arf = scap_arf::Arf::parse(&text)?;
     /// assert_eq!(arf.test_results[0].test_result.rule_results.len(), 37);
     /// assert!(arf.data_stream().unwrap().starts_with("<ds:data-stream-collection"));

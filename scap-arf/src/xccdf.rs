@@ -12,7 +12,7 @@ pub use scap_xccdf::testresult::{Fact, Identity, Message, RuleResult, Score, Tes
 ///
 /// ```
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let arf = scap_arf::Arf::parse(&text)?;
 /// let report = &arf.test_results[0];
 /// assert_eq!(report.report_id, "xccdf1");

@@ -8,7 +8,7 @@ use scap_arf::{Arf, ArfInput, Asset, RuleStatus, write_arf};
 
 fn fixture(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/arf")
+        .join("tests/fixtures/arf")
         .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }

@@ -1059,7 +1059,12 @@ mod tests {
         assert!(c(D::Ipv4Address, O::SubsetOf, "10.1.2.3", "0.0.0.0/0"));
         assert!(c(D::Ipv4Address, O::SupersetOf, "0.0.0.0/0", "10.1.2.3"));
         assert!(!c(D::Ipv4Address, O::Equals, "10.1.2.3", "10.1.2.3/0"));
-        assert!(!c(D::Ipv4Address, O::Equals, "10.1.2.3", "10.1.2.3/0.0.0.0"));
+        assert!(!c(
+            D::Ipv4Address,
+            O::Equals,
+            "10.1.2.3",
+            "10.1.2.3/0.0.0.0"
+        ));
         for (a, e) in [("0.0.0.0", "0.0.0.0/0"), ("10.0.0.5", "10.0.0.0/8")] {
             assert!(matches!(
                 compare(D::Ipv4Address, O::GreaterThanOrEqual, a, e),

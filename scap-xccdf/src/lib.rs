@@ -28,7 +28,7 @@
 //!
 //! ```
 //! use scap_xccdf::{ParseOptions, Policy, Source};
-//! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml"))?;
+//! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml"))?;
 //! let opts = ParseOptions::default();
 //! let src = Source::parse_str(&text, None, None, &opts)?;
 //! let policy = Policy::new(&src.benchmark, None, Some("xccdf_org.ssgproject.content_profile_stig"))?;

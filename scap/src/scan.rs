@@ -60,7 +60,7 @@ type OnRule<'c> = Box<dyn FnMut(&RuleOutcome) + Send + 'c>;
 /// engines; [`Scan::run`] evaluates it against a target.
 ///
 /// ```
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
 /// let content = scap::Content::open(path)?;
 /// let target = scap::probe::MemoryTarget::new();
 /// let outcome = scap::Scan::new(&content).profile("stig")?.run(&target)?;

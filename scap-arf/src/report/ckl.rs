@@ -175,7 +175,7 @@ fn si(o: &mut String, name: &str, value: &str) {
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let report = scap_arf::report::ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let ckl = scap_arf::report::ckl::render(&report);
 /// assert_eq!(ckl.matches("<STATUS>Open</STATUS>").count(), 31);

@@ -205,7 +205,7 @@ impl PlatformFact {
     /// let mut info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
     /// for (name, value) in [(FACT_FIPS_MODE.to_string(), "enabled"),
     ///     (format!("{FACT_FIPS_MODE}:evidence"), "fips=1 in /etc/kernel/cmdline")] {
-    ///     info.facts.push((name, "string".into(), value.into()));
+    ///     info.facts.push(scap_xccdf::testresult::Fact::new(name, "string", value));
     /// }
     /// let b = scap_xccdf::Benchmark::parse_str(
     ///     r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b"/>"#,

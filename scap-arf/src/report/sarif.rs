@@ -177,7 +177,7 @@ fn result(rule: &RuleReport, index: usize, item: &Item) -> Value {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use scap_arf::report::{Options, ScanReport, sarif};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let log = sarif::log(&report, &Options::default());
 /// assert_eq!(log["version"], "2.1.0");
