@@ -8,6 +8,10 @@
 # Every definition result and every collected object (flag and items) is compared; then the
 # wall time and peak memory of both, in the same run.
 #
+# Then rpmverifypackage on a tree with met, unmet and conflicting dependencies (scap-oval/tests/
+# fixtures/rpm/make-verifypackage.sh): package entities as oscap, dependency_check_passed as
+# `rpm -V` (oscap offline does not check), see scripts/rpm/compare-verifypackage.py.
+#
 # Known differences, not counted: oscap lists each filepath of an rpminfo item twice (we list
 # it once: items are compared as sets of entities), and we do not read file capabilities yet
 # (capabilities_differ is "not performed"; oscap says "pass").
@@ -103,6 +107,35 @@ for tree in clean damaged bdb; do
     read -r wt wm < "$out/$tree.ours.time"
     echo "  time: oscap ${ot}s ${om} KiB, ours ${wt}s ${wm} KiB" >&2
 done
+
+echo "== rpmverifypackage: oscap vs oval-eval vs rpm -V, on a tree with broken dependencies" >&2
+# tests/fixtures/rpm/make-verifypackage.sh's packages (met, unmet, conflicting requirements, a
+# %verifyscript). oscap's rpmverifypackage probe enters the tree (chroot) to read rpm's
+# configuration and finds none in a tree without rpm itself ("not applicable"): the tree gets
+# Debian's /usr/lib/rpm/rpmrc and macros, and HOME's .rpmmacros (the %_dbpath) at the same
+# path inside the tree, where the chrooted probe looks for it. Offline it then runs no check (see
+# scripts/rpm/compare-verifypackage.py); `rpm -V`, what it runs on a live host, is the
+# reference for dependency_check_passed.
+scap-oval/tests/fixtures/rpm/make-verifypackage.sh --root "$out/vpkg" > /dev/null 2>&1
+mkdir -p "$out/vpkg/usr/lib/rpm"
+cp /usr/lib/rpm/rpmrc /usr/lib/rpm/macros "$out/vpkg/usr/lib/rpm/"
+mkdir -p "$out/vpkg$out/home" && cp "$out/home/.rpmmacros" "$out/vpkg$out/home/"
+for n in $(rpm --root "$out/vpkg" --dbpath /var/lib/rpm -qa --qf '%{NAME}\n' | grep -v gpg-pubkey); do
+    rc=0
+    rpm --root "$out/vpkg" --dbpath /var/lib/rpm -V --nofiles --noscripts "$n" > /dev/null 2>&1 || rc=$?
+    echo "$n $rc"
+done > "$out/vpkg.rpm-v.txt"
+vdefs=$PWD/scripts/rpm/rpmverifypackage-oval.xml
+/usr/bin/time -f '%e %M' -o "$out/vpkg.oscap.time" env HOME="$out/home" OSCAP_PROBE_ROOT="$out/vpkg" \
+    oscap oval eval --results "$out/vpkg.oscap.xml" "$vdefs" > "$out/vpkg.oscap.txt" 2>&1
+/usr/bin/time -f '%e %M' -o "$out/vpkg.ours.time" \
+    "$OVAL_EVAL" --root "$out/vpkg" --results "$out/vpkg.ours.xml" "$vdefs" > "$out/vpkg.ours.txt" 2>&1 || true
+python3 scripts/rpm/compare-verifypackage.py "$out/vpkg.oscap.xml" "$out/vpkg.ours.xml" \
+    "$out/vpkg.rpm-v.txt" >&2 || status=1
+xmllint --noout --schema "$out/validate.xsd" "$out/vpkg.ours.xml" 2>&1 | tail -1 >&2 || status=1
+read -r ot om < "$out/vpkg.oscap.time"
+read -r wt wm < "$out/vpkg.ours.time"
+echo "  time: oscap ${ot}s ${om} KiB, ours ${wt}s ${wm} KiB" >&2
 
 echo "== a database of 4004 packages (33 MB): one rpminfo object, both tools timed" >&2
 # The clean tree's headers inserted a thousand times over by the sqlite library (rpm's other

@@ -36,7 +36,7 @@ pub mod tag;
 pub mod verify;
 
 pub use header::{Header, SignedRegion};
-pub use package::{DigestAlgo, File, Package};
+pub use package::{Dependency, DependencyKind, DigestAlgo, File, Package};
 
 /// What went wrong reading a database.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

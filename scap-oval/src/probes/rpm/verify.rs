@@ -1,4 +1,4 @@
-//! `rpmverifyfile_object` and `rpmverifypackage_object`: the files rpm recorded for a package
+//! `rpmverifyfile_object` (and the OVAL 5.x `rpmverify_object`): the files rpm recorded for a package
 //! compared with the target's tree, as `rpm -V` compares them (rpm's `rpmVerifyFile`), through
 //! [`Target`] only.
 //!
@@ -303,20 +303,4 @@ pub(super) fn files(
         }
     }
     Collection::from_items(items)
-}
-
-/// `rpmverifypackage_object`: `not collected`, with the reason. Its checks are the package's
-/// dependencies, header digests, signatures and `%verifyscript`: a script cannot be run on an
-/// offline tree or an image, and the others are not implemented yet. oscap 1.3.7 offline
-/// chroots its whole process into the tree for this probe, fails to find rpm's configuration
-/// there and answers `not applicable` (and then cannot write its results file outside the
-/// tree); `not collected` says that the system was not examined.
-pub(super) fn package(object: &ObjectRequest) -> Collection {
-    Collection::with_message(
-        crate::types::Flag::NotCollected,
-        format!(
-            "{}: rpmverifypackage (dependencies, digests, signatures, scripts) is not collected",
-            object.id
-        ),
-    )
 }
