@@ -515,7 +515,7 @@ fn rpmverifypackage_dependencies_agree_with_rpm_v() {
             (n.to_owned(), rc == "0")
         })
         .collect();
-    assert_eq!(expected.len(), 7);
+    assert_eq!(expected.len(), 8);
     assert!(expected.iter().any(|(_, ok)| *ok) && expected.iter().any(|(_, ok)| !*ok));
     let c = collect(&t, &verifypackage_request(&[]));
     assert_eq!(c.flag, Flag::Complete, "{:?}", c.messages);
@@ -564,7 +564,7 @@ fn rpmverifypackage_behaviors_leave_their_entities_out() {
         ("nosignature", "true"),
     ];
     let c = collect(&t, &verifypackage_request(&all_off));
-    assert_eq!(c.items.len(), 7);
+    assert_eq!(c.items.len(), 8);
     for item in &c.items {
         // oscap 1.3.7 with nodeps and noscripts: name, epoch, version, release, arch,
         // extended_name and nothing else.
@@ -620,4 +620,61 @@ fn rpmverifypackage_fails_a_changed_header() {
         .find(|i| i.value("name") == Some("tinymany"))
         .expect("listed");
     assert_eq!(value(many, "digest_check_passed"), "true");
+}
+
+#[test]
+fn rpmverifyfile_compares_file_capabilities_as_rpm_v() {
+    // make-verifypackage.sh's tinycaps: /usr/bin/tinyping with %caps(cap_net_raw=ep).
+    // verifycaps-rpm.txt: `rpm -V tinycaps` printed nothing with the capabilities rpm set, and
+    // `........P` (capabilities differ) after `setcap -r` and after `setcap cap_net_admin=ep`.
+    let rpm = String::from_utf8(verifypackage_fixture("verifycaps-rpm.txt")).expect("text");
+    let mut expected = Vec::new(); // (state, rpm says capabilities differ)
+    for block in rpm.split("# ").filter(|b| !b.is_empty()) {
+        let (head, rest) = block.split_once('\n').unwrap_or((block, ""));
+        let state = head.split(':').next().expect("a state").to_owned();
+        let differs = rest.lines().any(|l| l.get(8..9) == Some("P"));
+        expected.push((state, differs));
+    }
+    assert_eq!(expected.len(), 3);
+    // vfs_cap_data revision 2 with the effective flag: cap_net_raw (13), cap_net_admin (12),
+    // as setcap writes them (getfattr -e hex).
+    let raw = [
+        1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let admin = [
+        1, 0, 0, 2, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let db = verifypackage_fixture("verifypackage.sqlite");
+    for (state, differs) in expected {
+        let mut t = MemoryTarget::new();
+        t.add_file("/var/lib/rpm/rpmdb.sqlite", &db);
+        t.add_file("/usr/bin/tinyping", "ping\n");
+        match state.as_str() {
+            "as installed" => t.set_xattr("/usr/bin/tinyping", "security.capability", raw),
+            "setcap -r" => &mut t,
+            "setcap cap_net_admin=ep" => {
+                t.set_xattr("/usr/bin/tinyping", "security.capability", admin)
+            }
+            other => panic!("unknown state {other}"),
+        };
+        let o = request(
+            "rpmverifyfile_object",
+            &[
+                ("name", Operation::Equals, "tinycaps"),
+                ("epoch", Operation::PatternMatch, ".*"),
+                ("version", Operation::PatternMatch, ".*"),
+                ("release", Operation::PatternMatch, ".*"),
+                ("arch", Operation::PatternMatch, ".*"),
+                ("filepath", Operation::Equals, "/usr/bin/tinyping"),
+            ],
+        );
+        let c = collect(&t, &o);
+        assert_eq!(c.items.len(), 1, "{state}");
+        let want = if differs { "fail" } else { "pass" };
+        assert_eq!(value(&c.items[0], "capabilities_differ"), want, "{state}");
+        let mut off = o.clone();
+        off.behaviors = vec![("nocaps".to_owned(), "true".to_owned())];
+        let c = collect(&t, &off);
+        assert_eq!(value(&c.items[0], "capabilities_differ"), "not performed");
+    }
 }

@@ -93,6 +93,9 @@ pub struct File {
     pub rdev: u16,
     /// `FILESTATES`: 0 normal, 1 replaced, 2 not installed, 3 net shared, 4 wrong color.
     pub state: u8,
+    /// `FILECAPS`: the file capabilities rpm set, in libcap's text form (`cap_net_raw=ep`),
+    /// empty for none.
+    pub caps: String,
 }
 
 /// `RPMFILE_*` bits of [`File::flags`].
@@ -269,6 +272,7 @@ fn files(h: &Header<'_>) -> Result<Vec<File>, &'static str> {
     let vflags = ints(tag::FILEVERIFYFLAGS)?;
     let rdevs = ints(tag::FILERDEVS)?;
     let states = ints(tag::FILESTATES)?;
+    let caps = strs(tag::FILECAPS)?;
     let algo = DigestAlgo::from_number(h.int(tag::FILEDIGESTALGO).map_or(1, |a| a as u32));
     let at = |v: &Option<Vec<u64>>, i: usize, d: u64| v.as_ref().map_or(d, |v| v[i]);
     let st = |v: &Option<Vec<&str>>, i: usize| v.as_ref().map_or("", |v| v[i]).to_owned();
@@ -289,6 +293,7 @@ fn files(h: &Header<'_>) -> Result<Vec<File>, &'static str> {
             verify_flags: at(&vflags, i, u64::from(u32::MAX)) as u32,
             rdev: at(&rdevs, i, 0) as u16,
             state: at(&states, i, 0) as u8,
+            caps: st(&caps, i),
         })
         .collect())
 }

@@ -44,3 +44,4 @@ pub const PROVIDEVERSION: u32 = 1113;
 pub const OBSOLETEFLAGS: u32 = 1114;
 pub const OBSOLETEVERSION: u32 = 1115;
 pub const VERIFYSCRIPT: u32 = 1079;
+pub const FILECAPS: u32 = 5010;

@@ -14,9 +14,9 @@
 //! `epoch` is `(none)` for a package without one while `evr` and `extended_name` use `0`;
 //! `signature_keyid` is the 16-hex key id of the header+payload signature (`SIGPGP`) and `0`
 //! without one (oscap does not look at the header-only `RSAHEADER` that `rpmsign` writes by
-//! default). Differences, on purpose: `rpminfo` with `filepaths="true"` lists each file once
-//! (oscap lists every file twice); `capabilities_differ` is `not performed`, since [`Target`]
-//! reads no extended attributes yet (oscap says `pass` for a file without capabilities).
+//! default). Difference, on purpose: `rpminfo` with `filepaths="true"` lists each file once
+//! (oscap lists every file twice). `capabilities_differ` compares the `security.capability`
+//! attribute with rpm's `FILECAPS` (see [`verify`]).
 //! `rpmverify_object` (OVAL 5.x, deprecated) is `rpmverifyfile` by name and filepath.
 //! `rpmverifypackage_object` checks dependencies, header digests and signatures and never runs
 //! a script ([`verifypackage`], with its differences from oscap).
