@@ -270,3 +270,60 @@ fn a_changed_header_fails_its_digest_and_signature() {
         "7f8aea3ed0dd8c9a820ba1ce25400fce6dee468b09036575d5e9ab8dbb2c70be"
     );
 }
+
+#[test]
+fn checks_on_damaged_headers_answer_and_never_panic() {
+    // Every byte of tinyhello's header (signed) and of the key's header flipped in turn: the
+    // digest and signature checks and the dependency lists give an answer for whatever still
+    // parses. A flip in the region's data never leaves the digest Ok.
+    use scap_rpmdb::verify::{self, DigestCheck, Keyring};
+    use scap_rpmdb::{Dependency, DependencyKind, Header};
+    let blobs = named_blobs();
+    let hello = &blobs
+        .iter()
+        .find(|(n, _)| n == "tinyhello")
+        .expect("there")
+        .1;
+    let key = &blobs
+        .iter()
+        .find(|(n, _)| n == "gpg-pubkey")
+        .expect("there")
+        .1;
+    let region_end = {
+        let h = Header::parse(hello).expect("parses");
+        let r = h.signed_region().expect("region");
+        8 + 16 * h.len() + r.data.len()
+    };
+    let keys = Keyring::from_headers(&[Header::parse(key).expect("parses")]);
+    let mut damaged = hello.clone();
+    let mut bad_digests = 0;
+    for at in 0..hello.len() {
+        damaged[at] ^= 0x5a;
+        if let Ok(h) = Header::parse(&damaged) {
+            let digest = verify::header_digest(&h);
+            let _ = verify::header_signature(&h, &keys);
+            let _ = Dependency::all(&h, DependencyKind::Requires);
+            if digest == DigestCheck::Bad {
+                bad_digests += 1;
+            }
+            // Region data changed with the index intact: the digest catches it.
+            let index_end = 8 + 16 * h.len();
+            if at >= index_end && at < region_end {
+                assert_ne!(digest, DigestCheck::Ok, "byte {at}");
+            }
+        }
+        damaged[at] ^= 0x5a;
+    }
+    assert!(bad_digests > 0);
+    let mut damaged_key = key.clone();
+    // Every 7th byte: each still-parsing key costs an RSA verification (slow in debug builds).
+    for at in (0..key.len()).step_by(7) {
+        damaged_key[at] ^= 0x5a;
+        if let Ok(h) = Header::parse(&damaged_key) {
+            let mut ring = Keyring::default();
+            ring.add(&h);
+            let _ = verify::header_signature(&Header::parse(hello).expect("parses"), &ring);
+        }
+        damaged_key[at] ^= 0x5a;
+    }
+}
