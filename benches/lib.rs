@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 /// The largest installed SSG file whose name ends with `suffix` (e.g. `-oval.xml`), from
 /// `$SCAP_SSG_DIR` (default `/usr/share/xml/scap/ssg/content`), or the committed fixture
-/// `fixtures/FALLBACK` when the SSG content is absent.
+/// `FALLBACK` (a path from the repository's root) when the SSG content is absent.
 ///
 /// ```
-/// let p = scap_benches::largest_ssg_file("-no-such-suffix.xml", "ds/ssg-chromium-ds.xml");
-/// assert!(p.ends_with("fixtures/ds/ssg-chromium-ds.xml"));
+/// let p = scap_benches::largest_ssg_file("-no-such-suffix.xml", "scap-xccdf/tests/fixtures/ds/ssg-chromium-ds.xml");
+/// assert!(p.ends_with("scap-xccdf/tests/fixtures/ds/ssg-chromium-ds.xml"));
 /// ```
 pub fn largest_ssg_file(suffix: &str, fallback: &str) -> PathBuf {
     let dir =
@@ -27,7 +27,7 @@ pub fn largest_ssg_file(suffix: &str, fallback: &str) -> PathBuf {
     });
     best.unwrap_or_else(|| {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../fixtures")
+            .join("..")
             .join(fallback)
     })
 }

@@ -12,7 +12,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scap_oval::{Definitions, Fragment, Limits};
 
 fn largest_oval() -> PathBuf {
-    scap_benches::largest_ssg_file("-oval.xml", "oval/ssg-debian11-cpe-oval.xml")
+    scap_benches::largest_ssg_file("-oval.xml", "fixtures/oval/ssg-debian11-cpe-oval.xml")
 }
 
 fn bench(c: &mut Criterion) {

@@ -10,7 +10,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scap_xccdf::{DataStreamCollection, ParseOptions, Policy, Source};
 
 fn largest_data_stream() -> PathBuf {
-    scap_benches::largest_ssg_file("-ds.xml", "ds/ssg-chromium-ds.xml")
+    scap_benches::largest_ssg_file(
+        "-ds.xml",
+        "scap-xccdf/tests/fixtures/ds/ssg-chromium-ds.xml",
+    )
 }
 
 fn bench(c: &mut Criterion) {

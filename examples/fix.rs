@@ -162,22 +162,16 @@ fn open(args: &Args, input: &std::path::Path) -> Result<Opened, String> {
         let tr = arf
             .test_results
             .iter()
+            .map(|r| &r.test_result)
             .find(|t| &t.id == result_id)
             .ok_or_else(|| format!("{name}: no TestResult {result_id:?}"))?;
         let ds = arf
             .data_stream()
             .ok_or_else(|| format!("{name}: the ARF holds no source data stream"))?;
         let content = Content::from_text(ds, &name, &args.open).map_err(|e| e.to_string())?;
-        let mut e = Evaluation::new(tr.id.clone());
-        e.start_time = tr.start_time.clone();
-        e.end_time = tr.end_time.clone();
+        let mut e = Evaluation::from(tr);
         // An ARF report's TestResult is an XCCDF 1.2 document of its own.
         e.xccdf_version = Some("1.2".into());
-        e.rule_results = tr
-            .rule_results
-            .iter()
-            .map(|r| (r.idref.clone(), r.result.as_str().to_string()))
-            .collect();
         return Ok((content, Some((e, tr.profile.clone()))));
     }
     let content = Content::open_with(input, &args.open).map_err(|e| e.to_string())?;

@@ -89,8 +89,8 @@ for r in "$@"; do
         ;;
     chainguard)
         wolfi=/var/tmp/scap-roots/wolfi-hardened
-        scripts/make-wolfi-root.sh hardened "$wolfi" > /dev/null
-        ds=fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml
+        scap/tests/fixtures/make-wolfi-root.sh hardened "$wolfi" > /dev/null
+        ds=scap/tests/fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml
         row "$r" env OSCAP_PROBE_ROOT="$wolfi" OSCAP_CONTAINER_VARS="$(cat "$wolfi.env")" \
             oscap xccdf eval --profile xccdf_basic_profile_.check "$ds" \
             -- "$scan" --root "$wolfi" --env-file "$wolfi.env" \

@@ -52,7 +52,7 @@ report=${CARGO_TARGET_DIR:-target}/debug/examples/report
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 arfs=("$@")
-[ ${#arfs[@]} -gt 0 ] || arfs=(fixtures/arf/*.xml)
+[ ${#arfs[@]} -gt 0 ] || arfs=(scap-arf/tests/fixtures/arf/*.xml)
 files=()
 hdfs=()
 vulns=(scap-arf/tests/fixtures/vulns/results-debian11.xml scap-arf/tests/fixtures/vulns/results-redhat-oscap.xml)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The users' workflow, differentially: Chainguard's GPOS STIG data stream (real content, not SSG)
-# on Wolfi-like trees (scripts/make-wolfi-root.sh: a hardened one and one gone wrong), oscap 1.3.7
+# on Wolfi-like trees (scap/tests/fixtures/make-wolfi-root.sh: a hardened one and one gone wrong), oscap 1.3.7
 # vs our `scan`, every rule compared (scripts/diff-xccdf.sh; the documented differences are in
 # scripts/oscap-known-differences.txt). Then the same trees as OCI images with the environment in
 # the image config's Env: `scan --image` must give the same result as `scan --root` for every
 # rule, and no rule may be `error` anywhere.
 #
-# usage: scripts/diff-chainguard.sh [DATASTREAM]   (default fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml)
+# usage: scripts/diff-chainguard.sh [DATASTREAM]   (default scap/tests/fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml)
 # env: KEEP=DIR keeps the outputs; SCAN_BIN=PATH uses an already built scan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ export SCAN_BIN
 status=0
 for variant in hardened plain; do
     root=/var/tmp/scap-roots/wolfi-$variant
-    scripts/make-wolfi-root.sh "$variant" "$root" > /dev/null
+    scap/tests/fixtures/make-wolfi-root.sh "$variant" "$root" > /dev/null
     echo "== $variant Wolfi tree: oscap vs scan --root" >&2
     # The image's environment: oscap-docker passes its Env as OSCAP_CONTAINER_VARS (which
     # oscap's environmentvariable58 probe reads offline), ours is --env-file.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The later scan of the scan-comparison fixture pair: fixtures/arf/linux-baseline-debian11-oscap-arf.xml
-# is oscap's ARF of examples/data/linux-baseline-ds.xml on a Debian 11 tree (fixtures/arf/README.md);
-# this writes fixtures/arf/linux-baseline-debian11-after-oscap-arf.xml, the same scan of a copy of
+# The later scan of the scan-comparison fixture pair: scap-arf/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml
+# is oscap's ARF of examples/data/linux-baseline-ds.xml on a Debian 11 tree (scap-arf/tests/fixtures/arf/README.md);
+# this writes scap-arf/tests/fixtures/arf/linux-baseline-debian11-after-oscap-arf.xml, the same scan of a copy of
 # the tree with PASS_MAX_DAYS set to 60 (fixes a finding) and /etc/passwd world-writable (a new
 # finding). BEFORE=1 also rewrites the earlier scan as linux-baseline-debian11-before-oscap-arf.xml.
 #

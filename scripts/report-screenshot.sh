@@ -4,7 +4,7 @@
 # details, then the ARF checks: XSD validation of an ARF our writer produced and oscap accepting it.
 #
 # usage: [RULE=ID EXPECT=TEXT] scripts/report-screenshot.sh [ARF] [OUTDIR]
-#   ARF     default fixtures/arf/linux-baseline-debian11-oscap-arf.xml
+#   ARF     default scap-arf/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml
 #   OUTDIR  default target/report-screenshot
 #   RULE    a failing rule of ARF to filter to (default: the baseline's PASS_MAX_DAYS rule)
 #   EXPECT  text its OVAL details must show (default 99999, the PASS_MAX_DAYS value found)
@@ -58,7 +58,7 @@ echo "filtered view: $OUT/report-filtered.png"
 
 # The assessor's layout on a before/after pair: findings (with due dates) first, then the review
 # list, then what changed, then the other results collapsed; at 1400 px and at phone width.
-cargo run -q --example diff -- "$ARF" fixtures/arf/linux-baseline-debian11-after-oscap-arf.xml \
+cargo run -q --example diff -- "$ARF" scap-arf/tests/fixtures/arf/linux-baseline-debian11-after-oscap-arf.xml \
     --html "$OUT/diff.html" > /dev/null || [ $? = 2 ]
 # shellcheck disable=SC2086
 "$CHROMIUM" $flags --virtual-time-budget=2000 --dump-dom "file://$OUT/diff.html" > "$OUT/diff-dom.html" 2>/dev/null

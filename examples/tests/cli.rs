@@ -1,75 +1,25 @@
 //! The example commands run as a user runs them: oscap's command lines against the committed
-//! fixtures (`fixtures/xccdf/input`: a standalone benchmark, its OVAL and CPE files, a
+//! fixtures (`scap-xccdf/tests/fixtures/xccdf/input`: a standalone benchmark, its OVAL and CPE files, a
 //! tailoring, a data stream with an external component), on an offline "tree" that is the
 //! fixtures directory itself (`/` exists, `/nonexistent-scap-rs` does not).
-//!
-//! Cargo gives integration tests no path to example binaries, so the first test to need them
-//! builds them with the same cargo and profile, next to this test's own executable.
+
+mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::process::Output;
+
+use common::{run_in, stderr, stdout};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/xccdf/input")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scap-xccdf/tests/fixtures/xccdf/input")
 }
 
 fn fixture(name: &str) -> String {
     fixtures().join(name).display().to_string()
 }
 
-/// `target/<profile>/examples`, after building the three examples once.
-fn examples_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test executable path");
-        // target/<profile>/deps/cli-HASH → target/<profile>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("deps dir has a parent")
-            .to_path_buf();
-        let mut build = Command::new(env!("CARGO"));
-        build.args([
-            "build",
-            "-p",
-            "scap-examples",
-            "--example",
-            "scan",
-            "--example",
-            "oval-eval",
-            "--example",
-            "info",
-            "--example",
-            "fix",
-        ]);
-        if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building the examples failed");
-        profile_dir.join("examples")
-    })
-}
-
-fn run_in(cwd: &Path, example: &str, args: &[&str]) -> Output {
-    Command::new(examples_dir().join(example))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("example runs")
-}
-
 fn run(example: &str, args: &[&str]) -> Output {
     run_in(&fixtures(), example, args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

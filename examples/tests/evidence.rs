@@ -1,18 +1,18 @@
 //! `report` and `diff` run as a user runs them on the committed ARF pair: the Debian 11
-//! baseline scan (`fixtures/arf/linux-baseline-debian11-oscap-arf.xml`) and a later scan of
+//! baseline scan (`scap-arf/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml`) and a later scan of
 //! the same tree with one finding fixed and one new (`...-after-oscap-arf.xml`, made by
 //! `scripts/make-arf-pair.sh`).
-//!
-//! Cargo gives integration tests no path to example binaries, so the first test to need them
-//! builds them with the same cargo and profile, next to this test's own executable.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::stdout;
 
 fn arf(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/arf")
+        .join("../scap-arf/tests/fixtures/arf")
         .join(name)
         .display()
         .to_string()
@@ -21,45 +21,8 @@ fn arf(name: &str) -> String {
 const BEFORE: &str = "linux-baseline-debian11-oscap-arf.xml";
 const AFTER: &str = "linux-baseline-debian11-after-oscap-arf.xml";
 
-/// `target/<profile>/examples`, after building the two examples once.
-fn examples_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let exe = std::env::current_exe().expect("test executable path");
-        // target/<profile>/deps/evidence-HASH → target/<profile>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("deps dir has a parent")
-            .to_path_buf();
-        let mut build = Command::new(env!("CARGO"));
-        build.args([
-            "build",
-            "-p",
-            "scap-examples",
-            "--example",
-            "report",
-            "--example",
-            "diff",
-        ]);
-        if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building the examples failed");
-        profile_dir.join("examples")
-    })
-}
-
 fn run(example: &str, args: &[&str]) -> Output {
-    Command::new(examples_dir().join(example))
-        .args(args)
-        .output()
-        .expect("example runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    common::run_in(Path::new(env!("CARGO_MANIFEST_DIR")), example, args)
 }
 
 #[test]

@@ -1,9 +1,11 @@
-//! Fuzzes the rpm header blob parser and the package built from it: any input gives a header
-//! or a typed error, and every accessor stays in bounds on a header that parsed.
+//! Fuzzes the rpm header blob parser and what is built from it (the package, its dependencies,
+//! the signed region, the digest and signature checks with the header's own keys): any input
+//! gives a header or a typed error, and every accessor stays in bounds on a header that parsed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scap_rpmdb::{Header, Package, tag};
+use scap_rpmdb::verify::{self, Keyring};
+use scap_rpmdb::{Dependency, DependencyKind, Header, Package, tag};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(h) = Header::parse(data) else { return };
@@ -17,4 +19,19 @@ fuzz_target!(|data: &[u8]| {
         let _ = p.evr();
         let _ = h.string(tag::NAME);
     }
+    for kind in [
+        DependencyKind::Requires,
+        DependencyKind::Provides,
+        DependencyKind::Conflicts,
+        DependencyKind::Obsoletes,
+    ] {
+        let _ = Dependency::all(&h, kind);
+    }
+    if let Some(r) = h.signed_region() {
+        assert_eq!(r.index.len(), 16 * h.region_len());
+    }
+    let mut keys = Keyring::default();
+    keys.add(&h);
+    let _ = verify::header_digest(&h);
+    let _ = verify::header_signature(&h, &keys);
 });

@@ -77,6 +77,15 @@ pub enum Error {
         /// What scap-xccdf said.
         source: scap_xccdf::Error,
     },
+    /// An ARF report's XCCDF `TestResult` did not read (an unknown result word, a missing
+    /// attribute, ...); the location is the ARF file's.
+    #[error("XCCDF TestResult in report {report}: {source}")]
+    TestResult {
+        /// The `arf:report` id.
+        report: String,
+        /// What scap-xccdf said.
+        source: scap_xccdf::Error,
+    },
     /// JSON (de)serialization of a report.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),

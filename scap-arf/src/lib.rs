@@ -22,7 +22,7 @@
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-//!     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+//!     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 //! let arf = scap_arf::Arf::parse(&text)?;
 //! let report = scap_arf::report::ScanReport::from_arf(&arf)?;
 //! let failed = report.rules.iter().filter(|r| r.result == scap_arf::RuleStatus::Fail).count();
@@ -54,7 +54,7 @@ pub use oval::OvalResults;
 pub use read::{Arf, Relationship, ReportInfo, ReportRequest};
 pub use status::RuleStatus;
 pub use write::{ArfInput, REQUEST_ID, XCCDF_REPORT_ID, write_arf};
-pub use xccdf::TestResult;
+pub use xccdf::{TestResult, TestResultReport};
 
 /// ARF 1.1 namespace.
 pub const ARF_NS: &str = "http://scap.nist.gov/schema/asset-reporting-format/1.1";

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use crate::asset::Asset;
 use crate::error::{Error, Result, line_of};
 use crate::oval::OvalResults;
-use crate::xccdf::TestResult;
+use crate::xccdf::TestResultReport;
 use crate::{AI_NS, ARF_NS, CORE_NS, OVAL_RES_NS, XCCDF12_NS};
 
 const WHAT: &str = "ARF";
 
 /// An ARF 1.1 `asset-report-collection` (NISTIR 7694, section 4), read.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Arf {
     /// `core:relationships`.
@@ -24,7 +24,7 @@ pub struct Arf {
     /// Every `arf:report`: id and what it holds.
     pub reports: Vec<ReportInfo>,
     /// The XCCDF `TestResult` reports.
-    pub test_results: Vec<TestResult>,
+    pub test_results: Vec<TestResultReport>,
     /// The OVAL results reports.
     pub oval_results: Vec<OvalResults>,
 }
@@ -94,9 +94,9 @@ impl Arf {
     ///
     /// ```
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
     /// let arf = scap_arf::Arf::parse(&text)?;
-    /// assert_eq!(arf.test_results[0].rule_results.len(), 37);
+    /// assert_eq!(arf.test_results[0].test_result.rule_results.len(), 37);
     /// assert!(arf.data_stream().unwrap().starts_with("<ds:data-stream-collection"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -164,9 +164,9 @@ impl Arf {
                 let ns = content.tag_name().namespace().unwrap_or_default();
                 let name = content.tag_name().name();
                 match (ns, name) {
-                    (XCCDF12_NS, "TestResult") => {
-                        arf.test_results.push(TestResult::from_node(content, &id)?)
-                    }
+                    (XCCDF12_NS, "TestResult") => arf
+                        .test_results
+                        .push(crate::xccdf::read(content, text, &id)?),
                     (OVAL_RES_NS, "oval_results") => {
                         arf.oval_results.push(OvalResults::from_node(content, &id)?)
                     }

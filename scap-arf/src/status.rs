@@ -11,8 +11,10 @@
 //! [`Error::InvalidValue`] naming the line: a result the reader does not understand is never
 //! dropped or guessed.
 //!
-//! They live here, not in `scap-xccdf` or `scap-oval`, so that reading a report does not need
-//! the evaluators.
+//! A rule's result is `scap_xccdf`'s [`XccdfResult`](scap_xccdf::XccdfResult) itself (the
+//! evaluator's result, the `TestResult` model's, the report's: one type). The OVAL words live
+//! here, not in `scap-oval`, so that reading a report does not need the OVAL evaluator and
+//! its probes.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -98,99 +100,22 @@ macro_rules! words {
     };
 }
 
-words! {
-    /// An XCCDF 1.2 rule result (`rule-result/result`, section 6.6.4.2, table 26).
-    ///
-    /// ```
-    /// use scap_arf::status::RuleStatus;
-    /// let r: RuleStatus = "notapplicable".parse()?;
-    /// assert_eq!(r, RuleStatus::NotApplicable);
-    /// assert!(!r.is_open());
-    /// assert_eq!(serde_json::to_string(&RuleStatus::Fail)?, "\"fail\"");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    RuleStatus {
-        /// The target satisfied the rule.
-        Pass = "pass",
-        /// The target did not satisfy the rule.
-        Fail = "fail",
-        /// The checking engine could not complete the evaluation.
-        Error = "error",
-        /// The engine could not tell (the default of an empty [`crate::report::RuleReport`]).
-        Unknown = "unknown",
-        /// The rule does not apply to the target (a platform it is not).
-        NotApplicable = "notapplicable",
-        /// The rule was not evaluated (no check, or a manual one).
-        NotChecked = "notchecked",
-        /// The rule was not selected in the profile.
-        NotSelected = "notselected",
-        /// The rule was checked for information only; there is nothing to pass.
-        Informational = "informational",
-        /// The rule failed and was then fixed by remediation.
-        Fixed = "fixed",
-    }
-}
-
-impl RuleStatus {
-    /// Whether the result is an open finding: `fail` only, the rows of a POA&M. A check that
-    /// could not be evaluated (`error`, `unknown`, `notchecked`) is a gap in the assessment,
-    /// not a weakness of the target: see [`RuleStatus::needs_review`].
-    ///
-    /// ```
-    /// use scap_arf::status::RuleStatus;
-    /// let open: Vec<_> = RuleStatus::ALL.iter().filter(|r| r.is_open()).collect();
-    /// assert_eq!(open, [&RuleStatus::Fail]);
-    /// ```
-    pub fn is_open(self) -> bool {
-        self == RuleStatus::Fail
-    }
-
-    /// Whether the rule needs a person to look at it because the scan could not decide:
-    /// `error`, `unknown` or `notchecked` (the report's "needs manual review" list).
-    ///
-    /// ```
-    /// use scap_arf::status::RuleStatus;
-    /// let review: Vec<_> = RuleStatus::ALL.iter().filter(|r| r.needs_review()).collect();
-    /// assert_eq!(review, [&RuleStatus::Error, &RuleStatus::Unknown, &RuleStatus::NotChecked]);
-    /// ```
-    pub fn needs_review(self) -> bool {
-        matches!(
-            self,
-            RuleStatus::Error | RuleStatus::Unknown | RuleStatus::NotChecked
-        )
-    }
-}
-
-impl From<scap_xccdf::XccdfResult> for RuleStatus {
-    /// The same word: an evaluator's result as a report reads it.
-    ///
-    /// ```
-    /// use scap_arf::RuleStatus;
-    /// assert_eq!(RuleStatus::from(scap_xccdf::XccdfResult::NotApplicable), RuleStatus::NotApplicable);
-    /// ```
-    fn from(r: scap_xccdf::XccdfResult) -> RuleStatus {
-        use scap_xccdf::XccdfResult as X;
-        match r {
-            X::Pass => RuleStatus::Pass,
-            X::Fail => RuleStatus::Fail,
-            X::Error => RuleStatus::Error,
-            X::NotApplicable => RuleStatus::NotApplicable,
-            X::NotChecked => RuleStatus::NotChecked,
-            X::NotSelected => RuleStatus::NotSelected,
-            X::Informational => RuleStatus::Informational,
-            X::Fixed => RuleStatus::Fixed,
-            // `Unknown`, and any result a later XCCDF adds: nobody has determined it.
-            _ => RuleStatus::Unknown,
-        }
-    }
-}
-
-impl Default for RuleStatus {
-    /// [`RuleStatus::Unknown`]: a result nobody has determined.
-    fn default() -> RuleStatus {
-        RuleStatus::Unknown
-    }
-}
+/// An XCCDF 1.2 rule result (`rule-result/result`, section 6.6.4.2, table 26): the one type
+/// the evaluator, the `TestResult` model and the reports share, [`scap_xccdf::XccdfResult`],
+/// under the name the report side has always used. Its words, order (by spelling), serde and
+/// [`is_open`](scap_xccdf::XccdfResult::is_open) / [`needs_review`](scap_xccdf::XccdfResult::needs_review)
+/// are defined there.
+///
+/// ```
+/// use scap_arf::status::RuleStatus;
+/// let r: RuleStatus = "notapplicable".parse()?;
+/// assert_eq!(r, RuleStatus::NotApplicable);
+/// assert!(!r.is_open());
+/// assert_eq!(r, scap_xccdf::XccdfResult::NotApplicable);
+/// assert_eq!(serde_json::to_string(&RuleStatus::Fail)?, "\"fail\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub type RuleStatus = scap_xccdf::XccdfResult;
 
 words! {
     /// An OVAL 5.11 result of a definition, criteria node, test or tested item (results
@@ -326,7 +251,7 @@ mod tests {
 
     #[test]
     fn every_word_round_trips_through_str_and_serde() -> Result<(), Box<dyn std::error::Error>> {
-        for r in RuleStatus::ALL {
+        for r in RuleStatus::ALL.iter() {
             assert_eq!(r.as_str().parse::<RuleStatus>()?, *r);
             assert_eq!(serde_json::to_string(r)?, format!("\"{r}\""));
             assert_eq!(serde_json::from_str::<RuleStatus>(&format!("\"{r}\""))?, *r);
@@ -400,7 +325,14 @@ mod tests {
         for w in ["", "FAIL", "not applicable", "passed"] {
             let e = w.parse::<RuleStatus>();
             assert!(
-                matches!(e, Err(Error::UnknownWord { kind: "RuleStatus", ref word }) if word == w),
+                matches!(e, Err(scap_xccdf::UnknownResult(ref word)) if word == w),
+                "{w:?}"
+            );
+        }
+        for w in ["", "TRUE", "notapplicable", "passed"] {
+            let e = w.parse::<OvalResult>();
+            assert!(
+                matches!(e, Err(Error::UnknownWord { kind: "OvalResult", ref word }) if word == w),
                 "{w:?}"
             );
         }

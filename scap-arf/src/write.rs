@@ -114,7 +114,7 @@ fn root_slice<'t>(
 /// let arf = write_arf(&ArfInput::new(asset, ds, tr))?;
 /// let back = scap_arf::Arf::parse(&arf)?;
 /// assert_eq!(back.assets[0].hostname.as_deref(), Some("h"));
-/// assert_eq!(back.test_results[0].target.as_deref(), Some("h"));
+/// assert_eq!(back.test_results[0].test_result.targets, ["h"]);
 /// # Ok(()) }
 /// ```
 pub fn write_arf(input: &ArfInput<'_>) -> Result<String> {
@@ -367,7 +367,7 @@ mod tests {
         assert!(arf.contains("<!-- kept -->"));
         let back = crate::Arf::parse(&arf)?;
         assert_eq!(
-            back.test_results[0].rule_results[0].checks[0].href,
+            back.test_results[0].test_result.rule_results[0].checks[0].content_refs[0].href,
             "#oval0"
         );
         let i = ArfInput::new(Asset::default(), DS, tr).with_check_ref("x", "oval9");

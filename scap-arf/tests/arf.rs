@@ -8,7 +8,7 @@ use scap_arf::{Arf, ArfInput, Asset, RuleStatus, write_arf};
 
 fn fixture(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/arf")
+        .join("tests/fixtures/arf")
         .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -57,7 +57,8 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
         arf.asset_for("xccdf1").map(|a| a.id.as_str()),
         Some("asset0")
     );
-    let tr = &arf.test_results[0];
+    assert_eq!(arf.test_results[0].report_id, "xccdf1");
+    let tr = &arf.test_results[0].test_result;
     assert_eq!(
         tr.profile.as_deref(),
         Some("xccdf_org.ssgproject.content_profile_stig")
@@ -75,9 +76,10 @@ fn reads_oscap_arf() -> scap_arf::Result<()> {
         .iter()
         .find(|r| r.idref == PLUGINS)
         .expect("rule");
-    assert_eq!(rr.checks[0].href, "#oval0");
-    let oval = arf.oval_report(&rr.checks[0].href).expect("oval0");
-    let name = rr.checks[0].name.as_deref().expect("name");
+    let check_ref = &rr.checks[0].content_refs[0];
+    assert_eq!(check_ref.href, "#oval0");
+    let oval = arf.oval_report(&check_ref.href).expect("oval0");
+    let name = check_ref.name.as_deref().expect("name");
     assert_eq!(
         oval.definition(name).map(|d| d.result.as_str()),
         Some("false")
@@ -346,7 +348,7 @@ fn oscap_accepts_written_arf() -> scap_arf::Result<()> {
         // oscap's report lists every rule result of our TestResult.
         let html = String::from_utf8_lossy(&rep.stdout);
         let arf = Arf::parse(&fixture(name))?;
-        for rr in &arf.test_results[0].rule_results {
+        for rr in &arf.test_results[0].test_result.rule_results {
             assert!(
                 html.contains(&rr.idref),
                 "{} missing from oscap's report",

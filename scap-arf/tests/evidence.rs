@@ -10,7 +10,7 @@ use serde_json::Value;
 fn mixed() -> ScanReport {
     let p = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"
+        "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"
     );
     let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
     let arf = Arf::parse(&text).unwrap_or_else(|e| panic!("{p}: {e}"));

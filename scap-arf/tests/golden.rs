@@ -20,7 +20,7 @@ fn manifest() -> &'static Path {
 }
 
 fn report(name: &str) -> ScanReport {
-    let p = manifest().join("../fixtures/arf").join(name);
+    let p = manifest().join("tests/fixtures/arf").join(name);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let arf = Arf::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     ScanReport::from_arf(&arf).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -1049,6 +1049,30 @@ mod tests {
         assert!(c(D::FilesetRevision, O::GreaterThan, "B.11.31", "B.11.23"));
     }
 
+    /// A `/0` prefix is every address (OVAL 5.11 `ipv4_address`: CIDR notation). oscap 1.3.7
+    /// reads `/0` as no prefix (`/32`): on the same variable_tests it gives `10.1.2.3 subset of
+    /// 0.0.0.0/0` false, `10.1.2.3 equals 10.1.2.3/0` true and `0.0.0.0 >= 0.0.0.0/0` true
+    /// where the orderings of two different prefixes are an error (oscap errs on every other
+    /// prefix mismatch, e.g. `10.0.0.5 > 10.0.0.0/8`). We follow the specification.
+    #[test]
+    fn a_zero_prefix_is_every_address() {
+        assert!(c(D::Ipv4Address, O::SubsetOf, "10.1.2.3", "0.0.0.0/0"));
+        assert!(c(D::Ipv4Address, O::SupersetOf, "0.0.0.0/0", "10.1.2.3"));
+        assert!(!c(D::Ipv4Address, O::Equals, "10.1.2.3", "10.1.2.3/0"));
+        assert!(!c(
+            D::Ipv4Address,
+            O::Equals,
+            "10.1.2.3",
+            "10.1.2.3/0.0.0.0"
+        ));
+        for (a, e) in [("0.0.0.0", "0.0.0.0/0"), ("10.0.0.5", "10.0.0.0/8")] {
+            assert!(matches!(
+                compare(D::Ipv4Address, O::GreaterThanOrEqual, a, e),
+                Err(CompareError::PrefixMismatch { .. })
+            ));
+        }
+    }
+
     #[test]
     fn ipv4() {
         assert!(c(D::Ipv4Address, O::Equals, "10.0.0.1", "10.0.0.1"));

@@ -460,7 +460,7 @@ mod tests {
         assert!(f.fips_mode.evidence.contains("no FIPS configuration"));
     }
 
-    /// The shape of Chainguard's `openssl-config-fipshardened` (scripts/make-wolfi-root.sh).
+    /// The shape of Chainguard's `openssl-config-fipshardened` (scap/tests/fixtures/make-wolfi-root.sh).
     const OPENSSL_FIPS: &str = "openssl_conf = openssl_init\n.include fipsmodule.cnf\n\
         [openssl_init]\nproviders = provider_sect\nalg_section = algorithm_sect\n\
         [provider_sect]\nfips = fips_sect\nbase = base_sect\n[base_sect]\nactivate = 1\n\

@@ -102,9 +102,32 @@ struct Entry {
 #[derive(Debug, Clone)]
 pub struct Header<'a> {
     entries: Vec<Entry>,
+    /// The index entries as stored (16 bytes each), for [`Header::signed_region`].
+    index: &'a [u8],
     data: &'a [u8],
     region: usize,
 }
+
+/// The header's immutable region laid out as the package file had it: the bytes rpm's header
+/// digests (`SHA256HEADER`, `SHA1HEADER`) and header signatures (`RSAHEADER`, `DSAHEADER`)
+/// cover, in three parts to be hashed in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedRegion<'a> {
+    /// The header magic (`8e ad e8 01`, four zero bytes), then the region's entry count and
+    /// data length as big-endian `u32`s.
+    pub preamble: [u8; 16],
+    /// The region's index entries (16 bytes each), the region tag's first.
+    pub index: &'a [u8],
+    /// The region's data, up to and including its 16-byte trailer.
+    pub data: &'a [u8],
+}
+
+/// The magic a header has in a package file (and not in a database): digests cover it.
+const HEADER_MAGIC: [u8; 8] = [0x8e, 0xad, 0xe8, 0x01, 0, 0, 0, 0];
+
+/// `HEADER_IMMUTABLE`: the region tag of a header installed from a package.
+const IMMUTABLE: u32 = 63;
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
     let s = b.get(at..at.checked_add(4)?)?;
@@ -194,6 +217,7 @@ impl<'a> Header<'a> {
         let region = Self::region(&entries, data, index_end)?;
         Ok(Header {
             entries,
+            index: &blob[8..index_end],
             data,
             region,
         })
@@ -247,6 +271,39 @@ impl<'a> Header<'a> {
     /// header has no region tag.
     pub fn region_len(&self) -> usize {
         self.region
+    }
+
+    /// The immutable region as it was signed, when the header has one (`HEADER_IMMUTABLE`):
+    /// its entries are the first [`region_len`](Header::region_len) and its data ends with
+    /// the trailer the region tag points at, as rpm rebuilds it to check a header read from
+    /// a database.
+    ///
+    /// ```
+    /// let db = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rpmdb.sqlite"))?;
+    /// let (_, blob) = &scap_rpmdb::read_blobs(scap_rpmdb::Format::Sqlite, &db, None)?[0];
+    /// let h = scap_rpmdb::Header::parse(blob)?;
+    /// let r = h.signed_region().expect("an installed package has one");
+    /// assert_eq!(r.index.len(), 16 * h.region_len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn signed_region(&self) -> Option<SignedRegion<'a>> {
+        let first = self.entries.first()?;
+        if self.region == 0 || first.tag != IMMUTABLE {
+            return None;
+        }
+        // `region` was checked against the index, and the trailer's 16 bytes against the
+        // store, when the header was parsed; `get` keeps a slip from being a panic.
+        let index = self.index.get(..16 * self.region)?;
+        let data = self.data.get(..first.end)?;
+        let mut preamble = [0u8; 16];
+        preamble[..8].copy_from_slice(&HEADER_MAGIC);
+        preamble[8..12].copy_from_slice(&(self.region as u32).to_be_bytes());
+        preamble[12..].copy_from_slice(&(data.len() as u32).to_be_bytes());
+        Some(SignedRegion {
+            preamble,
+            index,
+            data,
+        })
     }
 
     /// The entry for `tag`. rpm reads a header's entries by tag, and an entry added at install

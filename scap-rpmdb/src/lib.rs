@@ -15,7 +15,8 @@
 //!
 //! Layers, each a module: [`header`] parses one header blob (the index, typed entries, the
 //! immutable region), [`package`] turns a header into a [`Package`] with its files, [`pgp`]
-//! finds the signer's key id in a signature, and one module per storage format yields the
+//! finds the signer's key id in a signature, [`verify`] checks a header's digests and its
+//! signature against the imported keys, and one module per storage format yields the
 //! blobs: [`sqlite`] (`rpmdb.sqlite`, rpm 4.16 and later: RHEL 9, Fedora 33+, Amazon Linux
 //! 2023), [`bdb`] (`Packages`, a Berkeley DB hash: RHEL 7/8, Amazon Linux 2) and [`ndb`]
 //! (`Packages.db`, rpm's own format: SUSE 15).
@@ -32,9 +33,10 @@ pub mod package;
 pub mod pgp;
 pub mod sqlite;
 pub mod tag;
+pub mod verify;
 
-pub use header::Header;
-pub use package::{DigestAlgo, File, Package};
+pub use header::{Header, SignedRegion};
+pub use package::{Dependency, DependencyKind, DigestAlgo, File, Package};
 
 /// What went wrong reading a database.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

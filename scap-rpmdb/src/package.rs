@@ -93,6 +93,9 @@ pub struct File {
     pub rdev: u16,
     /// `FILESTATES`: 0 normal, 1 replaced, 2 not installed, 3 net shared, 4 wrong color.
     pub state: u8,
+    /// `FILECAPS`: the file capabilities rpm set, in libcap's text form (`cap_net_raw=ep`),
+    /// empty for none.
+    pub caps: String,
 }
 
 /// `RPMFILE_*` bits of [`File::flags`].
@@ -269,6 +272,7 @@ fn files(h: &Header<'_>) -> Result<Vec<File>, &'static str> {
     let vflags = ints(tag::FILEVERIFYFLAGS)?;
     let rdevs = ints(tag::FILERDEVS)?;
     let states = ints(tag::FILESTATES)?;
+    let caps = strs(tag::FILECAPS)?;
     let algo = DigestAlgo::from_number(h.int(tag::FILEDIGESTALGO).map_or(1, |a| a as u32));
     let at = |v: &Option<Vec<u64>>, i: usize, d: u64| v.as_ref().map_or(d, |v| v[i]);
     let st = |v: &Option<Vec<&str>>, i: usize| v.as_ref().map_or("", |v| v[i]).to_owned();
@@ -289,8 +293,103 @@ fn files(h: &Header<'_>) -> Result<Vec<File>, &'static str> {
             verify_flags: at(&vflags, i, u64::from(u32::MAX)) as u32,
             rdev: at(&rdevs, i, 0) as u16,
             state: at(&states, i, 0) as u8,
+            caps: st(&caps, i),
         })
         .collect())
+}
+
+/// One dependency of a package: a `Requires`, `Provides`, `Conflicts` or `Obsoletes` entry
+/// (`NAME`, `FLAGS`, `VERSION` arrays of the header, entry by entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Dependency {
+    /// What is required or provided: a capability, a file path (`/bin/sh`), an `rpmlib(...)`
+    /// feature or a boolean expression (`(a or b)`).
+    pub name: String,
+    /// `RPMSENSE_*` bits ([`sense`]): the comparison, and the kind of dependency.
+    pub flags: u32,
+    /// `[epoch:]version[-release]`, empty when the dependency has no version.
+    pub version: String,
+}
+
+/// Which dependencies of a header to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DependencyKind {
+    /// `REQUIRENAME`, `REQUIREFLAGS`, `REQUIREVERSION`.
+    Requires,
+    /// `PROVIDENAME`, `PROVIDEFLAGS`, `PROVIDEVERSION`.
+    Provides,
+    /// `CONFLICTNAME`, `CONFLICTFLAGS`, `CONFLICTVERSION`.
+    Conflicts,
+    /// `OBSOLETENAME`, `OBSOLETEFLAGS`, `OBSOLETEVERSION`.
+    Obsoletes,
+}
+
+/// `RPMSENSE_*` bits of [`Dependency::flags`].
+pub mod sense {
+    /// `<`.
+    pub const LESS: u32 = 1 << 1;
+    /// `>`.
+    pub const GREATER: u32 = 1 << 2;
+    /// `=`.
+    pub const EQUAL: u32 = 1 << 3;
+    /// The comparison bits.
+    pub const MASK: u32 = LESS | GREATER | EQUAL;
+    /// A weak requirement rpm does not insist on.
+    pub const MISSINGOK: u32 = 1 << 19;
+    /// An `rpmlib(...)` feature of rpm itself.
+    pub const RPMLIB: u32 = 1 << 24;
+}
+
+impl Dependency {
+    /// The dependencies of one kind a header lists (none when it has no such arrays).
+    ///
+    /// # Errors
+    /// [`Error::Package`] when the flags or versions array is not as long as the names.
+    pub fn all(h: &Header<'_>, kind: DependencyKind) -> Result<Vec<Dependency>, Error> {
+        let (n, f, v) = match kind {
+            DependencyKind::Requires => (tag::REQUIRENAME, tag::REQUIREFLAGS, tag::REQUIREVERSION),
+            DependencyKind::Provides => (tag::PROVIDENAME, tag::PROVIDEFLAGS, tag::PROVIDEVERSION),
+            DependencyKind::Conflicts => {
+                (tag::CONFLICTNAME, tag::CONFLICTFLAGS, tag::CONFLICTVERSION)
+            }
+            DependencyKind::Obsoletes => {
+                (tag::OBSOLETENAME, tag::OBSOLETEFLAGS, tag::OBSOLETEVERSION)
+            }
+        };
+        let Some(names) = h.strings(n) else {
+            return Ok(Vec::new());
+        };
+        let err = |what| Error::Package {
+            name: h.string(tag::NAME).unwrap_or("").to_owned(),
+            what,
+        };
+        // Names are backed by the header's bytes (at least one NUL each): the vector is
+        // bounded by the blob.
+        let names: Vec<&str> = names.collect();
+        let flags: Vec<u64> = match h.ints(f) {
+            Some(i) => i.take(names.len() + 1).collect(),
+            None => vec![0; names.len()],
+        };
+        let versions: Vec<&str> = match h.strings(v) {
+            Some(s) => s.take(names.len() + 1).collect(),
+            None => vec![""; names.len()],
+        };
+        if flags.len() != names.len() || versions.len() != names.len() {
+            return Err(err("a dependency array of the wrong length"));
+        }
+        Ok(names
+            .into_iter()
+            .zip(flags)
+            .zip(versions)
+            .map(|((name, flags), version)| Dependency {
+                name: name.to_owned(),
+                flags: flags as u32,
+                version: version.to_owned(),
+            })
+            .collect())
+    }
 }
 
 #[cfg(test)]

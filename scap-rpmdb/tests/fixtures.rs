@@ -170,3 +170,160 @@ fn ndb_slots_sharing_one_blob_are_refused() {
     let e = scap_rpmdb::ndb::packages(&db).expect_err("shared blobs");
     assert!(e.to_string().contains("share"), "{e}");
 }
+
+/// The header blobs of the sqlite fixture with their names.
+fn named_blobs() -> Vec<(String, Vec<u8>)> {
+    scap_rpmdb::read_blobs(Format::Sqlite, &fixture("rpmdb.sqlite"), None)
+        .expect("fixture reads")
+        .into_iter()
+        .map(|(_, b)| {
+            let name = scap_rpmdb::Header::parse(&b)
+                .ok()
+                .and_then(|h| h.string(scap_rpmdb::tag::NAME).map(str::to_owned))
+                .unwrap_or_default();
+            (name, b)
+        })
+        .collect()
+}
+
+/// Changes the first byte of `what` in a blob (inside the immutable region: a summary).
+fn tamper(blob: &mut [u8], what: &[u8]) {
+    let at = blob
+        .windows(what.len())
+        .position(|w| w == what)
+        .expect("text in the header");
+    blob[at] ^= 0x20;
+}
+
+#[test]
+fn header_digests_and_signatures_check_as_rpm_checks_them() {
+    use scap_rpmdb::Header;
+    use scap_rpmdb::verify::{self, DigestCheck, Keyring, SignatureCheck};
+    let blobs = named_blobs();
+    let headers: Vec<Header<'_>> = blobs
+        .iter()
+        .map(|(_, b)| Header::parse(b).expect("parses"))
+        .collect();
+    let keys = Keyring::from_headers(&headers);
+    assert_eq!(
+        keys.len(),
+        1,
+        "the imported fixture key (one RSA primary key)"
+    );
+    // rpm reads every header of the fixture without complaint: every digest is right, and
+    // only tinyhello is signed (query.txt: RSA/SHA512 by key ...12df948d).
+    for ((name, _), h) in blobs.iter().zip(&headers) {
+        assert_eq!(verify::header_digest(h), DigestCheck::Ok, "{name}");
+        let sig = verify::header_signature(h, &keys);
+        if name == "tinyhello" {
+            let SignatureCheck::Ok { key_id } = sig else {
+                panic!("tinyhello: {sig:?}")
+            };
+            assert!(text("query.txt").contains(&format!(
+                "Key ID {}",
+                key_id.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            )));
+            // Without the key imported, rpm's NOKEY.
+            assert!(matches!(
+                verify::header_signature(h, &Keyring::default()),
+                SignatureCheck::NoKey { .. }
+            ));
+        } else {
+            assert_eq!(sig, SignatureCheck::Unsigned, "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_changed_header_fails_its_digest_and_signature() {
+    use scap_rpmdb::Header;
+    use scap_rpmdb::verify::{self, DigestCheck, Keyring, SignatureCheck};
+    let blobs = named_blobs();
+    let keys = Keyring::from_headers(
+        &blobs
+            .iter()
+            .map(|(_, b)| Header::parse(b).expect("parses"))
+            .collect::<Vec<_>>(),
+    );
+    let (_, hello) = blobs.iter().find(|(n, _)| n == "tinyhello").expect("there");
+    let mut changed = hello.clone();
+    tamper(&mut changed, b"hello fixture");
+    let h = Header::parse(&changed).expect("still parses");
+    assert_eq!(verify::header_digest(&h), DigestCheck::Bad);
+    assert!(matches!(
+        verify::header_signature(&h, &keys),
+        SignatureCheck::Bad { .. }
+    ));
+    // What rpm 4.18 printed for this very change (the summary's `h` upper-cased, the database
+    // then read with `rpm -qa`): "Header SHA256 digest: BAD (Expected ce04aaf9... !=
+    // 7f8aea3e...)", "Header V4 RSA/SHA512 Signature, key ID 12df948d: BAD". The region we
+    // hash is the one rpm hashed: the same SHA-256.
+    use sha2::Digest;
+    let r = h.signed_region().expect("region");
+    let mut d = sha2::Sha256::new();
+    d.update(r.preamble);
+    d.update(r.index);
+    d.update(r.data);
+    let got: String = d.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        got,
+        "7f8aea3ed0dd8c9a820ba1ce25400fce6dee468b09036575d5e9ab8dbb2c70be"
+    );
+}
+
+#[test]
+fn checks_on_damaged_headers_answer_and_never_panic() {
+    // Every byte of tinyhello's header (signed) and of the key's header flipped in turn: the
+    // digest and signature checks and the dependency lists give an answer for whatever still
+    // parses. A flip in the region's data never leaves the digest Ok.
+    use scap_rpmdb::verify::{self, DigestCheck, Keyring};
+    use scap_rpmdb::{Dependency, DependencyKind, Header};
+    let blobs = named_blobs();
+    let hello = &blobs
+        .iter()
+        .find(|(n, _)| n == "tinyhello")
+        .expect("there")
+        .1;
+    let key = &blobs
+        .iter()
+        .find(|(n, _)| n == "gpg-pubkey")
+        .expect("there")
+        .1;
+    let region_end = {
+        let h = Header::parse(hello).expect("parses");
+        let r = h.signed_region().expect("region");
+        8 + 16 * h.len() + r.data.len()
+    };
+    let keys = Keyring::from_headers(&[Header::parse(key).expect("parses")]);
+    let mut damaged = hello.clone();
+    let mut bad_digests = 0;
+    for at in 0..hello.len() {
+        damaged[at] ^= 0x5a;
+        if let Ok(h) = Header::parse(&damaged) {
+            let digest = verify::header_digest(&h);
+            let _ = verify::header_signature(&h, &keys);
+            let _ = Dependency::all(&h, DependencyKind::Requires);
+            if digest == DigestCheck::Bad {
+                bad_digests += 1;
+            }
+            // Region data changed with the index intact: the digest catches it.
+            let index_end = 8 + 16 * h.len();
+            if at >= index_end && at < region_end {
+                assert_ne!(digest, DigestCheck::Ok, "byte {at}");
+            }
+        }
+        damaged[at] ^= 0x5a;
+    }
+    assert!(bad_digests > 0);
+    let mut damaged_key = key.clone();
+    // Every 7th byte: each still-parsing key costs an RSA verification (slow in debug builds).
+    for at in (0..key.len()).step_by(7) {
+        damaged_key[at] ^= 0x5a;
+        if let Ok(h) = Header::parse(&damaged_key) {
+            let mut ring = Keyring::default();
+            ring.add(&h);
+            let _ = verify::header_signature(&Header::parse(hello).expect("parses"), &ring);
+        }
+        damaged_key[at] ^= 0x5a;
+    }
+}

@@ -12,8 +12,23 @@ use std::fmt;
 
 use crate::model::{ValueOperator, ValueType};
 
-/// The result of a rule or a check (XCCDF 1.2 section 6.6.4.2, `result` of `rule-result`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The result of a rule or a check (XCCDF 1.2 section 6.6.4.2, `result` of `rule-result`):
+/// what the evaluator gives, what a `TestResult` holds and what a report reads.
+///
+/// It reads and writes its XML word ([`FromStr`](std::str::FromStr), [`XccdfResult::as_str`],
+/// [`fmt::Display`], serde with the `serde` feature). It orders by that word, so a map keyed
+/// by results lists them alphabetically, as a map keyed by the words would; the truth tables
+/// ([`XccdfResult::and`], [`XccdfResult::or`]) do not use that order.
+///
+/// ```
+/// use scap_xccdf::XccdfResult;
+/// let r: XccdfResult = "notapplicable".parse()?;
+/// assert_eq!(r, XccdfResult::NotApplicable);
+/// assert!("NotApplicable".parse::<XccdfResult>().is_err());
+/// assert!(XccdfResult::Informational < XccdfResult::NotApplicable);
+/// # Ok::<(), scap_xccdf::engine::UnknownResult>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum XccdfResult {
     /// The target satisfied the check.
@@ -22,7 +37,9 @@ pub enum XccdfResult {
     Fail,
     /// The checking engine could not complete the evaluation.
     Error,
-    /// The result could not be determined (e.g. a value binding is missing).
+    /// The result could not be determined (e.g. a value binding is missing); the default,
+    /// a result nobody has determined.
+    #[default]
     Unknown,
     /// The rule does not apply to the target platform.
     NotApplicable,
@@ -80,6 +97,45 @@ impl XccdfResult {
         XccdfResult::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Of two results, the one the schema's `resultEnumType` lists first (the truth tables'
+    /// choice between two "not" results).
+    fn first_listed(self, other: XccdfResult) -> XccdfResult {
+        let index = |r: XccdfResult| XccdfResult::ALL.iter().position(|x| *x == r);
+        if index(other) < index(self) {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Whether the result is an open finding: `fail` only, the rows of a POA&M. A check that
+    /// could not be evaluated (`error`, `unknown`, `notchecked`) is a gap in the assessment,
+    /// not a weakness of the target: see [`XccdfResult::needs_review`].
+    ///
+    /// ```
+    /// use scap_xccdf::XccdfResult;
+    /// let open: Vec<_> = XccdfResult::ALL.iter().filter(|r| r.is_open()).collect();
+    /// assert_eq!(open, [&XccdfResult::Fail]);
+    /// ```
+    pub fn is_open(self) -> bool {
+        self == XccdfResult::Fail
+    }
+
+    /// Whether the rule needs a person to look at it because the scan could not decide:
+    /// `error`, `unknown` or `notchecked` (a report's "needs manual review" list).
+    ///
+    /// ```
+    /// use scap_xccdf::XccdfResult;
+    /// let review: Vec<_> = XccdfResult::ALL.iter().filter(|r| r.needs_review()).collect();
+    /// assert_eq!(review, [&XccdfResult::Error, &XccdfResult::Unknown, &XccdfResult::NotChecked]);
+    /// ```
+    pub fn needs_review(self) -> bool {
+        matches!(
+            self,
+            XccdfResult::Error | XccdfResult::Unknown | XccdfResult::NotChecked
+        )
+    }
+
     /// Rank in the truth tables: P F U E N, where N is every "not" result. AND keeps the
     /// lowest of pass < unknown/error < fail, with unknown over error; OR the dual.
     fn class(self) -> u8 {
@@ -105,7 +161,7 @@ impl XccdfResult {
     /// ```
     pub fn and(self, other: XccdfResult) -> XccdfResult {
         match (self.class(), other.class()) {
-            (4, 4) => self.min(other),
+            (4, 4) => self.first_listed(other),
             (4, _) => other,
             (_, 4) => self,
             (1, _) | (_, 1) => XccdfResult::Fail,
@@ -127,7 +183,7 @@ impl XccdfResult {
     /// ```
     pub fn or(self, other: XccdfResult) -> XccdfResult {
         match (self.class(), other.class()) {
-            (4, 4) => self.min(other),
+            (4, 4) => self.first_listed(other),
             (4, _) => other,
             (_, 4) => self,
             (0, _) | (_, 0) => XccdfResult::Pass,
@@ -164,10 +220,43 @@ impl XccdfResult {
 }
 
 impl fmt::Display for XccdfResult {
+    /// The XML word.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+impl std::str::FromStr for XccdfResult {
+    type Err = UnknownResult;
+
+    /// The result spelled `s` exactly (XML words are case-sensitive).
+    fn from_str(s: &str) -> Result<XccdfResult, UnknownResult> {
+        XccdfResult::parse(s).ok_or_else(|| UnknownResult(s.to_string()))
+    }
+}
+
+impl PartialOrd for XccdfResult {
+    fn partial_cmp(&self, other: &XccdfResult) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for XccdfResult {
+    /// By XML word (see the type's docs).
+    fn cmp(&self, other: &XccdfResult) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// A word that is not an XCCDF result (the error of parsing an [`XccdfResult`]).
+///
+/// ```
+/// let e = "passed".parse::<scap_xccdf::XccdfResult>().unwrap_err();
+/// assert_eq!(e.to_string(), "\"passed\" is not an XCCDF result");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an XCCDF result")]
+pub struct UnknownResult(pub String);
 
 /// One `check-export` with the value it exports (oscap's "value binding").
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,9 +67,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::error::{Error, Result};
-use crate::model::{Benchmark, Fix, FixPiece, Item, TestResult, Value, XccdfVersion};
+use crate::model::{Benchmark, Fix, FixPiece, Item, Value, XccdfVersion};
 use crate::policy::Policy;
 use crate::tailoring::Tailoring;
+use crate::testresult::TestResult;
 use crate::xml;
 
 /// A kind of remediation script: oscap's `--fix-type` names.
@@ -253,7 +254,7 @@ impl From<&TestResult> for Evaluation {
             rule_results: t
                 .rule_results
                 .iter()
-                .map(|r| (r.idref.clone(), r.result.clone()))
+                .map(|r| (r.idref.clone(), r.result.as_str().to_string()))
                 .collect(),
             xccdf_version: None,
         }

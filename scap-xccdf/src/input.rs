@@ -98,7 +98,7 @@ impl Input {
     ///
     /// ```
     /// use scap_xccdf::input::{Input, InputKind, InputOptions};
-    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/xccdf/input");
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xccdf/input");
     /// let input = Input::load(format!("{dir}/benchmark-with-oval.xml").as_ref(),
     ///     &InputOptions::default(), &Default::default())?;
     /// assert_eq!(input.kind, InputKind::Benchmark);
@@ -866,7 +866,7 @@ mod tests {
     use super::*;
 
     fn fixtures() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/xccdf/input")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xccdf/input")
     }
 
     fn fixture(name: &str) -> PathBuf {

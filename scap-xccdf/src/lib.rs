@@ -28,7 +28,7 @@
 //!
 //! ```
 //! use scap_xccdf::{ParseOptions, Policy, Source};
-//! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml"))?;
+//! let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml"))?;
 //! let opts = ParseOptions::default();
 //! let src = Source::parse_str(&text, None, None, &opts)?;
 //! let policy = Policy::new(&src.benchmark, None, Some("xccdf_org.ssgproject.content_profile_stig"))?;
@@ -87,7 +87,9 @@ pub use datastream::{
     CatalogEntry, Component, ComponentKind, ComponentRef, DataStream, DataStreamCollection,
     Selection,
 };
-pub use engine::{CheckEngine, CheckOutcome, CheckRequest, Engines, ExportedValue, XccdfResult};
+pub use engine::{
+    CheckEngine, CheckOutcome, CheckRequest, Engines, ExportedValue, UnknownResult, XccdfResult,
+};
 pub use error::{Error, Location, Result, Warning};
 pub use eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, short_rule_id, unevaluated};
 pub use input::{Input, InputKind, InputOptions};
@@ -99,6 +101,6 @@ pub use policy::{
 pub use scap_xml::{Fragment, Namespace, XmlError};
 pub use source::Source;
 pub use tailoring::Tailoring;
-pub use testresult::{TestResultInfo, write_test_result};
+pub use testresult::{RuleResult, TestResult, TestResultInfo, write_test_result};
 pub use text::{Text, text_for_lang};
 pub use xml::ParseOptions;

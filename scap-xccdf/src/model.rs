@@ -141,7 +141,7 @@ pub struct Benchmark {
     /// Groups and Rules in document order.
     pub items: Vec<Item>,
     /// `TestResult`s.
-    pub test_results: Vec<TestResult>,
+    pub test_results: Vec<crate::testresult::TestResult>,
     /// Where the `cpe2:platform-specification` element lies in the text the benchmark was
     /// read from, if it has one (parsed into
     /// [`Source::platform_specification`](crate::Source::platform_specification) on load).
@@ -832,69 +832,4 @@ impl Profile {
             _ => None,
         })
     }
-}
-
-/// A `rule-result` of a TestResult.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RuleResult {
-    /// `idref`.
-    pub idref: String,
-    /// `result` text (pass, fail, error, unknown, notapplicable, notchecked, notselected,
-    /// informational, fixed).
-    pub result: String,
-    /// `time`.
-    pub time: Option<String>,
-    /// `severity`.
-    pub severity: Option<Severity>,
-    /// `role`.
-    pub role: Option<Role>,
-    /// `weight`.
-    pub weight: Option<f64>,
-    /// `ident`s.
-    pub idents: Vec<Ident>,
-    /// `check`s.
-    pub checks: Vec<Check>,
-}
-
-/// A `score`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Score {
-    /// `system`.
-    pub system: Option<String>,
-    /// `maximum`.
-    pub maximum: Option<f64>,
-    /// The score.
-    pub value: f64,
-}
-
-/// A TestResult (as read; writing results is the evaluator's job).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TestResult {
-    /// `id`.
-    pub id: String,
-    /// `start-time`.
-    pub start_time: Option<String>,
-    /// `end-time`.
-    pub end_time: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
-    /// `test-system`.
-    pub test_system: Option<String>,
-    /// `title`s.
-    pub title: Vec<Text>,
-    /// `profile idref`.
-    pub profile: Option<String>,
-    /// `target`s.
-    pub targets: Vec<String>,
-    /// `target-address`es.
-    pub target_addresses: Vec<String>,
-    /// `set-value`s.
-    pub set_values: Vec<SetValue>,
-    /// `rule-result`s.
-    pub rule_results: Vec<RuleResult>,
-    /// `score`s.
-    pub scores: Vec<Score>,
 }

@@ -7,6 +7,7 @@ use roxmltree::Node;
 
 use crate::error::{Error, Location, Result};
 use crate::model::*;
+use crate::testresult::{Fact, Identity, Message, RuleResult, Score, TestResult};
 use crate::text::Text;
 use crate::xml::{self, CPE_LANG, ParseOptions, Shift, XCCDF_1_1, XCCDF_1_2};
 
@@ -632,23 +633,38 @@ impl<'o> Parser<'o> {
             end_time: xml::opt_attr(node, "end-time"),
             version: xml::opt_attr(node, "version"),
             test_system: xml::opt_attr(node, "test-system"),
-            title: Vec::new(),
-            profile: None,
-            targets: Vec::new(),
-            target_addresses: Vec::new(),
-            set_values: Vec::new(),
-            rule_results: Vec::new(),
-            scores: Vec::new(),
+            ..TestResult::default()
         };
         for c in node
             .children()
             .filter(|x| x.is_element() && x.tag_name().namespace() == Some(ns))
         {
             match c.tag_name().name() {
+                "benchmark" => {
+                    t.benchmark_id = xml::opt_attr(c, "id");
+                    t.benchmark_href = xml::opt_attr(c, "href");
+                }
                 "title" => t.title.push(Text::from_node(c)),
+                "identity" => {
+                    t.identity = Some(Identity {
+                        name: xml::text_of(c).trim().to_string(),
+                        authenticated: xml::bool_attr(c, "authenticated")?.unwrap_or(false),
+                        privileged: xml::bool_attr(c, "privileged")?.unwrap_or(false),
+                    })
+                }
                 "profile" => t.profile = xml::opt_attr(c, "idref"),
-                "target" => t.targets.push(xml::text_of(c)),
-                "target-address" => t.target_addresses.push(xml::text_of(c)),
+                "target" => t.targets.push(xml::text_of(c).trim().to_string()),
+                "target-address" => t.target_addresses.push(xml::text_of(c).trim().to_string()),
+                "target-facts" => {
+                    for f in xml::children(c, ns, "fact") {
+                        t.facts.push(Fact::new(
+                            xml::opt_attr(f, "name").unwrap_or_default(),
+                            // The schema's default type.
+                            xml::opt_attr(f, "type").unwrap_or_else(|| "boolean".into()),
+                            xml::text_of(f),
+                        ));
+                    }
+                }
                 "set-value" => t.set_values.push(SetValue {
                     idref: xml::req_attr(c, "idref")?.to_string(),
                     value: xml::text_of(c),
@@ -664,38 +680,76 @@ impl<'o> Parser<'o> {
                             .map_err(|_| xml::invalid(c, "score", &text))?,
                     });
                 }
-                "rule-result" => {
-                    let mut rr = RuleResult {
-                        idref: xml::req_attr(c, "idref")?.to_string(),
-                        result: String::new(),
-                        time: xml::opt_attr(c, "time"),
-                        severity: c.attribute("severity").and_then(Severity::parse),
-                        role: c.attribute("role").and_then(Role::parse),
-                        weight: xml::f64_attr(c, "weight")?,
-                        idents: Vec::new(),
-                        checks: Vec::new(),
-                    };
-                    for g in c
-                        .children()
-                        .filter(|x| x.is_element() && x.tag_name().namespace() == Some(ns))
-                    {
-                        match g.tag_name().name() {
-                            "result" => rr.result = xml::text_of(g).trim().to_string(),
-                            "ident" => rr.idents.push(Ident {
-                                system: g.attribute("system").unwrap_or("").to_string(),
-                                value: xml::text_of(g).trim().to_string(),
-                            }),
-                            "check" => rr.checks.push(self.check(g)?),
-                            _ => {}
-                        }
-                    }
-                    t.rule_results.push(rr);
-                }
+                "rule-result" => t.rule_results.push(self.rule_result(c)?),
                 _ => {}
             }
         }
         Ok(t)
     }
+
+    fn rule_result(&self, node: Node<'_, '_>) -> Result<RuleResult> {
+        let mut rr = RuleResult {
+            idref: xml::req_attr(node, "idref")?.to_string(),
+            time: xml::opt_attr(node, "time"),
+            version: xml::opt_attr(node, "version"),
+            severity: node.attribute("severity").and_then(Severity::parse),
+            role: node.attribute("role").and_then(Role::parse),
+            weight: xml::f64_attr(node, "weight")?,
+            ..RuleResult::default()
+        };
+        let mut result = None;
+        for g in node
+            .children()
+            .filter(|x| x.is_element() && x.tag_name().namespace() == Some(self.ns))
+        {
+            match g.tag_name().name() {
+                "result" => {
+                    let word = xml::text_of(g);
+                    result = Some(
+                        word.trim()
+                            .parse()
+                            .map_err(|_| xml::invalid(g, "result", word.trim()))?,
+                    );
+                }
+                "ident" => rr.idents.push(Ident {
+                    system: g.attribute("system").unwrap_or("").to_string(),
+                    value: xml::text_of(g).trim().to_string(),
+                }),
+                "message" => rr.messages.push(Message {
+                    severity: xml::opt_attr(g, "severity").unwrap_or_else(|| "info".into()),
+                    text: xml::text_of(g).trim().to_string(),
+                }),
+                "check" => rr.checks.push(self.check(g)?),
+                "complex-check" => rr.complex_check = Some(self.complex_check(g, 1)?),
+                _ => {}
+            }
+        }
+        // The schema requires a result; a rule-result without one says nothing.
+        rr.result = result.ok_or_else(|| xml::invalid(node, "result", ""))?;
+        Ok(rr)
+    }
+}
+
+/// Reads a `TestResult` element (XCCDF 1.2 or 1.1) that is the root of its document;
+/// `shift` maps offsets of that document to the whole file's.
+pub(crate) fn read_test_result(
+    node: Node<'_, '_>,
+    opts: &ParseOptions,
+    shift: Shift,
+) -> Result<TestResult> {
+    let version = match xccdf_version(node) {
+        Some(v) if node.tag_name().name() == "TestResult" => v,
+        _ => {
+            return Err(Error::UnexpectedRoot {
+                location: Location::of(node),
+                found: xml::expanded(node),
+                expected: "an XCCDF 1.1 or 1.2 TestResult",
+            });
+        }
+    };
+    let mut parser = Parser::new(version, opts);
+    parser.shift = shift;
+    parser.test_result(node)
 }
 
 /// A `selector` attribute; absent and empty both mean the default instance.

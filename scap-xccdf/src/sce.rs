@@ -201,7 +201,7 @@ impl SceScripts {
     /// benchmark.
     ///
     /// ```
-    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sce/sce-ds.xml"))?;
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sce/sce-ds.xml"))?;
     /// let opts = scap_xccdf::ParseOptions::default();
     /// let src = scap_xccdf::Source::parse_str(&text, None, None, &opts)?;
     /// let scripts = scap_xccdf::sce::SceScripts::from_source(&src);
@@ -305,7 +305,7 @@ impl SceEngine {
     /// ```
     /// use scap_xccdf::{CheckEngine, CheckRequest, XccdfResult};
     /// use scap_xccdf::sce::{SceEngine, SceScripts, SCE_SYSTEM};
-    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/sce");
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sce");
     /// let e = SceEngine::run_on_this_host(SceScripts::in_directory(dir));
     /// let out = e.evaluate(&[CheckRequest::new(SCE_SYSTEM, "fail.sh", None)]);
     /// assert_eq!(out[0].result, XccdfResult::Fail);
@@ -655,7 +655,7 @@ mod tests {
     use crate::engine::ExportedValue;
 
     fn fixtures() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sce")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sce")
     }
 
     fn req(href: &str) -> CheckRequest {

@@ -46,7 +46,7 @@ impl Source {
     /// parsed by whoever needs them, from their [`Component::fragment`].
     ///
     /// ```
-    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml"))?;
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml"))?;
     /// let opts = scap_xccdf::ParseOptions::default();
     /// let src = scap_xccdf::Source::parse_str(&text, None, None, &opts)?;
     /// let policy = scap_xccdf::Policy::new(&src.benchmark, None, None)?;

@@ -1,5 +1,11 @@
-//! The XCCDF 1.2 `TestResult` writer (XCCDF 1.2 section 6.6; element order of
-//! `cdf:testResultType` in `xccdf_1.2.xsd`), laid out like oscap 1.3's.
+//! The XCCDF `TestResult` (XCCDF 1.2 section 6.6): the one model of a scan's results as a
+//! document holds them ([`TestResult`], read from a results file, a Benchmark or an ARF
+//! report, or built from an evaluation with [`TestResult::from_results`]), and the writer
+//! (element order of `cdf:testResultType` in `xccdf_1.2.xsd`), laid out like oscap 1.3's.
+//!
+//! The evaluator's own results are [`ScanResults`]; everything downstream (ARF, reports,
+//! remediation from results) reads a [`TestResult`], so a report built from a scan in memory
+//! and one built from the ARF it wrote see the same data.
 //!
 //! The document's root is the `TestResult` element itself (a global element of the XCCDF 1.2
 //! schema), in the XCCDF 1.2 namespace: id `xccdf_org.open-scap_testresult_<profile>` (or
@@ -12,8 +18,12 @@ use std::fmt::Write as _;
 
 use quick_xml::escape::escape;
 
-use crate::eval::ScanResults;
-use crate::model::{Check, CheckNode, ComplexCheck};
+use crate::engine::XccdfResult;
+use crate::eval::{RuleOutcome, ScanResults};
+use crate::model::{Check, CheckNode, ComplexCheck, Ident, Role, SetValue, Severity};
+use crate::text::Text;
+use crate::xml::ParseOptions;
+use crate::{Fragment, Result};
 
 /// The XCCDF 1.2 namespace.
 const NS: &str = "http://checklists.nist.gov/xccdf/1.2";
@@ -34,10 +44,10 @@ pub struct TestResultInfo {
     pub target: String,
     /// `target-address`es.
     pub target_addresses: Vec<String>,
-    /// `target-facts`: (name, type, value); type is `string`, `number` or `boolean`.
-    pub facts: Vec<(String, String, String)>,
-    /// `identity`: the account that ran the scan, with `authenticated` and `privileged`.
-    pub identity: Option<(String, bool, bool)>,
+    /// `target-facts`.
+    pub facts: Vec<Fact>,
+    /// `identity`: the account that ran the scan.
+    pub identity: Option<Identity>,
 }
 
 impl TestResultInfo {
@@ -57,19 +67,322 @@ impl TestResultInfo {
             target: target.into(),
             target_addresses: Vec::new(),
             facts: vec![
-                (
-                    "urn:xccdf:fact:scanner:name".into(),
-                    "string".into(),
-                    "scap-rs".into(),
-                ),
-                (
-                    "urn:xccdf:fact:scanner:version".into(),
-                    "string".into(),
-                    version.into(),
-                ),
+                Fact::new("urn:xccdf:fact:scanner:name", "string", "scap-rs"),
+                Fact::new("urn:xccdf:fact:scanner:version", "string", version),
             ],
             identity: None,
         }
+    }
+}
+
+/// An XCCDF `TestResult` (XCCDF 1.2 section 6.6, `cdf:testResultType`), as read.
+///
+/// ```
+/// let xml = r#"<TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_testresult_t">
+///   <benchmark id="xccdf_x_benchmark_b"/><target>host1</target>
+///   <rule-result idref="xccdf_x_rule_r" severity="high"><result>fail</result></rule-result>
+///   <score system="urn:xccdf:scoring:default" maximum="100">0.0</score></TestResult>"#;
+/// let tr = scap_xccdf::TestResult::parse_str(xml, &Default::default())?;
+/// assert_eq!(tr.benchmark_id.as_deref(), Some("xccdf_x_benchmark_b"));
+/// assert_eq!(tr.rule_results[0].result, scap_xccdf::XccdfResult::Fail);
+/// assert_eq!(tr.rule_results[0].severity, Some(scap_xccdf::Severity::High));
+/// assert_eq!(tr.scores[0].maximum, Some(100.0));
+/// # Ok::<(), scap_xccdf::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TestResult {
+    /// `id`.
+    pub id: String,
+    /// `start-time`.
+    pub start_time: Option<String>,
+    /// `end-time`.
+    pub end_time: Option<String>,
+    /// `version` (of the benchmark).
+    pub version: Option<String>,
+    /// `test-system`.
+    pub test_system: Option<String>,
+    /// `benchmark id` (XCCDF 1.2; a TestResult inside its Benchmark has none).
+    pub benchmark_id: Option<String>,
+    /// `benchmark href`.
+    pub benchmark_href: Option<String>,
+    /// `title`s.
+    pub title: Vec<Text>,
+    /// `identity`: the account that ran the scan.
+    pub identity: Option<Identity>,
+    /// `profile idref`.
+    pub profile: Option<String>,
+    /// `target`s (trimmed).
+    pub targets: Vec<String>,
+    /// `target-address`es (trimmed).
+    pub target_addresses: Vec<String>,
+    /// `target-facts/fact`s.
+    pub facts: Vec<Fact>,
+    /// `set-value`s.
+    pub set_values: Vec<SetValue>,
+    /// `rule-result`s in document order.
+    pub rule_results: Vec<RuleResult>,
+    /// `score`s.
+    pub scores: Vec<Score>,
+}
+
+/// The `identity` of a TestResult.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Identity {
+    /// The account name (trimmed).
+    pub name: String,
+    /// `authenticated`.
+    pub authenticated: bool,
+    /// `privileged`.
+    pub privileged: bool,
+}
+
+impl Identity {
+    /// The identity of account `name`.
+    ///
+    /// ```
+    /// let i = scap_xccdf::testresult::Identity::new("root", true, true);
+    /// assert!(i.privileged);
+    /// ```
+    pub fn new(name: impl Into<String>, authenticated: bool, privileged: bool) -> Identity {
+        Identity {
+            name: name.into(),
+            authenticated,
+            privileged,
+        }
+    }
+}
+
+/// A `target-facts/fact`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Fact {
+    /// `name` (a URN such as `urn:xccdf:fact:asset:identifier:fqdn`).
+    pub name: String,
+    /// `type`: `string`, `number` or `boolean` (the schema's default).
+    pub type_: String,
+    /// The value, as written.
+    pub value: String,
+}
+
+/// One `rule-result`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RuleResult {
+    /// `idref`: the rule.
+    pub idref: String,
+    /// `result`.
+    pub result: XccdfResult,
+    /// `time`.
+    pub time: Option<String>,
+    /// `version` (of the rule).
+    pub version: Option<String>,
+    /// `severity` (a word outside the schema's list is left out).
+    pub severity: Option<Severity>,
+    /// `role` (likewise).
+    pub role: Option<Role>,
+    /// `weight`.
+    pub weight: Option<f64>,
+    /// `ident`s (values trimmed).
+    pub idents: Vec<Ident>,
+    /// `message`s.
+    pub messages: Vec<Message>,
+    /// The `check`s (direct children; the checks of a `complex-check` are in it).
+    pub checks: Vec<Check>,
+    /// The `complex-check`.
+    pub complex_check: Option<ComplexCheck>,
+}
+
+/// A `message` of a rule-result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Message {
+    /// `severity`: `error`, `warning` or `info` (the default).
+    pub severity: String,
+    /// The text (trimmed).
+    pub text: String,
+}
+
+/// A `score`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Score {
+    /// `system`: the scoring model.
+    pub system: Option<String>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// The score.
+    pub value: f64,
+}
+
+impl TestResult {
+    /// Reads a document whose root is a `TestResult` (XCCDF 1.2 or 1.1): a results file of
+    /// its own, as `oscap xccdf eval --results` writes one. A result word outside the schema's
+    /// list is an [`Error::InvalidValue`](crate::Error::InvalidValue) naming its line: a result
+    /// is never guessed.
+    pub fn parse_str(text: &str, opts: &ParseOptions) -> Result<TestResult> {
+        let doc = opts.parse_document(text)?;
+        crate::parse::read_test_result(doc.root_element(), opts, crate::xml::Shift::default())
+    }
+
+    /// Reads the `TestResult` element at `fragment` of `text` (e.g. the content of an ARF
+    /// report); locations in errors are the whole `text`'s.
+    ///
+    /// ```
+    /// let text = r#"<report id="xccdf1"><content>
+    /// <TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="t">
+    ///   <rule-result idref="r"><result>passed</result></rule-result></TestResult></content></report>"#;
+    /// let start = text.find("<TestResult").unwrap();
+    /// let end = text.find("</content>").unwrap();
+    /// let fragment = scap_xccdf::Fragment::new(start..end, Vec::new());
+    /// let e = scap_xccdf::TestResult::parse_fragment(text, &fragment, &Default::default());
+    /// assert!(e.unwrap_err().to_string().starts_with("3:"));
+    /// ```
+    pub fn parse_fragment(
+        text: &str,
+        fragment: &Fragment,
+        opts: &ParseOptions,
+    ) -> Result<TestResult> {
+        opts.parse_fragment(text, fragment, |node, _, shift| {
+            crate::parse::read_test_result(node, opts, shift)
+        })
+    }
+
+    /// The values of the facts named `name` (full URN), in order.
+    ///
+    /// ```
+    /// let mut tr = scap_xccdf::TestResult::default();
+    /// tr.facts.push(scap_xccdf::testresult::Fact::new("urn:xccdf:fact:asset:identifier:fqdn", "string", "h"));
+    /// assert_eq!(tr.facts_named("urn:xccdf:fact:asset:identifier:fqdn").collect::<Vec<_>>(), ["h"]);
+    /// ```
+    pub fn facts_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.facts
+            .iter()
+            .filter(move |f| f.name == name)
+            .map(|f| f.value.as_str())
+    }
+
+    /// The `TestResult` that [`write_test_result`] writes for `results` and `info`, without
+    /// writing or reading XML: what reading the written document back gives (texts the reader
+    /// trims are trimmed, scores carry the six decimals the XML carries), so evidence built
+    /// from a scan in memory equals evidence built from its results file.
+    ///
+    /// ```
+    /// let text = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+    ///   <Rule id="xccdf_x_rule_a" selected="true" severity="high"><title>A</title></Rule></Benchmark>"#;
+    /// let b = scap_xccdf::Benchmark::parse_str(text, &Default::default())?;
+    /// let p = scap_xccdf::Policy::new(&b, None, None)?;
+    /// let results = scap_xccdf::unevaluated(&b, &p);
+    /// let info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
+    /// let tr = scap_xccdf::TestResult::from_results(&results, &info);
+    /// assert_eq!(tr.rule_results[0].idref, "xccdf_x_rule_a");
+    /// assert_eq!(tr.rule_results[0].result, scap_xccdf::XccdfResult::NotChecked);
+    /// assert_eq!(tr.targets, ["host1"]);
+    /// let written = scap_xccdf::write_test_result(&results, &info);
+    /// assert_eq!(scap_xccdf::TestResult::parse_str(&written, &Default::default())?, tr);
+    /// # Ok::<(), scap_xccdf::Error>(())
+    /// ```
+    pub fn from_results(results: &ScanResults, info: &TestResultInfo) -> TestResult {
+        let six_decimals = |x: f64| num(x).parse().unwrap_or(x);
+        TestResult {
+            id: test_result_id(results.profile_id.as_deref()),
+            start_time: Some(results.start_time.clone()),
+            end_time: Some(results.end_time.clone()),
+            version: Some(results.benchmark_version.clone().unwrap_or_default()),
+            test_system: Some(info.test_system.clone()).filter(|s| !s.is_empty()),
+            benchmark_id: Some(results.benchmark_id.clone()),
+            benchmark_href: Some(info.benchmark_href.clone()),
+            title: vec![Text::plain_str(RESULT_TITLE)],
+            identity: info.identity.as_ref().map(|i| Identity {
+                name: i.name.trim().to_string(),
+                ..i.clone()
+            }),
+            profile: results.profile_id.clone(),
+            targets: vec![info.target.trim().to_string()],
+            target_addresses: info
+                .target_addresses
+                .iter()
+                .map(|a| a.trim().to_string())
+                .collect(),
+            facts: info.facts.clone(),
+            set_values: results
+                .values
+                .iter()
+                .map(|(idref, value)| SetValue {
+                    idref: idref.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            rule_results: results.rules.iter().map(rule_result_of).collect(),
+            scores: results
+                .scores
+                .iter()
+                .map(|s| Score {
+                    system: Some(s.system.clone()),
+                    maximum: Some(six_decimals(s.maximum)),
+                    value: six_decimals(s.value),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Fact {
+    /// A fact.
+    ///
+    /// ```
+    /// let f = scap_xccdf::testresult::Fact::new("urn:xccdf:fact:scanner:name", "string", "scap-rs");
+    /// assert_eq!(f.type_, "string");
+    /// ```
+    pub fn new(
+        name: impl Into<String>,
+        type_: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Fact {
+        Fact {
+            name: name.into(),
+            type_: type_.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The `title` oscap gives a TestResult, and so do we.
+const RESULT_TITLE: &str = "OSCAP Scan Result";
+
+/// A rule outcome as the reader sees the `rule-result` the writer makes of it.
+fn rule_result_of(r: &RuleOutcome) -> RuleResult {
+    RuleResult {
+        idref: r.rule_id.clone(),
+        result: r.result,
+        time: Some(r.time.clone()),
+        version: r.version.clone(),
+        severity: Some(r.severity),
+        role: Some(r.role),
+        weight: Some(num(r.weight).parse().unwrap_or(r.weight)),
+        idents: r
+            .idents
+            .iter()
+            .map(|i| Ident {
+                system: i.system.clone(),
+                value: i.value.trim().to_string(),
+            })
+            .collect(),
+        messages: r
+            .messages
+            .iter()
+            .map(|m| Message {
+                severity: "info".into(),
+                text: m.trim().to_string(),
+            })
+            .collect(),
+        checks: r.check.iter().cloned().collect(),
+        complex_check: if r.check.is_none() {
+            r.complex_check.clone()
+        } else {
+            None
+        },
     }
 }
 
@@ -272,7 +585,12 @@ pub fn write_test_result(results: &ScanResults, info: &TestResultInfo) -> String
         esc(&results.benchmark_id)
     );
     out.push_str("  <title>OSCAP Scan Result</title>\n");
-    if let Some((name, auth, priv_)) = &info.identity {
+    if let Some(Identity {
+        name,
+        authenticated: auth,
+        privileged: priv_,
+    }) = &info.identity
+    {
         let _ = writeln!(
             out,
             "  <identity authenticated=\"{auth}\" privileged=\"{priv_}\">{}</identity>",
@@ -288,7 +606,12 @@ pub fn write_test_result(results: &ScanResults, info: &TestResultInfo) -> String
     }
     if !info.facts.is_empty() {
         out.push_str("  <target-facts>\n");
-        for (name, ty, value) in &info.facts {
+        for Fact {
+            name,
+            type_: ty,
+            value,
+        } in &info.facts
+        {
             let _ = writeln!(
                 out,
                 "    <fact name=\"{}\" type=\"{}\">{}</fact>",
@@ -384,7 +707,7 @@ mod tests {
         res.scores = crate::eval::score::scores(&b, &p, &res.rules);
         let mut info = TestResultInfo::new("bench & co.xml", "host");
         info.target_addresses.push("127.0.0.1".into());
-        info.identity = Some(("root".into(), false, true));
+        info.identity = Some(Identity::new("root", false, true));
         write_test_result(&res, &info)
     }
 

@@ -119,7 +119,7 @@ fn failed_rules_of_a_test_result_are_oscaps() {
 
 #[test]
 fn chromium_stig_and_its_tailoring_are_oscaps() {
-    let text = read("../fixtures/ds/ssg-chromium-ds.xml");
+    let text = read("tests/fixtures/ds/ssg-chromium-ds.xml");
     let opts = ParseOptions::default();
     let src = Source::parse_str(&text, None, None, &opts).unwrap();
     let stig = Policy::new(
@@ -144,8 +144,11 @@ fn chromium_stig_and_its_tailoring_are_oscaps() {
         );
         assert_same(&ours, &golden, &format!("chromium stig {}", t.name()));
     }
-    let tailoring =
-        Tailoring::parse_str(&read("../fixtures/xccdf/ssg-chromium-tailoring.xml"), &opts).unwrap();
+    let tailoring = Tailoring::parse_str(
+        &read("tests/fixtures/xccdf/ssg-chromium-tailoring.xml"),
+        &opts,
+    )
+    .unwrap();
     let tailored = Policy::new(
         &src.benchmark,
         Some(&tailoring),

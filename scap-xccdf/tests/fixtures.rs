@@ -14,7 +14,7 @@ use scap_xccdf::*;
 
 fn fixture(rel: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
+        .join("tests/fixtures")
         .join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -345,7 +345,7 @@ fn xccdf_1_1_benchmark_model() {
     let tr = &raw.test_results[0];
     assert_eq!(tr.profile.as_deref(), Some("base"));
     assert_eq!(tr.rule_results.len(), 2);
-    assert_eq!(tr.rule_results[1].result, "fail");
+    assert_eq!(tr.rule_results[1].result, scap_xccdf::XccdfResult::Fail);
     assert_eq!(tr.rule_results[1].idents[0].value, "CCE-2222-2");
     assert_eq!(tr.scores[0].value, 50.0);
     assert_eq!(tr.scores[0].maximum, Some(100.0));

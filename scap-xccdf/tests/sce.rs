@@ -1,6 +1,6 @@
 //! The Script Check Engine through the whole evaluation: a standalone benchmark with scripts
 //! beside it, a data stream carrying its script, and the Chainguard GPOS STIG's two ASLR rules
-//! (`fixtures/sce/chainguard-aslr-ds.xml`, cut from the real data stream).
+//! (`scap-xccdf/tests/fixtures/sce/chainguard-aslr-ds.xml`, cut from the real data stream).
 //!
 //! Expected results are oscap 1.3.7's on the same files (`oscap xccdf eval --results R FILE`
 //! in `fixtures/sce`), recorded in each test.
@@ -16,7 +16,7 @@ use scap_xccdf::{
 };
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/sce")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sce")
 }
 
 /// Evaluates `file` (under fixtures/sce) with the engine `make` builds from the source.

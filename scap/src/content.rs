@@ -54,7 +54,7 @@ pub type OvalComponent = Arc<std::result::Result<Definitions, scap_oval::Error>>
 /// clone (shared) and `Send + Sync`: one can serve many scans, on any thread.
 ///
 /// ```
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
 /// let content = scap::Content::open(path)?;
 /// assert_eq!(content.benchmark().id, "xccdf_org.ssgproject.content_benchmark_CHROMIUM");
 /// assert_eq!(content.oval_components().count(), 2); // the checks and the CPE checks
@@ -103,7 +103,7 @@ impl Content {
     /// where relative check files are looked up.
     ///
     /// ```
-    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml")).unwrap();
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml")).unwrap();
     /// let content = scap::Content::from_text(&text, "ssg-chromium-ds.xml", &Default::default())?;
     /// assert_eq!(content.name(), "ssg-chromium-ds.xml");
     /// # Ok::<(), scap::Error>(())

@@ -20,7 +20,7 @@
 //! ```
 //! use scap::arf::report::Format;
 //! # let dir = tempfile::tempdir()?; let out = dir.path();
-//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
 //! let content = scap::Content::open(path)?;
 //! let target = scap::TargetSpec::Root("/".into()).open(None)?;
 //! let outcome = scap::Scan::new(&content).profile("stig")?.run(target.as_ref())?;
@@ -50,7 +50,7 @@
 //! }
 //! let mut files = MemoryTarget::new();
 //! files.add_file("/etc/chromium/policies/managed/stig.json", "{}");
-//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
 //! let content = scap::Content::open(path)?;
 //! let outcome = scap::Scan::new(&content).run(&Remote(files))?;
 //! assert!(!outcome.results.rules.is_empty());
@@ -80,7 +80,7 @@
 //! }
 //! let mut registry = Registry::builtin();
 //! registry.insert("linux", "rpminfo_object", Box::new(Packages(&["chromium"])));
-//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+//! # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
 //! let content = scap::Content::open(path)?;
 //! let outcome = scap::Scan::new(&content).profile("stig")?.registry(registry)
 //!     .run(&MemoryTarget::new())?;

@@ -64,7 +64,7 @@ type OnRule<'c> = Box<dyn FnMut(&RuleOutcome) + Send + 'c>;
 /// engines; [`Scan::run`] evaluates it against a target.
 ///
 /// ```
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
 /// let content = scap::Content::open(path)?;
 /// let target = scap::probe::MemoryTarget::new();
 /// let outcome = scap::Scan::new(&content).profile("stig")?.run(&target)?;
@@ -190,7 +190,7 @@ impl<'c> Scan<'c> {
     /// ```
     /// # use scap::{Content, Scan, VulnFeed};
     /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    /// let content = Content::open(format!("{dir}/fixtures/ds/ssg-chromium-ds.xml"))?;
+    /// let content = Content::open(format!("{dir}/scap/tests/fixtures/ds/ssg-chromium-ds.xml"))?;
     /// let feed = VulnFeed::open(format!("{dir}/scap-arf/tests/fixtures/vulns/feed-redhat.xml"))?;
     /// let target = scap::probe::MemoryTarget::new(); // no rpm database: nothing installed
     /// let outcome = Scan::new(&content).vulnerability_feed(feed).run(&target)?;
@@ -432,9 +432,9 @@ impl ScanOutcome {
         let mut info = self.target.test_result_info(self.content.name());
         #[cfg(feature = "signatures")]
         if let Some(v) = self.content.signature() {
-            info.facts.push((
-                scap_arf::report::FACT_CONTENT_SIGNATURE.to_string(),
-                "string".to_string(),
+            info.facts.push(scap_xccdf::testresult::Fact::new(
+                scap_arf::report::FACT_CONTENT_SIGNATURE,
+                "string",
                 v.to_string(),
             ));
         }
@@ -445,6 +445,12 @@ impl ScanOutcome {
     pub fn test_result(&self) -> String {
         let info = self.test_result_info();
         scap_xccdf::write_test_result(&self.results, &info)
+    }
+
+    /// The `TestResult` as data: what reading [`ScanOutcome::test_result`] back gives, without
+    /// writing or reading XML (check hrefs name the content's components, not ARF reports).
+    pub fn typed_test_result(&self) -> scap_xccdf::TestResult {
+        scap_xccdf::TestResult::from_results(&self.results, &self.test_result_info())
     }
 
     /// The `TestResult` keyed by STIG rule ids, for DISA STIG Viewer (oscap `--stig-viewer`).
@@ -561,9 +567,7 @@ impl ScanOutcome {
     /// the typed results, the content's benchmark and the target's facts (no XML is written or
     /// parsed); equal to the report read from [`ScanOutcome::arf`] with the same `what`.
     pub fn report(&self, what: &OvalContent) -> Result<scap_arf::report::ScanReport> {
-        let info = self.test_result_info();
-        let mut test_result =
-            scap_arf::TestResult::from_results(&self.results, &info, scap_arf::XCCDF_REPORT_ID);
+        let mut test_result = self.typed_test_result();
         let mut ovals = Vec::new();
         let mut first_report = BTreeMap::new();
         for p in &self.oval {
@@ -578,7 +582,7 @@ impl ScanOutcome {
         }
         // Check hrefs name their component's first report, as in the ARF.
         for r in &mut test_result.rule_results {
-            for c in &mut r.checks {
+            for c in r.checks.iter_mut().flat_map(|c| &mut c.content_refs) {
                 let key = match self.content.source().resolve_check_href(&c.href) {
                     Ok(component) => component.id.as_str(),
                     Err(_) => c.href.as_str(),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use scap_probe::platform::{PlatformFacts, Vantage};
 use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
+use scap_xccdf::testresult::{Fact, Identity};
 
 use crate::error::{Error, Result};
 
@@ -177,7 +178,7 @@ pub struct TargetFacts {
     /// `uname`, if the target can tell.
     pub uname: Option<scap_probe::Uname>,
     /// The account that ran the scan, authenticated, privileged (live scans only).
-    pub identity: Option<(String, bool, bool)>,
+    pub identity: Option<Identity>,
     /// FIPS mode and Secure Boot, with their evidence (`None` when not read).
     pub platform: Option<PlatformFacts>,
     /// The operating system, from os-release (`None` when the target has none).
@@ -208,11 +209,7 @@ impl TargetFacts {
             .unwrap_or_else(|| "unknown".to_string());
         let mut info = scap_xccdf::TestResultInfo::new(benchmark_href, host.clone());
         let fact = |name: &str, value: String| {
-            (
-                format!("urn:xccdf:fact:{name}"),
-                "string".to_string(),
-                value,
-            )
+            Fact::new(format!("urn:xccdf:fact:{name}"), "string", value)
         };
         info.facts.push(fact("asset:identifier:fqdn", host.clone()));
         info.facts.push(fact("asset:identifier:host_name", host));
@@ -238,16 +235,15 @@ impl TargetFacts {
                 (PLATFORM_FIPS_MODE, &p.fips_mode),
                 (PLATFORM_SECURE_BOOT, &p.secure_boot),
             ] {
-                let fact =
-                    |name: String, value: &str| (name, "string".to_string(), value.to_string());
-                info.facts.push(fact(name.to_string(), f.answer.as_str()));
                 info.facts
-                    .push(fact(format!("{name}:evidence"), &f.evidence));
+                    .push(Fact::new(name, "string", f.answer.as_str()));
+                info.facts
+                    .push(Fact::new(format!("{name}:evidence"), "string", &f.evidence));
             }
         }
         if let Some(os) = &self.os {
             info.facts
-                .push((PLATFORM_OS.to_string(), "string".to_string(), os.clone()));
+                .push(Fact::new(PLATFORM_OS, "string", os.as_str()));
         }
         info.identity = self.identity.clone();
         info
@@ -285,7 +281,7 @@ impl TargetFacts {
 
 /// The account running this process: name, authenticated (never: a local process), whether
 /// it is root.
-fn own_identity() -> Option<(String, bool, bool)> {
+fn own_identity() -> Option<Identity> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("Uid:"))?;
     let uid: u32 = line.split_whitespace().nth(2)?.parse().ok()?;
@@ -300,7 +296,7 @@ fn own_identity() -> Option<(String, bool, bool)> {
             })
         })
         .unwrap_or(uid_s);
-    Some((name, false, uid == 0))
+    Some(Identity::new(name, false, uid == 0))
 }
 
 /// `system_info` interfaces: one per address, IPv4 first, by interface index (what

@@ -1,5 +1,5 @@
 //! Real content that is not SSG: Chainguard's GPOS STIG data stream
-//! (fixtures/ds/chainguard/) on Wolfi-like trees built by scripts/make-wolfi-root.sh (merged
+//! (scap/tests/fixtures/ds/chainguard/) on Wolfi-like trees built by scap/tests/fixtures/make-wolfi-root.sh (merged
 //! /usr, busybox applets as absolute symlinks, apk database, CA bundle with its `.sha256`
 //! sidecar), read as an offline tree and as an OCI image whose config `Env` carries
 //! `SSL_CERT_FILE`. No rule may come out `error`; tree and image must agree rule by rule; and
@@ -16,15 +16,15 @@ use sha2::{Digest, Sha256};
 
 const PROFILE: &str = "xccdf_basic_profile_.check";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 /// Builds a variant of the Wolfi tree under `dir`; returns its root and its environment.
 fn wolfi(variant: &str, dir: &Path) -> (PathBuf, Vec<(String, String)>) {
     let root = dir.join(variant);
     let status = Command::new("bash")
-        .arg(repo().join("scripts/make-wolfi-root.sh"))
+        .arg(fixtures().join("make-wolfi-root.sh"))
         .arg(variant)
         .arg(&root)
         .stdout(std::process::Stdio::null())
@@ -36,7 +36,7 @@ fn wolfi(variant: &str, dir: &Path) -> (PathBuf, Vec<(String, String)>) {
 }
 
 fn scan(target: &dyn Target) -> Vec<(String, XccdfResult, Vec<String>)> {
-    let path = repo().join("fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml");
+    let path = fixtures().join("ds/chainguard/ssg-chainguard-gpos-ds.xml");
     let text = std::fs::read_to_string(path).unwrap();
     let content = scap::Content::from_text(&text, "content.xml", &Default::default()).unwrap();
     let src = content.source();

@@ -7,7 +7,7 @@ use scap::OvalEngine;
 use scap_probe::{FileType, MemoryTarget, Metadata};
 use scap_xccdf::{EvalOptions, Policy, TestResultInfo, XccdfResult};
 
-const DS: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
+const DS: &str = include_str!("fixtures/linux-baseline-ds.xml");
 
 /// A host that satisfies every rule except password expiry (Debian's default 99999 days).
 fn good_host() -> MemoryTarget {

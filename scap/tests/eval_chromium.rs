@@ -1,4 +1,4 @@
-//! The SSG Chromium data stream (fixtures/ds/ssg-chromium-ds.xml, STIG profile) evaluated
+//! The SSG Chromium data stream (scap/tests/fixtures/ds/ssg-chromium-ds.xml, STIG profile) evaluated
 //! against in-memory hosts: CPE applicability from the CPE dictionary's OVAL (an rpminfo
 //! check), textfilecontent54 rules over the managed policy files, and a `check-export`ed
 //! Value compared by OVAL.
@@ -11,7 +11,7 @@ use scap_oval::types::Flag;
 use scap_probe::{MemoryTarget, Target};
 use scap_xccdf::{EvalOptions, Policy, ScanResults, XccdfResult};
 
-const DS: &str = include_str!("../../fixtures/ds/ssg-chromium-ds.xml");
+const DS: &str = include_str!("fixtures/ds/ssg-chromium-ds.xml");
 const STIG: &str = "xccdf_org.ssgproject.content_profile_stig";
 
 /// An rpm database with exactly these packages installed.

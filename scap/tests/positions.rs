@@ -5,7 +5,7 @@
 
 use scap::Content;
 
-const DS: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
+const DS: &str = include_str!("fixtures/linux-baseline-ds.xml");
 
 /// 1-based line and column (in characters) of byte `at` of `text`.
 fn position_at(text: &str, at: usize) -> (usize, usize) {

@@ -13,7 +13,7 @@ use scap_arf::report::ScanReport;
 use scap_oval::results::Content as OvalContent;
 use scap_probe::{FileType, MemoryTarget, Metadata, RootFs, Target};
 
-const BASELINE: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
+const BASELINE: &str = include_str!("fixtures/linux-baseline-ds.xml");
 
 fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target) -> ScanReport {
     let mut scan = Scan::new(content);
@@ -21,6 +21,10 @@ fn both_ways_agree(content: &Content, profile: Option<&str>, target: &dyn Target
         scan = scan.profile(p).unwrap();
     }
     let outcome = scan.run(target).unwrap();
+    // The TestResult model built from the results is the one read from the written document.
+    let written = outcome.test_result();
+    let read = scap_xccdf::TestResult::parse_str(&written, &Default::default()).unwrap();
+    assert_eq!(outcome.typed_test_result(), read);
     let mut last = None;
     for what in [
         OvalContent::default(),
@@ -74,11 +78,11 @@ fn baseline_reports_agree() {
 
 #[test]
 fn chainguard_reports_agree() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("wolfi-hardened");
     let status = std::process::Command::new("bash")
-        .arg(repo.join("scripts/make-wolfi-root.sh"))
+        .arg(here.join("tests/fixtures/make-wolfi-root.sh"))
         .arg("hardened")
         .arg(&root)
         .stdout(std::process::Stdio::null())
@@ -86,7 +90,8 @@ fn chainguard_reports_agree() {
         .unwrap();
     assert!(status.success());
     let content =
-        Content::open(repo.join("fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml")).unwrap();
+        Content::open(here.join("tests/fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml"))
+            .unwrap();
     let target = RootFs::new(&root).unwrap();
     let report = both_ways_agree(&content, Some("xccdf_basic_profile_.check"), &target);
     assert_eq!(report.rules.len(), 198);
@@ -137,7 +142,7 @@ fn chainguard_reports_agree() {
 #[cfg(feature = "signatures")]
 #[test]
 fn the_signature_verdict_is_in_the_results_and_the_report() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scap-dsig/tests/fixtures");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signed");
     let mut options = scap::OpenOptions::default();
     options.trust =
         scap::dsig::Trust::from_pem(&std::fs::read_to_string(dir.join("ca-root.pem")).unwrap())

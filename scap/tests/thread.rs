@@ -7,7 +7,7 @@ use scap::probe::{MemoryTarget, Target};
 use scap::{Content, Scan, ScanOutcome};
 use scap_xccdf::XccdfResult;
 
-const DS: &str = include_str!("../../examples/data/linux-baseline-ds.xml");
+const DS: &str = include_str!("fixtures/linux-baseline-ds.xml");
 
 fn assert_send_sync<T: Send + Sync>() {}
 

@@ -32,7 +32,7 @@ fn debian11() -> MemoryTarget {
 fn content() -> Content {
     let p = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../fixtures/ds/ssg-chromium-ds.xml"
+        "/tests/fixtures/ds/ssg-chromium-ds.xml"
     );
     Content::open(p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }

@@ -263,7 +263,7 @@ pub fn checklist(r: &ScanReport) -> Checklist {
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let report = scap_arf::report::ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let v: serde_json::Value = serde_json::from_str(&scap_arf::report::cklb::render(&report)?)?;
 /// assert_eq!(v["stigs"][0]["rules"].as_array().map(Vec::len), Some(37));

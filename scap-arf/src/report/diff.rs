@@ -86,7 +86,7 @@ fn change(id: &str, before: Option<&RuleReport>, after: Option<&RuleReport>) -> 
 /// use scap_arf::report::{ScanReport, diff::diff};
 /// use scap_arf::RuleStatus;
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
 /// let before = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let mut after = before.clone();
 /// let failed = after.findings()[0].id.clone();
@@ -331,7 +331,7 @@ mod tests {
 
     #[test]
     fn every_transition_is_classified() {
-        use RuleStatus::*;
+        use scap_xccdf::XccdfResult::*;
         let before = report(vec![
             rule("fixed", Fail),
             rule("open", Fail),

@@ -57,7 +57,7 @@ impl ScanReport {
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
     /// let report = scap_arf::report::ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
     /// let findings = report.findings();
     /// assert_eq!(findings.len(), report.count(scap_arf::RuleStatus::Fail));
@@ -82,7 +82,7 @@ impl ScanReport {
     /// use scap_arf::RuleStatus;
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
     /// let mut report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
     /// assert!(report.needs_review().is_empty()); // the fixture only has pass and fail
     /// report.rules[0].result = RuleStatus::Error;

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use scap_arf::report::{Format, ScanReport};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// for name in Format::NAMES {
 ///     let format = Format::from_name(name)?;
@@ -165,7 +165,7 @@ impl Format {
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use scap_arf::report::{Format, ScanReport};
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
     /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
     /// let mut ckl = Vec::new();
     /// Format::Ckl.render(&report, &mut ckl)?;
@@ -184,7 +184,7 @@ impl Format {
     /// use scap_arf::report::{Format, Options, ScanReport};
     /// use scap_arf::report::poam::Sla;
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
     /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
     /// let options = Options::default().with_sla(Sla::new(7, 7, 30, 30));
     /// let mut csv = Vec::new();

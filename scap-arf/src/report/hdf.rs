@@ -166,7 +166,7 @@ fn duration(r: &ScanReport) -> Option<f64> {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use scap_arf::report::{Options, ScanReport, hdf};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let doc = hdf::document(&report, &Options::default());
 /// let controls = doc["profiles"][0]["controls"].as_array().map(Vec::len);

@@ -128,7 +128,7 @@ fn e(s: &str) -> std::borrow::Cow<'_, str> {
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let report = scap_arf::report::ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let html = scap_arf::report::html::render(&report);
 /// assert!(html.contains("data-result=\"fail\""));

@@ -251,14 +251,14 @@ impl PlatformFact {
     /// let mut info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
     /// for (name, value) in [(FACT_FIPS_MODE.to_string(), "enabled"),
     ///     (format!("{FACT_FIPS_MODE}:evidence"), "fips=1 in /etc/kernel/cmdline")] {
-    ///     info.facts.push((name, "string".into(), value.into()));
+    ///     info.facts.push(scap_xccdf::testresult::Fact::new(name, "string", value));
     /// }
     /// let b = scap_xccdf::Benchmark::parse_str(
     ///     r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b"/>"#,
     ///     &Default::default(),
     /// )?;
     /// let results = scap_xccdf::unevaluated(&b, &scap_xccdf::Policy::new(&b, None, None)?);
-    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// let tr = scap_arf::TestResult::from_results(&results, &info);
     /// let f = PlatformFact::from_facts(&tr, FACT_FIPS_MODE).unwrap();
     /// assert_eq!((f.answer.as_str(), f.evidence.as_str()), ("enabled", "fips=1 in /etc/kernel/cmdline"));
     /// # Ok::<(), scap_xccdf::Error>(())
@@ -551,6 +551,30 @@ fn benchmark_rules(
     (rules, info)
 }
 
+/// A rule-result's checks as a report shows them: one per `check-content-ref` of each direct
+/// `check` child, or the bare check when it names no content (the checks of a
+/// `complex-check` are not the rule-result's own).
+fn check_refs(rr: &scap_xccdf::RuleResult) -> Vec<CheckInfo> {
+    let mut out = Vec::new();
+    for c in &rr.checks {
+        if c.content_refs.is_empty() {
+            out.push(CheckInfo {
+                system: c.system.clone(),
+                href: String::new(),
+                name: None,
+            });
+        }
+        for r in &c.content_refs {
+            out.push(CheckInfo {
+                system: c.system.clone(),
+                href: r.href.clone(),
+                name: r.name.clone(),
+            });
+        }
+    }
+    out
+}
+
 impl ScanReport {
     /// Builds the report of the ARF's first XCCDF TestResult, with rule texts from the data
     /// stream it was created for and evidence from the OVAL results its checks name.
@@ -558,11 +582,12 @@ impl ScanReport {
     /// Without a data stream in the ARF, rules keep only what the TestResult says (id, result,
     /// severity, idents). A data stream that does not parse is an [`Error::DataStream`].
     pub fn from_arf(arf: &Arf) -> Result<ScanReport> {
-        let tr = arf
+        let report = arf
             .test_results
             .first()
             .ok_or_else(|| Error::Invalid("no XCCDF TestResult report".into()))?;
-        let request = arf.request_for(&tr.report_id).or_else(|| {
+        let tr = &report.test_result;
+        let request = arf.request_for(&report.report_id).or_else(|| {
             arf.requests
                 .iter()
                 .find(|r| r.root == "data-stream-collection")
@@ -571,7 +596,7 @@ impl ScanReport {
             return Ok(ScanReport::from_parts(
                 None,
                 tr,
-                arf.asset_for(&tr.report_id),
+                arf.asset_for(&report.report_id),
                 &arf.oval_results,
             ));
         };
@@ -597,7 +622,7 @@ impl ScanReport {
         Ok(ScanReport::from_parts(
             Some(&benchmark),
             tr,
-            arf.asset_for(&tr.report_id),
+            arf.asset_for(&report.report_id),
             &ovals,
         ))
     }
@@ -619,7 +644,7 @@ impl ScanReport {
     /// let p = scap_xccdf::Policy::new(&b, None, None)?;
     /// let results = scap_xccdf::unevaluated(&b, &p);
     /// let info = scap_xccdf::TestResultInfo::new("b.xml", "host1");
-    /// let tr = scap_arf::TestResult::from_results(&results, &info, "xccdf1");
+    /// let tr = scap_arf::TestResult::from_results(&results, &info);
     /// let report = scap_arf::report::ScanReport::from_parts(Some(&b), &tr, None, &[]);
     /// assert_eq!(report.benchmark.title.as_deref(), Some("B"));
     /// assert_eq!(report.rules[0].title, "Rule A");
@@ -651,7 +676,7 @@ impl ScanReport {
         let target = TargetInfo {
             hostname: asset
                 .and_then(|a| a.hostname.clone())
-                .or_else(|| tr.target.clone()),
+                .or_else(|| tr.targets.first().cloned()),
             fqdn: asset.and_then(|a| a.fqdn.clone()),
             ip_addresses: match asset {
                 Some(a) if !a.ip_addresses.is_empty() => {
@@ -671,7 +696,7 @@ impl ScanReport {
         let values: HashMap<&str, &str> = tr
             .set_values
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|v| (v.idref.as_str(), v.value.as_str()))
             .collect();
 
         let mut counts = BTreeMap::new();
@@ -680,20 +705,17 @@ impl ScanReport {
             *counts.entry(rr.result).or_insert(0) += 1;
             let info = rule_info.get(&rr.idref);
             let mut refs: Vec<RefId> = info.map(|i| i.refs.clone()).unwrap_or_default();
-            for (system, value) in &rr.idents {
-                for r in classify(system, value) {
+            for ident in &rr.idents {
+                for r in classify(&ident.system, &ident.value) {
                     if !refs.iter().any(|x| x.kind == r.kind && x.id == r.id) {
                         refs.push(r);
                     }
                 }
             }
-            let check = rr
-                .checks
-                .iter()
-                .find(|c| c.name.is_some())
-                .or(rr.checks.first());
+            let checks = check_refs(rr);
+            let check = checks.iter().find(|c| c.name.is_some()).or(checks.first());
             let mut oval = Vec::new();
-            for c in &rr.checks {
+            for c in &checks {
                 let by_href = c
                     .href
                     .strip_prefix('#')
@@ -721,7 +743,7 @@ impl ScanReport {
                 result: rr.result,
                 severity: rr
                     .severity
-                    .clone()
+                    .map(|s| s.as_str().to_string())
                     .or_else(|| info.and_then(|i| i.severity.clone()))
                     .unwrap_or_else(|| "unknown".into()),
                 description: info.map(|i| i.description.clone()).unwrap_or_default(),
@@ -740,12 +762,8 @@ impl ScanReport {
                             .collect()
                     })
                     .unwrap_or_default(),
-                check: check.map(|c| CheckInfo {
-                    system: c.system.clone(),
-                    href: c.href.clone(),
-                    name: c.name.clone(),
-                }),
-                messages: rr.messages.iter().map(|(_, m)| m.clone()).collect(),
+                check: check.cloned(),
+                messages: rr.messages.iter().map(|m| m.text.clone()).collect(),
                 oval,
             });
         }
@@ -757,7 +775,7 @@ impl ScanReport {
                 start_time: tr.start_time.clone(),
                 end_time: tr.end_time.clone(),
                 test_system: tr.test_system.clone(),
-                identity: tr.identity.clone(),
+                identity: tr.identity.as_ref().map(|i| i.name.clone()),
             },
             target,
             scores: tr

@@ -21,7 +21,7 @@ use crate::error::Result;
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use scap_arf::report::{Options, ScanReport, oscal_poam, poam};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let doc = oscal_poam::document(&report, &Options::default());
 /// let items = &doc["plan-of-action-and-milestones"]["poam-items"];

@@ -488,7 +488,7 @@ pub struct Item {
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use scap_arf::report::{Options, ScanReport, poam};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let items = poam::items(&report, &Options::default());
 /// assert_eq!(items.len(), 3); // the three failed rules, nothing else
@@ -840,7 +840,7 @@ fn row<S: AsRef<str>>(out: &mut String, fields: &[S]) {
 /// use scap_arf::report::poam::{render, Layout};
 /// use scap_arf::report::{Options, ScanReport};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/ssg-chromium-stig-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap_or_default();
 /// let csv = render(&report, Layout::FedRamp, &Options::default().with_today(today));

@@ -81,7 +81,7 @@ fn sheet(
 /// use scap_arf::report::poam::Layout;
 /// use scap_arf::report::{Options, ScanReport, poam_xlsx};
 /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
 /// let report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
 /// let bytes = poam_xlsx::render(&report, Layout::FedRamp, &Options::default())?;
 /// assert!(bytes.starts_with(b"PK")); // a zip archive, as every .xlsx is

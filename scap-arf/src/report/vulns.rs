@@ -167,7 +167,7 @@ impl super::ScanReport {
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use scap_arf::report::{Options, ScanReport, poam};
     /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
-    ///     "/../fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
+    ///     "/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml"))?;
     /// let mut report = ScanReport::from_arf(&scap_arf::Arf::parse(&text)?)?;
     /// let feed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/tests/fixtures/vulns/results-debian11.xml"))?;

@@ -1,12 +1,15 @@
-//! `unix:file_object`: metadata of files and directories.
+//! `unix:file_object`: metadata of files and directories, and whether each has an extended
+//! POSIX ACL (`has_extended_acl`, from its `system.posix_acl_*` attributes as libacl's
+//! `acl_extended_file` reads them, which oscap 1.3.7 calls: links followed).
 
 use std::path::Path;
 
 use scap_probe::Target;
 
 use super::fileset::{Candidate, candidates};
-use super::{Collection, MAX_ITEMS, ObjectRequest, Probe};
-use crate::items::{Item, ItemEntity};
+use super::{Collection, MAX_ITEMS, ObjectRequest, Probe, xattr};
+use crate::items::{EntityValue, Item, ItemEntity};
+use crate::types::ItemStatus;
 
 /// The file probe.
 pub struct FileProbe;
@@ -33,7 +36,7 @@ impl Probe for FileProbe {
             let Ok(m) = target.metadata(Path::new(&full)) else {
                 continue;
             };
-            let item = file_item(&c, &full, &m);
+            let item = file_item(target, &c, &full, &m);
             if keep(&item) {
                 if items.len() == MAX_ITEMS {
                     // Stop making items (an object over a million image entries would hold
@@ -50,8 +53,11 @@ impl Probe for FileProbe {
     }
 }
 
-fn file_item(c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
-    let mut item = Item::new("unix", "file_item");
+/// An item of `family`/`kind` for a candidate file, with the entities that say which file:
+/// `filepath`, `path` and `filename` for a file, `path` alone for a directory object (every
+/// file-based probe starts its items so).
+pub(super) fn located_item(family: &str, kind: &str, c: &Candidate, full: &str) -> Item {
+    let mut item = Item::new(family, kind);
     match &c.filename {
         Some(f) => {
             item.push(ItemEntity::string("filepath", full));
@@ -62,6 +68,11 @@ fn file_item(c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
             item.push(ItemEntity::string("path", c.path.clone()));
         }
     }
+    item
+}
+
+fn file_item(target: &dyn Target, c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
+    let mut item = located_item("unix", "file_item", c, full);
     item.push(ItemEntity::string("type", m.file_type.oval_name()));
     item.push(ItemEntity::int("group_id", m.gid));
     item.push(ItemEntity::int("user_id", m.uid));
@@ -86,6 +97,80 @@ fn file_item(c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
     ] {
         item.push(ItemEntity::boolean(name, bit(b)));
     }
-    item.push(ItemEntity::boolean("has_extended_acl", false));
+    item.push(has_extended_acl(target, full));
     item
+}
+
+/// `has_extended_acl` as oscap 1.3.7 gives it (libacl's `acl_extended_file`, links
+/// followed): `true` for an ACL beyond the mode bits. A target that cannot read extended
+/// attributes leaves the entity `not collected`, a failed read `error`.
+fn has_extended_acl(target: &dyn Target, full: &str) -> ItemEntity {
+    let status = match xattr::extended_acl(target, Path::new(full)) {
+        Ok(b) => return ItemEntity::boolean("has_extended_acl", b),
+        // A dangling link: no file, no ACL (acl_extended_file fails; oscap writes false).
+        Err(xattr::Failure::Gone) => return ItemEntity::boolean("has_extended_acl", false),
+        Err(xattr::Failure::NotCollectable(_)) => ItemStatus::NotCollected,
+        Err(xattr::Failure::Failed(_)) => ItemStatus::Error,
+    };
+    ItemEntity {
+        status,
+        value: EntityValue::Nil,
+        ..ItemEntity::boolean("has_extended_acl", false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probes::RequestEntity;
+    use crate::types::{Datatype, Operation};
+    use scap_probe::MemoryTarget;
+
+    #[test]
+    fn has_extended_acl_reads_the_acl_attributes() {
+        // `setfacl -m u:daemon:r` (5 entries) versus the 3 base entries only; oscap 1.3.7
+        // says true and false for them (and true through a link), see probes::xattr.
+        let named: Vec<u8> = [
+            &[2, 0, 0, 0][..],
+            &[1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff],
+            &[2, 0, 4, 0, 1, 0, 0, 0],
+            &[4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
+            &[0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
+            &[0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
+        ]
+        .concat();
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/acl", "a")
+            .set_xattr("/etc/acl", "system.posix_acl_access", &named)
+            .add_file("/etc/base", "b")
+            .set_xattr("/etc/base", "system.posix_acl_access", &named[..28])
+            .add_file("/etc/plain", "c")
+            .add_symlink("/etc/link", "acl");
+        let mut o = ObjectRequest::new("oval:t:obj:1", "file_object");
+        o.entities = vec![
+            RequestEntity::new("path", Datatype::String, Operation::Equals, "/etc"),
+            RequestEntity::new("filename", Datatype::String, Operation::PatternMatch, ".*"),
+        ];
+        let c = FileProbe.collect(&t, &o);
+        let mut got: Vec<(&str, &str)> = c
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.value("filename").unwrap_or_default(),
+                    i.value("has_extended_acl").unwrap_or_default(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("acl", "true"),
+                ("base", "false"),
+                ("link", "true"),
+                ("plain", "false")
+            ]
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! `unix:fileextendedattribute_object` (OVAL 5.11 unix schema): the extended attributes of
-//! files, one item per (file, attribute) whose name matches `attribute_name`, from
-//! [`Target::xattr_names`] and [`Target::xattr`].
+//! files, one item per (file, attribute) whose name matches `attribute_name`, read through
+//! the probes' shared [`xattr`] helper ([`Target::xattr_names`], [`Target::xattr`]).
 //!
 //! As oscap 1.3.7 collects them (checked with `OSCAP_PROBE_ROOT` on a tree with `user.*`,
 //! `security.selinux` and `security.capability` attributes, `tests/fixtures/xattr/`):
@@ -17,13 +17,14 @@
 //! A target that cannot see extended attributes ([`scap_probe::Fact::ExtendedAttributes`])
 //! makes the object `not collected`.
 
-use std::ffi::OsStr;
 use std::path::Path;
 
 use scap_probe::{Follow, Target};
 
-use super::fileset::{Candidate, candidates};
-use super::{Collection, ObjectRequest, Probe, flag_for};
+use super::file::located_item;
+use super::fileset::candidates;
+use super::xattr::{self, Failure};
+use super::{Collection, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 use crate::types::Flag;
 
@@ -54,26 +55,22 @@ impl Probe for FileExtendedAttributeProbe {
         for c in files {
             let full = c.filepath();
             let path = Path::new(&full);
-            let mut names = match target.xattr_names(path, Follow::Parents) {
+            let names = match xattr::names(target, path, Follow::Parents) {
                 Ok(n) => n,
-                Err(e) => match flag_for(&e, Flag::NotCollected) {
-                    (Flag::DoesNotExist, _) => continue,
-                    (Flag::NotCollected, m) => {
-                        return Collection {
-                            flag: Flag::NotCollected,
-                            items: Vec::new(),
-                            messages: m.into_iter().collect(),
-                        };
-                    }
-                    (_, m) => {
-                        failed = true;
-                        messages.extend(m);
-                        continue;
-                    }
-                },
+                Err(Failure::Gone) => continue,
+                Err(Failure::NotCollectable(m)) => {
+                    return Collection {
+                        flag: Flag::NotCollected,
+                        items: Vec::new(),
+                        messages: m.into_iter().collect(),
+                    };
+                }
+                Err(Failure::Failed(m)) => {
+                    failed = true;
+                    messages.push(m);
+                    continue;
+                }
             };
-            // A stable order whatever the backend's (the kernel gives creation order).
-            names.sort();
             for name in names {
                 let text = name.to_string_lossy();
                 match wanted.matches(&text) {
@@ -81,20 +78,27 @@ impl Probe for FileExtendedAttributeProbe {
                     Ok(false) => continue,
                     Err(e) => return Collection::error(format!("{}: {e}", object.id)),
                 }
-                let value = match target.xattr(path, &name, Follow::Parents) {
+                let value = match xattr::value(target, path, &name, Follow::Parents) {
                     Ok(Some(v)) => v,
-                    // Removed since it was listed.
-                    Ok(None) => continue,
-                    Err(e) => match flag_for(&e, Flag::Error) {
-                        (Flag::DoesNotExist, _) => continue,
-                        (_, m) => {
-                            failed = true;
-                            messages.extend(m);
-                            continue;
-                        }
-                    },
+                    // Removed since it was listed, or the file with it.
+                    Ok(None) | Err(Failure::Gone) => continue,
+                    Err(Failure::NotCollectable(m)) => {
+                        failed = true;
+                        messages.extend(m);
+                        continue;
+                    }
+                    Err(Failure::Failed(m)) => {
+                        failed = true;
+                        messages.push(m);
+                        continue;
+                    }
                 };
-                let item = xattr_item(&c, &full, &name, &value);
+                let mut item = located_item("unix", "fileextendedattribute_item", &c, &full);
+                item.push(ItemEntity::string(
+                    "attribute_name",
+                    name.to_string_lossy().into_owned(),
+                ));
+                item.push(ItemEntity::string("value", xattr::c_string(&value)));
                 if keep(&item) {
                     items.push(item);
                 }
@@ -107,36 +111,6 @@ impl Probe for FileExtendedAttributeProbe {
         collection.messages = messages;
         collection
     }
-}
-
-/// An attribute value as oscap writes it: a C string (up to the first NUL byte), without the
-/// characters XML 1.0 cannot carry.
-pub(crate) fn c_string(value: &[u8]) -> String {
-    let end = value.iter().position(|&b| b == 0).unwrap_or(value.len());
-    String::from_utf8_lossy(value.get(..end).unwrap_or_default())
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
-        })
-        .collect()
-}
-
-fn xattr_item(c: &Candidate, full: &str, name: &OsStr, value: &[u8]) -> Item {
-    let mut item = Item::new("unix", "fileextendedattribute_item");
-    match &c.filename {
-        Some(f) => {
-            item.push(ItemEntity::string("filepath", full));
-            item.push(ItemEntity::string("path", c.path.clone()));
-            item.push(ItemEntity::string("filename", f.clone()));
-        }
-        None => item.push(ItemEntity::string("path", c.path.clone())),
-    }
-    item.push(ItemEntity::string(
-        "attribute_name",
-        name.to_string_lossy().into_owned(),
-    ));
-    item.push(ItemEntity::string("value", c_string(value)));
-    item
 }
 
 #[cfg(test)]
@@ -235,14 +209,5 @@ mod tests {
             FileExtendedAttributeProbe.collect(&target(), &o).flag,
             Flag::Error
         );
-    }
-
-    #[test]
-    fn c_strings_stop_at_nul() {
-        assert_eq!(c_string(b"abc\0def"), "abc");
-        assert_eq!(c_string(b"\0\x01"), "");
-        assert_eq!(c_string(b"\xff"), "\u{fffd}");
-        assert_eq!(c_string(b"\x01\0\0\x02"), "");
-        assert_eq!(c_string(b"a\tb\x1bc\n"), "a\tbc\n");
     }
 }

@@ -51,6 +51,7 @@ mod system;
 mod systemd;
 mod textfilecontent;
 mod unanswered;
+mod xattr;
 mod xinetd;
 mod xmlfilecontent;
 mod yamlfilecontent;

@@ -28,9 +28,11 @@ use std::path::Path;
 
 use scap_probe::{Follow, Target};
 
+use super::file::located_item;
 use super::fileset::candidates;
 use super::process::processes;
-use super::{Collection, ObjectRequest, Probe, RequestEntity, flag_for};
+use super::xattr::{self, Failure};
+use super::{Collection, ObjectRequest, Probe, RequestEntity};
 use crate::items::{Item, ItemEntity};
 use crate::types::{Flag, ItemStatus};
 
@@ -178,19 +180,16 @@ impl Probe for SelinuxSecurityContextProbe {
         let mut failed = false;
         for c in files {
             let full = c.filepath();
-            let mut item = Item::new("linux", "selinuxsecuritycontext_item");
-            match &c.filename {
-                Some(f) => {
-                    item.push(ItemEntity::string("filepath", full.clone()));
-                    item.push(ItemEntity::string("path", c.path.clone()));
-                    item.push(ItemEntity::string("filename", f.clone()));
-                }
-                None => item.push(ItemEntity::string("path", c.path.clone())),
-            }
-            let label = target.xattr(Path::new(&full), OsStr::new(SELINUX_XATTR), Follow::All);
+            let mut item = located_item("linux", "selinuxsecuritycontext_item", &c, &full);
+            let label = xattr::value(
+                target,
+                Path::new(&full),
+                OsStr::new(SELINUX_XATTR),
+                Follow::All,
+            );
             let message = match label {
                 Ok(Some(bytes)) => {
-                    let text = super::fileextendedattribute::c_string(&bytes);
+                    let text = xattr::c_string(&bytes);
                     match parse_context(&text) {
                         Some(context) => {
                             push_context(&mut item, &context);
@@ -201,17 +200,15 @@ impl Probe for SelinuxSecurityContextProbe {
                     }
                 }
                 Ok(None) => format!("Can't get context for {full}: No data available"),
-                Err(e) => match flag_for(&e, Flag::NotCollected) {
-                    (Flag::DoesNotExist, _) => continue,
-                    (Flag::NotCollected, m) => {
-                        return Collection {
-                            flag: Flag::NotCollected,
-                            items: Vec::new(),
-                            messages: m.into_iter().collect(),
-                        };
-                    }
-                    (_, m) => m.unwrap_or_else(|| e.to_string()),
-                },
+                Err(Failure::Gone) => continue,
+                Err(Failure::NotCollectable(m)) => {
+                    return Collection {
+                        flag: Flag::NotCollected,
+                        items: Vec::new(),
+                        messages: m.into_iter().collect(),
+                    };
+                }
+                Err(Failure::Failed(m)) => m,
             };
             failed = true;
             item.status = ItemStatus::Error;

@@ -1360,7 +1360,7 @@ mod tests {
         }
     }
 
-    /// Answers as the OVAL engine would on `fixtures/ds/cpe-check-hrefs-ds.xml`: content
+    /// Answers as the OVAL engine would on `scap-xccdf/tests/fixtures/ds/cpe-check-hrefs-ds.xml`: content
     /// that resolved to a component answers (`...:1` true, `...:2` false), an unresolved href
     /// finds nothing (notchecked).
     struct ByComponent;
@@ -1389,7 +1389,7 @@ mod tests {
     fn check_fact_refs_resolve_through_the_dictionary_catalog() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../fixtures/ds/cpe-check-hrefs-ds.xml"
+            "/tests/fixtures/ds/cpe-check-hrefs-ds.xml"
         );
         let text = std::fs::read_to_string(path).unwrap();
         let opts = ParseOptions::default();

@@ -14,11 +14,12 @@
 //! `epoch` is `(none)` for a package without one while `evr` and `extended_name` use `0`;
 //! `signature_keyid` is the 16-hex key id of the header+payload signature (`SIGPGP`) and `0`
 //! without one (oscap does not look at the header-only `RSAHEADER` that `rpmsign` writes by
-//! default). Differences, on purpose: `rpminfo` with `filepaths="true"` lists each file once
-//! (oscap lists every file twice); `capabilities_differ` is `not performed`, since [`Target`]
-//! reads no extended attributes yet (oscap says `pass` for a file without capabilities).
+//! default). Difference, on purpose: `rpminfo` with `filepaths="true"` lists each file once
+//! (oscap lists every file twice). `capabilities_differ` compares the `security.capability`
+//! attribute with rpm's `FILECAPS` (see [`verify`]).
 //! `rpmverify_object` (OVAL 5.x, deprecated) is `rpmverifyfile` by name and filepath.
-//! `rpmverifypackage_object` is `not collected` (see [`verify::package`]).
+//! `rpmverifypackage_object` checks dependencies, header digests and signatures and never runs
+//! a script ([`verifypackage`], with its differences from oscap).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -30,7 +31,9 @@ use super::{Collection, ObjectRequest, Probe};
 use crate::items::{Item, ItemEntity};
 use crate::types::{Datatype, Flag};
 
+mod deps;
 mod verify;
+mod verifypackage;
 
 /// Where rpm keeps its database, in the order they are tried.
 pub const RPM_DB_DIRS: [&str; 2] = ["/var/lib/rpm", "/usr/lib/sysimage/rpm"];
@@ -59,7 +62,7 @@ type Loaded = Result<Option<Vec<Installed>>, String>;
 /// would take several times the database's size in memory).
 pub(crate) struct Installed {
     pub(crate) package: Package,
-    blob: Vec<u8>,
+    pub(crate) blob: Vec<u8>,
 }
 
 impl Installed {
@@ -248,7 +251,7 @@ impl Probe for RpmProbe {
             "rpminfo_object" => self.rpminfo(object, packages),
             "rpmverifyfile_object" => verify::files(target, object, packages, false),
             "rpmverify_object" => verify::files(target, object, packages, true),
-            "rpmverifypackage_object" => verify::package(object),
+            "rpmverifypackage_object" => verifypackage::collect(object, packages),
             kind => Collection::with_message(
                 Flag::NotCollected,
                 format!("{}: {kind} is not collected by the rpm probe", object.id),

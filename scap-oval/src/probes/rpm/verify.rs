@@ -1,4 +1,4 @@
-//! `rpmverifyfile_object` and `rpmverifypackage_object`: the files rpm recorded for a package
+//! `rpmverifyfile_object` (and the OVAL 5.x `rpmverify_object`): the files rpm recorded for a package
 //! compared with the target's tree, as `rpm -V` compares them (rpm's `rpmVerifyFile`), through
 //! [`Target`] only.
 //!
@@ -13,9 +13,10 @@
 //! it off (oscap's reading), else `pass`. A file that is missing from the tree (lstat fails)
 //! makes every attribute `fail`... see [`MISSING`].
 //!
-//! Not checked: file capabilities (`security.capability`), since [`Target`] reads no extended
-//! attributes yet: `capabilities_differ` is `not performed` (oscap reads them and says `pass`
-//! for a file without any).
+//! File capabilities (`capabilities_differ`) compare the `security.capability` attribute with
+//! the `FILECAPS` text rpm recorded, as sets (libcap's `cap_compare`: permitted, inheritable,
+//! effective), for regular files only; on a target that reads no extended attributes the
+//! check is `not performed`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,6 +27,7 @@ use scap_rpmdb::{DigestAlgo, File, Package};
 
 use super::{Installed, accepts, arch_text, epoch_text, extended_name};
 use crate::items::{Item, ItemEntity};
+use crate::probes::xattr::Capabilities;
 use crate::probes::{Collection, MAX_FILE_SIZE, MAX_ITEMS, ObjectRequest};
 
 /// `RPMVERIFY_*` bits: which checks to run, and which differed.
@@ -38,6 +40,9 @@ mod bit {
     pub const MTIME: u32 = 1 << 5;
     pub const MODE: u32 = 1 << 6;
     pub const RDEV: u32 = 1 << 7;
+    pub const CAPS: u32 = 1 << 8;
+    /// The capabilities could not be read (the target sees no extended attributes).
+    pub const CAPS_UNKNOWN: u32 = 1 << 30;
     /// The file could not be lstat'ed.
     pub const LSTATFAIL: u32 = 1 << 31;
 }
@@ -112,11 +117,15 @@ fn verify_file(target: &dyn Target, f: &File, ids: &Ids) -> u32 {
     let Ok(m) = target.metadata(path) else {
         return bit::LSTATFAIL;
     };
+    // Capabilities are a regular file's only, as in rpm.
+    let not_regular = bit::CAPS;
     flags &= match m.file_type {
-        FileType::Directory => !(bit::DIGEST | bit::SIZE | bit::MTIME | bit::LINKTO),
-        FileType::Symlink => !(bit::DIGEST | bit::SIZE | bit::MTIME | bit::MODE),
-        FileType::Fifo => !(bit::DIGEST | bit::SIZE | bit::MTIME | bit::LINKTO),
-        FileType::CharDevice | FileType::BlockDevice => !(bit::DIGEST | bit::SIZE | bit::MTIME),
+        FileType::Directory => !(bit::DIGEST | bit::SIZE | bit::MTIME | bit::LINKTO | not_regular),
+        FileType::Symlink => !(bit::DIGEST | bit::SIZE | bit::MTIME | bit::MODE | not_regular),
+        FileType::Fifo => !(bit::DIGEST | bit::SIZE | bit::MTIME | bit::LINKTO | not_regular),
+        FileType::CharDevice | FileType::BlockDevice => {
+            !(bit::DIGEST | bit::SIZE | bit::MTIME | not_regular)
+        }
         _ => !(bit::LINKTO | bit::RDEV),
     };
     let mut res = 0;
@@ -145,6 +154,15 @@ fn verify_file(target: &dyn Target, f: &File, ids: &Ids) -> u32 {
         res |= bit::SIZE;
     }
     res |= mode_and_rdev(flags, f, &m);
+    if flags & bit::CAPS != 0 {
+        // rpm compares libcap's sets: a text that does not parse, like no text, is none.
+        let recorded = Capabilities::from_text(&f.caps).unwrap_or_default();
+        match Capabilities::of_file(target, path) {
+            Ok(on_disk) if on_disk != recorded => res |= bit::CAPS,
+            Ok(_) => {}
+            Err(_) => res |= bit::CAPS_UNKNOWN,
+        }
+    }
     if flags & bit::MTIME != 0 && m.mtime.secs != i64::from(f.mtime) {
         res |= bit::MTIME;
     }
@@ -289,7 +307,12 @@ pub(super) fn files(
                 }
                 item.push(ItemEntity::string(name, outcome(res, check, skipped)));
             }
-            item.push(ItemEntity::string("capabilities_differ", "not performed"));
+            // A target that cannot read extended attributes could not check them.
+            let caps_off = on("nocaps") || res & bit::CAPS_UNKNOWN != 0;
+            item.push(ItemEntity::string(
+                "capabilities_differ",
+                outcome(res, bit::CAPS, caps_off),
+            ));
             for (name, flag) in [
                 ("configuration_file", file_flags::CONFIG),
                 ("documentation_file", file_flags::DOC),
@@ -303,20 +326,4 @@ pub(super) fn files(
         }
     }
     Collection::from_items(items)
-}
-
-/// `rpmverifypackage_object`: `not collected`, with the reason. Its checks are the package's
-/// dependencies, header digests, signatures and `%verifyscript`: a script cannot be run on an
-/// offline tree or an image, and the others are not implemented yet. oscap 1.3.7 offline
-/// chroots its whole process into the tree for this probe, fails to find rpm's configuration
-/// there and answers `not applicable` (and then cannot write its results file outside the
-/// tree); `not collected` says that the system was not examined.
-pub(super) fn package(object: &ObjectRequest) -> Collection {
-    Collection::with_message(
-        crate::types::Flag::NotCollected,
-        format!(
-            "{}: rpmverifypackage (dependencies, digests, signatures, scripts) is not collected",
-            object.id
-        ),
-    )
 }
