@@ -25,7 +25,7 @@ SCAN_BIN=$(cd "$(dirname "$SCAN_BIN")" && pwd)/$(basename "$SCAN_BIN")
 # What we trust: the test root CAs (for the X509Data signatures) and the signers' public keys
 # (for the KeyValue ones, the only kind oscap can verify), RSA and EC.
 cat "$fx/ca-root.pem" "$fx/signer-pubkey.pem" "$fx/ec-ca-root.pem" "$fx/ec-signer-pubkey.pem" \
-    > "$out/trust.pem"
+    "$fx/dsa-signer-cert.pem" "$fx/dsa-signer-pubkey.pem" > "$out/trust.pem"
 
 # file | oscap | ours | why they differ
 expected='
@@ -46,6 +46,8 @@ signed-p384-whole.xml     | refused  | accepted | ECDSA P-384 by the root itself
 signed-p256-eckeyvalue.xml| refused  | accepted | xmlsec1 1.2 reads no XML-DSig 1.1 ECKeyValue: oscap "key is not found"
 tampered-byte-p256-by-id.xml| refused | refused |
 signed-c14n11-p256-by-id.xml| refused | accepted | Canonical XML 1.1; oscap refuses the xml:lang/xml:id on the collection at schema validation
+signed-dsa-sha256-by-id.xml | refused | accepted | DSA 2048/256, a self-signed certificate we trust: oscap "self-signed certificate"
+signed-dsa-sha1-keyvalue.xml| accepted | accepted | DSA 1024/160 DSAKeyValue
 '
 
 status=0

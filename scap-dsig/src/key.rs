@@ -1,5 +1,6 @@
 //! The public keys a signature is checked with, and the signature algorithms: RSA PKCS#1 v1.5,
-//! ECDSA over P-256 and P-384, each with any SHA-1/SHA-2 digest.
+//! ECDSA over P-256 and P-384, DSA (the FIPS 186 sizes: 1024/160, 2048/224, 2048/256,
+//! 3072/256), each with any SHA-1/SHA-2 digest.
 
 use rsa::PublicKey as RsaKey;
 use rsa::pkcs8::DecodePublicKey;
@@ -14,6 +15,7 @@ pub(crate) enum Key {
     Rsa(RsaKey),
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
+    Dsa(Box<dsa::VerifyingKey>),
 }
 
 /// The family of a signature algorithm.
@@ -21,6 +23,7 @@ pub(crate) enum Key {
 pub(crate) enum Family {
     Rsa,
     Ecdsa,
+    Dsa,
 }
 
 /// How a signature value is laid out: XML-DSig writes an ECDSA signature as `r || s`, each
@@ -61,6 +64,8 @@ impl SigAlg {
             "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" => {
                 (Family::Ecdsa, DigestAlg::Sha512)
             }
+            "http://www.w3.org/2000/09/xmldsig#dsa-sha1" => (Family::Dsa, DigestAlg::Sha1),
+            "http://www.w3.org/2009/xmldsig11#dsa-sha256" => (Family::Dsa, DigestAlg::Sha256),
             _ => return None,
         };
         Some(SigAlg { family, digest })
@@ -96,9 +101,22 @@ impl Key {
         if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_der(der) {
             return Some(Key::P256(k));
         }
-        p384::ecdsa::VerifyingKey::from_public_key_der(der)
+        if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
+            return Some(Key::P384(k));
+        }
+        dsa::VerifyingKey::from_public_key_der(der)
             .ok()
-            .map(Key::P384)
+            .map(|k| Key::Dsa(Box::new(k)))
+    }
+
+    /// The key of a `DSAKeyValue`: `P`, `Q`, `G`, `Y` as big-endian bytes; `None` unless they
+    /// make a key of a FIPS 186 size.
+    pub(crate) fn from_dsa_parts(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Option<Key> {
+        let n = |b: &[u8]| rsa::BoxedUint::from_be_slice_vartime(b);
+        let components = dsa::Components::from_components(n(p), n(q), n(g)).ok()?;
+        dsa::VerifyingKey::from_components(components, n(y))
+            .ok()
+            .map(|k| Key::Dsa(Box::new(k)))
     }
 
     /// The key of an XML-DSig 1.1 `ECKeyValue`: a named curve (its OID) and an SEC1 point.
@@ -141,6 +159,18 @@ impl Key {
                 };
                 s.is_ok_and(|s| k.verify_prehash(&hashed, &s).is_ok())
             }
+            // XML-DSig 6.4.1: r || s, each half of the value. (A certificate signed with DSA
+            // is not supported: its DER signature is not decoded.)
+            (Key::Dsa(k), Family::Dsa) if encoding == Encoding::XmlDsig => {
+                let half = sig.len() / 2;
+                if sig.is_empty() || !sig.len().is_multiple_of(2) {
+                    return false;
+                }
+                let (r, s) = sig.split_at(half);
+                let n = |b: &[u8]| rsa::BoxedUint::from_be_slice_vartime(b);
+                dsa::Signature::from_components(n(r), n(s))
+                    .is_some_and(|s| k.verify_prehash(&hashed, &s).is_ok())
+            }
             _ => false,
         }
     }
@@ -156,7 +186,9 @@ mod tests {
         assert!(a.is_some_and(|a| a.family == Family::Ecdsa));
         let a = SigAlg::from_oid("1.2.840.10045.4.3.2");
         assert!(a.is_some_and(|a| a.family == Family::Ecdsa));
-        assert!(SigAlg::from_uri("http://www.w3.org/2000/09/xmldsig#dsa-sha1").is_none());
+        let a = SigAlg::from_uri("http://www.w3.org/2000/09/xmldsig#dsa-sha1");
+        assert!(a.is_some_and(|a| a.family == Family::Dsa));
+        assert!(SigAlg::from_uri("http://www.w3.org/2000/09/xmldsig#hmac-sha1").is_none());
     }
 
     #[test]
@@ -165,5 +197,13 @@ mod tests {
         point.extend([1u8; 64]);
         assert!(Key::from_ec_point("1.2.840.10045.3.1.7", &point).is_none());
         assert!(Key::from_ec_point("1.3.132.0.35", &point).is_none());
+    }
+
+    #[test]
+    fn dsa_parts_of_no_fips_size_are_no_key() {
+        // p even, and sizes that are no FIPS 186 pair: refused, not a slow or panicking key.
+        assert!(Key::from_dsa_parts(&[2; 128], &[3; 20], &[2], &[5]).is_none());
+        assert!(Key::from_dsa_parts(&[0xff; 1024], &[0xff; 32], &[2], &[5]).is_none());
+        assert!(Key::from_dsa_parts(&[], &[], &[], &[]).is_none());
     }
 }

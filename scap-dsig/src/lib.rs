@@ -1,6 +1,6 @@
 //! Verification of the XML-DSig signature of a signed SCAP source data stream (or ARF report),
-//! in pure Rust: canonical XML, SHA-1/SHA-2 digests, RSA and ECDSA signatures, X.509 chains to
-//! the trust anchors the caller gives.
+//! in pure Rust: canonical XML, SHA-1/SHA-2 digests, RSA, ECDSA and DSA signatures, X.509
+//! chains to the trust anchors the caller gives.
 //!
 //! DISA publishes its SCAP benchmarks as signed data streams: a `dsig:Signature` as the last
 //! child of `ds:data-stream-collection`, its `Reference`s naming each data stream and component
@@ -43,7 +43,7 @@
 //! one key on a signature context (no keys manager, so no trust anchors and no chain check),
 //! returns a bool (not which reference failed), panics on an unexpected status, and needs
 //! `unsafe` in our crate to reach anything else, which this workspace forbids. This crate
-//! implements what a data stream needs on RustCrypto instead (`rsa`, `p256`, `p384`, `sha1`,
+//! implements what a data stream needs on RustCrypto instead (`rsa`, `p256`, `p384`, `dsa`, `sha1`,
 //! `sha2`, `x509-cert`).
 //!
 //! # Supported, and not
@@ -52,15 +52,16 @@
 //! or without comments (`InclusiveNamespaces PrefixList` honoured; 1.1 does not inherit
 //! `xml:id`, and a subset whose `xml:base` 1.1 would have to join with an ancestor's is
 //! unverifiable: that fixup is not implemented). Transforms: enveloped signature and those.
-//! Digests: SHA-1, SHA-224/256/384/512. Signatures: RSA PKCS#1 v1.5 and ECDSA over P-256 and
-//! P-384 (`r || s`, XML-DSig 1.1), with those digests. Keys: `X509Certificate`s,
-//! `RSAKeyValue`, XML-DSig 1.1 `ECKeyValue` (named curve), and PEM public keys the caller
-//! gives. References: the whole document (`""`, `#xpointer(/)`) and same-document ids (`#id`,
-//! `#xpointer(id('id'))`, on `id`, `Id`, `ID` or `xml:id`). Anything else (DSA, HMAC, XPath
+//! Digests: SHA-1, SHA-224/256/384/512. Signatures: RSA PKCS#1 v1.5, ECDSA over P-256 and
+//! P-384 (`r || s`, XML-DSig 1.1), with those digests, and DSA (`dsa-sha1`, `dsa-sha256`; the
+//! FIPS 186 key sizes). Keys: `X509Certificate`s, `RSAKeyValue`, `DSAKeyValue`, XML-DSig 1.1
+//! `ECKeyValue` (named curve), and PEM public keys the caller gives. References: the whole document (`""`, `#xpointer(/)`) and same-document ids (`#id`,
+//! `#xpointer(id('id'))`, on `id`, `Id`, `ID` or `xml:id`). Anything else (HMAC, XPath
 //! or XSLT transforms, external URIs) is [`Verification::Unverifiable`], never silently
 //! accepted. `Manifest`s are not followed: a reference to one (inside the signature's
 //! `Object`) covers nothing the evaluation reads, so such a signature is invalid.
-//! Certificates: validity period, issuer signature (RSA or ECDSA) and `basicConstraints` of
+//! Certificates: validity period, issuer signature (RSA or ECDSA; a certificate signed with
+//! DSA is refused) and `basicConstraints` of
 //! each issuer; no revocation (CRL, OCSP), no
 //! name constraints or policies.
 //!

@@ -468,6 +468,22 @@ fn key_info(sig: Node<'_, '_>) -> Result<KeyInfo, Outcome> {
         .map_err(|e| malformed(rsa, format!("RSA key: {e}")))?;
         info.key_value = Some(Key::Rsa(key));
     }
+    // XML-DSig 4.4.2.1: P, Q, G, Y (J, Seed and PgenCounter are not needed to verify).
+    if let Some(d) = key_value.and_then(|kv| dsig_child(kv, "DSAKeyValue")) {
+        let part = |name: &str| -> Result<Vec<u8>, Outcome> {
+            let n = dsig_child(d, name).ok_or_else(|| malformed(d, format!("no {name}")))?;
+            let bytes =
+                base64_decode(n.text().unwrap_or("")).ok_or_else(|| malformed(n, "not base64"))?;
+            // 3072 bits is the largest FIPS 186 DSA size.
+            if bytes.len() > 3072 / 8 + 1 {
+                return Err(malformed(n, "DSA value larger than 3072 bits"));
+            }
+            Ok(bytes)
+        };
+        let key = Key::from_dsa_parts(&part("P")?, &part("Q")?, &part("G")?, &part("Y")?)
+            .ok_or_else(|| malformed(d, "not a DSA key of a FIPS 186 size"))?;
+        info.key_value = Some(key);
+    }
     // XML-DSig 1.1 section 4.5.2.3: a named curve and the point, SEC1-encoded.
     let ec = key_value.and_then(|kv| {
         kv.children()

@@ -206,7 +206,7 @@ fn unsupported_algorithms_are_unverifiable_not_valid() {
     ));
 }
 
-// ECDSA (tests/fixtures/make-signed-ec.sh): a P-384 root CA, a P-256 signer under it. xmlsec1
+// ECDSA (tests/fixtures/make-signed-more.sh): a P-384 root CA, a P-256 signer under it. xmlsec1
 // 1.2.37 (`xmlsec1 --verify --trusted-pem ec-ca-root.pem`) says OK for signed-p256-by-id.xml
 // and signed-p384-whole.xml and FAIL for tampered-byte-p256-by-id.xml, as we do.
 
@@ -386,7 +386,7 @@ fn inclusive_canonicalization_and_sha1() {
 
 #[test]
 fn canonical_xml_1_1_does_not_inherit_xml_id() {
-    // Signed by xmlsec1 with Canonical XML 1.1 (make-signed-ec.sh, 5; xmlsec1 --verify: OK);
+    // Signed by xmlsec1 with Canonical XML 1.1 (make-signed-more.sh, 5; xmlsec1 --verify: OK);
     // the collection carries xml:lang and xml:id, which each signed component inherits in 1.0.
     let name = "signed-c14n11-p256-by-id.xml";
     match check(name, &trust(&["ec-ca-root.pem"])) {
@@ -419,6 +419,52 @@ fn canonical_xml_1_1_base_fixup_is_unverifiable() {
         Verification::Unverifiable(Unverifiable::Algorithm(a)) => {
             assert!(a.contains("xml:base fixup"), "{a}")
         }
+        other => panic!("{other}"),
+    }
+}
+
+// DSA (make-signed-more.sh, 6 and 7; xmlsec1 --verify: OK for both).
+
+#[test]
+fn dsa_sha256_with_a_self_signed_certificate_as_anchor() {
+    match check(
+        "signed-dsa-sha256-by-id.xml",
+        &trust(&["dsa-signer-cert.pem"]),
+    ) {
+        Verification::Valid(s) => {
+            assert!(s.algorithm.ends_with("dsa-sha256"));
+            assert!(matches!(s.trust, TrustPath::Anchor { .. }));
+        }
+        other => panic!("{other}"),
+    }
+    // Another anchor: the DSA signer does not chain to it.
+    assert!(!check("signed-dsa-sha256-by-id.xml", &trust(&["ec-ca-root.pem"])).is_trusted());
+}
+
+#[test]
+fn dsa_sha1_key_value_proves_integrity_and_catches_tampering() {
+    let name = "signed-dsa-sha1-keyvalue.xml";
+    match check(name, &Trust::none()) {
+        Verification::Valid(s) => assert_eq!(s.trust, TrustPath::Embedded),
+        other => panic!("{other}"),
+    }
+    // SignedInfo changed (an Id added): the r || s no longer verifies over it.
+    let text = fixture(name).replacen("<dsig:SignedInfo>", "<dsig:SignedInfo Id=\"si\">", 1);
+    assert!(matches!(
+        verify(&text, &Trust::none()).expect("well-formed"),
+        Verification::Invalid(Failure::SignatureValue { .. })
+    ));
+    let changed = fixture(name).replace(
+        "<title>/etc is a directory</title>",
+        "<title>/etd is a directory</title>",
+    );
+    assert!(matches!(
+        verify(&changed, &Trust::none()).expect("well-formed"),
+        Verification::Invalid(Failure::Digest { .. })
+    ));
+    // The signer's DSA public key given (a PEM SPKI): trusted.
+    match check(name, &trust(&["dsa-signer-pubkey.pem"])) {
+        Verification::Valid(s) => assert_eq!(s.trust, TrustPath::GivenKey),
         other => panic!("{other}"),
     }
 }
