@@ -2,16 +2,13 @@
 //! XCCDF content, taking `oscap xccdf eval`'s command line: a script's `oscap xccdf eval ARGS`
 //! works as `cargo run --release --example scan -- ARGS` (`scan --help` lists the options; the
 //! README shows the workflows). With no arguments it scans this host with a small bundled
-//! baseline (`examples/data/linux-baseline-ds.xml`).
+//! baseline (`examples/data/linux-baseline-ds.xml`). `--remediate` fixes the live host.
 //!
-//! This file is argument handling and printing over the `scap` crate: [`scap::Content`] opens
-//! the input (data stream, benchmark, tailoring), [`scap::Scan`] runs it against the target,
-//! and every output file comes from the [`scap::ScanOutcome`], written atomically
-//! ([`scap_examples::output`]). It prints one line per selected rule, the counts and the
-//! scores (oscap's `RULE_ID:RESULT` lines with `--progress`), and exits 0 when no rule failed,
-//! 2 when a rule failed or errored, 1 on bad usage or bad input (as oscap), and 2 too when no
-//! rule failed but a warning says some results stand on a defect of the content (unlike oscap,
-//! which exits 0 then: see `scap::Warning`).
+//! Argument handling and printing over the `scap` crate: [`scap::Content`] opens the input,
+//! [`scap::Scan`] runs it, every output file comes from the [`scap::ScanOutcome`], written
+//! atomically ([`scap_examples::output`]). Exit status as oscap's: 0 when no rule failed, 2
+//! when a rule failed or errored, 1 on bad usage or input; and 2 when no rule failed but a
+//! warning says some results stand on a defect of the content (see `scap::Warning`).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -118,6 +115,9 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     let spec = args.target();
     let env = scap::offline_environment(args.env_file.as_deref()).map_err(bad)?;
     let target = spec.open(env).map_err(bad)?;
+    if args.remediate {
+        scan = scan.remediate(scap::BashRunner::default());
+    }
     let outcome = scan
         .rules(args.rules.iter())
         .skip_rules(args.skip_rules.iter())

@@ -40,7 +40,9 @@ benchmark href is loaded, relative to it). The options are oscap xccdf eval's:
   --enforce-signature        refuse a data stream unless its signature is valid and its key
                              trusted (--trust-anchors); without it a present signature is
                              verified and reported on stderr
-  --fetch-remote-resources, --remediate   refused
+  --remediate                after the evaluation, run the bash fix of each failed rule on
+                             this host and evaluate it again (fixed / error); live host only
+  --fetch-remote-resources   refused
 
 Not in oscap:
   --root DIR | --image PATH[:REF] | --disk IMAGE
@@ -142,6 +144,8 @@ pub struct Args {
     pub export_variables: bool,
     /// `--enable-sce`: run the content's Script Check Engine scripts on this host.
     pub enable_sce: bool,
+    /// `--remediate`: run the fixes of the failed rules on this host, then check them again.
+    pub remediate: bool,
     /// What the OVAL results (files and ARF) carry.
     pub oval_content: Content,
     pub evidence: Evidence,
@@ -187,6 +191,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
         oval_results: None,
         export_variables: false,
         enable_sce: false,
+        remediate: false,
         oval_content: Content::default(),
         evidence: Evidence::default(),
         tailoring: None,
@@ -237,11 +242,7 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
                                 .into(),
                         ));
                     }
-                    "--remediate" => {
-                        return Err(UsageError(
-                            "--remediate: this scanner does not change the system it scans".into(),
-                        ));
-                    }
+                    "--remediate" => a.remediate = true,
                     _ => return Err(UsageError(format!("{name} is not handled"))),
                 }
                 continue;
@@ -290,6 +291,14 @@ pub fn parse_args(words: impl IntoIterator<Item = OsString>) -> Result<Command, 
     if targets.iter().filter(|&&t| t).count() > 1 {
         return Err(UsageError(
             "--root, --image and --disk each name a target: give one".into(),
+        ));
+    }
+    // The fixes run on this host: remediating an offline target would change the wrong system.
+    if a.remediate && targets.contains(&true) {
+        return Err(UsageError(
+            "--remediate runs each fix on this host: it cannot remediate --root, --image or \
+             --disk (generate the script with the fix example and run it in the target)"
+                .into(),
         ));
     }
     Ok(Command::Scan(Box::new(a)))

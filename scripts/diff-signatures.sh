@@ -22,9 +22,10 @@ if [ -z "${SCAN_BIN:-}" ]; then
     SCAN_BIN=${CARGO_TARGET_DIR:-target}/debug/examples/scan
 fi
 SCAN_BIN=$(cd "$(dirname "$SCAN_BIN")" && pwd)/$(basename "$SCAN_BIN")
-# What we trust: the test root CA (for the X509Data signatures) and the signer's public key
-# (for the KeyValue ones, the only kind oscap can verify).
-cat "$fx/ca-root.pem" "$fx/signer-pubkey.pem" > "$out/trust.pem"
+# What we trust: the test root CAs (for the X509Data signatures) and the signers' public keys
+# (for the KeyValue ones, the only kind oscap can verify), RSA and EC.
+cat "$fx/ca-root.pem" "$fx/signer-pubkey.pem" "$fx/ec-ca-root.pem" "$fx/ec-signer-pubkey.pem" \
+    "$fx/dsa-signer-cert.pem" "$fx/dsa-signer-pubkey.pem" > "$out/trust.pem"
 
 # file | oscap | ours | why they differ
 expected='
@@ -40,6 +41,13 @@ tampered-byte-by-id.xml   | refused  | refused  |
 tampered-byte-whole.xml   | refused  | refused  |
 tampered-moved-by-id.xml  | refused  | refused  |
 tampered-wrapped-by-id.xml| refused  | refused  | (oscap: duplicate id at schema validation, digest mismatch with --skip-validation)
+signed-p256-by-id.xml     | refused  | accepted | ECDSA P-256, chain to a P-384 root: oscap has no trust anchors ("unable to get local issuer certificate")
+signed-p384-whole.xml     | refused  | accepted | ECDSA P-384 by the root itself: oscap "self-signed certificate"
+signed-p256-eckeyvalue.xml| refused  | accepted | xmlsec1 1.2 reads no XML-DSig 1.1 ECKeyValue: oscap "key is not found"
+tampered-byte-p256-by-id.xml| refused | refused |
+signed-c14n11-p256-by-id.xml| refused | accepted | Canonical XML 1.1; oscap refuses the xml:lang/xml:id on the collection at schema validation
+signed-dsa-sha256-by-id.xml | refused | accepted | DSA 2048/256, a self-signed certificate we trust: oscap "self-signed certificate"
+signed-dsa-sha1-keyvalue.xml| accepted | accepted | DSA 1024/160 DSAKeyValue
 '
 
 status=0

@@ -55,6 +55,16 @@ fn usage_errors_name_the_option() {
     let o = run("scan", &["--fetch-remote-resources", "ds.xml"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("never downloads"));
+    // The fixes would run on this host, not in the offline target: refused before anything.
+    for target in ["--root", "--image", "--disk"] {
+        let o = run("scan", &["--remediate", target, "/nonexistent", "ds.xml"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("--remediate runs each fix on this host"),
+            "{}",
+            stderr(&o)
+        );
+    }
     let o = run("oval-eval", &["--results"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--results needs a value"));

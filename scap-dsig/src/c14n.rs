@@ -21,6 +21,10 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 pub(crate) enum Method {
     /// Canonical XML 1.0: every namespace in scope is rendered where it changes.
     Inclusive,
+    /// Canonical XML 1.1: as 1.0, but `xml:id` is not inherited by the apex of a subset
+    /// (C14N 1.1 section 2.4). Its `xml:base` fixup is not implemented: a subset that would
+    /// need one is refused before canonicalization ([`needs_base_fixup`]).
+    Inclusive11,
     /// Exclusive canonicalization: only the namespaces an element or its attributes use, plus
     /// the `InclusiveNamespaces PrefixList` ones (`None` is the default namespace).
     Exclusive(Vec<Option<String>>),
@@ -121,10 +125,11 @@ pub(crate) fn canonicalize(
                     seen_root = true;
                 }
                 let decls = namespace_decls(node, &frames, method, node == start);
-                let xml_attrs = if node == start && *method == Method::Inclusive {
-                    inherited_xml_attributes(node)
-                } else {
-                    Vec::new()
+                // Exclusive canonicalization inherits no xml: attribute; 1.1 not xml:id.
+                let xml_attrs = match method {
+                    Method::Inclusive if node == start => inherited_xml_attributes(node, true),
+                    Method::Inclusive11 if node == start => inherited_xml_attributes(node, false),
+                    _ => Vec::new(),
                 };
                 write_start(node, text, &decls, &xml_attrs, out);
                 frames.push(decls);
@@ -196,7 +201,7 @@ fn namespace_decls(
     };
     let mut wanted: Vec<String> = Vec::new();
     match method {
-        Method::Inclusive => {
+        Method::Inclusive | Method::Inclusive11 => {
             for ns in node.namespaces() {
                 wanted.push(ns.name().unwrap_or("").to_string());
             }
@@ -249,11 +254,12 @@ fn namespace_decls(
 
 /// `xml:*` attributes of the apex's ancestors that Canonical XML 1.0 carries onto the apex
 /// (those the apex does not set itself).
-fn inherited_xml_attributes(node: Node<'_, '_>) -> Vec<(String, String)> {
+fn inherited_xml_attributes(node: Node<'_, '_>, with_id: bool) -> Vec<(String, String)> {
     let mut found: Vec<(String, String)> = Vec::new();
     for anc in node.ancestors().skip(1) {
         for attr in anc.attributes() {
             if attr.namespace() == Some(XML_NS)
+                && (with_id || attr.name() != "id")
                 && node.attribute((XML_NS, attr.name())).is_none()
                 && !found.iter().any(|(n, _)| n == attr.name())
             {
@@ -262,6 +268,19 @@ fn inherited_xml_attributes(node: Node<'_, '_>) -> Vec<(String, String)> {
         }
     }
     found
+}
+
+/// Whether Canonical XML 1.1 would have to join `xml:base` values to canonicalize the subtree
+/// at `apex` (C14N 1.1 section 2.4): the apex has an `xml:base` and an ancestor has one too,
+/// or two ancestors have one. One inherited `xml:base` is copied as it is, as in 1.0.
+pub(crate) fn needs_base_fixup(apex: Node<'_, '_>) -> bool {
+    let above = apex
+        .ancestors()
+        .skip(1)
+        .filter(|a| a.attribute((XML_NS, "base")).is_some())
+        .take(2)
+        .count();
+    above >= 2 || (above == 1 && apex.attribute((XML_NS, "base")).is_some())
 }
 
 /// Writes a start tag: name, namespace declarations, attributes in canonical order.

@@ -1,6 +1,6 @@
 //! Verification of the XML-DSig signature of a signed SCAP source data stream (or ARF report),
-//! in pure Rust: canonical XML, SHA-1/SHA-2 digests, RSA signatures, X.509 chains to the trust
-//! anchors the caller gives.
+//! in pure Rust: canonical XML, SHA-1/SHA-2 digests, RSA, ECDSA and DSA signatures, X.509
+//! chains to the trust anchors the caller gives.
 //!
 //! DISA publishes its SCAP benchmarks as signed data streams: a `dsig:Signature` as the last
 //! child of `ds:data-stream-collection`, its `Reference`s naming each data stream and component
@@ -43,20 +43,26 @@
 //! one key on a signature context (no keys manager, so no trust anchors and no chain check),
 //! returns a bool (not which reference failed), panics on an unexpected status, and needs
 //! `unsafe` in our crate to reach anything else, which this workspace forbids. This crate
-//! implements what a data stream needs on RustCrypto instead (`rsa`, `sha1`, `sha2`,
-//! `x509-cert`).
+//! implements what a data stream needs on RustCrypto instead (`rsa`, `p256`, `p384`, `dsa`, `sha1`,
+//! `sha2`, `x509-cert`).
 //!
 //! # Supported, and not
 //!
-//! Canonicalization: Canonical XML 1.0 and Exclusive XML Canonicalization 1.0, with or without
-//! comments (`InclusiveNamespaces PrefixList` honoured). Transforms: enveloped signature and
-//! those. Digests: SHA-1, SHA-224/256/384/512. Signatures: RSA PKCS#1 v1.5 with those digests.
-//! References: the whole document (`""`, `#xpointer(/)`) and same-document ids (`#id`,
-//! `#xpointer(id('id'))`, on `id`, `Id`, `ID` or `xml:id`). Anything else (ECDSA, DSA, XPath
-//! or XSLT transforms, Canonical XML 1.1, external URIs) is [`Verification::Unverifiable`],
-//! never silently accepted. `Manifest`s are not followed: a reference to one (inside the
-//! signature's `Object`) covers nothing the evaluation reads, so such a signature is invalid. Certificates: validity period,
-//! issuer signature (RSA) and `basicConstraints` of each issuer; no revocation (CRL, OCSP), no
+//! Canonicalization: Canonical XML 1.0 and 1.1 and Exclusive XML Canonicalization 1.0, with
+//! or without comments (`InclusiveNamespaces PrefixList` honoured; 1.1 does not inherit
+//! `xml:id`, and a subset whose `xml:base` 1.1 would have to join with an ancestor's is
+//! unverifiable: that fixup is not implemented). Transforms: enveloped signature and those.
+//! Digests: SHA-1, SHA-224/256/384/512. Signatures: RSA PKCS#1 v1.5, ECDSA over P-256 and
+//! P-384 (`r || s`, XML-DSig 1.1), with those digests, and DSA (`dsa-sha1`, `dsa-sha256`; the
+//! FIPS 186 key sizes). Keys: `X509Certificate`s, `RSAKeyValue`, `DSAKeyValue`, XML-DSig 1.1
+//! `ECKeyValue` (named curve), and PEM public keys the caller gives. References: the whole document (`""`, `#xpointer(/)`) and same-document ids (`#id`,
+//! `#xpointer(id('id'))`, on `id`, `Id`, `ID` or `xml:id`). Anything else (HMAC, XPath
+//! or XSLT transforms, external URIs) is [`Verification::Unverifiable`], never silently
+//! accepted. `Manifest`s are not followed: a reference to one (inside the signature's
+//! `Object`) covers nothing the evaluation reads, so such a signature is invalid.
+//! Certificates: validity period, issuer signature (RSA or ECDSA; a certificate signed with
+//! DSA is refused) and `basicConstraints` of
+//! each issuer; no revocation (CRL, OCSP), no
 //! name constraints or policies.
 //!
 //! # Differences from oscap 1.3.7
@@ -72,6 +78,7 @@
 #![forbid(unsafe_code)]
 
 mod c14n;
+mod key;
 mod outcome;
 mod trust;
 mod verify;

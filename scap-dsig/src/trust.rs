@@ -3,13 +3,13 @@
 
 use std::time::SystemTime;
 
-use rsa::pkcs8::DecodePublicKey;
-use rsa::{Pkcs1v15Sign, PublicKey};
+use rsa::PublicKey;
 use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode};
 use x509_cert::ext::pkix::BasicConstraints;
 
 use crate::Error;
+use crate::key::{Encoding, Key, SigAlg};
 
 /// Longest chain from a signing certificate to an anchor (intermediates included).
 const MAX_CHAIN: usize = 8;
@@ -33,7 +33,7 @@ pub(crate) const MAX_RSA_BITS: usize = 8192;
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     pub(crate) anchors: Vec<Anchor>,
-    pub(crate) keys: Vec<PublicKey>,
+    pub(crate) keys: Vec<Key>,
 }
 
 /// A trust anchor: the certificate, and its subject for messages.
@@ -95,9 +95,9 @@ impl Trust {
                     trust.anchors.push(Anchor { cert, subject });
                 }
                 "PUBLIC KEY" => {
-                    let key = PublicKey::from_public_key_der(&der).map_err(|e| Error::Pem {
+                    let key = Key::from_spki_der(&der).ok_or_else(|| Error::Pem {
                         block: index,
-                        reason: format!("public key (only RSA is supported): {e}"),
+                        reason: "public key: not RSA (up to 8192 bits), P-256 or P-384".into(),
                     })?;
                     trust.keys.push(key);
                 }
@@ -107,7 +107,7 @@ impl Trust {
                         block: index,
                         reason: format!("RSA public key: {e}"),
                     })?;
-                    trust.keys.push(key);
+                    trust.keys.push(Key::Rsa(key));
                 }
                 other => {
                     return Err(Error::Pem {
@@ -138,27 +138,26 @@ impl Trust {
     }
 }
 
-/// The RSA key of a certificate, if it has one.
-pub(crate) fn cert_key(cert: &Certificate) -> Option<PublicKey> {
+/// The key of a certificate, if it is of a supported kind (RSA, P-256, P-384).
+pub(crate) fn cert_key(cert: &Certificate) -> Option<Key> {
     let spki = cert
         .tbs_certificate()
         .subject_public_key_info()
         .to_der()
         .ok()?;
-    let key = PublicKey::from_public_key_der(&spki).ok()?;
-    (rsa::traits::PublicKeyParts::size(&key) * 8 <= MAX_RSA_BITS).then_some(key)
+    Key::from_spki_der(&spki)
 }
 
-/// Whether `issuer`'s key verifies `cert`'s signature (RSA PKCS#1 v1.5 with SHA-1/2).
+/// Whether `issuer`'s key verifies `cert`'s signature (RSA PKCS#1 v1.5 or ECDSA, SHA-1/2).
 fn signed_by(cert: &Certificate, issuer: &Certificate) -> Result<bool, String> {
     let Some(key) = cert_key(issuer) else {
-        return Err("the issuer's key is not RSA (only RSA is supported)".into());
+        return Err("the issuer's key is not RSA, P-256 or P-384 (the kinds supported)".into());
     };
     let Ok(tbs) = cert.tbs_certificate().to_der() else {
         return Ok(false);
     };
     let oid = cert.signature_algorithm().oid.to_string();
-    let Some(alg) = crate::verify::DigestAlg::from_rsa_oid(&oid) else {
+    let Some(alg) = SigAlg::from_oid(&oid) else {
         return Err(format!(
             "certificate signature algorithm {oid} is not supported"
         ));
@@ -166,9 +165,7 @@ fn signed_by(cert: &Certificate, issuer: &Certificate) -> Result<bool, String> {
     let Some(sig) = cert.signature().as_bytes() else {
         return Ok(false);
     };
-    let hashed = alg.digest(&tbs);
-    let scheme: Pkcs1v15Sign = alg.pkcs1v15();
-    Ok(key.verify(scheme, &hashed, sig).is_ok())
+    Ok(key.verifies(alg, &tbs, sig, Encoding::Der))
 }
 
 fn subject(cert: &Certificate) -> String {

@@ -12,6 +12,8 @@ use std::time::SystemTime;
 use base64::Engine as _;
 use roxmltree::{Document, Node, NodeId, ParsingOptions};
 use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey};
+
+use crate::key::{Encoding, Key, SigAlg};
 use sha1::Digest as _;
 use x509_cert::Certificate;
 use x509_cert::der::Decode;
@@ -23,6 +25,8 @@ use crate::{Error, Failure, Signed, TrustPath, Unverifiable, Verification};
 /// The XML-DSig namespace.
 /// The XML-DSig namespace: a document that does not contain it carries no signature.
 pub const DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+/// The XML-DSig 1.1 namespace (`ECKeyValue`).
+const DSIG11: &str = "http://www.w3.org/2009/xmldsig11#";
 /// Most nodes in a verified document (the data stream parsers have their own limits; this one
 /// bounds this parse).
 const MAX_NODES: u32 = 50_000_000;
@@ -31,6 +35,8 @@ const MAX_REFERENCES: usize = 10_000;
 
 const C14N: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
 const C14N_COMMENTS: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
+const C14N11: &str = "http://www.w3.org/2006/12/xml-c14n11";
+const C14N11_COMMENTS: &str = "http://www.w3.org/2006/12/xml-c14n11#WithComments";
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const EXC_C14N_COMMENTS: &str = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
@@ -54,30 +60,6 @@ impl DigestAlg {
             "http://www.w3.org/2001/04/xmlenc#sha256" => DigestAlg::Sha256,
             "http://www.w3.org/2001/04/xmldsig-more#sha384" => DigestAlg::Sha384,
             "http://www.w3.org/2001/04/xmlenc#sha512" => DigestAlg::Sha512,
-            _ => return None,
-        })
-    }
-
-    /// An RSA PKCS#1 v1.5 `SignatureMethod` algorithm URI.
-    fn from_signature_uri(uri: &str) -> Option<DigestAlg> {
-        Some(match uri {
-            "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => DigestAlg::Sha1,
-            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha224" => DigestAlg::Sha224,
-            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => DigestAlg::Sha256,
-            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => DigestAlg::Sha384,
-            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => DigestAlg::Sha512,
-            _ => return None,
-        })
-    }
-
-    /// A certificate's `shaNWithRSAEncryption` OID (RFC 4055, RFC 3279).
-    pub(crate) fn from_rsa_oid(oid: &str) -> Option<DigestAlg> {
-        Some(match oid {
-            "1.2.840.113549.1.1.5" => DigestAlg::Sha1,
-            "1.2.840.113549.1.1.14" => DigestAlg::Sha224,
-            "1.2.840.113549.1.1.11" => DigestAlg::Sha256,
-            "1.2.840.113549.1.1.12" => DigestAlg::Sha384,
-            "1.2.840.113549.1.1.13" => DigestAlg::Sha512,
             _ => return None,
         })
     }
@@ -236,6 +218,8 @@ fn c14n_method(node: Node<'_, '_>, uri: &str) -> Option<(Method, bool)> {
     Some(match uri {
         C14N => (Method::Inclusive, false),
         C14N_COMMENTS => (Method::Inclusive, true),
+        C14N11 => (Method::Inclusive11, false),
+        C14N11_COMMENTS => (Method::Inclusive11, true),
         EXC_C14N | EXC_C14N_COMMENTS => {
             let prefixes = node
                 .children()
@@ -377,6 +361,7 @@ fn check_reference(
     let expected = base64_decode(value.text().unwrap_or(""))
         .ok_or_else(|| malformed(value, "DigestValue is not base64"))?;
 
+    refuse_base_fixup(doc, apex, &method)?;
     let mut hasher = alg.hasher();
     let subset = Subset {
         apex,
@@ -396,6 +381,22 @@ fn check_reference(
         .into());
     }
     Ok(apex)
+}
+
+/// Canonical XML 1.1 of a subtree whose `xml:base` would need joining with its ancestors' is
+/// not implemented: unverifiable, never canonicalized wrongly.
+fn refuse_base_fixup(
+    doc: &Document<'_>,
+    apex: Option<NodeId>,
+    method: &Method,
+) -> Result<(), Outcome> {
+    let node = apex.and_then(|id| doc.get_node(id));
+    if *method == Method::Inclusive11 && node.is_some_and(c14n::needs_base_fixup) {
+        return Err(Outcome::Unverifiable(Unverifiable::Algorithm(format!(
+            "{C14N11} with an xml:base fixup (xml:base on the signed element and an ancestor)"
+        ))));
+    }
+    Ok(())
 }
 
 /// Whether `node` is covered: referenced itself, or every element child of it is (within
@@ -422,7 +423,7 @@ fn has_text(node: Node<'_, '_>) -> bool {
 /// Keys the signature's `KeyInfo` carries.
 struct KeyInfo {
     certs: Vec<Certificate>,
-    key_value: Option<PublicKey>,
+    key_value: Option<Key>,
 }
 
 fn key_info(sig: Node<'_, '_>) -> Result<KeyInfo, Outcome> {
@@ -448,7 +449,8 @@ fn key_info(sig: Node<'_, '_>) -> Result<KeyInfo, Outcome> {
             info.certs.push(cert);
         }
     }
-    if let Some(rsa) = dsig_child(ki, "KeyValue").and_then(|kv| dsig_child(kv, "RSAKeyValue")) {
+    let key_value = dsig_child(ki, "KeyValue");
+    if let Some(rsa) = key_value.and_then(|kv| dsig_child(kv, "RSAKeyValue")) {
         let part = |name: &str| -> Result<BoxedUint, Outcome> {
             let n = dsig_child(rsa, name).ok_or_else(|| malformed(rsa, format!("no {name}")))?;
             let bytes =
@@ -464,6 +466,49 @@ fn key_info(sig: Node<'_, '_>) -> Result<KeyInfo, Outcome> {
             PublicKey::MIN_SIZE..=trust::MAX_RSA_BITS,
         )
         .map_err(|e| malformed(rsa, format!("RSA key: {e}")))?;
+        info.key_value = Some(Key::Rsa(key));
+    }
+    // XML-DSig 4.4.2.1: P, Q, G, Y (J, Seed and PgenCounter are not needed to verify).
+    if let Some(d) = key_value.and_then(|kv| dsig_child(kv, "DSAKeyValue")) {
+        let part = |name: &str| -> Result<Vec<u8>, Outcome> {
+            let n = dsig_child(d, name).ok_or_else(|| malformed(d, format!("no {name}")))?;
+            let bytes =
+                base64_decode(n.text().unwrap_or("")).ok_or_else(|| malformed(n, "not base64"))?;
+            // 3072 bits is the largest FIPS 186 DSA size.
+            if bytes.len() > 3072 / 8 + 1 {
+                return Err(malformed(n, "DSA value larger than 3072 bits"));
+            }
+            Ok(bytes)
+        };
+        let key = Key::from_dsa_parts(&part("P")?, &part("Q")?, &part("G")?, &part("Y")?)
+            .ok_or_else(|| malformed(d, "not a DSA key of a FIPS 186 size"))?;
+        info.key_value = Some(key);
+    }
+    // XML-DSig 1.1 section 4.5.2.3: a named curve and the point, SEC1-encoded.
+    let ec = key_value.and_then(|kv| {
+        kv.children()
+            .find(|c| c.is_element() && c.has_tag_name((DSIG11, "ECKeyValue")))
+    });
+    if let Some(ec) = ec {
+        let child = |name: &str| {
+            ec.children()
+                .find(|c| c.is_element() && c.has_tag_name((DSIG11, name)))
+                .ok_or_else(|| malformed(ec, format!("no {name}")))
+        };
+        let curve = child("NamedCurve")?;
+        let oid = curve
+            .attribute("URI")
+            .and_then(|u| u.strip_prefix("urn:oid:"))
+            .ok_or_else(|| malformed(curve, "NamedCurve URI is not urn:oid:OID"))?;
+        let point = child("PublicKey")?;
+        let bytes = base64_decode(point.text().unwrap_or(""))
+            .ok_or_else(|| malformed(point, "not base64"))?;
+        let key = Key::from_ec_point(oid, &bytes).ok_or_else(|| {
+            malformed(
+                ec,
+                format!("not a point of a supported curve (P-256, P-384): curve {oid}"),
+            )
+        })?;
         info.key_value = Some(key);
     }
     Ok(info)
@@ -489,7 +534,7 @@ fn check(
     let sm_node = dsig_child(signed_info, "SignatureMethod")
         .ok_or_else(|| malformed(signed_info, "no SignatureMethod"))?;
     let sm_uri = algorithm(sm_node)?;
-    let sig_alg = DigestAlg::from_signature_uri(sm_uri)
+    let sig_alg = SigAlg::from_uri(sm_uri)
         .ok_or_else(|| Outcome::Unverifiable(Unverifiable::Algorithm(sm_uri.to_string())))?;
 
     // References: each resolves to exactly one element and its digest matches.
@@ -572,6 +617,7 @@ fn check(
     }
 
     // The signature value over the canonical SignedInfo.
+    refuse_base_fixup(doc, Some(signed_info.id()), &si_method)?;
     let mut canonical = Vec::new();
     c14n::canonicalize(
         doc,
@@ -583,12 +629,11 @@ fn check(
         &si_method,
         &mut canonical,
     );
-    let hashed = sig_alg.digest(&canonical);
     let sv_node =
         dsig_child(sig, "SignatureValue").ok_or_else(|| malformed(sig, "no SignatureValue"))?;
     let sig_value = base64_decode(sv_node.text().unwrap_or(""))
         .ok_or_else(|| malformed(sv_node, "SignatureValue is not base64"))?;
-    let verifies = |key: &PublicKey| key.verify(sig_alg.pkcs1v15(), &hashed, &sig_value).is_ok();
+    let verifies = |key: &Key| key.verifies(sig_alg, &canonical, &sig_value, Encoding::XmlDsig);
 
     let info = key_info(sig)?;
     let signed = |trust: TrustPath| Signed {
@@ -647,7 +692,7 @@ fn check(
         .into());
     }
     // Nothing given: integrity with the document's own key.
-    let mut embedded: Vec<PublicKey> = info.certs.iter().filter_map(trust::cert_key).collect();
+    let mut embedded: Vec<Key> = info.certs.iter().filter_map(trust::cert_key).collect();
     embedded.extend(info.key_value);
     if embedded.is_empty() {
         return Err(Outcome::Unverifiable(Unverifiable::NoKey));

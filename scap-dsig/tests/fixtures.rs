@@ -187,14 +187,102 @@ fn a_signature_over_part_of_the_stream_is_refused() {
 fn unsupported_algorithms_are_unverifiable_not_valid() {
     let text = fixture("signed-whole.xml").replace(
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256",
     );
     assert_eq!(
         verify(&text, &Trust::none()).expect("well-formed"),
         Verification::Unverifiable(Unverifiable::Algorithm(
-            "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256".into()
+            "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256".into()
         ))
     );
+    // An RSA signature relabelled ECDSA is no ECDSA signature of the RSA key's.
+    let text = fixture("signed-whole.xml").replace(
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+    );
+    assert!(matches!(
+        verify(&text, &Trust::none()).expect("well-formed"),
+        Verification::Invalid(Failure::SignatureValue { .. })
+    ));
+}
+
+// ECDSA (tests/fixtures/make-signed-more.sh): a P-384 root CA, a P-256 signer under it. xmlsec1
+// 1.2.37 (`xmlsec1 --verify --trusted-pem ec-ca-root.pem`) says OK for signed-p256-by-id.xml
+// and signed-p384-whole.xml and FAIL for tampered-byte-p256-by-id.xml, as we do.
+
+#[test]
+fn ecdsa_p256_chains_to_a_p384_root() {
+    // The signer's certificate is signed ecdsa-with-SHA384 by the P-384 root.
+    match check("signed-p256-by-id.xml", &trust(&["ec-ca-root.pem"])) {
+        Verification::Valid(s) => {
+            assert_eq!(
+                s.trust,
+                TrustPath::Anchor {
+                    signer: "CN=EC Content Signer,O=scap-rs test".into(),
+                    anchor: "CN=Test EC Root CA,O=scap-rs test".into(),
+                }
+            );
+            assert!(s.algorithm.ends_with("ecdsa-sha256"));
+            assert_eq!(s.references.len(), 3);
+        }
+        other => panic!("{other}"),
+    }
+    // The RSA test CA did not sign it.
+    assert!(matches!(
+        check("signed-p256-by-id.xml", &trust(&["ca-root.pem"])),
+        Verification::Invalid(Failure::Chain { .. })
+    ));
+}
+
+#[test]
+fn ecdsa_p384_signed_by_the_anchor_itself() {
+    match check("signed-p384-whole.xml", &trust(&["ec-ca-root.pem"])) {
+        Verification::Valid(s) => {
+            assert!(s.algorithm.ends_with("ecdsa-sha384"));
+            assert!(matches!(s.trust, TrustPath::Anchor { .. }));
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn ecdsa_key_value_and_given_key() {
+    // The P-256 key as an XML-DSig 1.1 ECKeyValue: integrity with it alone, trust with the
+    // key given (an SPKI PEM).
+    match check("signed-p256-eckeyvalue.xml", &Trust::none()) {
+        Verification::Valid(s) => assert_eq!(s.trust, TrustPath::Embedded),
+        other => panic!("{other}"),
+    }
+    for name in ["signed-p256-eckeyvalue.xml", "signed-p256-by-id.xml"] {
+        match check(name, &trust(&["ec-signer-pubkey.pem"])) {
+            Verification::Valid(s) => assert_eq!(s.trust, TrustPath::GivenKey, "{name}"),
+            other => panic!("{name}: {other}"),
+        }
+    }
+    // The P-384 root's key did not make the P-256 signature.
+    let root_key = trust(&["ec-ca-root.pem"]);
+    assert!(!check("signed-p256-eckeyvalue.xml", &root_key).is_trusted());
+}
+
+#[test]
+fn ecdsa_tampering_is_caught() {
+    match check("tampered-byte-p256-by-id.xml", &trust(&["ec-ca-root.pem"])) {
+        Verification::Invalid(Failure::Digest { uri, .. }) => assert_eq!(uri, "#scap_t_comp_xccdf"),
+        other => panic!("{other}"),
+    }
+    // A signature value with one bit flipped: the r || s no longer verifies.
+    let text = fixture("signed-p256-eckeyvalue.xml");
+    let start = text
+        .find("<dsig:SignatureValue>")
+        .expect("a signature value")
+        + 21;
+    let mut bytes = text.into_bytes();
+    bytes[start + 5] = if bytes[start + 5] == b'A' { b'B' } else { b'A' };
+    let text = String::from_utf8(bytes).expect("ASCII changed for ASCII");
+    assert!(matches!(
+        verify(&text, &Trust::none()).expect("well-formed"),
+        Verification::Invalid(Failure::SignatureValue { .. })
+    ));
 }
 
 #[test]
@@ -292,6 +380,91 @@ fn inclusive_canonicalization_and_sha1() {
             assert_eq!(s.algorithm, "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
             assert!(matches!(s.trust, TrustPath::Anchor { .. }));
         }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn canonical_xml_1_1_does_not_inherit_xml_id() {
+    // Signed by xmlsec1 with Canonical XML 1.1 (make-signed-more.sh, 5; xmlsec1 --verify: OK);
+    // the collection carries xml:lang and xml:id, which each signed component inherits in 1.0.
+    let name = "signed-c14n11-p256-by-id.xml";
+    match check(name, &trust(&["ec-ca-root.pem"])) {
+        Verification::Valid(s) => assert_eq!(s.references.len(), 3),
+        other => panic!("{other}"),
+    }
+    // Read as Canonical XML 1.0, the components would carry xml:id too: no digest matches.
+    let as_10 = fixture(name).replace(
+        "http://www.w3.org/2006/12/xml-c14n11",
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    );
+    assert!(matches!(
+        verify(&as_10, &trust(&["ec-ca-root.pem"])).expect("well-formed"),
+        Verification::Invalid(Failure::Digest { .. })
+    ));
+}
+
+#[test]
+fn canonical_xml_1_1_base_fixup_is_unverifiable() {
+    // xml:base on the collection and on the first signed element: 1.1 would join the two
+    // (section 2.4), which is not implemented; never a wrong digest, never valid.
+    let text = fixture("signed-c14n11-p256-by-id.xml")
+        .replacen(
+            "xml:id=\"coll\"",
+            "xml:id=\"coll\" xml:base=\"http://a.example/x/\"",
+            1,
+        )
+        .replacen("<ds:data-stream ", "<ds:data-stream xml:base=\"y/\" ", 1);
+    match verify(&text, &trust(&["ec-ca-root.pem"])).expect("well-formed") {
+        Verification::Unverifiable(Unverifiable::Algorithm(a)) => {
+            assert!(a.contains("xml:base fixup"), "{a}")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+// DSA (make-signed-more.sh, 6 and 7; xmlsec1 --verify: OK for both).
+
+#[test]
+fn dsa_sha256_with_a_self_signed_certificate_as_anchor() {
+    match check(
+        "signed-dsa-sha256-by-id.xml",
+        &trust(&["dsa-signer-cert.pem"]),
+    ) {
+        Verification::Valid(s) => {
+            assert!(s.algorithm.ends_with("dsa-sha256"));
+            assert!(matches!(s.trust, TrustPath::Anchor { .. }));
+        }
+        other => panic!("{other}"),
+    }
+    // Another anchor: the DSA signer does not chain to it.
+    assert!(!check("signed-dsa-sha256-by-id.xml", &trust(&["ec-ca-root.pem"])).is_trusted());
+}
+
+#[test]
+fn dsa_sha1_key_value_proves_integrity_and_catches_tampering() {
+    let name = "signed-dsa-sha1-keyvalue.xml";
+    match check(name, &Trust::none()) {
+        Verification::Valid(s) => assert_eq!(s.trust, TrustPath::Embedded),
+        other => panic!("{other}"),
+    }
+    // SignedInfo changed (an Id added): the r || s no longer verifies over it.
+    let text = fixture(name).replacen("<dsig:SignedInfo>", "<dsig:SignedInfo Id=\"si\">", 1);
+    assert!(matches!(
+        verify(&text, &Trust::none()).expect("well-formed"),
+        Verification::Invalid(Failure::SignatureValue { .. })
+    ));
+    let changed = fixture(name).replace(
+        "<title>/etc is a directory</title>",
+        "<title>/etd is a directory</title>",
+    );
+    assert!(matches!(
+        verify(&changed, &Trust::none()).expect("well-formed"),
+        Verification::Invalid(Failure::Digest { .. })
+    ));
+    // The signer's DSA public key given (a PEM SPKI): trusted.
+    match check(name, &trust(&["dsa-signer-pubkey.pem"])) {
+        Verification::Valid(s) => assert_eq!(s.trust, TrustPath::GivenKey),
         other => panic!("{other}"),
     }
 }

@@ -277,10 +277,16 @@ impl From<&TestResult> for Evaluation {
 /// # Ok::<(), scap_xccdf::Error>(())
 /// ```
 pub fn choose_fix<'f>(fixes: &'f [Fix], system: &str) -> Option<&'f Fix> {
-    let mut cands: Vec<&Fix> = fixes
-        .iter()
-        .filter(|f| f.system.as_deref().unwrap_or("") == system)
-        .collect();
+    choose_among(
+        fixes
+            .iter()
+            .filter(|f| f.system.as_deref().unwrap_or("") == system)
+            .collect(),
+    )
+}
+
+/// oscap's preference among candidate fixes (see [`choose_fix`]).
+pub(crate) fn choose_among(mut cands: Vec<&Fix>) -> Option<&Fix> {
     // oscap reads a missing `reboot` as false.
     let reboots = |f: &Fix| f.reboot.unwrap_or(false);
     if cands.iter().any(|f| !reboots(f)) {
@@ -357,6 +363,22 @@ pub fn generate(
         }
     }
     Ok(Script { text: out, skipped })
+}
+
+/// The text of `fix` for `rule` with its `sub`s replaced as [`generate`] replaces them (the
+/// policy's values), for running it ([`crate::remediate`]). Errors as [`Script::skipped`]
+/// lists a fix: a `sub` naming nothing ([`Error::UnresolvedSub`]), an `instance`
+/// ([`Error::FixInstance`]).
+pub(crate) struct Substituter<'a>(Substitution<'a>);
+
+impl<'a> Substituter<'a> {
+    pub(crate) fn new(benchmark: &'a Benchmark, policy: &'a Policy) -> Substituter<'a> {
+        Substituter(Substitution::new(benchmark, policy))
+    }
+
+    pub(crate) fn apply(&self, rule: &str, fix: &Fix) -> Result<String> {
+        self.0.apply(rule, fix)
+    }
 }
 
 /// A generated script, and the fixes left out of it.

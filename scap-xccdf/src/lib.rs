@@ -72,6 +72,8 @@ pub mod input;
 pub mod model;
 pub mod parse;
 pub mod policy;
+#[cfg(unix)]
+pub mod remediate;
 pub mod resolve;
 #[cfg(unix)]
 pub mod sce;

@@ -398,6 +398,7 @@ pub struct FixText {
 
 /// A piece of `fix` mixed content.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum FixPiece {
     /// Literal text.
@@ -418,6 +419,7 @@ pub enum FixPiece {
 
 /// A `fix`: remediation script or instructions.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Fix {
     /// `id`.

@@ -445,13 +445,13 @@ fn environment(req: &CheckRequest) -> Vec<(String, String)> {
 }
 
 /// An embedded script written to a private directory, removed when dropped.
-struct TempScript {
+pub(crate) struct TempScript {
     dir: PathBuf,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl TempScript {
-    fn write(href: &str, text: &str) -> std::io::Result<TempScript> {
+    pub(crate) fn write(href: &str, text: &str) -> std::io::Result<TempScript> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -486,13 +486,13 @@ impl Drop for TempScript {
 
 /// One captured output stream.
 #[derive(Default)]
-struct Capture {
-    data: Vec<u8>,
-    truncated: bool,
-    done: bool,
+pub(crate) struct Capture {
+    pub(crate) data: Vec<u8>,
+    pub(crate) truncated: bool,
+    pub(crate) done: bool,
 }
 
-fn capture(mut r: impl Read + Send + 'static, limit: usize) -> Arc<Mutex<Capture>> {
+pub(crate) fn capture(mut r: impl Read + Send + 'static, limit: usize) -> Arc<Mutex<Capture>> {
     let cap = Arc::new(Mutex::new(Capture::default()));
     let shared = Arc::clone(&cap);
     std::thread::spawn(move || {
@@ -609,7 +609,7 @@ fn run(path: &Path, env: &[(String, String)], limits: &SceLimits) -> CheckOutcom
 
 /// Spawns, retrying while the file is busy: a script just written can be held open for
 /// writing by a process that another thread forked meanwhile (ETXTBSY).
-fn spawn(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+pub(crate) fn spawn(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     const ETXTBSY: i32 = 26;
     let mut tries = 0;
     loop {
@@ -625,7 +625,7 @@ fn spawn(cmd: &mut Command) -> std::io::Result<std::process::Child> {
 
 /// Kills the process group `pgid` (the script and what it started). Best effort, through
 /// kill(1): the crate has no unsafe code to call kill(2) itself.
-fn kill_group(pgid: u32) {
+pub(crate) fn kill_group(pgid: u32) {
     let _ = Command::new("kill")
         .env_clear()
         .env("PATH", SCE_PATH)
@@ -638,7 +638,7 @@ fn kill_group(pgid: u32) {
 
 /// Output as text an XML document can carry: invalid UTF-8 and the characters XML 1.0
 /// forbids (controls other than tab, newline, return; U+FFFE, U+FFFF) become U+FFFD.
-fn xml_text(bytes: &[u8]) -> String {
+pub(crate) fn xml_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes)
         .chars()
         .map(|c| match c {

@@ -407,6 +407,49 @@ fn num(x: f64) -> String {
     format!("{x:.6}")
 }
 
+/// The fix a remediation ran, in a rule-result as oscap 1.3.7 writes it (observed): the
+/// `xhtml` namespace declared, the attributes `id`, `system`, `platform`, `complexity`,
+/// `disruption`, `reboot` (only when true), `strategy` in that order, the substituted text
+/// (or, when substitution failed, the `sub` elements as written).
+fn write_fix(out: &mut String, fix: &crate::model::Fix) {
+    out.push_str("    <fix xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    let attrs = [
+        ("id", fix.id.as_deref()),
+        ("system", fix.system.as_deref()),
+        ("platform", fix.platform.as_deref()),
+        ("complexity", fix.complexity.as_deref()),
+        ("disruption", fix.disruption.as_deref()),
+        ("reboot", fix.reboot.filter(|r| *r).map(|_| "true")),
+        ("strategy", fix.strategy.as_deref()),
+    ];
+    for (name, value) in attrs {
+        if let Some(v) = value {
+            let _ = write!(out, " {name}=\"{}\"", esc(v));
+        }
+    }
+    out.push('>');
+    for piece in &fix.content {
+        match piece {
+            crate::model::FixPiece::Text(t) => out.push_str(&quick_xml::escape::partial_escape(t)),
+            crate::model::FixPiece::Sub { idref, use_ } => {
+                let _ = write!(out, "<sub xmlns=\"{NS}\" idref=\"{}\"", esc(idref));
+                if let Some(u) = use_ {
+                    let _ = write!(out, " use=\"{}\"", esc(u));
+                }
+                out.push_str("/>");
+            }
+            crate::model::FixPiece::Instance { context } => {
+                let _ = write!(out, "<instance xmlns=\"{NS}\"");
+                if let Some(c) = context {
+                    let _ = write!(out, " context=\"{}\"", esc(c));
+                }
+                out.push_str("/>");
+            }
+        }
+    }
+    out.push_str("</fix>\n");
+}
+
 fn write_check(out: &mut String, check: &Check, indent: &str) {
     let _ = write!(out, "{indent}<check system=\"{}\"", esc(&check.system));
     if check.negate {
@@ -656,6 +699,9 @@ pub fn write_test_result(results: &ScanResults, info: &TestResultInfo) -> String
         for m in &r.messages {
             let _ = writeln!(out, "    <message severity=\"info\">{}</message>", esc(m));
         }
+        if let Some(f) = &r.fix {
+            write_fix(&mut out, f);
+        }
         if let Some(c) = &r.check {
             write_check(&mut out, c, "    ");
         } else if let Some(cc) = &r.complex_check {
@@ -709,6 +755,45 @@ mod tests {
         info.target_addresses.push("127.0.0.1".into());
         info.identity = Some(Identity::new("root", false, true));
         write_test_result(&res, &info)
+    }
+
+    #[test]
+    fn a_remediated_rule_records_its_fix_as_oscap() {
+        // oscap 1.3.7 after --remediate (scap/tests/fixtures/remediate/oscap-results.xml):
+        // `<fix xmlns:xhtml=... id=".." system=".." complexity=".." disruption=".."
+        // strategy="..">`, reboot only when true, the text with `"` and `'` as they are.
+        let b = Benchmark::parse_str(BENCH, &Default::default()).unwrap();
+        let p = Policy::new(&b, None, Some("xccdf_x_profile_p")).unwrap();
+        let mut res = crate::eval::unevaluated(&b, &p);
+        let fix = crate::model::Fix {
+            id: Some("m".into()),
+            system: Some("urn:xccdf:fix:script:sh".into()),
+            platform: None,
+            complexity: Some("low".into()),
+            disruption: Some("medium".into()),
+            reboot: Some(false),
+            strategy: Some("enable".into()),
+            content: vec![
+                crate::model::FixPiece::Text("echo \"a\" 'b' >&2; touch /root/".into()),
+                crate::model::FixPiece::Sub {
+                    idref: "xccdf_x_value_v".into(),
+                    use_: None,
+                },
+            ],
+        };
+        res.rules[0].result = XccdfResult::Fixed;
+        res.rules[0].fix = Some(fix);
+        let text = write_test_result(&res, &TestResultInfo::new("b.xml", "host"));
+        assert!(
+            text.contains(
+                "    <fix xmlns:xhtml=\"http://www.w3.org/1999/xhtml\" id=\"m\" \
+                 system=\"urn:xccdf:fix:script:sh\" complexity=\"low\" disruption=\"medium\" \
+                 strategy=\"enable\">echo \"a\" 'b' &gt;&amp;2; touch /root/<sub \
+                 xmlns=\"http://checklists.nist.gov/xccdf/1.2\" idref=\"xccdf_x_value_v\"/></fix>\n"
+            ),
+            "{text}"
+        );
+        assert!(roxmltree::Document::parse(&text).is_ok());
     }
 
     #[test]

@@ -71,6 +71,17 @@ pub enum Error {
         /// What went wrong.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// [`Scan::remediate`](crate::Scan::remediate) with a runner that changes this host,
+    /// and a target that is not this host (an offline tree, an image, a disk): the fixes
+    /// would change the scanning host, not the target.
+    #[error(
+        "remediation runs each fix on this host, and the target ({target}) is not this host: \
+         refused (remediate the live host, without --root, --image or --disk)"
+    )]
+    RemediationOffline {
+        /// The target's vantage, as its facts describe it.
+        target: String,
+    },
     /// Reading or writing a file.
     #[error("{}: {source}", path.display())]
     Io {

@@ -115,6 +115,7 @@ pub use content::{Content, OpenOptions};
 pub use error::{Error, Result};
 pub use oval_engine::OvalEngine;
 pub use scan::{OvalPass, Scan, ScanOutcome, Sce};
+pub use scap_xccdf::remediate::{BashRunner, FixRun, FixRunner, FixScript};
 pub use target::{TargetFacts, TargetSpec, offline_environment};
 pub use vulns::VulnFeed;
 pub use warning::Warning;

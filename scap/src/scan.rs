@@ -12,6 +12,7 @@ use scap_oval::probes::Registry;
 use scap_oval::results::Content as OvalContent;
 use scap_probe::Target;
 use scap_probe::platform::Vantage;
+use scap_xccdf::remediate::FixRunner;
 use scap_xccdf::sce::{SceDisabled, SceEngine, SceScripts};
 use scap_xccdf::{CheckEngine, Engines, EvalOptions, RuleOutcome, ScanResults, XccdfResult};
 
@@ -83,6 +84,7 @@ pub struct Scan<'c> {
     engines: Vec<Box<dyn CheckEngine + Send + Sync + 'c>>,
     on_rule: Option<OnRule<'c>>,
     vantage: Vantage,
+    remediation: Option<Box<dyn FixRunner + 'c>>,
     feeds: Vec<Feed>,
 }
 
@@ -102,6 +104,7 @@ impl std::fmt::Debug for Scan<'_> {
             .field("skip_rules", &self.skip_rules)
             .field("sce", &self.sce)
             .field("feeds", &self.feeds)
+            .field("remediate", &self.remediation.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +123,7 @@ impl<'c> Scan<'c> {
             on_rule: None,
             vantage: Vantage::Installed,
             feeds: Vec::new(),
+            remediation: None,
         }
     }
 
@@ -224,9 +228,50 @@ impl<'c> Scan<'c> {
         self
     }
 
+    /// Remediates after evaluating, as `oscap xccdf eval --remediate`: the fix of each rule
+    /// that failed is run with `runner`, the rule is evaluated again and its rule-result
+    /// becomes `fixed` or `error`, with the fix and what it said (one `TestResult`; details
+    /// and differences from oscap in [`scap_xccdf::remediate`]). The OVAL results kept are
+    /// those of the evaluation before the fixes, as oscap keeps them.
+    ///
+    /// [`BashRunner`](crate::BashRunner) runs the fixes on this host: [`Scan::run`] then
+    /// refuses a target other than the live host ([`Scan::live`]), with
+    /// [`Error::RemediationOffline`]. A runner of one's own that changes the target it is
+    /// given says so ([`FixRunner::acts_on_this_host`]).
+    ///
+    /// ```
+    /// use scap::{FixRun, FixRunner, FixScript};
+    /// use scap::probe::MemoryTarget;
+    /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+    /// let content = scap::Content::open(path)?;
+    /// struct Echo;
+    /// impl FixRunner for Echo {
+    ///     fn run(&self, fix: &FixScript<'_>) -> FixRun { FixRun::exited(0, fix.text) }
+    /// }
+    /// // The default runner changes this host: an offline target is refused.
+    /// let offline = scap::Scan::new(&content).remediate(Echo).run(&MemoryTarget::new());
+    /// assert!(matches!(offline, Err(scap::Error::RemediationOffline { .. })));
+    /// # Ok::<(), scap::Error>(())
+    /// ```
+    pub fn remediate(mut self, runner: impl FixRunner + 'c) -> Scan<'c> {
+        self.remediation = Some(Box::new(runner));
+        self
+    }
+
     /// Evaluates the scan against `target`.
     pub fn run(self, target: &dyn Target) -> Result<ScanOutcome> {
         let content = self.content;
+        if let Some(runner) = &self.remediation {
+            if runner.acts_on_this_host() && self.vantage != Vantage::Live {
+                let target = match self.vantage {
+                    Vantage::ContainerImage => "a container image",
+                    _ => "an offline tree or disk image",
+                };
+                return Err(Error::RemediationOffline {
+                    target: target.to_string(),
+                });
+            }
+        }
         let policy = content.policy(self.profile.as_deref())?;
         let find = |r: &str| {
             let suffix = format!("_rule_{r}");
@@ -311,16 +356,30 @@ impl<'c> Scan<'c> {
             engines.push(e);
         }
         engines.push(Box::new(&oval)).push(Box::new(sce));
-        let results = scap_xccdf::evaluate(
+        let evaluation_error = |source| Error::Evaluation {
+            name: content.name().to_string(),
+            source,
+        };
+        let mut results = scap_xccdf::evaluate(
             content.source(),
             &policy,
             &engines,
             &EvalOptions::new(rules, skip),
         )
-        .map_err(|source| Error::Evaluation {
-            name: content.name().to_string(),
-            source,
-        })?;
+        .map_err(evaluation_error)?;
+        // The OVAL results of the evaluation, before any fix ran (oscap's ARF after
+        // --remediate holds those).
+        let oval_results = oval.take_results();
+        if let Some(runner) = &self.remediation {
+            scap_xccdf::remediate::remediate(
+                content.source(),
+                &policy,
+                &engines,
+                &mut results,
+                runner.as_ref(),
+            )
+            .map_err(evaluation_error)?;
+        }
         drop(engines);
         if let Some(mut f) = self.on_rule {
             for r in results
@@ -341,8 +400,7 @@ impl<'c> Scan<'c> {
             };
             vulnerabilities.extend(feed.evaluate(target, oval.registry(), &facts.system_info())?);
         }
-        let oval = oval
-            .take_results()
+        let oval = oval_results
             .into_iter()
             .map(|(component, results)| OvalPass { component, results })
             .collect();

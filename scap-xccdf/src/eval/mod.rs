@@ -125,6 +125,13 @@ pub struct RuleOutcome {
     pub complex_check: Option<ComplexCheck>,
     /// Messages (why a rule was not checked, engine messages).
     pub messages: Vec<String>,
+    /// The fix run on the target for this rule by a remediation ([`crate::remediate`]), with
+    /// its `sub`s substituted (as written when substitution failed); `None` when no fix ran.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub fix: Option<crate::model::Fix>,
 }
 
 /// Everything one evaluation produced: the data of an XCCDF `TestResult`.
@@ -262,6 +269,7 @@ fn base_outcome(pr: &crate::policy::PolicyRule) -> RuleOutcome {
         check: None,
         complex_check: None,
         messages: Vec::new(),
+        fix: None,
     }
 }
 
@@ -479,6 +487,29 @@ pub fn evaluate(
     };
     results.scores = score::scores(benchmark, policy, &results.rules);
     Ok(results)
+}
+
+/// Whether `platform` (a CPE name or a platform-specification id, as a Rule's or a fix's
+/// `platform` names one) applies to the target `engine` checks: the same test a Rule's
+/// applicability passes ([`evaluate`]), its CPE checks evaluated through `engine`. A name no
+/// dictionary of `source` lists does not apply (as oscap).
+///
+/// ```
+/// use scap_xccdf::{Source, XccdfResult, CheckEngine, CheckRequest, CheckOutcome};
+/// struct AllPass;
+/// impl CheckEngine for AllPass {
+///     fn supports(&self, _: &str) -> bool { true }
+///     fn evaluate(&self, b: &[CheckRequest]) -> Vec<CheckOutcome> {
+///         b.iter().map(|_| CheckOutcome::new(XccdfResult::Pass)).collect()
+///     }
+/// }
+/// let src = Source::parse_str(r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2"
+///   id="xccdf_x_benchmark_b"/>"#, None, None, &Default::default())?;
+/// assert!(!scap_xccdf::eval::platform_applies(&src, &AllPass, "cpe:/o:other:os"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn platform_applies(source: &Source, engine: &dyn CheckEngine, platform: &str) -> bool {
+    Applicability::new(source, engine).applies(platform)
 }
 
 /// `role="unscored"`: oscap 1.3.7 reports whatever the check engine answered (pass, fail,
