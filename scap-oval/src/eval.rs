@@ -10,7 +10,7 @@
 //! each directory is listed, each path looked up and each link read at most once per
 //! evaluation, within [`ViewLimits`]' default cap, with the jail of the target untouched (the
 //! view has no host access of its own; see [`ScanView`]). A target whose
-//! [`Target::wants_scan_view`] is `false` (the live host) is asked directly.
+//! [`Target::wants_scan_view`] is `false` (the live host, a container image) is asked directly.
 //!
 //! A definition that extends itself, directly or through others, is `not evaluated`, and so is
 //! every definition in the cycle, whatever the rest of its criteria give; a definition outside
@@ -60,6 +60,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use scap_probe::{ScanView, Target, ViewLimits};
 
@@ -269,10 +270,15 @@ struct Cache {
     definitions: HashMap<String, ResultValue>,
     tests: HashMap<String, TestResult>,
     objects: HashMap<String, CollectedObject>,
-    variables: HashMap<String, VariableValues>,
+    /// Shared, not copied, with every comparison that reads them (a state entity compares
+    /// each item with the values: one copy per item was most of the allocations).
+    variables: HashMap<String, Arc<VariableValues>>,
     /// Item ids by the hash of the item (each item is kept once, in `item_list`).
     items: HashMap<u64, Vec<u64>>,
-    item_list: Vec<Item>,
+    /// Shared with the tests that read them: a test takes its items out of the cache while it
+    /// compares them (a comparison may compute a variable, which needs the cache), by handle
+    /// instead of by copy.
+    item_list: Vec<Arc<Item>>,
     in_progress: HashSet<String>,
     depth: usize,
     /// Definitions being evaluated, outermost first (to find the members of a cycle).
@@ -280,7 +286,17 @@ struct Cache {
     /// Definitions found to be part of an `extend_definition` cycle: `not evaluated`.
     cyclic: HashSet<String>,
     /// Collections of objects that need no variable, gathered in parallel before evaluation.
-    prefetched: HashMap<String, Collection>,
+    prefetched: HashMap<String, Prefetched>,
+}
+
+/// A collection gathered ahead of the evaluation, its items shared with every other
+/// prefetched collection holding an equal item (objects over the same files make the same
+/// items: held once, where holding every collection whole until the evaluation interned it
+/// cost a third of the peak memory on a live host).
+struct Prefetched {
+    flag: Flag,
+    items: Vec<Arc<Item>>,
+    messages: Vec<String>,
 }
 
 impl std::fmt::Debug for Evaluator<'_> {
@@ -350,7 +366,10 @@ impl<'a> Evaluator<'a> {
         for id in ids {
             definitions.push((id.clone(), self.definition(id)));
         }
-        let cache = self.state.into_inner();
+        let mut cache = self.state.into_inner();
+        // Collections never reached still share items with the results: let go of them first,
+        // so that the items move out of their handles instead of being copied.
+        cache.prefetched.clear();
         Results {
             definitions,
             evaluated_definitions: cache.definitions,
@@ -360,9 +379,13 @@ impl<'a> Evaluator<'a> {
                 .item_list
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| (i as u64 + 1, item))
+                .map(|(i, item)| (i as u64 + 1, unshare(item)))
                 .collect(),
-            variables: cache.variables,
+            variables: cache
+                .variables
+                .into_iter()
+                .map(|(id, v)| (id, unshare(v)))
+                .collect(),
         }
     }
 
@@ -442,38 +465,59 @@ impl<'a> Evaluator<'a> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let target: &dyn Target = &self.target;
         let defs = self.defs;
-        let done: Vec<(String, Collection)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some((id, probe, request, filters)) = work.get(i) else {
-                                break;
-                            };
-                            let collection = if filters.is_empty() {
-                                probe.collect(target, request)
-                            } else {
-                                let keep =
-                                    &mut |item: &Item| passes_static_filters(defs, item, filters);
-                                probe.collect_filtered(target, request, keep)
-                            };
-                            out.push((id.clone(), collection));
+        let (send, receive) = std::sync::mpsc::channel::<(String, Collection)>();
+        let mut done: HashMap<String, Prefetched> = HashMap::new();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let send = send.clone();
+                let (next, work) = (&next, &work);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((id, probe, request, filters)) = work.get(i) else {
+                            break;
+                        };
+                        let collection = if filters.is_empty() {
+                            probe.collect(target, request)
+                        } else {
+                            let keep =
+                                &mut |item: &Item| passes_static_filters(defs, item, filters);
+                            probe.collect_filtered(target, request, keep)
+                        };
+                        if send.send((id.clone(), collection)).is_err() {
+                            break;
                         }
-                        out
-                    })
-                })
-                .collect();
-            // A worker that panicked (a probe bug) loses its share: those objects are then
+                    }
+                });
+            }
+            drop(send);
+            // Each collection is shared out as it arrives: equal items become one. A worker
+            // that panicked (a probe bug) loses what it had not sent: those objects are then
             // collected again, in order, by the evaluation.
-            workers
-                .into_iter()
-                .filter_map(|w| w.join().ok())
-                .flatten()
-                .collect()
+            let mut pool: HashMap<u64, Vec<Arc<Item>>> = HashMap::new();
+            for (id, c) in receive {
+                let items = c.items.into_iter().map(|i| self.pooled(&mut pool, i));
+                let prefetched = Prefetched {
+                    flag: c.flag,
+                    items: items.collect(),
+                    messages: c.messages,
+                };
+                done.insert(id, prefetched);
+            }
         });
-        self.state.borrow_mut().prefetched.extend(done);
+        self.state.borrow_mut().prefetched = done;
+    }
+
+    /// `item` as the pool holds it: the equal item already there, or `item`, now pooled.
+    fn pooled(&self, pool: &mut HashMap<u64, Vec<Arc<Item>>>, item: Item) -> Arc<Item> {
+        use std::hash::BuildHasher;
+        let same = pool.entry(self.item_hasher.hash_one(&item)).or_default();
+        if let Some(found) = same.iter().find(|i| ***i == item) {
+            return Arc::clone(found);
+        }
+        let item = Arc::new(item);
+        same.push(Arc::clone(&item));
+        item
     }
 
     /// The result of one definition, evaluating it if needed.
@@ -662,7 +706,7 @@ impl<'a> Evaluator<'a> {
             out.result = ResultValue::Error;
             return out;
         }
-        let items: Vec<(u64, Item)> = {
+        let items: Vec<(u64, Arc<Item>)> = {
             let s = self.state.borrow();
             collected
                 .items
@@ -670,7 +714,7 @@ impl<'a> Evaluator<'a> {
                 .filter_map(|id| {
                     s.item_list
                         .get((*id - 1) as usize)
-                        .map(|i| (*id, i.clone()))
+                        .map(|i| (*id, Arc::clone(i)))
                 })
                 .collect()
         };
@@ -705,8 +749,8 @@ impl<'a> Evaluator<'a> {
         for s in &states {
             for e in &s.entities {
                 if let Some(v) = &e.var_ref {
-                    for value in self.variable(v).values {
-                        let pair = (v.clone(), value);
+                    for value in &self.shared_variable(v).values {
+                        let pair = (v.clone(), value.clone());
                         if !out.bindings.contains(&pair) {
                             out.bindings.push(pair);
                         }
@@ -719,7 +763,7 @@ impl<'a> Evaluator<'a> {
 
     /// Compare one item with one state (oscap's `eval_item`).
     fn state_result(&self, item: &Item, state: &State, test_kind: &str) -> ResultValue {
-        state_result(item, state, test_kind, &|v| self.variable(v))
+        state_result(item, state, test_kind, &|v| self.shared_variable(v))
     }
 
     /// Collect an object (once; later calls return the cached collection).
@@ -777,13 +821,13 @@ impl<'a> Evaluator<'a> {
                 for e in &eo.entities {
                     let values = match &e.var_ref {
                         Some(v) => {
-                            let vals = self.variable(v);
+                            let vals = self.shared_variable(v);
                             for value in &vals.values {
                                 out.bindings.push((v.clone(), value.clone()));
                             }
                             match vals.flag {
                                 Flag::Complete | Flag::Incomplete if !vals.values.is_empty() => {
-                                    vals.values
+                                    vals.values.clone()
                                 }
                                 Flag::Complete | Flag::Incomplete | Flag::DoesNotExist => {
                                     out.flag = Flag::DoesNotExist;
@@ -824,24 +868,24 @@ impl<'a> Evaluator<'a> {
                 } else if o.kind == "variable_object" {
                     let mut c = self.variable_items(&request);
                     c.items.retain(|i| keep(i));
-                    c
+                    Prefetched::from(c)
                 } else {
-                    match self.registry.get(&o.namespace, &o.kind) {
+                    Prefetched::from(match self.registry.get(&o.namespace, &o.kind) {
                         Some(probe) => probe.collect_filtered(&self.target, &request, keep),
                         None => Collection::with_message(
                             Flag::NotCollected,
                             format!("{}: no probe for {} ({})", o.id, o.kind, o.namespace),
                         ),
-                    }
+                    })
                 };
                 // The per-object item limit, for every probe (custom ones too): past it the
                 // object is an error with a message, as oscap's item limit, and no item is kept.
                 let collection = if collection.items.len() > crate::probes::MAX_ITEMS {
-                    Collection::error(format!(
+                    Prefetched::from(Collection::error(format!(
                         "{}: more than {} items (the per-object item limit was hit)",
                         o.id,
                         crate::probes::MAX_ITEMS
-                    ))
+                    )))
                 } else {
                     collection
                 };
@@ -877,7 +921,7 @@ impl<'a> Evaluator<'a> {
         let mut items = Vec::new();
         let mut messages = Vec::new();
         for id in &e.values {
-            let vals = self.variable(id);
+            let vals = self.shared_variable(id);
             // A variable computed to no values has no item; one that failed (an external
             // variable without a value) still has one, without values, as in oscap.
             if vals.values.is_empty()
@@ -925,7 +969,7 @@ impl<'a> Evaluator<'a> {
         items
             .into_iter()
             .filter(|id| {
-                // A copy: filtering may evaluate variables, which borrows the cache mutably.
+                // A handle: filtering may evaluate variables, which borrows the cache mutably.
                 let item = self
                     .state
                     .borrow()
@@ -952,9 +996,9 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn intern(&self, item: Item) -> u64 {
+    fn intern(&self, item: Arc<Item>) -> u64 {
         use std::hash::BuildHasher;
-        let hash = self.item_hasher.hash_one(&item);
+        let hash = self.item_hasher.hash_one(&*item);
         let mut s = self.state.borrow_mut();
         let same = s.items.get(&hash).and_then(|ids| {
             ids.iter()
@@ -972,8 +1016,13 @@ impl<'a> Evaluator<'a> {
 
     /// The values of a variable (computed once).
     pub fn variable(&self, id: &str) -> VariableValues {
+        unshare(self.shared_variable(id))
+    }
+
+    /// [`Evaluator::variable`], shared with the cache.
+    fn shared_variable(&self, id: &str) -> Arc<VariableValues> {
         if let Some(v) = self.state.borrow().variables.get(id) {
-            return v.clone();
+            return Arc::clone(v);
         }
         let key = format!("var {id}");
         let values = if !self.enter(&key) {
@@ -1005,10 +1054,11 @@ impl<'a> Evaluator<'a> {
             self.leave(&key);
             v
         };
+        let values = Arc::new(values);
         self.state
             .borrow_mut()
             .variables
-            .insert(id.to_owned(), values.clone());
+            .insert(id.to_owned(), Arc::clone(&values));
         values
     }
 
@@ -1164,31 +1214,32 @@ fn state_result(
     item: &Item,
     state: &State,
     test_kind: &str,
-    variable: &dyn Fn(&str) -> VariableValues,
+    variable: &dyn Fn(&str) -> Arc<VariableValues>,
 ) -> ResultValue {
-    let mut results = Vec::with_capacity(state.entities.len());
-    for se in &state.entities {
-        let mut name = se.name.as_str();
-        // textfilecontent_state/line is compared with the item's text (OVAL >= 5.4).
-        if name == "line" && test_kind == "textfilecontent_test" {
-            name = "text";
-        }
-        let matched: Vec<ResultValue> = item
-            .entities
-            .iter()
-            .filter(|ie| ie.name == name)
-            .map(|ie| entity_result(ie, se, variable))
-            .collect();
-        // An entity the item lacks gives no results, which `check` reads as `unknown`.
-        results.push(logic::check(se.entity_check, matched));
-    }
-    logic::combine(state.operator, results)
+    // Counted as they come, not collected: this runs for every item of every test.
+    logic::combine(
+        state.operator,
+        state.entities.iter().map(|se| {
+            let mut name = se.name.as_str();
+            // textfilecontent_state/line is compared with the item's text (OVAL >= 5.4).
+            if name == "line" && test_kind == "textfilecontent_test" {
+                name = "text";
+            }
+            let matched = item
+                .entities
+                .iter()
+                .filter(|ie| ie.name == name)
+                .map(|ie| entity_result(ie, se, variable));
+            // An entity the item lacks gives no results, which `check` reads as `unknown`.
+            logic::check(se.entity_check, matched)
+        }),
+    )
 }
 
 fn entity_result(
     ie: &ItemEntity,
     se: &Entity,
-    variable: &dyn Fn(&str) -> VariableValues,
+    variable: &dyn Fn(&str) -> Arc<VariableValues>,
 ) -> ResultValue {
     if ie.status == ItemStatus::DoesNotExist {
         return ResultValue::False;
@@ -1208,10 +1259,9 @@ fn entity_result(
         Some(v) => {
             let vals = variable(v);
             match vals.flag {
-                Flag::Complete | Flag::Incomplete => logic::check(
-                    se.var_check,
-                    vals.values.iter().map(|x| cmp(x)).collect::<Vec<_>>(),
-                ),
+                Flag::Complete | Flag::Incomplete => {
+                    logic::check(se.var_check, vals.values.iter().map(|x| cmp(x)))
+                }
                 _ => ResultValue::Error,
             }
         }
@@ -1247,7 +1297,12 @@ fn record_result(ie: &ItemEntity, se: &Entity) -> ResultValue {
 /// Whether an item survives `filters` whose states use no variable (checked by
 /// [`static_filters`]), without an evaluator: what a collection worker applies.
 fn passes_static_filters(defs: &Definitions, item: &Item, filters: &[Filter]) -> bool {
-    let no_variable = |v: &str| VariableValues::failed(Flag::Error, format!("{v}: not available"));
+    let no_variable = |v: &str| {
+        Arc::new(VariableValues::failed(
+            Flag::Error,
+            format!("{v}: not available"),
+        ))
+    };
     filters.iter().all(|f| {
         let Some(state) = defs.state(&f.state_ref) else {
             return true;
@@ -1371,4 +1426,20 @@ fn combine_set(op: SetOperator, operands: Vec<(Flag, Vec<u64>)>) -> (Flag, Vec<u
         None => Flag::Complete,
     };
     (flag, items)
+}
+
+impl From<Collection> for Prefetched {
+    fn from(c: Collection) -> Prefetched {
+        Prefetched {
+            flag: c.flag,
+            items: c.items.into_iter().map(Arc::new).collect(),
+            messages: c.messages,
+        }
+    }
+}
+
+/// The value of a shared handle: moved out when nothing else holds it (the cache is gone by
+/// then), copied otherwise.
+fn unshare<T: Clone>(shared: Arc<T>) -> T {
+    Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone())
 }

@@ -283,8 +283,9 @@ pub trait Target: Send + Sync {
     /// Whether a scan should ask this target through a [`ScanView`](crate::ScanView) (one
     /// look at each path per scan). Default `true`. [`LiveHost`](crate::LiveHost) says
     /// `false`: the kernel resolves and caches its paths already, in one call each, and a
-    /// host's tree is larger than any cap, so a view would only add work; a `ScanView` says
-    /// `false`, being one.
+    /// host's tree is larger than any cap, so a view would only add work;
+    /// `OciImage` says `false`, its tree being in memory already; a
+    /// `ScanView` says `false`, being one.
     fn wants_scan_view(&self) -> bool {
         true
     }

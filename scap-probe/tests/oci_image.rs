@@ -659,6 +659,10 @@ fn same_answers_as_rootfs_and_memory_target() {
     let a = walk(&img);
     assert_eq!(a, walk(&rootfs));
     assert_eq!(a, walk(&mem));
+    // The image is its own index: a scan asks it directly, not through a ScanView holding a
+    // second copy (a directory tree on disk is asked through one).
+    assert!(!img.wants_scan_view());
+    assert!(rootfs.wants_scan_view());
     for p in ["/etc/shadow", "/etc/ssh/sshd_config"] {
         let (x, y) = (
             img.metadata(Path::new(p)).unwrap(),

@@ -1289,6 +1289,13 @@ impl Target for OciImage {
         Some(&self.facts)
     }
 
+    /// `false`: the image's merged tree is already in memory, indexed by path, and every
+    /// answer is a lookup in it with no host call; a [`ScanView`](crate::ScanView) would only
+    /// hold a second copy of each entry it is asked about.
+    fn wants_scan_view(&self) -> bool {
+        false
+    }
+
     fn hostname(&self) -> Result<String> {
         crate::target::hostname_of_tree(self)
     }
