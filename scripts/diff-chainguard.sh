@@ -10,7 +10,7 @@
 # env: KEEP=DIR keeps the outputs; SCAN_BIN=PATH uses an already built scan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ds=${1:-fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml}
+ds=${1:-scap/tests/fixtures/ds/chainguard/ssg-chainguard-gpos-ds.xml}
 profile=xccdf_basic_profile_.check
 out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"

@@ -7,11 +7,11 @@
 #
 # usage: scripts/make-arf-pair.sh [ROOT] [OUTDIR]
 #   ROOT    default /var/tmp/scap-roots/bullseye (scripts/make-debian-root.sh)
-#   OUTDIR  default fixtures/arf
+#   OUTDIR  default scap-arf/tests/fixtures/arf
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${1:-/var/tmp/scap-roots/bullseye}
-out=${2:-fixtures/arf}
+out=${2:-scap-arf/tests/fixtures/arf}
 scripts/install-ssg.sh >&2
 after=$(mktemp -d /var/tmp/scap-arf-after.XXXXXX)
 trap 'rm -rf "$after"' EXIT

@@ -11,7 +11,7 @@
 # Needs: chromium (Debian packages chromium, chromium-driver), xmllint, oscap for the last steps.
 set -eu
 cd "$(dirname "$0")/.."
-ARF=${1:-fixtures/arf/linux-baseline-debian11-oscap-arf.xml}
+ARF=${1:-scap-arf/tests/fixtures/arf/linux-baseline-debian11-oscap-arf.xml}
 OUT=${2:-target/report-screenshot}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)

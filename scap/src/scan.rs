@@ -242,7 +242,7 @@ impl<'c> Scan<'c> {
     /// ```
     /// use scap::{FixRun, FixRunner, FixScript};
     /// use scap::probe::MemoryTarget;
-    /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/ds/ssg-chromium-ds.xml");
+    /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ds/ssg-chromium-ds.xml");
     /// let content = scap::Content::open(path)?;
     /// struct Echo;
     /// impl FixRunner for Echo {
