@@ -80,6 +80,8 @@ pub struct ViewStats {
     pub backend_read_dir: u64,
     /// `read_link` calls on the backend.
     pub backend_read_link: u64,
+    /// `xattr_names` calls on the backend.
+    pub backend_xattr_names: u64,
     /// Entries dropped to stay within [`ViewLimits::max_entries`].
     pub evicted: u64,
 }
@@ -96,11 +98,28 @@ struct Node {
     /// The path, followed, is the directory at this physical path (kept for a path as asked,
     /// so that its entries resolve from here; the same path when there is no link on it).
     dir: Option<PathBuf>,
+    /// The names of its extended attributes, for the path as asked, following every link
+    /// (`[0]`) or only those of the parents (`[1]`).
+    xattr_names: [Option<Arc<[OsString]>>; 2],
 }
 
 impl Node {
     fn weight(&self) -> usize {
         1 + self.listing.as_ref().map_or(0, |l| l.len())
+            + self
+                .xattr_names
+                .iter()
+                .flatten()
+                .map(|n| n.len())
+                .sum::<usize>()
+    }
+}
+
+/// The slot of [`Node::xattr_names`] for `follow`.
+fn xattr_slot(follow: Follow) -> usize {
+    match follow {
+        Follow::All => 0,
+        Follow::Parents => 1,
     }
 }
 
@@ -607,10 +626,32 @@ impl<T: Target> Target for ScanView<T> {
         self.inner.working_directory()
     }
 
-    // Not cached: asked once per file by the probes that need them, and answered by the
-    // backend through its own jail from the path as given.
+    // Names are cached for the path as given (the file probe asks for every file whether it
+    // has an ACL, and several objects reach the same file); the backend answers a miss through
+    // its own jail from that path, as it does uncached. Values are not cached: they are read
+    // for the few attributes a probe wants.
     fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<std::ffi::OsString>> {
-        self.inner.xattr_names(path, follow)
+        let max = self.limits.max_entries;
+        let slot = xattr_slot(follow);
+        let cacheable = !self.uncached(path);
+        if cacheable {
+            let mut cache = self.lock();
+            if let Some(names) = cache
+                .get(path, max)
+                .and_then(|n| n.xattr_names[slot].clone())
+            {
+                cache.stats.hits += 1;
+                return Ok(names.to_vec());
+            }
+        }
+        let names = self.inner.xattr_names(path, follow)?;
+        let mut cache = self.lock();
+        cache.stats.backend_xattr_names += 1;
+        if cacheable {
+            let shared: Arc<[OsString]> = names.clone().into();
+            cache.update(path, max, |n| n.xattr_names[slot] = Some(shared));
+        }
+        Ok(names)
     }
 
     fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
@@ -718,6 +759,28 @@ mod tests {
         assert_eq!(s.backend_metadata, 4, "{s:?}");
         assert_eq!(s.backend_read_link, 1, "{s:?}");
         assert_eq!(s.backend_read_dir, 1, "{s:?}");
+    }
+
+    #[test]
+    fn extended_attribute_names_are_listed_once_per_path() {
+        let mut t = MemoryTarget::new();
+        t.add_file("/etc/passwd", "");
+        t.set_xattr("/etc/passwd", "system.posix_acl_access", b"x".to_vec());
+        let v = ScanView::new(&t, ViewLimits::default());
+        for _ in 0..3 {
+            assert_eq!(
+                v.xattr_names(Path::new("/etc/passwd"), Follow::All)
+                    .unwrap(),
+                [OsString::from("system.posix_acl_access")]
+            );
+        }
+        v.xattr_names(Path::new("/etc/passwd"), Follow::Parents)
+            .unwrap();
+        assert_eq!(v.stats().backend_xattr_names, 2);
+        assert!(
+            v.xattr_names(Path::new("/etc/missing"), Follow::All)
+                .is_err()
+        );
     }
 
     #[test]
