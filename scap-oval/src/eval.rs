@@ -902,7 +902,15 @@ impl<'a> Evaluator<'a> {
                     }
                     f => f,
                 };
-                (flag, items.into_iter().map(|i| self.intern(i)).collect())
+                // Identical items (two variable values naming one file) are one item of the
+                // object, referenced once, as oscap's collected objects reference them.
+                let mut seen = HashSet::new();
+                let ids = items
+                    .into_iter()
+                    .map(|i| self.intern(i))
+                    .filter(|id| seen.insert(*id))
+                    .collect();
+                (flag, ids)
             }
         };
         out.flag = if flag == Flag::Complete && items.is_empty() {
