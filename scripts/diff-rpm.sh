@@ -21,7 +21,8 @@
 # Then SSG's RHEL 9 STIG profile on a RHEL-9-like tree of real rpm installs
 # (scripts/make-rpm-root.sh: redhat-release 9.2 and a dozen packages rules ask about), every
 # rule compared by scripts/diff-xccdf.sh: the RHEL 9 platform check and the package_*_installed
-# and package_*_removed rules are rpminfo objects.
+# and package_*_removed rules are rpminfo objects. The same for SSG's Fedora OSPP profile on
+# the tree as a Fedora 36 (`make-rpm-root.sh DIR fedora`).
 #
 # usage: scripts/diff-rpm.sh
 # env: KEEP=DIR keeps the outputs; OVAL_EVAL=PATH and SCAN_BIN=PATH use already built examples.
@@ -190,12 +191,9 @@ read -r ot om < "$out/big.oscap.time"
 read -r wt wm < "$out/big.ours.time"
 echo "  time: oscap ${ot}s ${om} KiB, ours ${wt}s ${wm} KiB" >&2
 
-echo "== SSG RHEL 9 STIG profile on a RHEL-9-like rpm tree: oscap vs scan" >&2
-scripts/make-rpm-root.sh "$out/rhel9" > /dev/null
-HOME=$out/home ROOT=$out/rhel9 KEEP=$out/ssg-rhel9 \
-    scripts/diff-xccdf.sh "${SCAP_SSG_DIR:-/usr/share/xml/scap/ssg/content}/ssg-rhel9-ds.xml" \
-    xccdf_org.ssgproject.content_profile_stig || status=1
-python3 - "$out/ssg-rhel9/stig.oscap.xml" "$out/ssg-rhel9/stig.ours.xml" <<'PY' || status=1
+# The package_* rules of a profile, oscap's results against ours: every one must agree.
+package_rules() {
+python3 - "$1" "$2" <<'PY'
 import sys
 import xml.etree.ElementTree as ET
 X = "{http://checklists.nist.gov/xccdf/1.2}"
@@ -209,4 +207,18 @@ passed = sum(oscap[k] == "pass" for k in rules)
 print(f"  package rules: {len(same)} of {len(rules)} agree ({passed} pass, {len(rules) - passed} other)")
 sys.exit(0 if rules and len(same) == len(rules) else 1)
 PY
+}
+
+ssg=${SCAP_SSG_DIR:-/usr/share/xml/scap/ssg/content}
+echo "== SSG RHEL 9 STIG profile on a RHEL-9-like rpm tree: oscap vs scan" >&2
+scripts/make-rpm-root.sh "$out/rhel9" > /dev/null
+HOME=$out/home ROOT=$out/rhel9 KEEP=$out/ssg-rhel9 \
+    scripts/diff-xccdf.sh "$ssg/ssg-rhel9-ds.xml" xccdf_org.ssgproject.content_profile_stig || status=1
+package_rules "$out/ssg-rhel9/stig.oscap.xml" "$out/ssg-rhel9/stig.ours.xml" || status=1
+
+echo "== SSG Fedora OSPP profile on a Fedora-like rpm tree: oscap vs scan" >&2
+scripts/make-rpm-root.sh "$out/fedora" fedora > /dev/null
+HOME=$out/home ROOT=$out/fedora KEEP=$out/ssg-fedora \
+    scripts/diff-xccdf.sh "$ssg/ssg-fedora-ds.xml" xccdf_org.ssgproject.content_profile_ospp || status=1
+package_rules "$out/ssg-fedora/ospp.oscap.xml" "$out/ssg-fedora/ospp.ours.xml" || status=1
 exit $status
