@@ -223,6 +223,85 @@ fn bare_filesystem_in_a_fixed_vhd() {
 }
 
 #[test]
+fn bare_filesystem_in_a_dynamic_vhd() {
+    // The same filesystem as bare-ext4.vhd, in a dynamic VHD (qemu-img -O vpc, make.sh).
+    let disk = DiskImage::open(fixture("bare-ext4-dynamic.vhd")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::VhdDynamic);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // 4 KiB blocks, zero blocks unallocated, stored in reverse order (vhd-small-blocks.py;
+    // qemu-img compare finds it identical to the raw filesystem).
+    let disk = DiskImage::open(fixture("bare-ext4-4k-blocks.vhd")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::VhdDynamic);
+    check_manifest(&disk, "bare-ext4.manifest");
+}
+
+#[test]
+fn vmdk_sparse_and_stream_optimized_read_like_the_tree() {
+    let qcow2 = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    for name in ["gpt-esp-root-var.vmdk", "gpt-stream-optimized.vmdk"] {
+        let disk = DiskImage::open(fixture(name)).unwrap();
+        assert_eq!(disk.format(), DiskFormat::Vmdk, "{name}");
+        let checked = check_manifest(&disk, "gpt-esp-root-var.manifest");
+        assert!(checked > 300, "{name}: {checked}");
+        // The ESP and /var assemble as from the qcow2 of the same disk.
+        assert_eq!(disk.filesystems(), qcow2.filesystems(), "{name}");
+        assert_eq!(disk.mounts().unwrap(), qcow2.mounts().unwrap(), "{name}");
+        let shim = disk.read(Path::new("/boot/efi/EFI/debian/shimx64.efi"), 100);
+        assert_eq!(shim.unwrap(), b"shim\n", "{name}");
+    }
+}
+
+#[test]
+fn vmdk_grain_directory_found_through_the_footer() {
+    // VMware's streamOptimized writer (unlike qemu-img's) puts the grain directory at the
+    // end: the header says GD_AT_END (all ones) and the real header is the footer, before
+    // the end-of-stream marker. Made from qemu's file: footer marker, header copy, marker.
+    let (_d, p) = patched("gpt-stream-optimized.vmdk", |b| {
+        let header = b[..512].to_vec();
+        let mut marker = vec![0u8; 512];
+        marker[12..16].copy_from_slice(&3u32.to_le_bytes()); // MARKER_FOOTER
+        b.extend_from_slice(&marker);
+        b.extend_from_slice(&header);
+        b.extend_from_slice(&[0u8; 512]); // end of stream
+        b[56..64].copy_from_slice(&u64::MAX.to_le_bytes());
+    });
+    let disk = DiskImage::open(&p).unwrap();
+    check_manifest(&disk, "gpt-esp-root-var.manifest");
+    // Without the footer, a typed error.
+    let (_d, p) = patched("gpt-stream-optimized.vmdk", |b| {
+        b[56..64].copy_from_slice(&u64::MAX.to_le_bytes());
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("no footer header"), "{e}");
+}
+
+#[test]
+fn vmdk_descriptor_naming_other_files_is_refused() {
+    // A monolithicFlat descriptor: its extent is a path the image's author chose.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("flat.vmdk");
+    std::fs::write(
+        &p,
+        "# Disk DescriptorFile\nversion=1\ncreateType=\"monolithicFlat\"\n\
+         RW 81920 FLAT \"/etc/shadow\" 0\n",
+    )
+    .unwrap();
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(matches!(e, DiskError::Unsupported { .. }), "{e}");
+    assert!(e.to_string().contains("never opened"), "{e}");
+}
+
+#[test]
+fn vmdk_grain_directory_outside_the_file_is_an_error() {
+    let (_d, p) = patched("gpt-esp-root-var.vmdk", |b| {
+        // gdOffset (sectors, little-endian at 56) far past the end.
+        b[56..64].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("vmdk: at offset 56"), "{e}");
+}
+
+#[test]
 fn bare_xfs_reads_like_its_tree() {
     let disk = DiskImage::open(fixture("bare-xfs.qcow2")).unwrap();
     let fs = &disk.filesystems()[0];
@@ -375,6 +454,9 @@ fn damaged_images_give_errors_not_panics() {
         "gpt-esp-root-var.qcow2",
         "mbr-logical.qcow2",
         "bare-ext4.vhd",
+        "bare-ext4-4k-blocks.vhd",
+        "gpt-esp-root-var.vmdk",
+        "gpt-stream-optimized.vmdk",
     ] {
         let original = std::fs::read(fixture(name)).unwrap();
         for _ in 0..rounds {
