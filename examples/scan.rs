@@ -117,9 +117,12 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     }
     let spec = args.target();
     let env = scap::offline_environment(args.env_file.as_deref()).map_err(bad)?;
-    let target = spec.open(env).map_err(bad)?;
+    // What the target could not assemble (a disk's fstab entry naming a filesystem the image
+    // lacks) is printed with the scan's warnings below and kept in the outcome.
+    let (target, target_warnings) = spec.open_with_warnings(env).map_err(bad)?;
     let sce = Sce::when(args.enable_sce, &spec);
     let outcome = scan
+        .target_warnings(target_warnings)
         .rules(args.rules.iter())
         .skip_rules(args.skip_rules.iter())
         .sce(sce)

@@ -79,6 +79,7 @@ pub struct Scan<'c> {
     engines: Vec<Box<dyn CheckEngine + Send + Sync + 'c>>,
     on_rule: Option<OnRule<'c>>,
     vantage: Vantage,
+    target_warnings: Vec<Warning>,
 }
 
 impl std::fmt::Debug for Scan<'_> {
@@ -106,6 +107,7 @@ impl<'c> Scan<'c> {
             engines: Vec::new(),
             on_rule: None,
             vantage: Vantage::Installed,
+            target_warnings: Vec::new(),
         }
     }
 
@@ -120,6 +122,15 @@ impl<'c> Scan<'c> {
     /// profile deselects them, as oscap `--rule`. [`Scan::run`] errors on an unknown one.
     pub fn rules(mut self, rules: impl IntoIterator<Item = impl Into<String>>) -> Scan<'c> {
         self.rules.extend(rules.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds what opening the target noticed ([`TargetSpec::open_with_warnings`]) to the
+    /// outcome's [`warnings`](ScanOutcome::warnings), after the scan's own.
+    ///
+    /// [`TargetSpec::open_with_warnings`]: crate::TargetSpec::open_with_warnings
+    pub fn target_warnings(mut self, warnings: impl IntoIterator<Item = Warning>) -> Scan<'c> {
+        self.target_warnings.extend(warnings);
         self
     }
 
@@ -240,6 +251,7 @@ impl<'c> Scan<'c> {
                 )),
             }
         }
+        warnings.extend(self.target_warnings);
         let mut oval = OvalEngine::new(content, target).keep_results(true);
         if let Some(registry) = self.registry {
             oval = oval.with_registry(registry);
