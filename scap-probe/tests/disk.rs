@@ -276,6 +276,83 @@ fn vmdk_grain_directory_found_through_the_footer() {
 }
 
 #[test]
+fn gcp_sparse_tar_reads_like_the_tree() {
+    // disk.raw in a GNU sparse tar (tar --format=oldgnu -S, as GCP's docs say; make.sh):
+    // the 40 MiB disk is 1 MiB of archive, its gaps read as zeros.
+    let disk = DiskImage::open(fixture("gpt-gcp.tar")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTar);
+    let checked = check_manifest(&disk, "gpt-esp-root-var.manifest");
+    assert!(checked > 300, "{checked}");
+    let qcow2 = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    assert_eq!(disk.filesystems(), qcow2.filesystems());
+}
+
+/// A tar built here with the `tar` crate: `entries` (name, bytes) in order.
+fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+#[test]
+fn gcp_plain_tar_with_other_entries_first() {
+    // A plain (not sparse) disk.raw after a long-named entry (a GNU `L` header): the bare
+    // ext4 of bare-ext4.vhd without its footer.
+    let vhd = std::fs::read(fixture("bare-ext4.vhd")).unwrap();
+    let raw = &vhd[..vhd.len() - 512];
+    let long = format!("{}/README", "d".repeat(150));
+    let bytes = tar_of(&[(long.as_str(), b"hello\n"), ("./disk.raw", raw)]);
+    let disk = DiskImage::from_bytes(bytes).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTar);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // No disk.raw: an error naming what the archive holds.
+    let e = DiskImage::from_bytes(tar_of(&[("other.img", raw)])).unwrap_err();
+    assert!(e.to_string().contains("without disk.raw"), "{e}");
+    assert!(e.to_string().contains("other.img"), "{e}");
+}
+
+#[test]
+fn gcp_tar_gz_is_refused_with_what_to_do() {
+    // The gzip magic and a deflate stream's start: refused before anything is decompressed.
+    let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+    gz.resize(4096, 0);
+    let e = DiskImage::from_bytes(gz).unwrap_err();
+    assert!(matches!(e, DiskError::Unsupported { .. }), "{e}");
+    assert!(
+        e.to_string().contains("gzip -dc IMAGE.tar.gz > IMAGE.tar"),
+        "{e}"
+    );
+}
+
+#[test]
+fn gcp_sparse_map_out_of_order_is_an_error() {
+    let (_d, p) = patched("gpt-gcp.tar", |b| {
+        // Second sparse map entry's offset (header 386 + 24) moved before the first's.
+        b[410..422].copy_from_slice(b"00000000000\0");
+        // Keep the header checksum right so the map itself is what is refused.
+        let sum: u32 = b[..512]
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(x)
+                }
+            })
+            .sum();
+        b[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("out of order"), "{e}");
+}
+
+#[test]
 fn vmdk_descriptor_naming_other_files_is_refused() {
     // A monolithicFlat descriptor: its extent is a path the image's author chose.
     let dir = tempfile::tempdir().unwrap();
@@ -457,6 +534,7 @@ fn damaged_images_give_errors_not_panics() {
         "bare-ext4-4k-blocks.vhd",
         "gpt-esp-root-var.vmdk",
         "gpt-stream-optimized.vmdk",
+        "gpt-gcp.tar",
     ] {
         let original = std::fs::read(fixture(name)).unwrap();
         for _ in 0..rounds {

@@ -4,7 +4,8 @@
 //! Layers, each in its own module, each reading only through the one below:
 //!
 //! - container: raw, qcow2 v2/v3 (`qcow2`), VHD fixed and dynamic (`vhd`), VMDK
-//!   `monolithicSparse` and `streamOptimized` (`vmdk`);
+//!   `monolithicSparse` and `streamOptimized` (`vmdk`), `disk.raw` in a tar (`tarball`, the
+//!   GCP image layout once decompressed);
 //! - partition table (`partition`): GPT, MBR with extended partitions, or none (a bare
 //!   filesystem);
 //! - filesystems: ext2/3/4 (`ext4`), XFS (`xfs`), FAT12/16/32 (`fat`, the EFI system
@@ -31,6 +32,7 @@ mod fstab;
 mod lvm;
 mod partition;
 mod qcow2;
+mod tarball;
 mod vhd;
 mod vmdk;
 mod xfs;
@@ -63,6 +65,9 @@ pub enum DiskFormat {
     VhdFixed,
     /// A dynamic (sparse) VHD: blocks mapped by a block allocation table.
     VhdDynamic,
+    /// A tar archive holding `disk.raw` (a GCP image, once decompressed), read in place,
+    /// sparse or not.
+    GcpTar,
     /// A single-file VMDK sparse extent: `monolithicSparse`, or `streamOptimized` (compressed
     /// grains: OVA exports, AWS image exports).
     Vmdk,
@@ -100,7 +105,9 @@ struct Found {
 /// - Containers: raw, qcow2 v2/v3 (compressed clusters, deflate or zstd; a backing file is
 ///   refused, never opened), VHD fixed and dynamic (a differencing VHD is refused), VMDK in
 ///   one file (`monolithicSparse`, `streamOptimized`; a descriptor naming other files is
-///   refused). Not read: a GCP `tar.gz` (unpack its `disk.raw`).
+///   refused), a GCP image's `disk.raw` in a `.tar` (GNU sparse or not; a `.tar.gz` is
+///   refused with what to do: decompress it, as said in the error, since gzip has no random
+///   access and the image is never copied behind the user's back).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
 /// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition),
 ///   on a partition or on an LVM2 linear logical volume (`/dev/VG/LV`, `/dev/mapper/VG-LV` in
@@ -178,10 +185,20 @@ fn open_container(file: Arc<dyn Device>) -> DResult<(Arc<dyn Device>, DiskFormat
         return Err(DiskError::unsupported("vmdk", what));
     }
     if head[..2] == [0x1f, 0x8b] {
+        // Why not read through or decompressed to a temporary file: tarball.rs.
         return Err(DiskError::unsupported(
             "image",
-            "a gzip file (a GCP image tar.gz: unpack its disk.raw first)",
+            "a gzip file, which has no random access (a GCP image .tar.gz?): decompress it \
+             first with gzip -dc IMAGE.tar.gz > IMAGE.tar; the .tar is read in place, and \
+             stays the size of the data since its disk.raw is sparse",
         ));
+    }
+    if file.size() >= 512 {
+        let mut h = [0u8; 512];
+        file.read_at(0, &mut h)?;
+        if tarball::is_tar(&h) {
+            return Ok((Arc::new(tarball::TarDisk::open(file)?), DiskFormat::GcpTar));
+        }
     }
     match vhd::footer_type(&*file)? {
         None => {}
