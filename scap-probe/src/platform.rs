@@ -103,7 +103,8 @@ impl Finding {
 pub struct PlatformFacts {
     /// Whether the system runs (live) or is configured to run in FIPS 140 mode.
     pub fips_mode: Finding,
-    /// Whether the system boots with UEFI Secure Boot enforcing.
+    /// Whether the system boots with UEFI Secure Boot enforcing (live), or, for an installed
+    /// system with its ESP, whether its boot chain is signed for it ([`Answer::Prepared`]).
     pub secure_boot: Finding,
 }
 
