@@ -30,7 +30,7 @@ pub enum DiskError {
         /// What is wrong.
         reason: String,
     },
-    /// A valid feature this reader does not implement (an encrypted qcow2, a dynamic VHD,
+    /// A valid feature this reader does not implement (an encrypted qcow2, a differencing VHD,
     /// an XFS filesystem, ...).
     #[error("{layer}: unsupported: {what}")]
     Unsupported {
