@@ -31,7 +31,7 @@ pub enum DiskError {
         reason: String,
     },
     /// A valid feature this reader does not implement (an encrypted qcow2, a differencing VHD,
-    /// an XFS filesystem, ...).
+    /// a VMDK descriptor naming other files, ...).
     #[error("{layer}: unsupported: {what}")]
     Unsupported {
         /// Which layer.
