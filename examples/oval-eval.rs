@@ -269,14 +269,22 @@ fn main() -> ExitCode {
         (None, None, Some(disk)) => scap::TargetSpec::Disk(disk.clone()),
         (None, None, None) => scap::TargetSpec::Live,
     };
-    let target =
-        match scap::offline_environment(args.env_file.as_deref()).and_then(|env| spec.open(env)) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("oval-eval: {e}");
-                return ExitCode::from(1);
+    let opened = scap::offline_environment(args.env_file.as_deref())
+        .and_then(|env| spec.open_with_warnings(env));
+    let target = match opened {
+        Ok((t, warnings)) => {
+            // What a disk image could not assemble (an fstab entry naming a filesystem the
+            // image lacks): its files are missing from what is evaluated.
+            for w in warnings {
+                eprintln!("oval-eval: warning: {w}");
             }
-        };
+            t
+        }
+        Err(e) => {
+            eprintln!("oval-eval: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let registry = Registry::builtin();
     let evaluator = Evaluator::new(&defs, target.as_ref(), &registry, variables);
     let results = if args.ids.is_empty() {

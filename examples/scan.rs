@@ -1,14 +1,12 @@
-//! Scan a host, an offline tree (`--root DIR`) or a container image (`--image PATH[:REF]`) with
-//! XCCDF content, taking `oscap xccdf eval`'s command line: a script's `oscap xccdf eval ARGS`
-//! works as `cargo run --release --example scan -- ARGS` (`scan --help` lists the options; the
-//! README shows the workflows). With no arguments it scans this host with a small bundled
-//! baseline (`examples/data/linux-baseline-ds.xml`). `--remediate` fixes the live host.
+//! Scan a host, an offline tree (`--root DIR`), a container image (`--image PATH[:REF]`) or a VM
+//! disk (`--disk IMAGE`) with XCCDF content, taking `oscap xccdf eval`'s command line: a script's
+//! `oscap xccdf eval ARGS` works as `cargo run --release --example scan -- ARGS` (`--help` lists
+//! the options). No arguments: this host with the bundled baseline; `--remediate` fixes it.
 //!
-//! Argument handling and printing over the `scap` crate: [`scap::Content`] opens the input,
-//! [`scap::Scan`] runs it, every output file comes from the [`scap::ScanOutcome`], written
-//! atomically ([`scap_examples::output`]). Exit status as oscap's: 0 when no rule failed, 2
-//! when a rule failed or errored, 1 on bad usage or input; and 2 when no rule failed but a
-//! warning says some results stand on a defect of the content (see `scap::Warning`).
+//! Argument handling and printing over the `scap` crate ([`scap::Content`], [`scap::Scan`],
+//! [`scap::ScanOutcome`]); outputs written atomically ([`scap_examples::output`]). Exit status as
+//! oscap's: 0 when no rule failed, 2 when one failed or errored (or a warning says results stand
+//! on a defect of the content, see `scap::Warning`), 1 on bad usage or input.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -114,11 +112,13 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     }
     let spec = args.target();
     let env = scap::offline_environment(args.env_file.as_deref()).map_err(bad)?;
-    let target = spec.open(env).map_err(bad)?;
+    // What the target could not assemble (e.g. a disk's fstab entry) is warned about below.
+    let (target, target_warnings) = spec.open_with_warnings(env).map_err(bad)?;
     if args.remediate {
         scan = scan.remediate(scap::BashRunner::default());
     }
     let outcome = scan
+        .target_warnings(target_warnings)
         .rules(args.rules.iter())
         .skip_rules(args.skip_rules.iter())
         .sce(Sce::when(args.enable_sce, &spec))

@@ -545,6 +545,13 @@ fn oval_eval_reads_a_disk_image_assembled_by_its_fstab() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Its fstab also names a /dev/sda9 the image lacks: said on stderr.
+    assert!(
+        stderr(&o).contains("warning: --disk ")
+            && stderr(&o).contains("fstab: /dev/sda9 for /srv: not in this image"),
+        "{}",
+        stderr(&o)
+    );
     let out = stdout(&o);
     for (def, want) in [
         (1, "true"),

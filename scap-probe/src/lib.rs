@@ -12,7 +12,7 @@
 //! - [`MemoryTarget`]: a tree and facts in memory, for tests;
 //! - [`OciImage`] (feature `oci`, on by default): a container image (OCI image layout or
 //!   `docker save` archive) read in place, layers merged in memory, no daemon, no root;
-//! - [`DiskImage`] (feature `disk`): a virtual machine disk (raw, qcow2, fixed VHD; GPT or
+//! - [`DiskImage`] (feature `disk`): a virtual machine disk (raw, qcow2, VHD, VMDK; GPT or
 //!   MBR; ext2/3/4 and FAT) read in place and assembled by its own `/etc/fstab`;
 //! - anything a downstream tool writes (an SSH session, a VM disk reader, ...).
 //!

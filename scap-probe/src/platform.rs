@@ -9,7 +9,13 @@
 //! | fact | live host | offline tree / disk | container image |
 //! |---|---|---|---|
 //! | FIPS mode | `/proc/sys/crypto/fips_enabled` | `fips=1` on the kernel command line of the boot configuration (`/etc/kernel/cmdline`, BLS entries, GRUB); without one, the crypto policy and OpenSSL's FIPS provider configuration | crypto policy, OpenSSL's FIPS provider configuration (the kernel's mode is the host's) |
-//! | Secure Boot | the `SecureBoot` and `SetupMode` EFI variables | not collectable from a tree | not applicable |
+//! | Secure Boot | the `SecureBoot` and `SetupMode` EFI variables | with feature `authenticode`: the boot loaders on the ESP at `/boot/efi` and their Authenticode signatures ("prepared", or "disabled" when the loader the firmware starts is not validly signed); else, or without an ESP, not collectable | not applicable |
+
+#[cfg(feature = "authenticode")]
+#[cfg_attr(docsrs, doc(cfg(feature = "authenticode")))]
+pub mod authenticode;
+#[cfg(feature = "authenticode")]
+mod esp;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +45,10 @@ pub enum Answer {
     NotApplicable,
     /// The target cannot tell (the firmware state of an offline tree).
     NotCollectable,
+    /// An installed system's boot chain is signed for Secure Boot (a validly signed shim on
+    /// its ESP): it can boot with Secure Boot enforcing; whether a machine's firmware
+    /// enforces it is not in the system's files.
+    Prepared,
 }
 
 impl Answer {
@@ -53,6 +63,7 @@ impl Answer {
             Answer::Disabled => "disabled",
             Answer::NotApplicable => "not applicable",
             Answer::NotCollectable => "not collectable",
+            Answer::Prepared => "prepared",
         }
     }
 }
@@ -92,7 +103,8 @@ impl Finding {
 pub struct PlatformFacts {
     /// Whether the system runs (live) or is configured to run in FIPS 140 mode.
     pub fips_mode: Finding,
-    /// Whether the system boots with UEFI Secure Boot enforcing.
+    /// Whether the system boots with UEFI Secure Boot enforcing (live), or, for an installed
+    /// system with its ESP, whether its boot chain is signed for it ([`Answer::Prepared`]).
     pub secure_boot: Finding,
 }
 
@@ -343,6 +355,10 @@ fn secure_boot(target: &dyn Target, vantage: Vantage) -> Finding {
             return Finding::new(Answer::NotApplicable, "a container image has no boot chain");
         }
         Vantage::Installed => {
+            #[cfg(feature = "authenticode")]
+            if let Some(f) = esp::finding(target) {
+                return f;
+            }
             return Finding::new(
                 Answer::NotCollectable,
                 "the firmware's state is not in the system's files; scan the running system",

@@ -223,6 +223,162 @@ fn bare_filesystem_in_a_fixed_vhd() {
 }
 
 #[test]
+fn bare_filesystem_in_a_dynamic_vhd() {
+    // The same filesystem as bare-ext4.vhd, in a dynamic VHD (qemu-img -O vpc, make.sh).
+    let disk = DiskImage::open(fixture("bare-ext4-dynamic.vhd")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::VhdDynamic);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // 4 KiB blocks, zero blocks unallocated, stored in reverse order (vhd-small-blocks.py;
+    // qemu-img compare finds it identical to the raw filesystem).
+    let disk = DiskImage::open(fixture("bare-ext4-4k-blocks.vhd")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::VhdDynamic);
+    check_manifest(&disk, "bare-ext4.manifest");
+}
+
+#[test]
+fn vmdk_sparse_and_stream_optimized_read_like_the_tree() {
+    let qcow2 = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    for name in ["gpt-esp-root-var.vmdk", "gpt-stream-optimized.vmdk"] {
+        let disk = DiskImage::open(fixture(name)).unwrap();
+        assert_eq!(disk.format(), DiskFormat::Vmdk, "{name}");
+        let checked = check_manifest(&disk, "gpt-esp-root-var.manifest");
+        assert!(checked > 300, "{name}: {checked}");
+        // The ESP and /var assemble as from the qcow2 of the same disk.
+        assert_eq!(disk.filesystems(), qcow2.filesystems(), "{name}");
+        assert_eq!(disk.mounts().unwrap(), qcow2.mounts().unwrap(), "{name}");
+        let shim = disk.read(Path::new("/boot/efi/EFI/debian/shimx64.efi"), 100);
+        assert_eq!(shim.unwrap(), b"shim\n", "{name}");
+    }
+}
+
+#[test]
+fn vmdk_grain_directory_found_through_the_footer() {
+    // VMware's streamOptimized writer (unlike qemu-img's) puts the grain directory at the
+    // end: the header says GD_AT_END (all ones) and the real header is the footer, before
+    // the end-of-stream marker. Made from qemu's file: footer marker, header copy, marker.
+    let (_d, p) = patched("gpt-stream-optimized.vmdk", |b| {
+        let header = b[..512].to_vec();
+        let mut marker = vec![0u8; 512];
+        marker[12..16].copy_from_slice(&3u32.to_le_bytes()); // MARKER_FOOTER
+        b.extend_from_slice(&marker);
+        b.extend_from_slice(&header);
+        b.extend_from_slice(&[0u8; 512]); // end of stream
+        b[56..64].copy_from_slice(&u64::MAX.to_le_bytes());
+    });
+    let disk = DiskImage::open(&p).unwrap();
+    check_manifest(&disk, "gpt-esp-root-var.manifest");
+    // Without the footer, a typed error.
+    let (_d, p) = patched("gpt-stream-optimized.vmdk", |b| {
+        b[56..64].copy_from_slice(&u64::MAX.to_le_bytes());
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("no footer header"), "{e}");
+}
+
+#[test]
+fn gcp_sparse_tar_reads_like_the_tree() {
+    // disk.raw in a GNU sparse tar (tar --format=oldgnu -S, as GCP's docs say; make.sh):
+    // the 40 MiB disk is 1 MiB of archive, its gaps read as zeros.
+    let disk = DiskImage::open(fixture("gpt-gcp.tar")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTar);
+    let checked = check_manifest(&disk, "gpt-esp-root-var.manifest");
+    assert!(checked > 300, "{checked}");
+    let qcow2 = DiskImage::open(fixture("gpt-esp-root-var.qcow2")).unwrap();
+    assert_eq!(disk.filesystems(), qcow2.filesystems());
+}
+
+/// A tar built here with the `tar` crate: `entries` (name, bytes) in order.
+fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+#[test]
+fn gcp_plain_tar_with_other_entries_first() {
+    // A plain (not sparse) disk.raw after a long-named entry (a GNU `L` header): the bare
+    // ext4 of bare-ext4.vhd without its footer.
+    let vhd = std::fs::read(fixture("bare-ext4.vhd")).unwrap();
+    let raw = &vhd[..vhd.len() - 512];
+    let long = format!("{}/README", "d".repeat(150));
+    let bytes = tar_of(&[(long.as_str(), b"hello\n"), ("./disk.raw", raw)]);
+    let disk = DiskImage::from_bytes(bytes).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTar);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // No disk.raw: an error naming what the archive holds.
+    let e = DiskImage::from_bytes(tar_of(&[("other.img", raw)])).unwrap_err();
+    assert!(e.to_string().contains("without disk.raw"), "{e}");
+    assert!(e.to_string().contains("other.img"), "{e}");
+}
+
+#[test]
+fn gcp_tar_gz_is_refused_with_what_to_do() {
+    // The gzip magic and a deflate stream's start: refused before anything is decompressed.
+    let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+    gz.resize(4096, 0);
+    let e = DiskImage::from_bytes(gz).unwrap_err();
+    assert!(matches!(e, DiskError::Unsupported { .. }), "{e}");
+    assert!(
+        e.to_string().contains("gzip -dc IMAGE.tar.gz > IMAGE.tar"),
+        "{e}"
+    );
+}
+
+#[test]
+fn gcp_sparse_map_out_of_order_is_an_error() {
+    let (_d, p) = patched("gpt-gcp.tar", |b| {
+        // Second sparse map entry's offset (header 386 + 24) moved before the first's.
+        b[410..422].copy_from_slice(b"00000000000\0");
+        // Keep the header checksum right so the map itself is what is refused.
+        let sum: u32 = b[..512]
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(x)
+                }
+            })
+            .sum();
+        b[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("out of order"), "{e}");
+}
+
+#[test]
+fn vmdk_descriptor_naming_other_files_is_refused() {
+    // A monolithicFlat descriptor: its extent is a path the image's author chose.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("flat.vmdk");
+    std::fs::write(
+        &p,
+        "# Disk DescriptorFile\nversion=1\ncreateType=\"monolithicFlat\"\n\
+         RW 81920 FLAT \"/etc/shadow\" 0\n",
+    )
+    .unwrap();
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(matches!(e, DiskError::Unsupported { .. }), "{e}");
+    assert!(e.to_string().contains("never opened"), "{e}");
+}
+
+#[test]
+fn vmdk_grain_directory_outside_the_file_is_an_error() {
+    let (_d, p) = patched("gpt-esp-root-var.vmdk", |b| {
+        // gdOffset (sectors, little-endian at 56) far past the end.
+        b[56..64].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    });
+    let e = DiskImage::open(&p).unwrap_err();
+    assert!(e.to_string().contains("vmdk: at offset 56"), "{e}");
+}
+
+#[test]
 fn bare_xfs_reads_like_its_tree() {
     let disk = DiskImage::open(fixture("bare-xfs.qcow2")).unwrap();
     let fs = &disk.filesystems()[0];
@@ -375,6 +531,10 @@ fn damaged_images_give_errors_not_panics() {
         "gpt-esp-root-var.qcow2",
         "mbr-logical.qcow2",
         "bare-ext4.vhd",
+        "bare-ext4-4k-blocks.vhd",
+        "gpt-esp-root-var.vmdk",
+        "gpt-stream-optimized.vmdk",
+        "gpt-gcp.tar",
     ] {
         let original = std::fs::read(fixture(name)).unwrap();
         for _ in 0..rounds {

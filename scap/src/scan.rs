@@ -86,6 +86,7 @@ pub struct Scan<'c> {
     vantage: Vantage,
     remediation: Option<Box<dyn FixRunner + 'c>>,
     feeds: Vec<Feed>,
+    target_warnings: Vec<Warning>,
 }
 
 /// A vulnerability feed to evaluate: opened, or a file opened when the scan runs.
@@ -124,6 +125,7 @@ impl<'c> Scan<'c> {
             vantage: Vantage::Installed,
             feeds: Vec::new(),
             remediation: None,
+            target_warnings: Vec::new(),
         }
     }
 
@@ -138,6 +140,15 @@ impl<'c> Scan<'c> {
     /// profile deselects them, as oscap `--rule`. [`Scan::run`] errors on an unknown one.
     pub fn rules(mut self, rules: impl IntoIterator<Item = impl Into<String>>) -> Scan<'c> {
         self.rules.extend(rules.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds what opening the target noticed ([`TargetSpec::open_with_warnings`]) to the
+    /// outcome's [`warnings`](ScanOutcome::warnings), after the scan's own.
+    ///
+    /// [`TargetSpec::open_with_warnings`]: crate::TargetSpec::open_with_warnings
+    pub fn target_warnings(mut self, warnings: impl IntoIterator<Item = Warning>) -> Scan<'c> {
+        self.target_warnings.extend(warnings);
         self
     }
 
@@ -332,6 +343,7 @@ impl<'c> Scan<'c> {
                 )),
             }
         }
+        warnings.extend(self.target_warnings);
         let mut oval = OvalEngine::new(content, target).keep_results(true);
         if let Some(registry) = self.registry {
             oval = oval.with_registry(registry);

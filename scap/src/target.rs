@@ -6,6 +6,7 @@ use scap_probe::platform::{PlatformFacts, Vantage};
 use scap_probe::{LiveHost, OciImage, OciOptions, RootFs, Target};
 use scap_xccdf::testresult::{Fact, Identity};
 
+use crate::Warning;
 use crate::error::{Error, Result};
 
 /// Which system to scan.
@@ -28,8 +29,8 @@ pub enum TargetSpec {
     Image(String),
     /// A virtual machine disk image read in place, assembled by its own fstab
     /// ([`DiskImage`](scap_probe::DiskImage)). What could not be assembled (an fstab entry
-    /// naming a filesystem the image lacks) is left out; open a `DiskImage` directly to see
-    /// its warnings.
+    /// naming a filesystem the image lacks) is left out and said in the warnings of
+    /// [`TargetSpec::open_with_warnings`].
     #[cfg(all(unix, feature = "disk"))]
     #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "disk"))))]
     Disk(PathBuf),
@@ -39,14 +40,40 @@ impl TargetSpec {
     /// Opens the target. `environment` is an offline target's process environment (an env
     /// file, `OSCAP_CONTAINER_VARS`); without it a tree's environment is not collectable and
     /// an image's is its config's `Env`. The live host always has its own.
+    /// What the target noticed while opening is dropped here: see
+    /// [`open_with_warnings`](TargetSpec::open_with_warnings).
     pub fn open(&self, environment: Option<Vec<(String, String)>>) -> Result<Box<dyn Target>> {
+        self.open_with_warnings(environment).map(|(t, _)| t)
+    }
+
+    /// [`open`](TargetSpec::open), and what opening noticed and worked around: for a disk
+    /// image, each part that could not be assembled (an fstab entry naming a filesystem the
+    /// image lacks, a partition of an unsupported type), whose files are then missing from
+    /// the scanned tree. Give them to [`Scan::target_warnings`](crate::Scan::target_warnings)
+    /// so the outcome carries them. They do not
+    /// [affect results](Warning::affects_results) in that type's sense (a defect of the
+    /// content), though rules reading the missing files see them absent.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let (target, warnings) = scap::TargetSpec::Root(dir.path().into()).open_with_warnings(None)?;
+    /// assert!(warnings.is_empty()); // a tree has nothing to assemble
+    /// # drop(target);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_with_warnings(
+        &self,
+        environment: Option<Vec<(String, String)>>,
+    ) -> Result<(Box<dyn Target>, Vec<Warning>)> {
         fn failed(what: String, e: impl std::error::Error + Send + Sync + 'static) -> Error {
             Error::Target {
                 what,
                 source: Box::new(e),
             }
         }
-        Ok(match self {
+        #[allow(unused_mut)] // only a disk image has warnings
+        let mut warnings = Vec::new();
+        let target: Box<dyn Target> = match self {
             TargetSpec::Live => Box::new(LiveHost::new()),
             TargetSpec::Root(dir) => {
                 let r =
@@ -72,9 +99,16 @@ impl TargetSpec {
                 let mut disk = scap_probe::DiskImage::open(path)
                     .map_err(|e| failed(format!("--disk {}", path.display()), e))?;
                 disk.facts.environment = environment;
+                let at = format!("--disk {}", path.display());
+                warnings.extend(
+                    disk.warnings()
+                        .iter()
+                        .map(|w| Warning::new(format!("{at}: {w}"), false)),
+                );
                 Box::new(disk)
             }
-        })
+        };
+        Ok((target, warnings))
     }
 
     /// Whether this is the running host.
@@ -326,6 +360,35 @@ fn system_interfaces(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A disk whose fstab names a filesystem the image lacks: the warning reaches the
+    /// outcome (and `scan` prints the outcome's warnings).
+    #[cfg(all(unix, feature = "disk"))]
+    #[test]
+    fn disk_assembly_warnings_reach_the_outcome() {
+        let base = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let disk = format!("{base}/scap-probe/tests/fixtures/disk/gpt-esp-root-var.qcow2");
+        let spec = TargetSpec::Disk(disk.into());
+        let (target, warnings) = spec.open_with_warnings(None).expect("the fixture opens");
+        let sda9 = "fstab: /dev/sda9 for /srv: not in this image";
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains(sda9) && !w.affects_results),
+            "{warnings:?}"
+        );
+        let content = crate::Content::open(format!("{base}/fixtures/ds/ssg-chromium-ds.xml"))
+            .expect("the fixture parses");
+        let outcome = crate::Scan::new(&content)
+            .target_warnings(warnings)
+            .run(target.as_ref())
+            .expect("the scan runs");
+        assert!(
+            outcome.warnings.iter().any(|w| w.message.contains(sda9)),
+            "{:?}",
+            outcome.warnings
+        );
+    }
 
     #[test]
     fn system_interfaces_list_ipv4_first_by_index() {

@@ -30,8 +30,8 @@ pub enum DiskError {
         /// What is wrong.
         reason: String,
     },
-    /// A valid feature this reader does not implement (an encrypted qcow2, a dynamic VHD,
-    /// an XFS filesystem, ...).
+    /// A valid feature this reader does not implement (an encrypted qcow2, a differencing VHD,
+    /// a VMDK descriptor naming other files, ...).
     #[error("{layer}: unsupported: {what}")]
     Unsupported {
         /// Which layer.

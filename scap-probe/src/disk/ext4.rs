@@ -21,12 +21,12 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStringExt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::device::{Device, le16, le32, uuid_text};
 use super::error::{DResult, DiskError};
-use super::fs::{Fs, FsInfo, corrupt};
+use super::fs::{Entry, Fs, FsInfo, Run, RunReader, corrupt, list, lookup, read_runs};
 use crate::error::{Error, Result};
 use crate::metadata::{DirEntry, FileType, Metadata, Timestamp};
 
@@ -56,16 +56,6 @@ pub(crate) fn is_ext(dev: &dyn Device) -> bool {
     dev.read_at(1024 + 56, &mut m).is_ok() && m == [0x53, 0xEF]
 }
 
-/// A contiguous piece of a file: `len` blocks from logical block `logical` at physical
-/// block `physical`; `zero` for an unwritten extent (reads as zeros).
-#[derive(Clone, Copy)]
-struct Run {
-    logical: u64,
-    physical: u64,
-    len: u64,
-    zero: bool,
-}
-
 struct Inode {
     mode: u16,
     flags: u32,
@@ -74,14 +64,8 @@ struct Inode {
     meta: Metadata,
 }
 
-struct Entry {
-    name: Vec<u8>,
-    ino: u32,
-    file_type: FileType,
-}
-
 /// A directory's entries, sorted by name for lookups.
-type Dir = Arc<Vec<Entry>>;
+type Dir = Arc<Vec<Entry<u32>>>;
 
 /// An ext2/3/4 filesystem.
 pub(crate) struct Ext4 {
@@ -332,6 +316,10 @@ impl Ext4 {
             self.indirect(path, inode, &mut runs)?;
         }
         runs.sort_by_key(|r| r.logical);
+        // Block numbers to byte offsets, the unit the shared reader takes.
+        for r in &mut runs {
+            r.physical = self.block_offset(path, r.physical)?;
+        }
         Ok(runs)
     }
 
@@ -537,80 +525,8 @@ impl Ext4 {
 
     /// The inode number at `path` (physical, within this filesystem).
     fn lookup(&self, path: &Path) -> Result<u32> {
-        let mut ino = ROOT_INO;
-        for c in path.components() {
-            match c {
-                Component::RootDir | Component::CurDir => {}
-                Component::Normal(name) => {
-                    let dir = self.dir(path, ino)?;
-                    let name = name.as_encoded_bytes();
-                    match dir.binary_search_by(|e| e.name.as_slice().cmp(name)) {
-                        Ok(i) => ino = dir[i].ino,
-                        Err(_) => return Err(Error::NotFound { path: path.into() }),
-                    }
-                }
-                // Physical paths have no `..` (the resolver removed them).
-                _ => {
-                    return Err(Error::InvalidPath {
-                        path: path.into(),
-                        reason: "not a physical path",
-                    });
-                }
-            }
-        }
-        Ok(ino)
+        lookup(path, ROOT_INO, |ino| self.dir(path, ino))
     }
-}
-
-/// Fill `buf` from byte `pos` of a file made of `runs`.
-fn read_runs(
-    dev: &dyn Device,
-    name: &str,
-    block_size: u64,
-    path: &Path,
-    runs: &[Run],
-    pos: u64,
-    buf: &mut [u8],
-) -> Result<()> {
-    let mut done = 0usize;
-    while done < buf.len() {
-        let at = pos + done as u64;
-        let block = at / block_size;
-        let within = at % block_size;
-        let i = runs.partition_point(|r| r.logical + r.len <= block);
-        let want = buf.len() - done;
-        // Runs from a hostile image may overlap; a run that ends before `block` (the search
-        // assumes sorted, disjoint runs) is read as a hole to the end of this block.
-        match runs.get(i) {
-            Some(r) if r.logical <= block && block < r.logical.saturating_add(r.len) => {
-                let left = (r.logical + r.len - block) * block_size - within;
-                let n = want.min(usize::try_from(left).unwrap_or(usize::MAX));
-                if r.zero {
-                    buf[done..done + n].fill(0);
-                } else {
-                    let phys = (r.physical + (block - r.logical))
-                        .checked_mul(block_size)
-                        .ok_or_else(|| corrupt(path, name, "block out of range"))?;
-                    dev.read_at(phys.saturating_add(within), &mut buf[done..done + n])
-                        .map_err(|e| corrupt(path, name, e))?;
-                }
-                done += n;
-            }
-            Some(r) if r.logical <= block => {
-                let n = want.min(usize::try_from(block_size - within).unwrap_or(usize::MAX));
-                buf[done..done + n].fill(0);
-                done += n;
-            }
-            next => {
-                // A hole up to the next run (or the end).
-                let left = next.map_or(u64::MAX, |r| (r.logical - block) * block_size - within);
-                let n = want.min(usize::try_from(left).unwrap_or(usize::MAX));
-                buf[done..done + n].fill(0);
-                done += n;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Add data block `physical` (0: a hole) at `logical`, growing the last run when
@@ -620,7 +536,11 @@ fn push_block(runs: &mut Vec<Run>, logical: u64, physical: u64) {
         return;
     }
     if let Some(last) = runs.last_mut() {
-        if last.logical + last.len == logical && last.physical + last.len == physical {
+        // Block numbers from the image are 32-bit here, and logical counts blocks of one
+        // file, so these sums cannot overflow; saturating all the same.
+        if last.logical.saturating_add(last.len) == logical
+            && last.physical.saturating_add(last.len) == physical
+        {
             last.len += 1;
             return;
         }
@@ -651,13 +571,7 @@ impl Fs for Ext4 {
     fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
         let ino = self.lookup(path)?;
         let dir = self.dir(path, ino)?;
-        Ok(dir
-            .iter()
-            .map(|e| DirEntry {
-                name: OsString::from_vec(e.name.clone()),
-                file_type: e.file_type,
-            })
-            .collect())
+        Ok(list(&dir))
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf> {
@@ -693,60 +607,15 @@ impl Fs for Ext4 {
             }
         }
         let runs = self.runs(path, &inode)?;
-        Ok(Box::new(FileReader {
-            fs: Arc::new(ExtHandle {
-                dev: Arc::clone(&self.dev),
-                name: self.name.clone(),
-                block_size: self.block_size,
-            }),
+        Ok(Box::new(RunReader {
+            dev: Arc::clone(&self.dev),
+            name: self.name.clone(),
+            block_size: self.block_size,
             path: path.into(),
             runs,
+            inline: None,
             size: inode.size,
             pos: 0,
         }))
-    }
-}
-
-/// What a reader needs of the filesystem after `open` returns (the reader outlives the
-/// borrow of the `Ext4`).
-struct ExtHandle {
-    dev: Arc<dyn Device>,
-    name: String,
-    block_size: u64,
-}
-
-/// A streamed regular file.
-struct FileReader {
-    fs: Arc<ExtHandle>,
-    path: PathBuf,
-    runs: Vec<Run>,
-    size: u64,
-    pos: u64,
-}
-
-impl Read for FileReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = self.size.saturating_sub(self.pos);
-        if left == 0 || buf.is_empty() {
-            return Ok(0);
-        }
-        // At most 1 MiB per call keeps a huge `buf` from meaning one huge device read.
-        let n = buf
-            .len()
-            .min(usize::try_from(left).unwrap_or(usize::MAX))
-            .min(1 << 20);
-        let h = &self.fs;
-        read_runs(
-            &*h.dev,
-            &h.name,
-            h.block_size,
-            &self.path,
-            &self.runs,
-            self.pos,
-            &mut buf[..n],
-        )
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-        self.pos += n as u64;
-        Ok(n)
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Layers, each in its own module, each reading only through the one below:
 //!
-//! - container: raw, qcow2 v2/v3 (`qcow2`), fixed VHD (raw plus a
-//!   512-byte footer);
+//! - container: raw, qcow2 v2/v3 (`qcow2`), VHD fixed and dynamic (`vhd`), VMDK
+//!   `monolithicSparse` and `streamOptimized` (`vmdk`), `disk.raw` in a tar (`tarball`, the
+//!   GCP image layout once decompressed);
 //! - partition table (`partition`): GPT, MBR with extended partitions, or none (a bare
 //!   filesystem);
 //! - filesystems: ext2/3/4 (`ext4`), XFS (`xfs`), FAT12/16/32 (`fat`, the EFI system
@@ -31,6 +32,9 @@ mod fstab;
 mod lvm;
 mod partition;
 mod qcow2;
+mod tarball;
+mod vhd;
+mod vmdk;
 mod xfs;
 
 use std::io::Read;
@@ -44,7 +48,7 @@ use crate::facts::{Facts, Mount};
 use crate::metadata::{DirEntry, FileType, Metadata};
 use crate::resolve::{Follow, Lookup, resolve};
 use crate::target::Target;
-use device::{Device, FileDevice, Slice};
+use device::{Device, FileDevice};
 use error::DResult;
 use fs::{Fs, FsInfo};
 use partition::Partition;
@@ -59,6 +63,14 @@ pub enum DiskFormat {
     Qcow2,
     /// A fixed-size VHD: the disk's bytes followed by a 512-byte footer.
     VhdFixed,
+    /// A dynamic (sparse) VHD: blocks mapped by a block allocation table.
+    VhdDynamic,
+    /// A tar archive holding `disk.raw` (a GCP image, once decompressed), read in place,
+    /// sparse or not.
+    GcpTar,
+    /// A single-file VMDK sparse extent: `monolithicSparse`, or `streamOptimized` (compressed
+    /// grains: OVA exports, AWS image exports).
+    Vmdk,
 }
 
 /// A filesystem found in the image, mounted or not.
@@ -91,8 +103,11 @@ struct Found {
 /// appliance, nothing written; the image file is the only host path ever opened.
 ///
 /// - Containers: raw, qcow2 v2/v3 (compressed clusters, deflate or zstd; a backing file is
-///   refused, never opened), fixed VHD. Not read: dynamic VHD, VMDK, a GCP `tar.gz` (unpack
-///   its `disk.raw`).
+///   refused, never opened), VHD fixed and dynamic (a differencing VHD is refused), VMDK in
+///   one file (`monolithicSparse`, `streamOptimized`; a descriptor naming other files is
+///   refused), a GCP image's `disk.raw` in a `.tar` (GNU sparse or not; a `.tar.gz` is
+///   refused with what to do: decompress it, as said in the error, since gzip has no random
+///   access and the image is never copied behind the user's back).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
 /// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition),
 ///   on a partition or on an LVM2 linear logical volume (`/dev/VG/LV`, `/dev/mapper/VG-LV` in
@@ -159,37 +174,48 @@ fn open_container(file: Arc<dyn Device>) -> DResult<(Arc<dyn Device>, DiskFormat
     if qcow2::is_qcow2(&head) {
         return Ok((Arc::new(qcow2::Qcow2::open(file)?), DiskFormat::Qcow2));
     }
+    if vmdk::is_vmdk(&head) {
+        return Ok((Arc::new(vmdk::Vmdk::open(file)?), DiskFormat::Vmdk));
+    }
+    let mut text = [0u8; 21];
+    if file.size() >= 21 {
+        file.read_at(0, &mut text)?;
+    }
+    if let Some(what) = vmdk::refused(&text) {
+        return Err(DiskError::unsupported("vmdk", what));
+    }
     if head[..2] == [0x1f, 0x8b] {
+        // Why not read through or decompressed to a temporary file: tarball.rs.
         return Err(DiskError::unsupported(
             "image",
-            "a gzip file (a GCP image tar.gz: unpack its disk.raw first)",
+            "a gzip file, which has no random access (a GCP image .tar.gz?): decompress it \
+             first with gzip -dc IMAGE.tar.gz > IMAGE.tar; the .tar is read in place, and \
+             stays the size of the data since its disk.raw is sparse",
         ));
     }
     if file.size() >= 512 {
-        let mut footer = [0u8; 512];
-        file.read_at(file.size() - 512, &mut footer)?;
-        if footer.starts_with(b"conectix") {
-            return match device::be32(&footer, 60) {
-                2 => Ok((
-                    Arc::new(Slice {
-                        inner: Arc::clone(&file),
-                        start: 0,
-                        len: file.size() - 512,
-                        name: "vhd".into(),
-                    }),
-                    DiskFormat::VhdFixed,
-                )),
-                3 => Err(DiskError::unsupported(
-                    "vhd",
-                    "dynamic VHD (convert to raw or qcow2)",
-                )),
-                4 => Err(DiskError::unsupported(
-                    "vhd",
-                    "differencing VHD (has a parent)",
-                )),
-                t => Err(DiskError::unsupported("vhd", format!("disk type {t}"))),
-            };
+        let mut h = [0u8; 512];
+        file.read_at(0, &mut h)?;
+        if tarball::is_tar(&h) {
+            return Ok((Arc::new(tarball::TarDisk::open(file)?), DiskFormat::GcpTar));
         }
+    }
+    match vhd::footer_type(&*file)? {
+        None => {}
+        Some(2) => return Ok((Arc::new(vhd::fixed(file)), DiskFormat::VhdFixed)),
+        Some(3) => {
+            return Ok((
+                Arc::new(vhd::DynamicVhd::open(file)?),
+                DiskFormat::VhdDynamic,
+            ));
+        }
+        Some(4) => {
+            return Err(DiskError::unsupported(
+                "vhd",
+                "differencing VHD (its parent is never opened; merge it first)",
+            ));
+        }
+        Some(t) => return Err(DiskError::unsupported("vhd", format!("disk type {t}"))),
     }
     Ok((file, DiskFormat::Raw))
 }

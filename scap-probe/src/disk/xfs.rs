@@ -15,12 +15,12 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStringExt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::device::{Device, be32, be64, uuid_text};
 use super::error::{DResult, DiskError};
-use super::fs::{Fs, FsInfo, corrupt};
+use super::fs::{Entry, Fs, FsInfo, Run, RunReader, corrupt, list, lookup, read_runs};
 use crate::error::{Error, Result};
 use crate::metadata::{DirEntry, FileType, Metadata, Timestamp};
 
@@ -46,15 +46,6 @@ pub(crate) fn is_xfs(dev: &dyn Device) -> bool {
     dev.size() >= 512 && dev.read_at(0, &mut m).is_ok() && &m == b"XFSB"
 }
 
-/// One extent: `len` blocks of the file from block `logical`, at byte `physical`.
-#[derive(Clone, Copy)]
-struct Run {
-    logical: u64,
-    physical: u64,
-    len: u64,
-    zero: bool,
-}
-
 struct Inode {
     format: u8,
     size: u64,
@@ -64,13 +55,7 @@ struct Inode {
     meta: Metadata,
 }
 
-struct Entry {
-    name: Vec<u8>,
-    ino: u64,
-    file_type: FileType,
-}
-
-type Dir = Arc<Vec<Entry>>;
+type Dir = Arc<Vec<Entry<u64>>>;
 
 /// An XFS filesystem.
 pub(crate) struct Xfs {
@@ -438,7 +423,7 @@ impl Xfs {
     }
 
     /// A short-form directory (entries inside the inode).
-    fn short_form(&self, path: &Path, f: &[u8], out: &mut Vec<Entry>) -> Result<()> {
+    fn short_form(&self, path: &Path, f: &[u8], out: &mut Vec<Entry<u64>>) -> Result<()> {
         let count = usize::from(*f.first().unwrap_or(&0));
         let i8count = usize::from(*f.get(1).unwrap_or(&0));
         let ino_len = if i8count > 0 { 8 } else { 4 };
@@ -470,7 +455,7 @@ impl Xfs {
     }
 
     /// A directory in block, leaf or node form: its data blocks, below the leaf offset.
-    fn block_form(&self, path: &Path, inode: &Inode, out: &mut Vec<Entry>) -> Result<()> {
+    fn block_form(&self, path: &Path, inode: &Inode, out: &mut Vec<Entry<u64>>) -> Result<()> {
         let runs = self.runs(path, inode)?;
         // Data blocks live below 32 GiB of directory address space; leaves and free-space
         // indexes above it.
@@ -498,7 +483,7 @@ impl Xfs {
         Ok(())
     }
 
-    fn data_block(&self, path: &Path, d: &[u8], out: &mut Vec<Entry>) -> Result<()> {
+    fn data_block(&self, path: &Path, d: &[u8], out: &mut Vec<Entry<u64>>) -> Result<()> {
         let (header, single) = match &d[0..4] {
             b"XDB3" => (64, true),
             b"XDD3" => (64, false),
@@ -548,79 +533,8 @@ impl Xfs {
     }
 
     fn lookup(&self, path: &Path) -> Result<u64> {
-        let mut ino = self.root_ino;
-        for c in path.components() {
-            match c {
-                Component::RootDir | Component::CurDir => {}
-                Component::Normal(name) => {
-                    let dir = self.dir(path, ino)?;
-                    let name = name.as_encoded_bytes();
-                    match dir.binary_search_by(|e| e.name.as_slice().cmp(name)) {
-                        Ok(i) => ino = dir[i].ino,
-                        Err(_) => return Err(Error::NotFound { path: path.into() }),
-                    }
-                }
-                _ => {
-                    return Err(Error::InvalidPath {
-                        path: path.into(),
-                        reason: "not a physical path",
-                    });
-                }
-            }
-        }
-        Ok(ino)
+        lookup(path, self.root_ino, |ino| self.dir(path, ino))
     }
-}
-
-/// Fill `buf` from byte `pos` of a file made of `runs` (physical offsets in bytes).
-fn read_runs(
-    dev: &dyn Device,
-    name: &str,
-    block_size: u64,
-    path: &Path,
-    runs: &[Run],
-    pos: u64,
-    buf: &mut [u8],
-) -> Result<()> {
-    let mut done = 0usize;
-    while done < buf.len() {
-        let at = pos + done as u64;
-        let block = at / block_size;
-        let within = at % block_size;
-        let i = runs.partition_point(|r| r.logical.saturating_add(r.len) <= block);
-        let want = buf.len() - done;
-        // Runs from a hostile image may overlap; a run that ends before `block` (the search
-        // assumes sorted, disjoint runs) is read as a hole to the end of this block.
-        match runs.get(i) {
-            Some(r) if r.logical <= block && block < r.logical.saturating_add(r.len) => {
-                let left = (r.logical + r.len - block) * block_size - within;
-                let n = want.min(usize::try_from(left).unwrap_or(usize::MAX));
-                if r.zero {
-                    buf[done..done + n].fill(0);
-                } else {
-                    let phys = r
-                        .physical
-                        .saturating_add((block - r.logical).saturating_mul(block_size))
-                        .saturating_add(within);
-                    dev.read_at(phys, &mut buf[done..done + n])
-                        .map_err(|e| corrupt(path, name, e))?;
-                }
-                done += n;
-            }
-            Some(r) if r.logical <= block => {
-                let n = want.min(usize::try_from(block_size - within).unwrap_or(usize::MAX));
-                buf[done..done + n].fill(0);
-                done += n;
-            }
-            next => {
-                let left = next.map_or(u64::MAX, |r| (r.logical - block) * block_size - within);
-                let n = want.min(usize::try_from(left).unwrap_or(usize::MAX));
-                buf[done..done + n].fill(0);
-                done += n;
-            }
-        }
-    }
-    Ok(())
 }
 
 impl Fs for Xfs {
@@ -630,13 +544,7 @@ impl Fs for Xfs {
 
     fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
         let dir = self.dir(path, self.lookup(path)?)?;
-        Ok(dir
-            .iter()
-            .map(|e| DirEntry {
-                name: OsString::from_vec(e.name.clone()),
-                file_type: e.file_type,
-            })
-            .collect())
+        Ok(list(&dir))
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf> {
@@ -693,7 +601,7 @@ impl Fs for Xfs {
         } else {
             (self.runs(path, &inode)?, None)
         };
-        Ok(Box::new(XfsReader {
+        Ok(Box::new(RunReader {
             dev: Arc::clone(&self.dev),
             name: self.name.clone(),
             block_size: self.block_size,
@@ -703,50 +611,5 @@ impl Fs for Xfs {
             size: inode.size,
             pos: 0,
         }))
-    }
-}
-
-struct XfsReader {
-    dev: Arc<dyn Device>,
-    name: String,
-    block_size: u64,
-    path: PathBuf,
-    runs: Vec<Run>,
-    inline: Option<Vec<u8>>,
-    size: u64,
-    pos: u64,
-}
-
-impl Read for XfsReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = self.size.saturating_sub(self.pos);
-        if left == 0 || buf.is_empty() {
-            return Ok(0);
-        }
-        let n = buf
-            .len()
-            .min(usize::try_from(left).unwrap_or(usize::MAX))
-            .min(1 << 20);
-        if let Some(data) = &self.inline {
-            let at = self.pos as usize;
-            let Some(src) = data.get(at..at + n) else {
-                return Ok(0);
-            };
-            buf[..n].copy_from_slice(src);
-        } else {
-            let bs = self.block_size;
-            read_runs(
-                &*self.dev,
-                &self.name,
-                bs,
-                &self.path,
-                &self.runs,
-                self.pos,
-                &mut buf[..n],
-            )
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-        }
-        self.pos += n as u64;
-        Ok(n)
     }
 }
