@@ -223,7 +223,9 @@ impl TargetInfo {
 /// `:evidence` appended says where the answer comes from.
 pub const FACT_FIPS_MODE: &str = "urn:scap-rs:fact:platform:fips-mode";
 /// The `TestResult` fact saying whether the target boots with UEFI Secure Boot (as
-/// [`FACT_FIPS_MODE`]).
+/// [`FACT_FIPS_MODE`]; a disk image can also be `prepared`: its EFI system partition holds a
+/// boot chain with valid Authenticode signatures, while whether firmware enforces them is not
+/// recorded in an image).
 pub const FACT_SECURE_BOOT: &str = "urn:scap-rs:fact:platform:secure-boot";
 /// The `TestResult` fact naming the target's operating system (its os-release
 /// `PRETTY_NAME`).
@@ -237,7 +239,8 @@ pub const FACT_CONTENT_SIGNATURE: &str = "urn:scap-rs:fact:content:signature";
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PlatformFact {
-    /// `enabled`, `disabled`, `not applicable` or `not collectable`.
+    /// `enabled`, `disabled`, `not applicable` or `not collectable`; for Secure Boot also
+    /// `prepared` (see [`FACT_SECURE_BOOT`]). Shown as it is in every format.
     pub answer: String,
     /// Where the answer comes from, or why there is none.
     pub evidence: String,
