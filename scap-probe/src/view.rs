@@ -765,7 +765,7 @@ mod tests {
     fn extended_attribute_names_are_listed_once_per_path() {
         let mut t = MemoryTarget::new();
         t.add_file("/etc/passwd", "");
-        t.set_xattr("/etc/passwd", "system.posix_acl_access", b"x".to_vec());
+        t.set_xattr("/etc/passwd", "system.posix_acl_access", b"x");
         let v = ScanView::new(&t, ViewLimits::default());
         for _ in 0..3 {
             assert_eq!(
