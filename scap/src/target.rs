@@ -366,8 +366,9 @@ mod tests {
     #[cfg(all(unix, feature = "disk"))]
     #[test]
     fn disk_assembly_warnings_reach_the_outcome() {
-        let base = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let disk = format!("{base}/scap-probe/tests/fixtures/disk/gpt-esp-root-var.qcow2");
+        // A copy of scap-probe's fixture (the test reads nothing outside this crate).
+        let base = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let disk = format!("{base}/disk/gpt-esp-root-var.qcow2");
         let spec = TargetSpec::Disk(disk.into());
         let (target, warnings) = spec.open_with_warnings(None).expect("the fixture opens");
         let sda9 = "fstab: /dev/sda9 for /srv: not in this image";
@@ -377,7 +378,7 @@ mod tests {
                 .any(|w| w.message.contains(sda9) && !w.affects_results),
             "{warnings:?}"
         );
-        let content = crate::Content::open(format!("{base}/fixtures/ds/ssg-chromium-ds.xml"))
+        let content = crate::Content::open(format!("{base}/ds/ssg-chromium-ds.xml"))
             .expect("the fixture parses");
         let outcome = crate::Scan::new(&content)
             .target_warnings(warnings)
