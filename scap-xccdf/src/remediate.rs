@@ -87,7 +87,7 @@ use crate::eval::{EvalOptions, RuleOutcome, ScanResults, evaluate, now, platform
 use crate::fix::{FixType, Substituter, choose_among};
 use crate::model::{Fix, FixPiece};
 use crate::policy::Policy;
-use crate::sce::{TempScript, capture, kill_group, spawn, xml_text};
+use crate::sce::{TempScript, capture, spawn, wait_with_timeout, xml_text};
 use crate::source::Source;
 
 /// The `PATH` a fix runs with (oscap's, observed).
@@ -244,21 +244,7 @@ impl FixRunner for BashRunner {
             }
         };
         let cap = capture(reader, self.max_output);
-        let started = Instant::now();
-        let mut timed_out = false;
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(s)) => break Some(s),
-                Ok(None) if started.elapsed() >= self.timeout => {
-                    timed_out = true;
-                    kill_group(child.id());
-                    let _ = child.kill();
-                    break child.wait().ok();
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-                Err(_) => break None,
-            }
-        };
+        let (status, timed_out) = wait_with_timeout(&mut child, self.timeout);
         // The pipe closes when the fix and what it left behind exit; wait a little for the
         // reader, then take what it has (a daemon the fix started keeps the pipe open).
         let grace = Instant::now();

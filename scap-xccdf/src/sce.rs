@@ -538,21 +538,7 @@ fn run(path: &Path, env: &[(String, String)], limits: &SceLimits) -> CheckOutcom
     };
     let out = child.stdout.take().map(|s| capture(s, limits.max_output));
     let err = child.stderr.take().map(|s| capture(s, limits.max_output));
-    let started = Instant::now();
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if started.elapsed() >= limits.timeout => {
-                timed_out = true;
-                kill_group(child.id());
-                let _ = child.kill();
-                break child.wait().ok();
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(_) => break None,
-        }
-    };
+    let (status, timed_out) = wait_with_timeout(&mut child, limits.timeout);
     // The pipes close when the script and whatever it left behind exit; wait a little for
     // the readers, then take what they have (a daemon started by a script keeps its pipe).
     let grace = Instant::now();
@@ -625,6 +611,27 @@ pub(crate) fn spawn(cmd: &mut Command) -> std::io::Result<std::process::Child> {
 
 /// Kills the process group `pgid` (the script and what it started). Best effort, through
 /// kill(1): the crate has no unsafe code to call kill(2) itself.
+/// Waits for `child` at most `timeout`; past it, kills its process group (what it started
+/// too) and reaps it. The exit status (`None` if it could not be had) and whether it timed out.
+pub(crate) fn wait_with_timeout(
+    child: &mut std::process::Child,
+    timeout: Duration,
+) -> (Option<std::process::ExitStatus>, bool) {
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(s)) => return (Some(s), false),
+            Ok(None) if started.elapsed() >= timeout => {
+                kill_group(child.id());
+                let _ = child.kill();
+                return (child.wait().ok(), true);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => return (None, false),
+        }
+    }
+}
+
 pub(crate) fn kill_group(pgid: u32) {
     let _ = Command::new("kill")
         .env_clear()
