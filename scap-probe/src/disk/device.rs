@@ -32,6 +32,26 @@ pub(crate) fn check_range(name: &str, size: u64, offset: u64, len: usize) -> DRe
     }
 }
 
+/// Reads `buf` from `offset` of a device made of `block`-byte units (clusters, blocks,
+/// grains), one unit at a time through `read_in`, which gets each piece's address and the part
+/// of `buf` inside that unit. `block` is non-zero (the readers check it on open).
+pub(crate) fn read_by_block(
+    offset: u64,
+    buf: &mut [u8],
+    block: u64,
+    mut read_in: impl FnMut(u64, &mut [u8]) -> DResult<()>,
+) -> DResult<()> {
+    let mut done = 0usize;
+    while done < buf.len() {
+        let vaddr = offset + done as u64;
+        let left = block - vaddr % block;
+        let n = (buf.len() - done).min(usize::try_from(left).unwrap_or(usize::MAX));
+        read_in(vaddr, &mut buf[done..done + n])?;
+        done += n;
+    }
+    Ok(())
+}
+
 /// The image file itself, read with `pread` (no shared cursor, so no lock).
 pub(crate) struct FileDevice {
     file: File,

@@ -262,14 +262,8 @@ impl Device for Qcow2 {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> DResult<()> {
         super::device::check_range(LAYER, self.size, offset, buf.len())?;
-        let mut done = 0usize;
-        while done < buf.len() {
-            let vaddr = offset + done as u64;
-            let left_in_cluster = self.cluster_size() - (vaddr & (self.cluster_size() - 1));
-            let n = (buf.len() - done).min(usize::try_from(left_in_cluster).unwrap_or(usize::MAX));
-            self.read_in_cluster(vaddr, &mut buf[done..done + n])?;
-            done += n;
-        }
-        Ok(())
+        super::device::read_by_block(offset, buf, self.cluster_size(), |vaddr, part| {
+            self.read_in_cluster(vaddr, part)
+        })
     }
 }

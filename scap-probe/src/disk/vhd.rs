@@ -18,7 +18,7 @@
 
 use std::sync::Arc;
 
-use super::device::{Device, Slice, be32, be64, check_range};
+use super::device::{Device, Slice, be32, be64, check_range, read_by_block};
 use super::error::{DResult, DiskError};
 
 const LAYER: &str = "vhd";
@@ -149,15 +149,9 @@ impl Device for DynamicVhd {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> DResult<()> {
         check_range(LAYER, self.size, offset, buf.len())?;
-        let mut done = 0usize;
-        while done < buf.len() {
-            let vaddr = offset + done as u64;
-            let left = self.block_size - vaddr % self.block_size;
-            let n = (buf.len() - done).min(usize::try_from(left).unwrap_or(usize::MAX));
-            self.read_in_block(vaddr, &mut buf[done..done + n])?;
-            done += n;
-        }
-        Ok(())
+        read_by_block(offset, buf, self.block_size, |vaddr, part| {
+            self.read_in_block(vaddr, part)
+        })
     }
 }
 

@@ -22,7 +22,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::cache::Lru;
-use super::device::{Device, check_range, le16, le32, le64};
+use super::device::{Device, check_range, le16, le32, le64, read_by_block};
 use super::error::{DResult, DiskError};
 
 const LAYER: &str = "vmdk";
@@ -266,14 +266,8 @@ impl Device for Vmdk {
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> DResult<()> {
         check_range(LAYER, self.size, offset, buf.len())?;
-        let mut done = 0usize;
-        while done < buf.len() {
-            let vaddr = offset + done as u64;
-            let left = self.grain_bytes - vaddr % self.grain_bytes;
-            let n = (buf.len() - done).min(usize::try_from(left).unwrap_or(usize::MAX));
-            self.read_in_grain(vaddr, &mut buf[done..done + n])?;
-            done += n;
-        }
-        Ok(())
+        read_by_block(offset, buf, self.grain_bytes, |vaddr, part| {
+            self.read_in_grain(vaddr, part)
+        })
     }
 }
