@@ -104,17 +104,58 @@ impl Key {
         if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_der(der) {
             return Some(Key::P384(k));
         }
-        dsa::VerifyingKey::from_public_key_der(der)
-            .ok()
-            .map(|k| Key::Dsa(Box::new(k)))
+        Key::from_dsa_spki_der(der)
+    }
+
+    /// A DSA `SubjectPublicKeyInfo` (RFC 3279 2.3.2: parameters `SEQUENCE { p, q, g }`, the key
+    /// an INTEGER `y`), decoded here rather than by the `dsa` crate so that its parts go
+    /// through [`Key::from_dsa_parts`]: the crate's own decoder sizes each integer by its
+    /// length, and its arithmetic asserts that `g` and `y` are as wide as `p`.
+    fn from_dsa_spki_der(der: &[u8]) -> Option<Key> {
+        use x509_cert::der::asn1::UintRef;
+        use x509_cert::der::{Decode as _, Reader as _};
+        use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
+        const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
+        let spki = SubjectPublicKeyInfoRef::from_der(der).ok()?;
+        if spki.algorithm.oid != DSA {
+            return None;
+        }
+        let (p, q, g) = spki
+            .algorithm
+            .parameters?
+            .sequence(|r| -> Result<_, x509_cert::der::Error> {
+                Ok((
+                    r.decode::<UintRef<'_>>()?,
+                    r.decode::<UintRef<'_>>()?,
+                    r.decode::<UintRef<'_>>()?,
+                ))
+            })
+            .ok()?;
+        let y = UintRef::from_der(spki.subject_public_key.as_bytes()?).ok()?;
+        Key::from_dsa_parts(p.as_bytes(), q.as_bytes(), g.as_bytes(), y.as_bytes())
     }
 
     /// The key of a `DSAKeyValue`: `P`, `Q`, `G`, `Y` as big-endian bytes; `None` unless they
     /// make a key of a FIPS 186 size.
+    ///
+    /// `g` and `y` are read at the precision of `p` (the `dsa` crate's Montgomery arithmetic
+    /// asserts equal widths, and a shorter encoding of a small or a legitimate value would
+    /// otherwise abort the verifier); leading zero bytes, which `CryptoBinary` forbids but some
+    /// signers write, are ignored.
     pub(crate) fn from_dsa_parts(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Option<Key> {
-        let n = |b: &[u8]| rsa::BoxedUint::from_be_slice_vartime(b);
-        let components = dsa::Components::from_components(n(p), n(q), n(g)).ok()?;
-        dsa::VerifyingKey::from_components(components, n(y))
+        use rsa::BoxedUint;
+        let significant = |b: &[u8]| -> Option<Vec<u8>> {
+            let first = b.iter().position(|&byte| byte != 0)?;
+            Some(b[first..].to_vec())
+        };
+        let p = BoxedUint::from_be_slice_vartime(&significant(p)?);
+        let q = BoxedUint::from_be_slice_vartime(&significant(q)?);
+        let at_p = |b: &[u8]| -> Option<BoxedUint> {
+            BoxedUint::from_be_slice(&significant(b)?, p.bits_precision()).ok()
+        };
+        let (g, y) = (at_p(g)?, at_p(y)?);
+        let components = dsa::Components::from_components(p, q, g).ok()?;
+        dsa::VerifyingKey::from_components(components, y)
             .ok()
             .map(|k| Key::Dsa(Box::new(k)))
     }

@@ -468,3 +468,54 @@ fn dsa_sha1_key_value_proves_integrity_and_catches_tampering() {
         other => panic!("{other}"),
     }
 }
+
+/// Replaces the text of the DSAKeyValue part `name` (`P`, `Q`, `G`, `Y`) with `base64`.
+fn with_dsa_part(text: &str, name: &str, base64: &str) -> String {
+    let open = format!("<dsig:{name}>");
+    let close = format!("</dsig:{name}>");
+    let start = text.find(&open).expect("part present") + open.len();
+    let end = start + text[start..].find(&close).expect("part closed");
+    format!("{}{base64}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn dsa_key_parts_shorter_than_the_modulus_do_not_panic() {
+    // Found by the dsig_verify fuzz target: the DSA arithmetic asserts that G and Y have the
+    // precision of P, and a G or Y written in fewer bytes than P (a small value, or a short
+    // encoding of a legitimate one) aborted the verifier instead of giving an answer.
+    let name = "signed-dsa-sha1-keyvalue.xml";
+    for (part, value) in [("G", "Ag=="), ("Y", "Ag=="), ("G", "AAE="), ("Q", "Aw==")] {
+        let text = with_dsa_part(&fixture(name), part, value);
+        if let Ok(Verification::Valid(_)) = verify(&text, &Trust::none()) {
+            panic!("{part}={value}: a forged key verified");
+        }
+    }
+    // The same key with leading zero bytes on every part (CryptoBinary forbids them, some
+    // signers write them): still the signer's key.
+    let mut text = fixture(name);
+    for part in ["P", "Q", "G", "Y"] {
+        let start = text.find(&format!("<dsig:{part}>")).expect("part") + part.len() + 7;
+        let end = start + text[start..].find('<').expect("closed");
+        let bytes = base64_decode(text[start..end].trim());
+        let mut padded = vec![0u8; 8];
+        padded.extend(bytes);
+        text = with_dsa_part(&text, part, &base64_encode(&padded));
+    }
+    match verify(&text, &Trust::none()).expect("well-formed") {
+        Verification::Valid(s) => assert_eq!(s.trust, TrustPath::Embedded),
+        other => panic!("zero-padded key: {other}"),
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(clean)
+        .expect("fixture base64")
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
