@@ -142,6 +142,12 @@
 //! # Features
 //!
 #![doc = document_features::document_features!()]
+// Without the `disk` feature the type is not in this build of the docs: the link goes to the
+// published page (built with every feature) instead of breaking.
+#![cfg_attr(
+    not(all(unix, feature = "disk")),
+    doc = "\n\n[`DiskImage`]: https://docs.rs/scap-probe/latest/scap_probe/struct.DiskImage.html"
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod beneath;
