@@ -469,8 +469,8 @@ fn dsa_sha1_key_value_proves_integrity_and_catches_tampering() {
     }
 }
 
-/// Replaces the text of the DSAKeyValue part `name` (`P`, `Q`, `G`, `Y`) with `base64`.
-fn with_dsa_part(text: &str, name: &str, base64: &str) -> String {
+/// Replaces the text of the first `dsig:{name}` element (a key part, the signature value).
+fn with_part(text: &str, name: &str, base64: &str) -> String {
     let open = format!("<dsig:{name}>");
     let close = format!("</dsig:{name}>");
     let start = text.find(&open).expect("part present") + open.len();
@@ -485,7 +485,7 @@ fn dsa_key_parts_shorter_than_the_modulus_do_not_panic() {
     // encoding of a legitimate one) aborted the verifier instead of giving an answer.
     let name = "signed-dsa-sha1-keyvalue.xml";
     for (part, value) in [("G", "Ag=="), ("Y", "Ag=="), ("G", "AAE="), ("Q", "Aw==")] {
-        let text = with_dsa_part(&fixture(name), part, value);
+        let text = with_part(&fixture(name), part, value);
         if let Ok(Verification::Valid(_)) = verify(&text, &Trust::none()) {
             panic!("{part}={value}: a forged key verified");
         }
@@ -499,7 +499,7 @@ fn dsa_key_parts_shorter_than_the_modulus_do_not_panic() {
         let bytes = base64_decode(text[start..end].trim());
         let mut padded = vec![0u8; 8];
         padded.extend(bytes);
-        text = with_dsa_part(&text, part, &base64_encode(&padded));
+        text = with_part(&text, part, &base64_encode(&padded));
     }
     match verify(&text, &Trust::none()).expect("well-formed") {
         Verification::Valid(s) => assert_eq!(s.trust, TrustPath::Embedded),
@@ -518,4 +518,46 @@ fn base64_decode(text: &str) -> Vec<u8> {
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[test]
+fn rsa_key_values_of_any_width_do_not_panic() {
+    // The RSA arithmetic, like DSA's, works at the modulus' precision: a Modulus written with
+    // leading zero bytes (more limbs than its value needs), a short Exponent or a signature
+    // value longer or shorter than the modulus must give an answer, never abort.
+    let name = "signed-keyvalue.xml";
+    let original = fixture(name);
+    let part = |text: &str, name: &str| -> Vec<u8> {
+        let open = format!("<dsig:{name}>");
+        let start = text.find(&open).expect("part") + open.len();
+        let end = start + text[start..].find('<').expect("closed");
+        base64_decode(text[start..end].trim())
+    };
+    let modulus = part(&original, "Modulus");
+    let mut padded = vec![0u8; 8];
+    padded.extend(&modulus);
+    let padded_key = with_part(&original, "Modulus", &base64_encode(&padded));
+    match verify(&padded_key, &Trust::none()) {
+        Ok(Verification::Valid(s)) => assert_eq!(s.trust, TrustPath::Embedded),
+        Ok(other) => println!("zero-padded modulus: {other}"),
+        Err(e) => println!("zero-padded modulus: {e}"),
+    }
+    let signature = part(&original, "SignatureValue");
+    for sig in [
+        vec![1u8],
+        vec![0u8; signature.len() + 8],
+        [vec![0u8; 8], signature.clone()].concat(),
+        vec![0xffu8; signature.len() + 1],
+    ] {
+        for text in [&original, &padded_key] {
+            let changed = with_part(text, "SignatureValue", &base64_encode(&sig));
+            if let Ok(Verification::Valid(_)) = verify(&changed, &Trust::none()) {
+                assert_eq!(
+                    sig[8..],
+                    signature[..],
+                    "only the zero-padded value may verify"
+                );
+            }
+        }
+    }
 }
