@@ -168,7 +168,7 @@ mod xattr;
 pub use caps::FileCapabilities;
 #[cfg(all(unix, feature = "disk"))]
 #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "disk"))))]
-pub use disk::{DiskError, DiskFormat, DiskImage, Filesystem};
+pub use disk::{DiskError, DiskFormat, DiskImage, DiskLimits, Filesystem};
 pub use error::{Error, Fact, Result};
 pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Process, Uname};
 pub use live::LiveHost;

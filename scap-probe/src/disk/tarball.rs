@@ -4,16 +4,9 @@
 //! made with `tar --format=oldgnu -S`: the entry is a GNU sparse file, its data segments
 //! stored one after another and described by a sparse map in the header (four segments,
 //! then extension headers of 21 each). An uncompressed `.tar` is read in place: the entry's
-//! segments are mapped onto the archive, the gaps between them read as zeros.
-//!
-//! A `.tar.gz` is refused with an error saying what to do (`gzip -dc IMAGE.tar.gz >
-//! IMAGE.tar`), not read through and not decompressed to a temporary file, because:
-//! gzip has no random access, and the filesystems are read in any order (a backward seek
-//! would mean decompressing again from the start, minutes for each on a large disk); a
-//! temporary copy would break the promise that opening an image writes nothing, in a place
-//! the user did not choose, of a size known only once decompressed. The user's own
-//! `gzip -d` costs the same disk space (the sparse `.tar` is the size of the data, not of
-//! the disk), in a place they choose, once for every later scan.
+//! segments are mapped onto the archive, the gaps between them read as zeros. The
+//! `.tar.gz` as shipped goes through `targz`, which decompresses it once into a temporary
+//! file with the header parsing of this module.
 //!
 //! Read: ustar and GNU headers (octal and base-256 sizes), GNU long names (`L`), pax
 //! headers (skipped), regular and GNU sparse (`S`) entries. Refused: a pax-format sparse
@@ -28,10 +21,10 @@ use std::sync::Arc;
 use super::device::{Device, check_range};
 use super::error::{DResult, DiskError};
 
-const LAYER: &str = "tar";
-const MAX_ENTRIES: usize = 10_000;
+pub(crate) const LAYER: &str = "tar";
+pub(crate) const MAX_ENTRIES: usize = 10_000;
 const MAX_SEGMENTS: usize = 1 << 20;
-const MAX_EXTENSION: u64 = 1 << 20;
+pub(crate) const MAX_EXTENSION: u64 = 1 << 20;
 /// The entry name GCP gives the disk.
 const DISK_NAME: &[u8] = b"disk.raw";
 
@@ -61,8 +54,151 @@ fn numeric(field: &[u8]) -> Option<u64> {
     u64::from_str_radix(std::str::from_utf8(&text).ok()?, 8).ok()
 }
 
-fn round512(n: u64) -> Option<u64> {
+pub(crate) fn round512(n: u64) -> Option<u64> {
     n.checked_add(511).map(|n| n & !511)
+}
+
+/// What the archive readers need of one header block.
+pub(crate) struct Header {
+    /// The type flag (`0`, `S`, `L`, `x`, ...).
+    pub(crate) kind: u8,
+    /// The size field: bytes of data after the header (for a sparse entry, the data stored,
+    /// not the file's size).
+    pub(crate) size: u64,
+    /// Whether GNU sparse extension headers follow (an `S` entry with more than four
+    /// segments).
+    pub(crate) extended: bool,
+}
+
+/// The header block `h` found at `at` of the archive, checksum checked; `None` for the
+/// all-zero block that ends an archive.
+pub(crate) fn header(h: &[u8; 512], at: u64) -> DResult<Option<Header>> {
+    let bad = |at: u64, what: &str| DiskError::corrupt(LAYER, at, what.to_string());
+    if h.iter().all(|&b| b == 0) {
+        return Ok(None);
+    }
+    let sum: u64 = h
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
+        .sum();
+    if numeric(&h[148..156]) != Some(sum) {
+        return Err(bad(at, "header checksum mismatch"));
+    }
+    let size = numeric(&h[124..136]).ok_or_else(|| bad(at + 124, "size field"))?;
+    let kind = h[156];
+    Ok(Some(Header {
+        kind,
+        size,
+        extended: kind == b'S' && h[482] != 0,
+    }))
+}
+
+/// The name field of a header (up to its NUL).
+pub(crate) fn short_name(h: &[u8; 512]) -> Vec<u8> {
+    let n = &h[..100];
+    n[..n.iter().position(|&b| b == 0).unwrap_or(100)].to_vec()
+}
+
+/// Whether an entry's name is the disk's (`disk.raw`, `./disk.raw`).
+pub(crate) fn is_disk(name: &[u8]) -> bool {
+    name.strip_prefix(b"./").unwrap_or(name) == DISK_NAME
+}
+
+/// Whether a pax extended header's records describe a sparse file (`GNU.sparse.*`).
+pub(crate) fn pax_sparse(data: &[u8]) -> bool {
+    data.windows(11).any(|w| w == b"GNU.sparse.")
+}
+
+/// The error for a `disk.raw` described by pax sparse records.
+pub(crate) fn pax_sparse_refused() -> DiskError {
+    DiskError::unsupported(
+        LAYER,
+        "disk.raw is a pax-format sparse file (GNU.sparse records); \
+         repack it with tar --format=oldgnu -S",
+    )
+}
+
+/// The error for an archive without `disk.raw`, naming the entries it has.
+pub(crate) fn no_disk(names: &[String]) -> DiskError {
+    DiskError::unsupported(
+        LAYER,
+        format!(
+            "a tar archive without disk.raw (the GCP image layout); entries: [{}]",
+            names.join(", ")
+        ),
+    )
+}
+
+/// A GNU sparse entry's map: its real size and its `(offset, length)` segments, from the
+/// header `h` at `at` and, while the extension flag is set, the extension blocks `next`
+/// gives (each with where it is, for errors). Checked: at most [`MAX_SEGMENTS`], sorted,
+/// disjoint, inside the real size, and their lengths adding up to `stored`, the entry's
+/// size field.
+pub(crate) fn gnu_sparse_map(
+    h: &[u8; 512],
+    at: u64,
+    stored: u64,
+    mut next: impl FnMut() -> DResult<(u64, [u8; 512])>,
+) -> DResult<(u64, Vec<(u64, u64)>)> {
+    let bad = |at: u64, what: String| DiskError::corrupt(LAYER, at, what);
+    let size = numeric(&h[483..495]).ok_or_else(|| bad(at + 483, "real size".into()))?;
+    let mut map = Vec::new();
+    let mut push = |e: &[u8], at: u64| -> DResult<()> {
+        let (o, n) = (numeric(&e[..12]), numeric(&e[12..24]));
+        let (Some(o), Some(n)) = (o, n) else {
+            return Err(bad(at, "sparse map entry".into()));
+        };
+        // GNU tar pads the map with zeroed entries.
+        if e.iter().all(|&b| b == 0) {
+            return Ok(());
+        }
+        if map.len() >= MAX_SEGMENTS {
+            return Err(DiskError::limit("tar sparse segments", MAX_SEGMENTS as u64));
+        }
+        map.push((o, n));
+        Ok(())
+    };
+    for i in 0..4 {
+        push(&h[386 + i * 24..410 + i * 24], at + 386)?;
+    }
+    let mut ext = h[482] != 0;
+    while ext {
+        let (e_at, e) = next()?;
+        for i in 0..21 {
+            push(&e[i * 24..(i + 1) * 24], e_at)?;
+        }
+        ext = e[504] != 0;
+    }
+    let mut end = 0u64;
+    let mut total = 0u64;
+    for &(offset, len) in &map {
+        end = offset
+            .checked_add(len)
+            .filter(|&e| offset >= end && e <= size)
+            .ok_or_else(|| {
+                bad(
+                    at + 386,
+                    format!("sparse segment at {offset} of {len} bytes out of order or size"),
+                )
+            })?;
+        // Sorted and disjoint inside `size` (checked just above): the sum is at most `size`.
+        total += len;
+    }
+    // The segments' data is stored back to back, `stored` bytes in all.
+    if total != stored {
+        return Err(bad(
+            at + 124,
+            format!("sparse map of {total} bytes for {stored} stored bytes"),
+        ));
+    }
+    Ok((size, map))
 }
 
 /// One stored data segment: `len` bytes at `offset` of the disk, stored at `stored` in the
@@ -86,7 +222,7 @@ impl TarDisk {
         let bad = |at: u64, what: &str| DiskError::corrupt(LAYER, at, what.to_string());
         let mut at = 0u64;
         let mut long_name: Option<Vec<u8>> = None;
-        let mut pax_sparse = false;
+        let mut pax_sparse_next = false;
         let mut names = Vec::new();
         for _ in 0..MAX_ENTRIES {
             let mut h = [0u8; 512];
@@ -94,30 +230,11 @@ impl TarDisk {
                 break;
             }
             file.read_at(at, &mut h)?;
-            if h.iter().all(|&b| b == 0) {
+            let Some(Header { kind, size, .. }) = header(&h, at)? else {
                 break;
-            }
-            let sum: u64 = h
-                .iter()
-                .enumerate()
-                .map(|(i, &b)| {
-                    if (148..156).contains(&i) {
-                        32
-                    } else {
-                        u64::from(b)
-                    }
-                })
-                .sum();
-            if numeric(&h[148..156]) != Some(sum) {
-                return Err(bad(at, "header checksum mismatch"));
-            }
-            let size = numeric(&h[124..136]).ok_or_else(|| bad(at + 124, "size field"))?;
-            let kind = h[156];
+            };
             let data_at = at + 512;
-            let mut name = long_name.take().unwrap_or_else(|| {
-                let n = &h[..100];
-                n[..n.iter().position(|&b| b == 0).unwrap_or(100)].to_vec()
-            });
+            let name = long_name.take().unwrap_or_else(|| short_name(&h));
             match kind {
                 b'L' | b'x' | b'g' => {
                     if size > MAX_EXTENSION {
@@ -135,27 +252,20 @@ impl TarDisk {
                         data.truncate(end);
                         long_name = Some(data);
                     } else if kind == b'x' {
-                        pax_sparse = data.windows(11).any(|w| w == b"GNU.sparse.");
+                        pax_sparse_next = pax_sparse(&data);
                     }
                 }
                 b'0' | 0 | b'S' => {
-                    if let Some(stripped) = name.strip_prefix(b"./") {
-                        name = stripped.to_vec();
-                    }
-                    if name == DISK_NAME {
-                        if pax_sparse {
-                            return Err(DiskError::unsupported(
-                                LAYER,
-                                "disk.raw is a pax-format sparse file (GNU.sparse records); \
-                                 repack it with tar --format=oldgnu -S",
-                            ));
+                    if is_disk(&name) {
+                        if pax_sparse_next {
+                            return Err(pax_sparse_refused());
                         }
                         return TarDisk::entry(file, at, &h, kind == b'S', size);
                     }
                     names.push(String::from_utf8_lossy(&name).into_owned());
-                    pax_sparse = false;
+                    pax_sparse_next = false;
                 }
-                _ => pax_sparse = false,
+                _ => pax_sparse_next = false,
             }
             // The next header: after the data (and, for a sparse entry, its extension
             // headers, which precede the data).
@@ -174,13 +284,7 @@ impl TarDisk {
                 .and_then(|s| next.checked_add(s))
                 .ok_or_else(|| bad(at + 124, "entry size overflows"))?;
         }
-        Err(DiskError::unsupported(
-            LAYER,
-            format!(
-                "a tar archive without disk.raw (the GCP image layout); entries: [{}]",
-                names.join(", ")
-            ),
-        ))
+        Err(no_disk(&names))
     }
 
     /// The entry whose header `h` is at `at`: `stored` bytes of data after its headers.
@@ -210,51 +314,23 @@ impl TarDisk {
                 }],
             });
         }
-        let size = numeric(&h[483..495]).ok_or_else(|| bad(at + 483, "real size".into()))?;
-        let mut map = Vec::new();
-        let mut push = |e: &[u8], at: u64| -> DResult<()> {
-            let (o, n) = (numeric(&e[..12]), numeric(&e[12..24]));
-            let (Some(o), Some(n)) = (o, n) else {
-                return Err(bad(at, "sparse map entry".into()));
-            };
-            // GNU tar pads the map with zeroed entries.
-            if e.iter().all(|&b| b == 0) {
-                return Ok(());
-            }
-            if map.len() >= MAX_SEGMENTS {
-                return Err(DiskError::limit("tar sparse segments", MAX_SEGMENTS as u64));
-            }
-            map.push((o, n));
-            Ok(())
-        };
-        for i in 0..4 {
-            push(&h[386 + i * 24..410 + i * 24], at + 386)?;
-        }
-        let mut ext = h[482] != 0;
-        while ext {
+        let (size, map) = gnu_sparse_map(h, at, stored, || {
             let mut e = [0u8; 512];
             file.read_at(data_at, &mut e)
                 .map_err(|_| bad(data_at, "sparse header past the end".into()))?;
-            for i in 0..21 {
-                push(&e[i * 24..(i + 1) * 24], data_at)?;
-            }
-            ext = e[504] != 0;
             data_at += 512;
+            Ok((data_at - 512, e))
+        })?;
+        if data_at.checked_add(stored).is_none_or(|e| e > file.size()) {
+            return Err(bad(
+                at + 124,
+                format!("sparse data of {stored} bytes past the archive's end"),
+            ));
         }
         let mut segments = Vec::with_capacity(map.len());
+        // Sums of lengths up to `stored`: in range, checked just above.
         let mut stored_at = data_at;
-        let mut end = 0u64;
         for (offset, len) in map {
-            let seg_end = offset
-                .checked_add(len)
-                .filter(|&e| offset >= end && e <= size)
-                .ok_or_else(|| {
-                    bad(
-                        at + 386,
-                        format!("sparse segment at {offset} of {len} bytes out of order or size"),
-                    )
-                })?;
-            end = seg_end;
             if len > 0 {
                 segments.push(Segment {
                     offset,
@@ -262,19 +338,7 @@ impl TarDisk {
                     stored: stored_at,
                 });
             }
-            stored_at = stored_at
-                .checked_add(len)
-                .ok_or_else(|| bad(at, "sparse data overflows".into()))?;
-        }
-        // The segments' data is stored back to back, `stored` bytes in all.
-        if stored_at - data_at != stored || stored_at > file.size() {
-            return Err(bad(
-                at + 124,
-                format!(
-                    "sparse map of {} bytes for {stored} stored bytes, or past the archive's end",
-                    stored_at - data_at
-                ),
-            ));
+            stored_at += len;
         }
         Ok(TarDisk {
             file,
