@@ -370,6 +370,37 @@ fn gcp_tar_gz_plain_entry_after_others() {
 }
 
 #[test]
+fn gcp_pax_sparse_tar_and_tar_gz() {
+    // disk.raw as `tar --format=pax -S` writes it (sparse format 1.0; make.sh): read in
+    // place in the .tar, and from the .tar.gz.
+    let tar = std::fs::read(fixture("bare-ext4-pax.tar")).unwrap();
+    assert!(tar.windows(18).any(|w| w == b"GNU.sparse.major=1"));
+    let disk = DiskImage::open(fixture("bare-ext4-pax.tar")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTar);
+    check_manifest(&disk, "bare-ext4.manifest");
+    let disk = DiskImage::from_bytes(gzip(&tar)).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTarGz);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // The map (the data's first block: count, then offset and length per line) claiming
+    // more data than the entry holds: an error from both readers.
+    let map_at = tar
+        .windows(4)
+        .position(|w| w == b"GNUS")
+        .map(|p| p / 512 * 512 + 512)
+        .unwrap();
+    let mut bad = tar.clone();
+    let lines: Vec<&[u8]> = bad[map_at..map_at + 512].split(|&b| b == b'\n').collect();
+    let last_len = lines[lines.len() - 2].len();
+    let end: usize = lines[..lines.len() - 1].iter().map(|l| l.len() + 1).sum();
+    // The last length, made 9s: past the real size or the stored data.
+    bad[map_at + end - 1 - last_len..map_at + end - 1].fill(b'9');
+    let e = DiskImage::from_bytes(bad.clone()).unwrap_err();
+    assert!(e.to_string().contains("sparse"), "{e}");
+    let e = DiskImage::from_bytes(gzip(&bad)).unwrap_err();
+    assert!(e.to_string().contains("sparse"), "{e}");
+}
+
+#[test]
 fn gcp_tar_gz_bomb_stops_at_the_limit() {
     let vhd = std::fs::read(fixture("bare-ext4.vhd")).unwrap();
     let raw = &vhd[..vhd.len() - 512];

@@ -70,7 +70,7 @@ pub enum DiskFormat {
     /// A dynamic (sparse) VHD: blocks mapped by a block allocation table.
     VhdDynamic,
     /// A tar archive holding `disk.raw` (a GCP image, once decompressed), read in place,
-    /// sparse or not.
+    /// sparse (GNU, or pax format 1.0) or not.
     GcpTar,
     /// A gzip-compressed tar holding `disk.raw` (a GCP image as `gcloud compute images
     /// export` writes it), decompressed once into a temporary file (see [`DiskLimits`]).
@@ -112,7 +112,8 @@ struct Found {
 /// - Containers: raw, qcow2 v2/v3 (compressed clusters, deflate or zstd; a backing file is
 ///   refused, never opened), VHD fixed and dynamic (a differencing VHD is refused), VMDK in
 ///   one file (`monolithicSparse`, `streamOptimized`; a descriptor naming other files is
-///   refused), a GCP image's `disk.raw` in a `.tar` (GNU sparse or not) read in place, or
+///   refused), a GCP image's `disk.raw` in a `.tar` (GNU or pax 1.0 sparse, or not) read
+///   in place, or
 ///   in the `.tar.gz` GCP ships (see below).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
 /// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition),

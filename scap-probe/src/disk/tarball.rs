@@ -9,8 +9,10 @@
 //! file with the header parsing of this module.
 //!
 //! Read: ustar and GNU headers (octal and base-256 sizes), GNU long names (`L`), pax
-//! headers (skipped), regular and GNU sparse (`S`) entries. Refused: a pax-format sparse
-//! entry (`GNU.sparse.*` records), an archive without `disk.raw`.
+//! headers (`path`, and the `GNU.sparse.*` records of sparse format 1.0, whose map opens
+//! the entry's data: what `tar --format=pax -S` writes), regular, GNU sparse (`S`) and pax
+//! sparse 1.0 entries. Refused: pax sparse formats 0.0 and 0.1, an archive without
+//! `disk.raw`.
 //!
 //! Bounds: at most [`MAX_ENTRIES`] entries scanned, [`MAX_SEGMENTS`] sparse segments, long
 //! names and pax headers at most [`MAX_EXTENSION`] bytes; segments must be sorted, disjoint,
@@ -111,17 +113,64 @@ pub(crate) fn is_disk(name: &[u8]) -> bool {
     name.strip_prefix(b"./").unwrap_or(name) == DISK_NAME
 }
 
-/// Whether a pax extended header's records describe a sparse file (`GNU.sparse.*`).
-pub(crate) fn pax_sparse(data: &[u8]) -> bool {
-    data.windows(11).any(|w| w == b"GNU.sparse.")
+/// What a pax extended header (`x`) says of the entry after it, as far as the disk goes.
+#[derive(Debug, Default)]
+pub(crate) struct Pax {
+    /// `path`: the entry's whole name (the header's own field may be cut short).
+    pub(crate) path: Option<Vec<u8>>,
+    /// GNU sparse format 1.0 (`GNU.sparse.major=1`, `minor=0`, what `tar --format=pax -S`
+    /// writes): the file's name and real size; its map opens the entry's data.
+    pub(crate) sparse1: Option<(Vec<u8>, u64)>,
+    /// Other `GNU.sparse.*` records (formats 0.0 and 0.1), not read.
+    pub(crate) sparse_other: bool,
 }
 
-/// The error for a `disk.raw` described by pax sparse records.
+impl Pax {
+    /// The records of a pax header's data (`LEN KEY=VALUE\n` each, LEN counting the whole
+    /// record), read from `at` of the archive.
+    pub(crate) fn parse(data: &[u8], at: u64) -> DResult<Pax> {
+        let bad = || DiskError::corrupt(LAYER, at, "pax header record");
+        let (mut major, mut minor, mut name, mut real) = (None, None, None, None);
+        let mut pax = Pax::default();
+        let mut rest = data;
+        // Trailing NULs pad some writers' headers.
+        while rest.first().is_some_and(|&b| b != 0) {
+            let space = rest.iter().position(|&b| b == b' ').ok_or_else(bad)?;
+            let len: usize = std::str::from_utf8(&rest[..space])
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .filter(|&n| n > space + 1 && n <= rest.len())
+                .ok_or_else(bad)?;
+            let record = rest[space + 1..len].strip_suffix(b"\n").ok_or_else(bad)?;
+            rest = &rest[len..];
+            let eq = record.iter().position(|&b| b == b'=').ok_or_else(bad)?;
+            let (key, value) = (&record[..eq], &record[eq + 1..]);
+            let decimal = || -> Option<u64> { std::str::from_utf8(value).ok()?.parse().ok() };
+            match key {
+                b"path" => pax.path = Some(value.to_vec()),
+                b"GNU.sparse.major" => major = decimal(),
+                b"GNU.sparse.minor" => minor = decimal(),
+                b"GNU.sparse.name" => name = Some(value.to_vec()),
+                b"GNU.sparse.realsize" => real = decimal(),
+                k if k.starts_with(b"GNU.sparse.") => pax.sparse_other = true,
+                _ => {}
+            }
+        }
+        match (major, minor, name, real) {
+            (Some(1), Some(0), Some(name), Some(real)) => pax.sparse1 = Some((name, real)),
+            (None, None, None, None) => {}
+            _ => pax.sparse_other = true,
+        }
+        Ok(pax)
+    }
+}
+
+/// The error for a `disk.raw` described by pax sparse records of a format other than 1.0.
 pub(crate) fn pax_sparse_refused() -> DiskError {
     DiskError::unsupported(
         LAYER,
-        "disk.raw is a pax-format sparse file (GNU.sparse records); \
-         repack it with tar --format=oldgnu -S",
+        "disk.raw is a pax sparse file of format 0.x (GNU.sparse.offset/numbytes or map \
+         records); repack it with tar --format=oldgnu -S (or --format=pax -S, format 1.0)",
     )
 }
 
@@ -176,15 +225,79 @@ pub(crate) fn gnu_sparse_map(
         }
         ext = e[504] != 0;
     }
+    check_map(&map, size, stored, at)?;
+    Ok((size, map))
+}
+
+/// A pax sparse 1.0 entry's map, at the start of its data: decimal numbers one a line (the
+/// count, then each segment's offset and length), padded to whole blocks. `next` gives the
+/// data's blocks; `entry` is the entry's size field (map and data), `size` the file's real
+/// size. Returns the map and the bytes it took, checked as [`gnu_sparse_map`]'s.
+pub(crate) fn pax_sparse_map(
+    size: u64,
+    entry: u64,
+    at: u64,
+    mut next: impl FnMut() -> DResult<[u8; 512]>,
+) -> DResult<(Vec<(u64, u64)>, u64)> {
+    let bad = |what: &str| DiskError::corrupt(LAYER, at, format!("pax sparse map: {what}"));
+    let mut numbers: Vec<u64> = Vec::new();
+    let mut count: Option<u64> = None;
+    let mut cur: Option<u64> = None;
+    let mut used = 0u64;
+    loop {
+        if used.saturating_add(512) > entry {
+            return Err(bad("longer than the entry"));
+        }
+        let block = next()?;
+        used += 512;
+        for &b in &block {
+            match b {
+                b'0'..=b'9' => {
+                    let v = cur
+                        .unwrap_or(0)
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(u64::from(b - b'0')))
+                        .ok_or_else(|| bad("number overflows"))?;
+                    cur = Some(v);
+                }
+                b'\n' => {
+                    let v = cur.take().ok_or_else(|| bad("empty line"))?;
+                    match count {
+                        None if v > MAX_SEGMENTS as u64 => {
+                            return Err(DiskError::limit(
+                                "tar sparse segments",
+                                MAX_SEGMENTS as u64,
+                            ));
+                        }
+                        None => count = Some(v),
+                        Some(_) => numbers.push(v),
+                    }
+                }
+                _ => return Err(bad("not a decimal number")),
+            }
+            // Bounded by MAX_SEGMENTS above.
+            if count.is_some_and(|n| numbers.len() as u64 == 2 * n) {
+                let map: Vec<(u64, u64)> = numbers.chunks(2).map(|p| (p[0], p[1])).collect();
+                check_map(&map, size, entry - used, at)?;
+                return Ok((map, used));
+            }
+        }
+    }
+}
+
+/// Checks a sparse map: sorted, disjoint, inside `size`, its lengths adding up to `stored`
+/// (the data stored after it).
+fn check_map(map: &[(u64, u64)], size: u64, stored: u64, at: u64) -> DResult<()> {
+    let bad = |at: u64, what: String| DiskError::corrupt(LAYER, at, what);
     let mut end = 0u64;
     let mut total = 0u64;
-    for &(offset, len) in &map {
+    for &(offset, len) in map {
         end = offset
             .checked_add(len)
             .filter(|&e| offset >= end && e <= size)
             .ok_or_else(|| {
                 bad(
-                    at + 386,
+                    at,
                     format!("sparse segment at {offset} of {len} bytes out of order or size"),
                 )
             })?;
@@ -194,11 +307,11 @@ pub(crate) fn gnu_sparse_map(
     // The segments' data is stored back to back, `stored` bytes in all.
     if total != stored {
         return Err(bad(
-            at + 124,
+            at,
             format!("sparse map of {total} bytes for {stored} stored bytes"),
         ));
     }
-    Ok((size, map))
+    Ok(())
 }
 
 /// One stored data segment: `len` bytes at `offset` of the disk, stored at `stored` in the
@@ -222,7 +335,7 @@ impl TarDisk {
         let bad = |at: u64, what: &str| DiskError::corrupt(LAYER, at, what.to_string());
         let mut at = 0u64;
         let mut long_name: Option<Vec<u8>> = None;
-        let mut pax_sparse_next = false;
+        let mut pax = Pax::default();
         let mut names = Vec::new();
         for _ in 0..MAX_ENTRIES {
             let mut h = [0u8; 512];
@@ -234,7 +347,6 @@ impl TarDisk {
                 break;
             };
             let data_at = at + 512;
-            let name = long_name.take().unwrap_or_else(|| short_name(&h));
             match kind {
                 b'L' | b'x' | b'g' => {
                     if size > MAX_EXTENSION {
@@ -252,20 +364,19 @@ impl TarDisk {
                         data.truncate(end);
                         long_name = Some(data);
                     } else if kind == b'x' {
-                        pax_sparse_next = pax_sparse(&data);
+                        pax = Pax::parse(&data, data_at)?;
                     }
                 }
-                b'0' | 0 | b'S' => {
-                    if is_disk(&name) {
-                        if pax_sparse_next {
-                            return Err(pax_sparse_refused());
+                _ => {
+                    let pending = std::mem::take(&mut pax);
+                    let name = entry_name(&pending, long_name.take(), &h);
+                    if matches!(kind, b'0' | 0 | b'S') {
+                        if is_disk(&name) {
+                            return TarDisk::entry(file, at, &h, kind, size, &pending);
                         }
-                        return TarDisk::entry(file, at, &h, kind == b'S', size);
+                        names.push(String::from_utf8_lossy(&name).into_owned());
                     }
-                    names.push(String::from_utf8_lossy(&name).into_owned());
-                    pax_sparse_next = false;
                 }
-                _ => pax_sparse_next = false,
             }
             // The next header: after the data (and, for a sparse entry, its extension
             // headers, which precede the data).
@@ -287,48 +398,69 @@ impl TarDisk {
         Err(no_disk(&names))
     }
 
-    /// The entry whose header `h` is at `at`: `stored` bytes of data after its headers.
+    /// The entry of type `kind` whose header `h` is at `at`: `stored` bytes of data after
+    /// its headers, sparse as its type or `pax` says.
     fn entry(
         file: Arc<dyn Device>,
         at: u64,
         h: &[u8; 512],
-        sparse: bool,
+        kind: u8,
         stored: u64,
+        pax: &Pax,
     ) -> DResult<TarDisk> {
         let bad = |at: u64, what: String| DiskError::corrupt(LAYER, at, what);
         let mut data_at = at + 512;
-        if !sparse {
-            if data_at.checked_add(stored).is_none_or(|e| e > file.size()) {
-                return Err(bad(
-                    at,
-                    "disk.raw extends past the end of the archive".into(),
-                ));
+        // The real size, the map, and the bytes of data stored after the map.
+        let (size, map, data_len) = match (kind, pax) {
+            (b'S', _) => {
+                // The extension headers come before the data, outside the entry's size.
+                let (size, map) = gnu_sparse_map(h, at, stored, || {
+                    let mut e = [0u8; 512];
+                    file.read_at(data_at, &mut e)
+                        .map_err(|_| bad(data_at, "sparse header past the end".into()))?;
+                    data_at += 512;
+                    Ok((data_at - 512, e))
+                })?;
+                (size, map, stored)
             }
-            return Ok(TarDisk {
-                file,
-                size: stored,
-                segments: vec![Segment {
-                    offset: 0,
-                    len: stored,
-                    stored: data_at,
-                }],
-            });
-        }
-        let (size, map) = gnu_sparse_map(h, at, stored, || {
-            let mut e = [0u8; 512];
-            file.read_at(data_at, &mut e)
-                .map_err(|_| bad(data_at, "sparse header past the end".into()))?;
-            data_at += 512;
-            Ok((data_at - 512, e))
-        })?;
-        if data_at.checked_add(stored).is_none_or(|e| e > file.size()) {
+            (
+                _,
+                Pax {
+                    sparse_other: true, ..
+                },
+            ) => return Err(pax_sparse_refused()),
+            (
+                _,
+                Pax {
+                    sparse1: Some((_, size)),
+                    ..
+                },
+            ) => {
+                let mut block_at = data_at;
+                let (map, used) = pax_sparse_map(*size, stored, at, || {
+                    let mut e = [0u8; 512];
+                    file.read_at(block_at, &mut e)
+                        .map_err(|_| bad(block_at, "sparse map past the end".into()))?;
+                    block_at += 512;
+                    Ok(e)
+                })?;
+                // The map is inside the entry, at most its size (checked when read).
+                data_at += used;
+                (*size, map, stored - used)
+            }
+            _ => (stored, vec![(0, stored)], stored),
+        };
+        if data_at
+            .checked_add(data_len)
+            .is_none_or(|e| e > file.size())
+        {
             return Err(bad(
                 at + 124,
-                format!("sparse data of {stored} bytes past the archive's end"),
+                format!("disk.raw's {data_len} bytes of data extend past the archive's end"),
             ));
         }
         let mut segments = Vec::with_capacity(map.len());
-        // Sums of lengths up to `stored`: in range, checked just above.
+        // The lengths add up to `data_len` (checked by the map readers): in range.
         let mut stored_at = data_at;
         for (offset, len) in map {
             if len > 0 {
@@ -346,6 +478,18 @@ impl TarDisk {
             segments,
         })
     }
+}
+
+/// An entry's name: a pax sparse file's real name, else the pax `path`, else a GNU long
+/// name, else the header's own.
+pub(crate) fn entry_name(pax: &Pax, long_name: Option<Vec<u8>>, h: &[u8; 512]) -> Vec<u8> {
+    if let Some((name, _)) = &pax.sparse1 {
+        return name.clone();
+    }
+    pax.path
+        .clone()
+        .or(long_name)
+        .unwrap_or_else(|| short_name(h))
 }
 
 impl Device for TarDisk {
@@ -393,5 +537,56 @@ mod tests {
         assert_eq!(numeric(&[0x80, 0, 0, 1, 0]), Some(256));
         assert_eq!(numeric(&[0xff; 12]), None);
         assert_eq!(numeric(b"9\0"), None);
+    }
+
+    #[test]
+    fn pax_records() {
+        let v1 = b"22 GNU.sparse.major=1\n22 GNU.sparse.minor=0\n\
+                   28 GNU.sparse.name=disk.raw\n30 GNU.sparse.realsize=557056\n\0\0";
+        let p = Pax::parse(v1, 0).unwrap();
+        assert_eq!(p.sparse1, Some((b"disk.raw".to_vec(), 557_056)));
+        assert!(!p.sparse_other);
+        // Format 0.1 (a map record, no major/minor): not read, said so.
+        let p = Pax::parse(b"24 GNU.sparse.map=0,512\n", 0).unwrap();
+        assert!(p.sparse_other && p.sparse1.is_none());
+        let p = Pax::parse(b"16 path=a/b/c.d\n", 0).unwrap();
+        assert_eq!(p.path.as_deref(), Some(&b"a/b/c.d"[..]));
+        // Lengths that do not frame a record: typed errors.
+        for bad in [
+            &b"99 path=x\n"[..],
+            b"3 path=x\n",
+            b"x path=x\n",
+            b"9 pathx=\n\n",
+        ] {
+            assert!(
+                Pax::parse(bad, 7).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn pax_sparse_maps() {
+        let block = |text: &[u8]| {
+            let mut b = [0u8; 512];
+            b[..text.len()].copy_from_slice(text);
+            b
+        };
+        let read = |text: &[u8], size: u64, entry: u64| {
+            let b = block(text);
+            pax_sparse_map(size, entry, 0, || Ok(b))
+        };
+        let (map, used) = read(b"2\n0\n10\n100\n5\n", 200, 512 + 15).unwrap();
+        assert_eq!(map, [(0, 10), (100, 5)]);
+        assert_eq!(used, 512);
+        // Lengths not adding up to the data after the map, overlapping, past the size, a
+        // map longer than the entry, a count over the bound, junk: errors.
+        assert!(read(b"2\n0\n10\n100\n5\n", 200, 512 + 16).is_err());
+        assert!(read(b"2\n0\n10\n5\n5\n", 200, 512 + 15).is_err());
+        assert!(read(b"1\n0\n300\n", 200, 512 + 300).is_err());
+        assert!(read(b"1\n", 200, 512).is_err());
+        assert!(read(b"99999999999\n", 200, 1 << 40).is_err());
+        assert!(read(b"1\n0x\n", 200, 1024).is_err());
     }
 }

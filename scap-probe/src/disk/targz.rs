@@ -17,8 +17,8 @@
 //! block) or ends early is an error, checked to the end of the stream after `disk.raw`:
 //! never a partial disk read as if complete.
 //!
-//! Other entries are read past (not written); `disk.raw` must be a regular or GNU sparse
-//! entry; pax sparse records are refused as for a plain tar.
+//! Other entries (links, devices, other files) are read past, never written; `disk.raw`
+//! is read as in a plain tar: a regular, GNU sparse or pax sparse 1.0 entry.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -31,7 +31,7 @@ use flate2::read::MultiGzDecoder;
 use super::device::{Device, FileDevice};
 use super::error::{DResult, DiskError};
 use super::limits::DiskLimits;
-use super::tarball::{self, Header};
+use super::tarball::{self, Header, Pax};
 
 /// Zero runs of at least this many bytes (aligned in the disk) are left as holes.
 const BLOCK: usize = 4096;
@@ -56,7 +56,7 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
         limit: limits.max_decompressed,
     };
     let mut long_name: Option<Vec<u8>> = None;
-    let mut pax_sparse_next = false;
+    let mut pax = Pax::default();
     let mut names = Vec::new();
     for _ in 0..tarball::MAX_ENTRIES {
         let at = s.pos;
@@ -72,7 +72,6 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
         else {
             break;
         };
-        let name = long_name.take().unwrap_or_else(|| tarball::short_name(&h));
         let padded = tarball::round512(size)
             .ok_or_else(|| DiskError::corrupt(tarball::LAYER, at + 124, "entry size overflows"))?;
         match kind {
@@ -92,26 +91,26 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
                     data.truncate(end);
                     long_name = Some(data);
                 } else if kind == b'x' {
-                    pax_sparse_next = tarball::pax_sparse(&data);
+                    pax = Pax::parse(&data, at + 512)?;
                 }
                 continue;
             }
-            b'0' | 0 | b'S' if tarball::is_disk(&name) => {
-                if pax_sparse_next {
-                    return Err(tarball::pax_sparse_refused());
+            _ => {
+                let pending = std::mem::take(&mut pax);
+                let name = tarball::entry_name(&pending, long_name.take(), &h);
+                if matches!(kind, b'0' | 0 | b'S') {
+                    if tarball::is_disk(&name) {
+                        let disk_size =
+                            write_disk(&mut s, &out, &h, at, kind, size, &pending, limits)?;
+                        // The rest of the stream (end-of-archive blocks, other entries) is
+                        // read to its end so that the gzip trailer's CRC and length are
+                        // checked.
+                        s.drain()?;
+                        return Ok((out.file, disk_size, dir.join("(decompressed disk.raw)")));
+                    }
+                    names.push(String::from_utf8_lossy(&name).into_owned());
                 }
-                let disk_size = write_disk(&mut s, &out, &h, at, kind == b'S', size, limits)?;
-                s.skip(padded - size)?;
-                // The rest of the stream (end-of-archive blocks, other entries) is read to
-                // its end so that the gzip trailer's CRC and length are checked.
-                s.drain()?;
-                return Ok((out.file, disk_size, dir.join("(decompressed disk.raw)")));
             }
-            b'0' | 0 | b'S' => {
-                names.push(String::from_utf8_lossy(&name).into_owned());
-                pax_sparse_next = false;
-            }
-            _ => pax_sparse_next = false,
         }
         if extended {
             // A sparse entry's extension headers come before its data.
@@ -128,26 +127,56 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
     Err(tarball::no_disk(&names))
 }
 
-/// Writes `disk.raw` (the entry with header `h` at `at` of the stream, `stored` bytes of
-/// data) into `out`; returns the disk's size.
+/// Writes `disk.raw` (the entry of type `kind` with header `h` at `at` of the stream,
+/// `stored` bytes of data, sparse as its type or `pax` says) into `out`, and reads past its
+/// padding; returns the disk's size.
+#[allow(clippy::too_many_arguments)] // one call, each argument a different thing
 fn write_disk(
     s: &mut Stream<'_>,
     out: &Out,
     h: &[u8; 512],
     at: u64,
-    sparse: bool,
+    kind: u8,
     stored: u64,
+    pax: &Pax,
     limits: &DiskLimits,
 ) -> DResult<u64> {
-    let (size, map) = if sparse {
-        tarball::gnu_sparse_map(h, at, stored, || {
-            let at = s.pos;
-            let mut e = [0u8; 512];
-            s.exact(&mut e)?;
-            Ok((at, e))
-        })?
-    } else {
-        (stored, vec![(0, stored)])
+    let padded = tarball::round512(stored)
+        .ok_or_else(|| DiskError::corrupt(tarball::LAYER, at + 124, "entry size overflows"))?;
+    // The real size, the map, and the bytes of data after the map.
+    let (size, map, data_len) = match (kind, pax) {
+        (b'S', _) => {
+            // The extension headers come before the data, outside the entry's size.
+            let (size, map) = tarball::gnu_sparse_map(h, at, stored, || {
+                let at = s.pos;
+                let mut e = [0u8; 512];
+                s.exact(&mut e)?;
+                Ok((at, e))
+            })?;
+            (size, map, stored)
+        }
+        (
+            _,
+            Pax {
+                sparse_other: true, ..
+            },
+        ) => return Err(tarball::pax_sparse_refused()),
+        (
+            _,
+            Pax {
+                sparse1: Some((_, size)),
+                ..
+            },
+        ) => {
+            let (map, used) = tarball::pax_sparse_map(*size, stored, at, || {
+                let mut e = [0u8; 512];
+                s.exact(&mut e)?;
+                Ok(e)
+            })?;
+            // The map is inside the entry, at most its size (checked as it was read).
+            (*size, map, stored - used)
+        }
+        _ => (stored, vec![(0, stored)], stored),
     };
     if size > limits.max_decompressed {
         return Err(DiskError::limit(
@@ -158,9 +187,10 @@ fn write_disk(
             limits.max_decompressed,
         ));
     }
-    if sparse {
-        // The data to write is known: refuse now rather than fill the directory and fail.
-        out.check_space(stored)?;
+    if map.len() != 1 || data_len != size {
+        // A sparse entry: the data to write is known, and may be far less than the disk.
+        // Refuse now rather than fill the directory and fail.
+        out.check_space(data_len)?;
     }
     out.file.set_len(size).map_err(|e| out.io(e))?;
     let mut buf = vec![0u8; CHUNK];
@@ -174,6 +204,8 @@ fn write_disk(
             done += n as u64;
         }
     }
+    // The map's padding and the entry's (the map readers checked the lengths add up).
+    s.skip(padded - stored)?;
     Ok(size)
 }
 
