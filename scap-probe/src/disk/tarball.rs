@@ -411,44 +411,32 @@ impl TarDisk {
         let bad = |at: u64, what: String| DiskError::corrupt(LAYER, at, what);
         let mut data_at = at + 512;
         // The real size, the map, and the bytes of data stored after the map.
-        let (size, map, data_len) = match (kind, pax) {
-            (b'S', _) => {
-                // The extension headers come before the data, outside the entry's size.
-                let (size, map) = gnu_sparse_map(h, at, stored, || {
-                    let mut e = [0u8; 512];
-                    file.read_at(data_at, &mut e)
-                        .map_err(|_| bad(data_at, "sparse header past the end".into()))?;
-                    data_at += 512;
-                    Ok((data_at - 512, e))
-                })?;
-                (size, map, stored)
-            }
-            (
-                _,
-                Pax {
-                    sparse_other: true, ..
-                },
-            ) => return Err(pax_sparse_refused()),
-            (
-                _,
-                Pax {
-                    sparse1: Some((_, size)),
-                    ..
-                },
-            ) => {
-                let mut block_at = data_at;
-                let (map, used) = pax_sparse_map(*size, stored, at, || {
-                    let mut e = [0u8; 512];
-                    file.read_at(block_at, &mut e)
-                        .map_err(|_| bad(block_at, "sparse map past the end".into()))?;
-                    block_at += 512;
-                    Ok(e)
-                })?;
-                // The map is inside the entry, at most its size (checked when read).
-                data_at += used;
-                (*size, map, stored - used)
-            }
-            _ => (stored, vec![(0, stored)], stored),
+        let (size, map, data_len) = if kind == b'S' {
+            // The extension headers come before the data, outside the entry's size.
+            let (size, map) = gnu_sparse_map(h, at, stored, || {
+                let mut e = [0u8; 512];
+                file.read_at(data_at, &mut e)
+                    .map_err(|_| bad(data_at, "sparse header past the end".into()))?;
+                data_at += 512;
+                Ok((data_at - 512, e))
+            })?;
+            (size, map, stored)
+        } else if pax.sparse_other {
+            return Err(pax_sparse_refused());
+        } else if let Some((_, size)) = pax.sparse1 {
+            let mut block_at = data_at;
+            let (map, used) = pax_sparse_map(size, stored, at, || {
+                let mut e = [0u8; 512];
+                file.read_at(block_at, &mut e)
+                    .map_err(|_| bad(block_at, "sparse map past the end".into()))?;
+                block_at += 512;
+                Ok(e)
+            })?;
+            // The map is inside the entry, at most its size (checked as it was read).
+            data_at += used;
+            (size, map, stored - used)
+        } else {
+            (stored, vec![(0, stored)], stored)
         };
         if data_at
             .checked_add(data_len)

@@ -144,39 +144,27 @@ fn write_disk(
     let padded = tarball::round512(stored)
         .ok_or_else(|| DiskError::corrupt(tarball::LAYER, at + 124, "entry size overflows"))?;
     // The real size, the map, and the bytes of data after the map.
-    let (size, map, data_len) = match (kind, pax) {
-        (b'S', _) => {
-            // The extension headers come before the data, outside the entry's size.
-            let (size, map) = tarball::gnu_sparse_map(h, at, stored, || {
-                let at = s.pos;
-                let mut e = [0u8; 512];
-                s.exact(&mut e)?;
-                Ok((at, e))
-            })?;
-            (size, map, stored)
-        }
-        (
-            _,
-            Pax {
-                sparse_other: true, ..
-            },
-        ) => return Err(tarball::pax_sparse_refused()),
-        (
-            _,
-            Pax {
-                sparse1: Some((_, size)),
-                ..
-            },
-        ) => {
-            let (map, used) = tarball::pax_sparse_map(*size, stored, at, || {
-                let mut e = [0u8; 512];
-                s.exact(&mut e)?;
-                Ok(e)
-            })?;
-            // The map is inside the entry, at most its size (checked as it was read).
-            (*size, map, stored - used)
-        }
-        _ => (stored, vec![(0, stored)], stored),
+    let (size, map, data_len) = if kind == b'S' {
+        // The extension headers come before the data, outside the entry's size.
+        let (size, map) = tarball::gnu_sparse_map(h, at, stored, || {
+            let at = s.pos;
+            let mut e = [0u8; 512];
+            s.exact(&mut e)?;
+            Ok((at, e))
+        })?;
+        (size, map, stored)
+    } else if pax.sparse_other {
+        return Err(tarball::pax_sparse_refused());
+    } else if let Some((_, size)) = pax.sparse1 {
+        let (map, used) = tarball::pax_sparse_map(size, stored, at, || {
+            let mut e = [0u8; 512];
+            s.exact(&mut e)?;
+            Ok(e)
+        })?;
+        // The map is inside the entry, at most its size (checked as it was read).
+        (size, map, stored - used)
+    } else {
+        (stored, vec![(0, stored)], stored)
     };
     if size > limits.max_decompressed {
         return Err(DiskError::limit(
