@@ -112,8 +112,8 @@ struct Found {
 /// - Containers: raw, qcow2 v2/v3 (compressed clusters, deflate or zstd; a backing file is
 ///   refused, never opened), VHD fixed and dynamic (a differencing VHD is refused), VMDK in
 ///   one file (`monolithicSparse`, `streamOptimized`; a descriptor naming other files is
-///   refused), a GCP image's `disk.raw` in a `.tar` (GNU or pax 1.0 sparse, or not) read
-///   in place, or
+///   refused), a GCP image's `disk.raw` (or the archive's only file) in a `.tar` (GNU or
+///   pax 1.0 sparse, or not) read in place, or
 ///   in the `.tar.gz` GCP ships (see below).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
 /// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition),

@@ -11,8 +11,9 @@
 //! Read: ustar and GNU headers (octal and base-256 sizes), GNU long names (`L`), pax
 //! headers (`path`, and the `GNU.sparse.*` records of sparse format 1.0, whose map opens
 //! the entry's data: what `tar --format=pax -S` writes), regular, GNU sparse (`S`) and pax
-//! sparse 1.0 entries. Refused: pax sparse formats 0.0 and 0.1, an archive without
-//! `disk.raw`.
+//! sparse 1.0 entries. The disk is the entry named `disk.raw`, else the archive's only
+//! regular file (links, devices and directories are never read). Refused: pax sparse
+//! formats 0.0 and 0.1, an archive of several files none of them `disk.raw`.
 //!
 //! Bounds: at most [`MAX_ENTRIES`] entries scanned, [`MAX_SEGMENTS`] sparse segments, long
 //! names and pax headers at most [`MAX_EXTENSION`] bytes; segments must be sorted, disjoint,
@@ -174,12 +175,13 @@ pub(crate) fn pax_sparse_refused() -> DiskError {
     )
 }
 
-/// The error for an archive without `disk.raw`, naming the entries it has.
+/// The error for an archive with several files, none of them `disk.raw`, naming them.
 pub(crate) fn no_disk(names: &[String]) -> DiskError {
     DiskError::unsupported(
         LAYER,
         format!(
-            "a tar archive without disk.raw (the GCP image layout); entries: [{}]",
+            "a tar archive without disk.raw (the GCP image layout) or a single file to read \
+             as the disk; entries: [{}]",
             names.join(", ")
         ),
     )
@@ -337,6 +339,8 @@ impl TarDisk {
         let mut long_name: Option<Vec<u8>> = None;
         let mut pax = Pax::default();
         let mut names = Vec::new();
+        // The first regular entry, the disk if it is the only one.
+        let mut first = None;
         for _ in 0..MAX_ENTRIES {
             let mut h = [0u8; 512];
             if at.checked_add(512).is_none_or(|e| e > file.size()) {
@@ -374,6 +378,9 @@ impl TarDisk {
                         if is_disk(&name) {
                             return TarDisk::entry(file, at, &h, kind, size, &pending);
                         }
+                        if names.is_empty() {
+                            first = Some((at, h, kind, size, pending));
+                        }
                         names.push(String::from_utf8_lossy(&name).into_owned());
                     }
                 }
@@ -395,7 +402,12 @@ impl TarDisk {
                 .and_then(|s| next.checked_add(s))
                 .ok_or_else(|| bad(at + 124, "entry size overflows"))?;
         }
-        Err(no_disk(&names))
+        match first {
+            Some((at, h, kind, size, pax)) if names.len() == 1 => {
+                TarDisk::entry(file, at, &h, kind, size, &pax)
+            }
+            _ => Err(no_disk(&names)),
+        }
     }
 
     /// The entry of type `kind` whose header `h` is at `at`: `stored` bytes of data after

@@ -17,8 +17,10 @@
 //! block) or ends early is an error, checked to the end of the stream after `disk.raw`:
 //! never a partial disk read as if complete.
 //!
-//! Other entries (links, devices, other files) are read past, never written; `disk.raw`
-//! is read as in a plain tar: a regular, GNU sparse or pax sparse 1.0 entry.
+//! The disk is chosen as in a plain tar: the entry named `disk.raw`, else the archive's
+//! only regular file (written as it comes, in case it is the only one: emptied again if
+//! `disk.raw` follows, refused if another file does); links, devices and directories are
+//! read past, never written. A regular, GNU sparse or pax sparse 1.0 entry.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -58,6 +60,9 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
     let mut long_name: Option<Vec<u8>> = None;
     let mut pax = Pax::default();
     let mut names = Vec::new();
+    // The size of the first regular entry, written in case it is the archive's only one
+    // (the disk, when there is no disk.raw).
+    let mut first: Option<u64> = None;
     for _ in 0..tarball::MAX_ENTRIES {
         let at = s.pos;
         let mut h = [0u8; 512];
@@ -99,16 +104,27 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
                 let pending = std::mem::take(&mut pax);
                 let name = tarball::entry_name(&pending, long_name.take(), &h);
                 if matches!(kind, b'0' | 0 | b'S') {
-                    if tarball::is_disk(&name) {
+                    let disk = tarball::is_disk(&name);
+                    if first.take().is_some() {
+                        // The file written in case it was the only one is not: empty it.
+                        out.file.set_len(0).map_err(|e| out.io(e))?;
+                    }
+                    let write = disk || names.is_empty();
+                    names.push(String::from_utf8_lossy(&name).into_owned());
+                    if write {
                         let disk_size =
                             write_disk(&mut s, &out, &h, at, kind, size, &pending, limits)?;
-                        // The rest of the stream (end-of-archive blocks, other entries) is
-                        // read to its end so that the gzip trailer's CRC and length are
-                        // checked.
-                        s.drain()?;
-                        return Ok((out.file, disk_size, dir.join("(decompressed disk.raw)")));
+                        if disk {
+                            // The rest of the stream (end-of-archive blocks, other entries)
+                            // is read to its end so that the gzip trailer's CRC and length
+                            // are checked.
+                            s.drain()?;
+                            return Ok((out.file, disk_size, dir.join("(decompressed disk.raw)")));
+                        }
+                        first = Some(disk_size);
+                        // write_disk read the data and its padding.
+                        continue;
                     }
-                    names.push(String::from_utf8_lossy(&name).into_owned());
                 }
             }
         }
@@ -124,7 +140,17 @@ fn unpack_file(file: &dyn Device, limits: &DiskLimits) -> DResult<(File, u64, Pa
         }
         s.skip(padded)?;
     }
-    Err(tarball::no_disk(&names))
+    match first {
+        Some(size) if names.len() == 1 => {
+            s.drain()?;
+            Ok((
+                out.file,
+                size,
+                dir.join(format!("(decompressed {})", names[0])),
+            ))
+        }
+        _ => Err(tarball::no_disk(&names)),
+    }
 }
 
 /// Writes `disk.raw` (the entry of type `kind` with header `h` at `at` of the stream,
