@@ -432,7 +432,8 @@ fn gcp_tar_gz_bomb_stops_at_the_limit() {
     let limits = limits.with_max_decompressed(limit);
     // 8 MiB of zeros (8 KiB compressed) in an entry before disk.raw...
     let padded = gzip(&tar_of(&[("pad", &zeros), ("disk.raw", raw)]));
-    assert!(padded.len() < 64 << 10, "{}", padded.len());
+    // (Compressed 100 to 1000 times, depending on flate2's backend.)
+    assert!(padded.len() * 50 < zeros.len(), "{}", padded.len());
     // ... and after the end of the archive (read to check the gzip trailer).
     let mut trailing = tar_of(&[("disk.raw", raw)]);
     trailing.extend_from_slice(&zeros);
@@ -494,9 +495,14 @@ fn gcp_tar_gz_corrupt_or_truncated_is_an_error() {
         assert!(e.to_string().contains(says), "{what}: {e}");
     }
     // A byte of deflate data flipped: an error, whichever layer notices first (deflate,
-    // the tar checksum, the CRC), never an image.
-    for at in [n / 3, n / 2, n - 100] {
-        assert!(DiskImage::from_bytes(flip(at)).is_err(), "flipped at {at}");
+    // the tar checksum, the CRC)...
+    assert!(DiskImage::from_bytes(flip(n / 2)).is_err());
+    // ... or, where the flipped bits are ones the decoder never uses (seen with flate2's
+    // zlib-rs backend, 100 bytes before the end), the very data the CRC vouches for.
+    for at in [n / 3, n - 100] {
+        if let Ok(disk) = DiskImage::from_bytes(flip(at)) {
+            check_manifest(&disk, "gpt-esp-root-var.manifest");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! [`DiskImage`]: a virtual machine disk read in place: no root, no FUSE, no helper
-//! appliance, nothing written; the image file is the only host path ever opened.
+//! appliance, nothing written (but a GCP `.tar.gz`'s unnamed temporary copy, see
+//! [`DiskLimits`]); the image file is the only host path ever opened.
 //!
 //! Layers, each in its own module, each reading only through the one below:
 //!
@@ -107,7 +108,8 @@ struct Found {
 }
 
 /// A virtual machine disk image as a [`Target`], read in place: no root, no FUSE, no helper
-/// appliance, nothing written; the image file is the only host path ever opened.
+/// appliance, nothing written (but a GCP `.tar.gz`'s unnamed temporary copy, below); the
+/// image file is the only host path ever opened.
 ///
 /// - Containers: raw, qcow2 v2/v3 (compressed clusters, deflate or zstd; a backing file is
 ///   refused, never opened), VHD fixed and dynamic (a differencing VHD is refused), VMDK in
