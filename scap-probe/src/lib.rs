@@ -15,7 +15,7 @@
 //! - [`DiskImage`] (feature `disk`): a virtual machine disk (raw, qcow2, VHD, VMDK, a GCP
 //!   `.tar`; GPT or MBR; LVM2; ext2/3/4, XFS and FAT) read in place and assembled by its own
 //!   `/etc/fstab`; a GCP `.tar.gz` is decompressed once into a temporary file, within
-//!   [`DiskLimits`];
+//!   `DiskLimits`;
 //! - anything a downstream tool writes (an SSH session, a VM disk reader, ...).
 //!
 //! # The trait
