@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `scan --disk` against `scan --root`: the debootstrapped Debian 11 tree made into a GPT disk
-# (ESP + ext4 root + a separate ext4 /var, fstab by UUID), as a raw image and as a compressed
-# qcow2; every rule of every SSG Debian 11 profile must give the same result on the disk as on
-# the tree (the tree scanned with the same fstab), except the rules whose checks read the mount
+# (ESP + ext4 root + a separate ext4 /var, fstab by UUID), as a raw image, as a compressed
+# qcow2 and as a GCP image (`disk.raw` in a GNU sparse `.tar.gz`, as `gcloud compute images
+# export` writes it; decompressed by the scan into a temporary file); every rule of every SSG
+# Debian 11 profile must give the same result on each disk as on the tree (the tree scanned with the same fstab), except the rules whose checks read the mount
 # table: on the disk it is the image's fstab, a tree has none (listed at the end, with both
 # answers). Also times the qcow2 scan against `qemu-img convert` of the same image to raw
 # alone (the first step of any tool that mounts it), with peak memory.
@@ -13,8 +14,8 @@
 #
 # usage: scripts/diff-disk.sh [--ci] [DATASTREAM.xml [PROFILE ...]]
 #   default: the SSG Debian 11 data stream, every profile `oscap info` lists.
-#   --ci: the subset .ci/run runs (about 2 minutes): the 'standard' profile only, raw and
-#         qcow2, no `qemu-img convert` timing.
+#   --ci: the subset .ci/run runs (about 3 minutes): the 'standard' profile only, raw, qcow2
+#         and tar.gz, no `qemu-img convert` timing.
 # env: ROOT=DIR (default: built with scripts/make-debian-root.sh bullseye), KEEP=DIR keeps
 #      the images and outputs, SCAN_BIN=PATH uses an already built scan.
 # needs: e2fsprogs dosfstools mtools gdisk qemu-utils (installed here if missing).
@@ -96,7 +97,10 @@ mkfs.ext4 -q -F -U $root_uuid -E offset="$(start 2)" -d "$rootfs" "$img" ${root_
 mkfs.ext4 -q -F -U $var_uuid -E offset="$(start 3)" -d "$tree/var" "$img" ${var_mib}M
 rm -rf "$rootfs"
 qemu-img convert -f raw -O qcow2 -c "$img" "$out/disk.qcow2"
-ls -l "$img" "$out/disk.qcow2" >&2
+# GCP's layout: tar --format=oldgnu -S (GNU sparse), gzip'd (level 1 here: the level does
+# not change what is read, and it keeps CI short).
+tar --format=oldgnu -S -C "$out" -cf - disk.raw | gzip -1 > "$out/disk.tar.gz"
+ls -l "$img" "$out/disk.qcow2" "$out/disk.tar.gz" >&2
 
 # --- scans --------------------------------------------------------------------------------
 timed() {  # NAME ARGS...: run with /usr/bin/time into $out/NAME.time
@@ -116,6 +120,8 @@ for p in "${profiles[@]}"; do
     timed "$name.root" "$SCAN_BIN" --root "$tree" --profile "$p" --results "$out/$name.root.xml" "$ds"
     timed "$name.raw" "$SCAN_BIN" --disk "$img" --profile "$p" --results "$out/$name.raw.xml" "$ds"
     timed "$name.qcow2" "$SCAN_BIN" --disk "$out/disk.qcow2" --profile "$p" --results "$out/$name.qcow2.xml" "$ds"
+    # The temporary copy goes under $out (unnamed: it leaves nothing there).
+    timed "$name.targz" env TMPDIR="$out" "$SCAN_BIN" --disk "$out/disk.tar.gz" --profile "$p" --results "$out/$name.targz.xml" "$ds"
     python3 - "$out" "$name" "$ds" <<'PY' || status=1
 import sys
 import xml.etree.ElementTree as ET
@@ -146,7 +152,7 @@ for r in bench.iter(XCCDF + "Rule"):
     for ref in r.iter(XCCDF + "check-content-ref"):
         if ref.get("name") in defs:
             mount_rules.add(r.get("id"))
-root, raw, qcow = load("root"), load("raw"), load("qcow2")
+root, raw, qcow, targz = load("root"), load("raw"), load("qcow2"), load("targz")
 # The Secure Boot fact of each disk scan (scap_arf::report::FACT_SECURE_BOOT): the ESP
 # holds Debian's signed shim, so "prepared", its signer's issuer Microsoft's UEFI CA.
 SB = "urn:scap-rs:fact:platform:secure-boot"
@@ -154,7 +160,7 @@ def facts(kind):
     r = ET.parse(f"{out}/{name}.{kind}.xml").getroot()
     return {f.get("name"): f.text or "" for f in r.iter(NS + "fact")}
 sb_bad = []
-for kind in ("raw", "qcow2"):
+for kind in ("raw", "qcow2", "targz"):
     f = facts(kind)
     answer, evidence = f.get(SB), f.get(SB + ":evidence", "")
     if answer != "prepared" or "Microsoft Corporation UEFI CA 2011" not in evidence:
@@ -166,16 +172,17 @@ def t(kind, prefix=f"{name}."):
 conv = t("convert", "")
 bad = [k for k in sorted(root) if k not in mount_rules and not (root[k] == raw.get(k) == qcow.get(k))]
 mnt = [(k, root[k], raw.get(k), qcow.get(k)) for k in sorted(root) if k in mount_rules and root[k] != "notselected"]
-rawq = [k for k in sorted(root) if raw.get(k) != qcow.get(k)]
+rawq = [k for k in sorted(root) if not (raw.get(k) == qcow.get(k) == targz.get(k))]
 evaluated = sum(1 for v in root.values() if v != "notselected")
-errors = sum(1 for d in (raw, qcow) for v in d.values() if v == "error")
+errors = sum(1 for d in (raw, qcow, targz) for v in d.values() if v == "error")
 print(f"== {name}: {evaluated} rules; tree {t('root')[0]:.2f}s {t('root')[1]} MiB, "
-      f"raw {t('raw')[0]:.2f}s {t('raw')[1]} MiB, qcow2 {t('qcow2')[0]:.2f}s {t('qcow2')[1]} MiB"
+      f"raw {t('raw')[0]:.2f}s {t('raw')[1]} MiB, qcow2 {t('qcow2')[0]:.2f}s {t('qcow2')[1]} MiB, "
+      f"tar.gz {t('targz')[0]:.2f}s {t('targz')[1]} MiB"
       + (f"; qemu-img convert to raw alone {conv[0]:.2f}s {conv[1]} MiB" if conv[1] else ""))
 for k in bad:
     print(f"  DIFFERENT {k}: root={root[k]} raw={raw.get(k)} qcow2={qcow.get(k)}")
 for k in rawq:
-    print(f"  RAW/QCOW2 {k}: raw={raw.get(k)} qcow2={qcow.get(k)}")
+    print(f"  RAW/QCOW2/TAR.GZ {k}: raw={raw.get(k)} qcow2={qcow.get(k)} tar.gz={targz.get(k)}")
 for k, a, b, c in mnt:
     print(f"  mount-table rule {k}: tree={a} disk={b}" + ("" if b == c else f" qcow2={c}"))
 if errors:
@@ -183,7 +190,7 @@ if errors:
 for b in sb_bad:
     print(f"  SECURE BOOT {b}")
 if not sb_bad:
-    print(f"  secure boot (raw, qcow2): prepared: {facts('raw').get(SB + ':evidence')}")
+    print(f"  secure boot (raw, qcow2, tar.gz): prepared: {facts('raw').get(SB + ':evidence')}")
 sys.exit(1 if bad or rawq or sb_bad else 0)
 PY
 done

@@ -5,14 +5,19 @@
 
 use std::path::Path;
 
-use scap_probe::{DiskImage, Target, WalkOptions};
+use scap_probe::{DiskImage, DiskLimits, Target, WalkOptions};
 
 /// The size the format targets pad their input to, so structures at fixed offsets (a
 /// superblock at 1024, a GPT at 512) are inside the image.
 pub const MIN_IMAGE: usize = 64 * 1024;
 
+/// What a gzip input (a GCP `.tar.gz`) may decompress to: small, so an input that is a gzip
+/// bomb costs a few milliseconds and a small temporary file, not the default 64 GiB.
+pub const MAX_DECOMPRESSED: u64 = 8 << 20;
+
 pub fn open_and_walk(bytes: Vec<u8>) {
-    let Ok(disk) = DiskImage::from_bytes(bytes) else {
+    let limits = DiskLimits::default().with_max_decompressed(MAX_DECOMPRESSED);
+    let Ok(disk) = DiskImage::from_bytes_with(bytes, &limits) else {
         return;
     };
     let t: &dyn Target = &disk;

@@ -40,9 +40,17 @@ PY
 # Partition tables: the target's first byte picks GPT (even) or MBR (odd).
 { printf '\x00'; head -c 65536 "$work/gpt.raw"; } > "$corpus/disk_partition/gpt"
 { printf '\x01'; head -c 65536 "$work/mbr.raw"; } > "$corpus/disk_partition/mbr"
+# The GCP .tar.gz: the committed GNU sparse tar seed gzip'd (-n: no name or time, so the
+# same bytes each run); disk_targz's first byte picks tar (even, gzip'd by the target) or
+# gzip stream (odd).
+mkdir -p "$corpus/disk_targz"
+gzip -9n < "$corpus/disk_image/bare-ext4-gcp.tar" > "$corpus/disk_image/bare-ext4-gcp.tar.gz"
+{ printf '\x00'; cat "$corpus/disk_image/bare-ext4-gcp.tar"; } > "$corpus/disk_targz/tar-bare-ext4"
+{ printf '\x01'; cat "$corpus/disk_image/bare-ext4-gcp.tar.gz"; } > "$corpus/disk_targz/gz-bare-ext4"
+{ printf '\x00'; cat "$disk/bare-ext4-pax.tar"; } > "$corpus/disk_targz/tar-pax-bare-ext4"
 # Two installed packages' header blobs, as rpm stored them.
 for n in 2 3; do
   sqlite3 "$repo/scap-rpmdb/tests/fixtures/rpmdb.sqlite" \
     "select writefile('$corpus/rpmdb_header/header-$n', blob) from Packages where hnum=$n" >/dev/null
 done
-ls -la "$corpus"/{disk_ext4,disk_xfs,disk_lvm,disk_partition,disk_image,rpmdb_header}
+ls -la "$corpus"/{disk_ext4,disk_xfs,disk_lvm,disk_partition,disk_image,disk_targz,rpmdb_header}

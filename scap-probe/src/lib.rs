@@ -12,8 +12,10 @@
 //! - [`MemoryTarget`]: a tree and facts in memory, for tests;
 //! - [`OciImage`] (feature `oci`, on by default): a container image (OCI image layout or
 //!   `docker save` archive) read in place, layers merged in memory, no daemon, no root;
-//! - [`DiskImage`] (feature `disk`): a virtual machine disk (raw, qcow2, VHD, VMDK; GPT or
-//!   MBR; ext2/3/4 and FAT) read in place and assembled by its own `/etc/fstab`;
+//! - [`DiskImage`] (feature `disk`): a virtual machine disk (raw, qcow2, VHD, VMDK, a GCP
+//!   `.tar`; GPT or MBR; LVM2; ext2/3/4, XFS and FAT) read in place and assembled by its own
+//!   `/etc/fstab`; a GCP `.tar.gz` is decompressed once into a temporary file, within
+//!   `DiskLimits`;
 //! - anything a downstream tool writes (an SSH session, a VM disk reader, ...).
 //!
 //! # The trait
@@ -174,7 +176,7 @@ mod xattr;
 pub use caps::FileCapabilities;
 #[cfg(all(unix, feature = "disk"))]
 #[cfg_attr(docsrs, doc(cfg(all(unix, feature = "disk"))))]
-pub use disk::{DiskError, DiskFormat, DiskImage, Filesystem};
+pub use disk::{DiskError, DiskFormat, DiskImage, DiskLimits, Filesystem};
 pub use error::{Error, Fact, Result};
 pub use facts::{ContainerInfo, Facts, Interface, InterfaceAddress, Mount, Process, Uname};
 pub use live::LiveHost;

@@ -8,7 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use scap_probe::{DEFAULT_READ_LIMIT, DiskError, DiskFormat, DiskImage, FileType, Target};
+use scap_probe::{
+    DEFAULT_READ_LIMIT, DiskError, DiskFormat, DiskImage, DiskLimits, FileType, Target,
+};
 use sha2::{Digest, Sha256};
 
 fn fixture(name: &str) -> PathBuf {
@@ -310,23 +312,207 @@ fn gcp_plain_tar_with_other_entries_first() {
     let disk = DiskImage::from_bytes(bytes).unwrap();
     assert_eq!(disk.format(), DiskFormat::GcpTar);
     check_manifest(&disk, "bare-ext4.manifest");
-    // No disk.raw: an error naming what the archive holds.
-    let e = DiskImage::from_bytes(tar_of(&[("other.img", raw)])).unwrap_err();
+    single_file_or_disk_raw(raw, DiskImage::from_bytes);
+}
+
+/// No disk.raw: the only regular file is the disk (beside a directory and a symlink, which
+/// are never read), and several files are an error naming them. `open` is given the tar.
+fn single_file_or_disk_raw(raw: &[u8], open: impl Fn(Vec<u8>) -> Result<DiskImage, DiskError>) {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut dir = tar::Header::new_gnu();
+    dir.set_entry_type(tar::EntryType::Directory);
+    dir.set_size(0);
+    b.append_data(&mut dir, "images/", &[][..]).unwrap();
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    b.append_link(&mut link, "disk.raw", "/etc/shadow").unwrap();
+    let mut file = tar::Header::new_gnu();
+    file.set_size(raw.len() as u64);
+    b.append_data(&mut file, "images/debian-11.img", raw)
+        .unwrap();
+    let disk = open(b.into_inner().unwrap()).unwrap();
+    check_manifest(&disk, "bare-ext4.manifest");
+    let e = open(tar_of(&[("a.img", raw), ("b.img", raw)])).unwrap_err();
     assert!(e.to_string().contains("without disk.raw"), "{e}");
-    assert!(e.to_string().contains("other.img"), "{e}");
+    assert!(e.to_string().contains("a.img, b.img"), "{e}");
+    // disk.raw after two other files (the first written, then dropped, by the .tar.gz
+    // reader): the disk.
+    let disk = open(tar_of(&[("a", b"x"), ("b", b"y"), ("disk.raw", raw)])).unwrap();
+    check_manifest(&disk, "bare-ext4.manifest");
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// Limits whose temporary file goes to a fresh directory, returned to look into.
+fn limits_in_temp_dir() -> (tempfile::TempDir, DiskLimits) {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = DiskLimits::default().with_temp_dir(dir.path());
+    (dir, limits)
 }
 
 #[test]
-fn gcp_tar_gz_is_refused_with_what_to_do() {
-    // The gzip magic and a deflate stream's start: refused before anything is decompressed.
-    let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
-    gz.resize(4096, 0);
-    let e = DiskImage::from_bytes(gz).unwrap_err();
-    assert!(matches!(e, DiskError::Unsupported { .. }), "{e}");
-    assert!(
-        e.to_string().contains("gzip -dc IMAGE.tar.gz > IMAGE.tar"),
-        "{e}"
-    );
+fn gcp_tar_gz_reads_like_the_tar() {
+    // The GCP image as shipped: gpt-gcp.tar (GNU sparse disk.raw) gzip'd, as `tar -Sczf`
+    // makes it. Decompressed into a temporary file that has no name: the directory it went
+    // to stays empty while the image is open.
+    let tar = std::fs::read(fixture("gpt-gcp.tar")).unwrap();
+    let (dir, limits) = limits_in_temp_dir();
+    let image = tempfile::tempdir().unwrap();
+    let p = image.path().join("disk.tar.gz");
+    std::fs::write(&p, gzip(&tar)).unwrap();
+    let disk = DiskImage::open_with(&p, &limits).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTarGz);
+    let checked = check_manifest(&disk, "gpt-esp-root-var.manifest");
+    assert!(checked > 300, "{checked}");
+    let plain = DiskImage::open(fixture("gpt-gcp.tar")).unwrap();
+    assert_eq!(disk.filesystems(), plain.filesystems());
+    assert_eq!(disk.mounts().unwrap(), plain.mounts().unwrap());
+    assert_eq!(disk.warnings(), plain.warnings());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn gcp_tar_gz_plain_entry_after_others() {
+    // Not sparse, after a long-named entry (a GNU `L` header): only disk.raw is written.
+    let vhd = std::fs::read(fixture("bare-ext4.vhd")).unwrap();
+    let raw = &vhd[..vhd.len() - 512];
+    let long = format!("{}/README", "d".repeat(150));
+    let bytes = tar_of(&[(long.as_str(), b"hello\n"), ("./disk.raw", raw)]);
+    let disk = DiskImage::from_bytes(gzip(&bytes)).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTarGz);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // No disk.raw: as for a plain tar.
+    single_file_or_disk_raw(raw, |tar| DiskImage::from_bytes(gzip(&tar)));
+}
+
+#[test]
+fn gcp_pax_sparse_tar_and_tar_gz() {
+    // disk.raw as `tar --format=pax -S` writes it (sparse format 1.0; make.sh): read in
+    // place in the .tar, and from the .tar.gz.
+    let tar = std::fs::read(fixture("bare-ext4-pax.tar")).unwrap();
+    assert!(tar.windows(18).any(|w| w == b"GNU.sparse.major=1"));
+    let disk = DiskImage::open(fixture("bare-ext4-pax.tar")).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTar);
+    check_manifest(&disk, "bare-ext4.manifest");
+    let disk = DiskImage::from_bytes(gzip(&tar)).unwrap();
+    assert_eq!(disk.format(), DiskFormat::GcpTarGz);
+    check_manifest(&disk, "bare-ext4.manifest");
+    // The map (the data's first block: count, then offset and length per line) claiming
+    // more data than the entry holds: an error from both readers.
+    let map_at = tar
+        .windows(4)
+        .position(|w| w == b"GNUS")
+        .map(|p| p / 512 * 512 + 512)
+        .unwrap();
+    let mut bad = tar.clone();
+    let lines: Vec<&[u8]> = bad[map_at..map_at + 512].split(|&b| b == b'\n').collect();
+    let last_len = lines[lines.len() - 2].len();
+    let end: usize = lines[..lines.len() - 1].iter().map(|l| l.len() + 1).sum();
+    // The last length, made 9s: past the real size or the stored data.
+    bad[map_at + end - 1 - last_len..map_at + end - 1].fill(b'9');
+    let e = DiskImage::from_bytes(bad.clone()).unwrap_err();
+    assert!(e.to_string().contains("sparse"), "{e}");
+    let e = DiskImage::from_bytes(gzip(&bad)).unwrap_err();
+    assert!(e.to_string().contains("sparse"), "{e}");
+}
+
+#[test]
+fn gcp_tar_gz_bomb_stops_at_the_limit() {
+    let vhd = std::fs::read(fixture("bare-ext4.vhd")).unwrap();
+    let raw = &vhd[..vhd.len() - 512];
+    let zeros = vec![0u8; 8 << 20];
+    let limit = 2u64 << 20;
+    let (dir, limits) = limits_in_temp_dir();
+    let limits = limits.with_max_decompressed(limit);
+    // 8 MiB of zeros (8 KiB compressed) in an entry before disk.raw...
+    let padded = gzip(&tar_of(&[("pad", &zeros), ("disk.raw", raw)]));
+    // (Compressed 100 to 1000 times, depending on flate2's backend.)
+    assert!(padded.len() * 50 < zeros.len(), "{}", padded.len());
+    // ... and after the end of the archive (read to check the gzip trailer).
+    let mut trailing = tar_of(&[("disk.raw", raw)]);
+    trailing.extend_from_slice(&zeros);
+    for bomb in [padded, gzip(&trailing)] {
+        // Within a larger limit, each opens: the bound is what refuses them.
+        let ok = DiskImage::from_bytes_with(
+            bomb.clone(),
+            &limits.clone().with_max_decompressed(16 << 20),
+        );
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        let e = DiskImage::from_bytes_with(bomb, &limits).unwrap_err();
+        assert!(
+            matches!(e, DiskError::LimitExceeded { limit: l, .. } if l == limit),
+            "{e}"
+        );
+        assert!(
+            e.to_string().contains("DiskLimits::max_decompressed"),
+            "{e}"
+        );
+    }
+    // A sparse disk.raw larger than the limit is refused at its header, before any write.
+    let tar = std::fs::read(fixture("gpt-gcp.tar")).unwrap();
+    let e = DiskImage::from_bytes_with(gzip(&tar), &limits).unwrap_err();
+    assert!(e.to_string().contains("disk.raw of 41943040 bytes"), "{e}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn gcp_tar_gz_corrupt_or_truncated_is_an_error() {
+    let gz = gzip(&std::fs::read(fixture("gpt-gcp.tar")).unwrap());
+    let n = gz.len();
+    let cut = |len: usize| gz[..len].to_vec();
+    let flip = |at: usize| {
+        let mut b = gz.clone();
+        b[at] ^= 0x40;
+        b
+    };
+    let cases = [
+        ("cut in the middle of disk.raw", cut(n / 2), "ends early"),
+        ("cut in the trailer", cut(n - 3), "ends early"),
+        (
+            "trailer CRC wrong",
+            flip(n - 8),
+            "corrupt compressed stream",
+        ),
+        (
+            "trailer length wrong",
+            flip(n - 2),
+            "corrupt compressed stream",
+        ),
+        ("only the gzip header", cut(10), "ends early"),
+    ];
+    for (what, bytes, says) in cases {
+        let e = DiskImage::from_bytes(bytes).unwrap_err();
+        assert!(
+            matches!(&e, DiskError::Corrupt { layer, .. } if layer == "gzip"),
+            "{what}: {e}"
+        );
+        assert!(e.to_string().contains(says), "{what}: {e}");
+    }
+    // A byte of deflate data flipped: an error, whichever layer notices first (deflate,
+    // the tar checksum, the CRC)...
+    assert!(DiskImage::from_bytes(flip(n / 2)).is_err());
+    // ... or, where the flipped bits are ones the decoder never uses (seen with flate2's
+    // zlib-rs backend, 100 bytes before the end), the very data the CRC vouches for.
+    for at in [n / 3, n - 100] {
+        if let Ok(disk) = DiskImage::from_bytes(flip(at)) {
+            check_manifest(&disk, "gpt-esp-root-var.manifest");
+        }
+    }
+}
+
+#[test]
+fn gcp_tar_gz_temp_dir_missing_is_an_io_error() {
+    let gz = gzip(&std::fs::read(fixture("gpt-gcp.tar")).unwrap());
+    let limits = DiskLimits::default().with_temp_dir("/nonexistent/scap-disk-tmp");
+    let e = DiskImage::from_bytes_with(gz, &limits).unwrap_err();
+    assert!(matches!(e, DiskError::Io { .. }), "{e}");
+    assert!(e.to_string().contains("/nonexistent/scap-disk-tmp"), "{e}");
 }
 
 #[test]

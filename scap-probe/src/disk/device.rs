@@ -82,6 +82,12 @@ impl FileDevice {
             path: path.into(),
         })
     }
+
+    /// An open file of `size` bytes (the decompressed copy of a compressed image), named
+    /// `path` in errors.
+    pub(crate) fn from_file(file: File, size: u64, path: PathBuf) -> FileDevice {
+        FileDevice { file, size, path }
+    }
 }
 
 impl Device for FileDevice {

@@ -1,11 +1,13 @@
 //! [`DiskImage`]: a virtual machine disk read in place: no root, no FUSE, no helper
-//! appliance, nothing written; the image file is the only host path ever opened.
+//! appliance, nothing written (but a GCP `.tar.gz`'s unnamed temporary copy, see
+//! [`DiskLimits`]); the image file is the only host path ever opened.
 //!
 //! Layers, each in its own module, each reading only through the one below:
 //!
 //! - container: raw, qcow2 v2/v3 (`qcow2`), VHD fixed and dynamic (`vhd`), VMDK
-//!   `monolithicSparse` and `streamOptimized` (`vmdk`), `disk.raw` in a tar (`tarball`, the
-//!   GCP image layout once decompressed);
+//!   `monolithicSparse` and `streamOptimized` (`vmdk`), `disk.raw` in a tar (`tarball`, read
+//!   in place) or in a `.tar.gz` (`targz`: the GCP image as shipped, decompressed once into
+//!   a temporary file, within [`DiskLimits`]);
 //! - partition table (`partition`): GPT, MBR with extended partitions, or none (a bare
 //!   filesystem);
 //! - filesystems: ext2/3/4 (`ext4`), XFS (`xfs`), FAT12/16/32 (`fat`, the EFI system
@@ -29,10 +31,12 @@ mod ext4;
 mod fat;
 mod fs;
 mod fstab;
+mod limits;
 mod lvm;
 mod partition;
 mod qcow2;
 mod tarball;
+mod targz;
 mod vhd;
 mod vmdk;
 mod xfs;
@@ -42,6 +46,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::DiskError;
+pub use limits::DiskLimits;
 
 use crate::error::Result;
 use crate::facts::{Facts, Mount};
@@ -66,8 +71,11 @@ pub enum DiskFormat {
     /// A dynamic (sparse) VHD: blocks mapped by a block allocation table.
     VhdDynamic,
     /// A tar archive holding `disk.raw` (a GCP image, once decompressed), read in place,
-    /// sparse or not.
+    /// sparse (GNU, or pax format 1.0) or not.
     GcpTar,
+    /// A gzip-compressed tar holding `disk.raw` (a GCP image as `gcloud compute images
+    /// export` writes it), decompressed once into a temporary file (see [`DiskLimits`]).
+    GcpTarGz,
     /// A single-file VMDK sparse extent: `monolithicSparse`, or `streamOptimized` (compressed
     /// grains: OVA exports, AWS image exports).
     Vmdk,
@@ -100,14 +108,15 @@ struct Found {
 }
 
 /// A virtual machine disk image as a [`Target`], read in place: no root, no FUSE, no helper
-/// appliance, nothing written; the image file is the only host path ever opened.
+/// appliance, nothing written (but a GCP `.tar.gz`'s unnamed temporary copy, below); the
+/// image file is the only host path ever opened.
 ///
 /// - Containers: raw, qcow2 v2/v3 (compressed clusters, deflate or zstd; a backing file is
 ///   refused, never opened), VHD fixed and dynamic (a differencing VHD is refused), VMDK in
 ///   one file (`monolithicSparse`, `streamOptimized`; a descriptor naming other files is
-///   refused), a GCP image's `disk.raw` in a `.tar` (GNU sparse or not; a `.tar.gz` is
-///   refused with what to do: decompress it, as said in the error, since gzip has no random
-///   access and the image is never copied behind the user's back).
+///   refused), a GCP image's `disk.raw` (or the archive's only file) in a `.tar` (GNU or
+///   pax 1.0 sparse, or not) read in place, or
+///   in the `.tar.gz` GCP ships (see below).
 /// - Partition tables: GPT, MBR with extended partitions, or none (a bare filesystem).
 /// - Filesystems: ext2/3/4, XFS (v4 and v5) and FAT12/16/32 (the EFI system partition),
 ///   on a partition or on an LVM2 linear logical volume (`/dev/VG/LV`, `/dev/mapper/VG-LV` in
@@ -124,6 +133,17 @@ struct Found {
 /// - Bounds: tables, chains and trees in the image are bounded and checked (a table pointing
 ///   outside the file, overlapping partitions, a loop): a [`DiskError`] when opening, an
 ///   [`Error`](crate::Error) naming the path when reading a file.
+///
+/// Every container is read in place but one: a GCP `.tar.gz`. Gzip has no random access and
+/// the filesystems are read in any order, so it is decompressed once, as it is read, into an
+/// unnamed temporary file (in [`DiskLimits::temp_dir`], by default `$TMPDIR` or `/tmp`;
+/// gone when the image is dropped) that is then read as the raw disk. That file needs up to
+/// [`DiskLimits::max_decompressed`] (64 GiB by default) of free space, in practice the size
+/// of the disk's data: it is sparse where the tar entry is (GCP writes GNU sparse entries) and
+/// where the data are whole blocks of zeros. More than that limit decompressed (a gzip
+/// bomb), and opening stops with [`DiskError::LimitExceeded`]; a corrupt or truncated
+/// stream is a [`DiskError::Corrupt`] (the whole stream is read and its CRC checked), never
+/// a partial disk. [`open_with`](DiskImage::open_with) sets the limit and the directory.
 ///
 /// ```
 /// use std::path::Path;
@@ -166,7 +186,10 @@ impl std::fmt::Debug for DiskImage {
 }
 
 /// The image as a device of the virtual disk's size, and its format.
-fn open_container(file: Arc<dyn Device>) -> DResult<(Arc<dyn Device>, DiskFormat)> {
+fn open_container(
+    file: Arc<dyn Device>,
+    limits: &DiskLimits,
+) -> DResult<(Arc<dyn Device>, DiskFormat)> {
     let mut head = [0u8; 4];
     if file.size() >= 4 {
         file.read_at(0, &mut head)?;
@@ -185,13 +208,8 @@ fn open_container(file: Arc<dyn Device>) -> DResult<(Arc<dyn Device>, DiskFormat
         return Err(DiskError::unsupported("vmdk", what));
     }
     if head[..2] == [0x1f, 0x8b] {
-        // Why not read through or decompressed to a temporary file: tarball.rs.
-        return Err(DiskError::unsupported(
-            "image",
-            "a gzip file, which has no random access (a GCP image .tar.gz?): decompress it \
-             first with gzip -dc IMAGE.tar.gz > IMAGE.tar; the .tar is read in place, and \
-             stays the size of the data since its disk.raw is sparse",
-        ));
+        // A GCP image as shipped; why a temporary file: targz.rs.
+        return Ok((targz::unpack(&*file, limits)?, DiskFormat::GcpTarGz));
     }
     if file.size() >= 512 {
         let mut h = [0u8; 512];
@@ -226,8 +244,41 @@ impl DiskImage {
     /// an unsupported type, a missing mount point) are skipped and listed in
     /// [`warnings`](DiskImage::warnings); an image without a root filesystem is
     /// [`DiskError::NoRoot`].
+    ///
+    /// A `.tar.gz` is decompressed into a temporary file within the default [`DiskLimits`]
+    /// (see [`DiskImage`]); [`open_with`](DiskImage::open_with) sets others.
     pub fn open(path: impl AsRef<Path>) -> std::result::Result<DiskImage, DiskError> {
-        DiskImage::assemble(Arc::new(FileDevice::open(path.as_ref())?))
+        DiskImage::open_with(path, &DiskLimits::default())
+    }
+
+    /// [`open`](DiskImage::open) within `limits`: the most a compressed image may
+    /// decompress to, and where its temporary file goes.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use scap_probe::{DiskError, DiskImage, DiskLimits};
+    /// # let dir = tempfile::tempdir()?;
+    /// # let image = dir.path().join("bomb.tar.gz");
+    /// // A .tar.gz whose disk.raw is 1 MiB of zeros (1 KiB compressed), over a 64 KiB limit.
+    /// let mut tar = tar::Builder::new(Vec::new());
+    /// let mut header = tar::Header::new_gnu();
+    /// header.set_size(1 << 20);
+    /// tar.append_data(&mut header, "disk.raw", &vec![0u8; 1 << 20][..])?;
+    /// let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    /// gz.write_all(&tar.into_inner()?)?;
+    /// std::fs::write(&image, gz.finish()?)?;
+    /// let limits = DiskLimits::default()
+    ///     .with_max_decompressed(64 << 10)
+    ///     .with_temp_dir(dir.path());
+    /// let e = DiskImage::open_with(&image, &limits).unwrap_err();
+    /// assert!(matches!(e, DiskError::LimitExceeded { limit: 65536, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        limits: &DiskLimits,
+    ) -> std::result::Result<DiskImage, DiskError> {
+        DiskImage::assemble(Arc::new(FileDevice::open(path.as_ref())?), limits)
     }
 
     /// [`open`](DiskImage::open) for an image held in memory (a small image in a test, a
@@ -240,11 +291,20 @@ impl DiskImage {
     /// assert!(matches!(e, DiskError::NoRoot { .. }));
     /// ```
     pub fn from_bytes(bytes: Vec<u8>) -> std::result::Result<DiskImage, DiskError> {
-        DiskImage::assemble(Arc::new(device::MemDevice(bytes)))
+        DiskImage::from_bytes_with(bytes, &DiskLimits::default())
     }
 
-    fn assemble(file: Arc<dyn Device>) -> DResult<DiskImage> {
-        let (disk, format) = open_container(file)?;
+    /// [`from_bytes`](DiskImage::from_bytes) within `limits` (a fuzzer's gzip input stays
+    /// small).
+    pub fn from_bytes_with(
+        bytes: Vec<u8>,
+        limits: &DiskLimits,
+    ) -> std::result::Result<DiskImage, DiskError> {
+        DiskImage::assemble(Arc::new(device::MemDevice(bytes)), limits)
+    }
+
+    fn assemble(file: Arc<dyn Device>, limits: &DiskLimits) -> DResult<DiskImage> {
+        let (disk, format) = open_container(file, limits)?;
         let mut warnings = Vec::new();
         let mut found = Vec::new();
         let devices: Vec<(Arc<dyn Device>, String, Option<Partition>)> =
