@@ -1,6 +1,6 @@
 //! [`ScanView`]: one scan's memory of a target's tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
 use crate::resolve::{Follow, Lookup, check_path, resolve};
 use crate::target::Target;
+use crate::walk::{WalkEntry, WalkOptions, walk};
 
 /// How much a [`ScanView`] may hold, and what it does not cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +85,10 @@ pub struct ViewStats {
     pub backend_xattr_names: u64,
     /// Entries dropped to stay within [`ViewLimits::max_entries`].
     pub evicted: u64,
+    /// Walks answered from a walk kept earlier in the scan ([`Target::shared_walk`]).
+    pub walks_shared: u64,
+    /// Walks made and kept for the rest of the scan.
+    pub walks_kept: u64,
 }
 
 /// What is known about one physical path.
@@ -137,6 +142,17 @@ struct Cache {
     old: Nodes,
     young_weight: usize,
     stats: ViewStats,
+    walks: Walks,
+}
+
+/// The walks kept for [`Target::shared_walk`], by start and options.
+#[derive(Debug, Default)]
+struct Walks {
+    kept: HashMap<(PathBuf, WalkOptions), Arc<[WalkEntry]>, foldhash::fast::RandomState>,
+    /// Entries of all kept walks together, within [`ViewLimits::max_entries`].
+    held: usize,
+    /// Walks found longer than the limit: not tried again (each try walks up to the limit).
+    too_long: HashSet<(PathBuf, WalkOptions), foldhash::fast::RandomState>,
 }
 
 impl Cache {
@@ -631,10 +647,12 @@ impl<T: Target> Target for ScanView<T> {
     // its own jail from that path, as it does uncached. Values are not cached: they are read
     // for the few attributes a probe wants.
     fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<std::ffi::OsString>> {
+        if self.uncached(path) {
+            return self.inner.xattr_names(path, follow);
+        }
         let max = self.limits.max_entries;
         let slot = xattr_slot(follow);
-        let cacheable = !self.uncached(path);
-        if cacheable {
+        {
             let mut cache = self.lock();
             if let Some(names) = cache
                 .get(path, max)
@@ -644,13 +662,15 @@ impl<T: Target> Target for ScanView<T> {
                 return Ok(names.to_vec());
             }
         }
-        let names = self.inner.xattr_names(path, follow)?;
+        // The backend gets the physical path, resolved over the cache as for `metadata`: the
+        // attributes of the file `path` names with `follow`, and (the last link followed or
+        // kept as `follow` says) no link left for the backend to resolve again.
+        let physical = self.resolve(path, follow)?;
+        let names = self.inner.xattr_names(&physical, Follow::Parents)?;
         let mut cache = self.lock();
         cache.stats.backend_xattr_names += 1;
-        if cacheable {
-            let shared: Arc<[OsString]> = names.clone().into();
-            cache.update(path, max, |n| n.xattr_names[slot] = Some(shared));
-        }
+        let shared: Arc<[OsString]> = names.clone().into();
+        cache.update(path, max, |n| n.xattr_names[slot] = Some(shared));
         Ok(names)
     }
 
@@ -673,6 +693,54 @@ impl<T: Target> Target for ScanView<T> {
     /// `false`: this is a view already.
     fn wants_scan_view(&self) -> bool {
         false
+    }
+
+    // One walk per start and options per scan: SSG content has dozens of file objects that
+    // walk the same subtree (`recurse_direction="down"` from `/`, patterns under `/etc`), and
+    // walking again, even over cached listings, allocated every entry's path each time (a
+    // quarter of a scan's CPU). Kept walks hold at most `max_entries` entries together; a
+    // longer walk is not kept (the caller walks it as it goes, in bounded memory) and not
+    // tried again, and when a new walk does not fit the kept ones are dropped, as the
+    // generations of nodes are.
+    fn shared_walk(&self, start: &Path, options: WalkOptions) -> Option<Arc<[WalkEntry]>> {
+        let max = self.limits.max_entries;
+        if max == 0 || self.uncached(start) {
+            return None;
+        }
+        let key = (start.to_path_buf(), options);
+        {
+            let mut cache = self.lock();
+            if let Some(entries) = cache.walks.kept.get(&key).cloned() {
+                cache.stats.walks_shared += 1;
+                return Some(entries);
+            }
+            if cache.walks.too_long.contains(&key) {
+                return None;
+            }
+        }
+        // Walked outside the lock: the walk asks this view for every listing.
+        let mut entries = Vec::new();
+        for entry in walk(self, start, options).flatten() {
+            if entries.len() == max {
+                self.lock().walks.too_long.insert(key);
+                return None;
+            }
+            entries.push(entry);
+        }
+        let entries: Arc<[WalkEntry]> = entries.into();
+        let mut cache = self.lock();
+        let walks = &mut cache.walks;
+        if walks.held.saturating_add(entries.len()) > max {
+            walks.kept.clear();
+            walks.held = 0;
+        }
+        walks.held += entries.len();
+        if let Some(prev) = walks.kept.insert(key, Arc::clone(&entries)) {
+            // Another thread made the same walk meanwhile.
+            walks.held = walks.held.saturating_sub(prev.len());
+        }
+        cache.stats.walks_kept += 1;
+        Some(entries)
     }
 }
 
@@ -817,5 +885,60 @@ mod tests {
         v.metadata(Path::new("/proc/1/stat")).unwrap();
         v.metadata(Path::new("/proc/1/stat")).unwrap();
         assert_eq!(v.stats(), ViewStats::default());
+    }
+
+    #[test]
+    fn a_walk_is_made_once_per_start_and_options() {
+        let mut t = tree();
+        t.add_file("/usr/lib/a/b", "").add_file("/usr/lib/c", "");
+        let v = ScanView::new(&t, ViewLimits::default());
+        let down = WalkOptions::new();
+        let expected: Vec<WalkEntry> = walk(&t, Path::new("/usr"), down).flatten().collect();
+        let first = v.shared_walk(Path::new("/usr"), down).unwrap();
+        assert_eq!(&first[..], &expected[..]);
+        let listings = v.stats().backend_read_dir;
+        let again = v.shared_walk(Path::new("/usr"), down).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(v.stats().backend_read_dir, listings);
+        assert_eq!((v.stats().walks_kept, v.stats().walks_shared), (1, 1));
+        // Other options are another walk.
+        let shallow = down.max_depth(Some(0));
+        let expected: Vec<WalkEntry> = walk(&t, Path::new("/usr"), shallow).flatten().collect();
+        assert_eq!(
+            &v.shared_walk(Path::new("/usr"), shallow).unwrap()[..],
+            &expected[..]
+        );
+        assert_eq!(v.stats().walks_kept, 2);
+    }
+
+    #[test]
+    fn a_walk_longer_than_the_limit_is_not_kept() {
+        let mut t = tree();
+        for i in 0..20 {
+            t.add_file(format!("/data/f{i}"), "");
+        }
+        let v = ScanView::new(&t, ViewLimits::default().with_max_entries(10));
+        assert!(
+            v.shared_walk(Path::new("/data"), WalkOptions::new())
+                .is_none()
+        );
+        // Not tried again: no listing the second time.
+        let listings = v.stats().backend_read_dir;
+        assert!(
+            v.shared_walk(Path::new("/data"), WalkOptions::new())
+                .is_none()
+        );
+        assert_eq!(v.stats().backend_read_dir, listings);
+        assert_eq!(v.stats().walks_kept, 0);
+        // A short one still fits; nothing is kept without a cache at all.
+        assert!(
+            v.shared_walk(Path::new("/usr"), WalkOptions::new())
+                .is_some()
+        );
+        let off = ScanView::new(&t, ViewLimits::passthrough());
+        assert!(
+            off.shared_walk(Path::new("/usr"), WalkOptions::new())
+                .is_none()
+        );
     }
 }
