@@ -19,7 +19,8 @@ use crate::walk::{WalkEntry, WalkOptions, walk};
 pub struct ViewLimits {
     /// Most entries held at once (a path's answers count one, a listing one per name): 50,000
     /// by default, about 25 MiB at most (the 10,997 entries of a debootstrapped Debian 11 tree
-    /// fit; on a larger tree what the scan stopped asking about is dropped first).
+    /// fit; on a larger tree what the scan stopped asking about is dropped first). The walks
+    /// kept for [`Target::shared_walk`] hold at most as many entries again, about 5 MiB.
     pub max_entries: usize,
     /// Paths beneath these (compared component by component on the path as asked) are passed
     /// to the backend unchanged and not cached. Default: `/proc`, `/sys`, `/dev`.
@@ -251,7 +252,9 @@ impl Cache {
 /// listing one per name) in two generations: when the young one is full the old one is dropped
 /// and the young one becomes old, and an answer found in the old generation moves to the young
 /// one. So memory is capped whatever the size of the tree (a 400,000-file host included), and
-/// what the scan keeps asking about stays cached.
+/// what the scan keeps asking about stays cached. Whole walks ([`Target::shared_walk`]) are
+/// kept up to as many entries together: a walk longer than that (from `/` on a 400,000-file
+/// tree) is not kept, and its objects walk it entry by entry as without a view.
 ///
 /// Host facts ([`uname`](Target::uname), [`processes`](Target::processes), ...) are forwarded
 /// unchanged.
