@@ -3,7 +3,9 @@
 //! - `resolve/memory-*`: resolving paths through symlink chains in a `MemoryTarget`;
 //! - `walk/*`: walking a real directory (`SCAP_BENCH_WALK_DIR`, default `/usr/share/doc`)
 //!   through `RootFs` at `/` (user-space resolution of every component) against `LiveHost`
-//!   (kernel resolution), which measures what the jail costs.
+//!   (kernel resolution), which measures what the jail costs; through a `ScanView` the second
+//!   walk of the scan, walked again over the cached listings (`rootfs-view-again`) and as the
+//!   walk the view kept (`rootfs-view-shared`, what every file object after the first costs).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -58,6 +60,14 @@ fn walk_real(c: &mut Criterion) {
     // recurse objects over the same directory cost), answered from memory.
     let view = ScanView::new(&root, ViewLimits::default());
     g.bench_function("rootfs-view-again", |b| b.iter(|| count(&view, start)));
+    // The same second walk as a file object now makes it: the walk the view kept for the scan
+    // (`Target::shared_walk`), filtered by the object without walking again.
+    g.bench_function("rootfs-view-shared", |b| {
+        b.iter(|| {
+            view.shared_walk(start, WalkOptions::new())
+                .map_or(0, |entries| entries.len())
+        })
+    });
     // A fresh view each time: the first walk, with the cache being filled.
     g.bench_function("rootfs-view-first", |b| {
         b.iter(|| count(&ScanView::new(&root, ViewLimits::default()), start))

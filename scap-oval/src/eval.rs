@@ -1089,7 +1089,7 @@ impl<'a> Evaluator<'a> {
                     };
                     for e in item.entities.iter().filter(|e| &e.name == item_field) {
                         match (&e.value, record_field) {
-                            (EntityValue::Scalar(v), None) => values.push(v.clone()),
+                            (EntityValue::Scalar(v), None) => values.push(v.to_string()),
                             (EntityValue::Record(fields), Some(rf)) => values.extend(
                                 fields
                                     .iter()
@@ -1253,7 +1253,7 @@ fn entity_result(
         return ResultValue::False;
     }
     let actual = match &ie.value {
-        EntityValue::Scalar(v) => v.as_str(),
+        EntityValue::Scalar(v) => &**v,
         EntityValue::Nil => "",
         EntityValue::Record(_) => return record_result(ie, se),
     };

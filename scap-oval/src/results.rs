@@ -402,7 +402,7 @@ fn families(results: &Results) -> Vec<String> {
     let mut f: Vec<String> = results
         .items
         .iter()
-        .map(|(_, i)| i.family.clone())
+        .map(|(_, i)| i.family.to_string())
         .collect();
     f.sort();
     f.dedup();
@@ -438,7 +438,7 @@ fn write_item(out: &mut String, id: u64, item: &Item) {
         }
         match &e.value {
             EntityValue::Scalar(v) if !e.mask && !v.is_empty() => {
-                let _ = write!(out, ">{}</{p}-sys:{}>", escape(v.as_str()), e.name);
+                let _ = write!(out, ">{}</{p}-sys:{}>", escape(&**v), e.name);
             }
             EntityValue::Record(fields) if !e.mask => {
                 out.push('>');

@@ -568,7 +568,7 @@ fn rpmverifypackage_behaviors_leave_their_entities_out() {
     for item in &c.items {
         // oscap 1.3.7 with nodeps and noscripts: name, epoch, version, release, arch,
         // extended_name and nothing else.
-        let names: Vec<&str> = item.entities.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<&str> = item.entities.iter().map(|e| &*e.name).collect();
         assert_eq!(
             names,
             [

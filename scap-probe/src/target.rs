@@ -289,6 +289,29 @@ pub trait Target: Send + Sync {
     fn wants_scan_view(&self) -> bool {
         true
     }
+
+    /// Every entry a [`walk`](crate::walk()) from `start` with `options` yields (its errors
+    /// left out), when this target keeps walks for the scan: the file objects over one subtree
+    /// then filter one walk instead of walking it each. `None`: not kept, walk it yourself.
+    ///
+    /// Default `None`. A [`ScanView`](crate::ScanView) keeps walks within its
+    /// [`ViewLimits`](crate::ViewLimits).
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use scap_probe::{MemoryTarget, Target, WalkOptions};
+    /// let mut t = MemoryTarget::new();
+    /// t.add_file("/etc/issue", "");
+    /// assert!(t.shared_walk(Path::new("/etc"), WalkOptions::new()).is_none());
+    /// ```
+    fn shared_walk(
+        &self,
+        start: &Path,
+        options: crate::WalkOptions,
+    ) -> Option<std::sync::Arc<[crate::WalkEntry]>> {
+        let _ = (start, options);
+        None
+    }
 }
 
 /// The host name of a target that is a tree on disk (an offline root, an image): the facts'
@@ -404,6 +427,13 @@ macro_rules! forward_target {
 
             fn wants_scan_view(&self) -> bool {
                 (**self).wants_scan_view()
+            }
+            fn shared_walk(
+                &self,
+                start: &Path,
+                options: crate::WalkOptions,
+            ) -> Option<std::sync::Arc<[crate::WalkEntry]>> {
+                (**self).shared_walk(start, options)
             }
         }
     )*};

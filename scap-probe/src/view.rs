@@ -1,6 +1,6 @@
 //! [`ScanView`]: one scan's memory of a target's tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use crate::facts::{ContainerInfo, Facts, Interface, Mount, Process, Uname};
 use crate::metadata::{DirEntry, FileType, Metadata};
 use crate::resolve::{Follow, Lookup, check_path, resolve};
 use crate::target::Target;
+use crate::walk::{WalkEntry, WalkOptions, walk};
 
 /// How much a [`ScanView`] may hold, and what it does not cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +19,8 @@ use crate::target::Target;
 pub struct ViewLimits {
     /// Most entries held at once (a path's answers count one, a listing one per name): 50,000
     /// by default, about 25 MiB at most (the 10,997 entries of a debootstrapped Debian 11 tree
-    /// fit; on a larger tree what the scan stopped asking about is dropped first).
+    /// fit; on a larger tree what the scan stopped asking about is dropped first). The walks
+    /// kept for [`Target::shared_walk`] hold at most as many entries again, about 5 MiB.
     pub max_entries: usize,
     /// Paths beneath these (compared component by component on the path as asked) are passed
     /// to the backend unchanged and not cached. Default: `/proc`, `/sys`, `/dev`.
@@ -84,6 +86,10 @@ pub struct ViewStats {
     pub backend_xattr_names: u64,
     /// Entries dropped to stay within [`ViewLimits::max_entries`].
     pub evicted: u64,
+    /// Walks answered from a walk kept earlier in the scan ([`Target::shared_walk`]).
+    pub walks_shared: u64,
+    /// Walks made and kept for the rest of the scan.
+    pub walks_kept: u64,
 }
 
 /// What is known about one physical path.
@@ -137,6 +143,17 @@ struct Cache {
     old: Nodes,
     young_weight: usize,
     stats: ViewStats,
+    walks: Walks,
+}
+
+/// The walks kept for [`Target::shared_walk`], by start and options.
+#[derive(Debug, Default)]
+struct Walks {
+    kept: HashMap<(PathBuf, WalkOptions), Arc<[WalkEntry]>, foldhash::fast::RandomState>,
+    /// Entries of all kept walks together, within [`ViewLimits::max_entries`].
+    held: usize,
+    /// Walks found longer than the limit: not tried again (each try walks up to the limit).
+    too_long: HashSet<(PathBuf, WalkOptions), foldhash::fast::RandomState>,
 }
 
 impl Cache {
@@ -235,7 +252,9 @@ impl Cache {
 /// listing one per name) in two generations: when the young one is full the old one is dropped
 /// and the young one becomes old, and an answer found in the old generation moves to the young
 /// one. So memory is capped whatever the size of the tree (a 400,000-file host included), and
-/// what the scan keeps asking about stays cached.
+/// what the scan keeps asking about stays cached. Whole walks ([`Target::shared_walk`]) are
+/// kept up to as many entries together: a walk longer than that (from `/` on a 400,000-file
+/// tree) is not kept, and its objects walk it entry by entry as without a view.
 ///
 /// Host facts ([`uname`](Target::uname), [`processes`](Target::processes), ...) are forwarded
 /// unchanged.
@@ -355,6 +374,33 @@ impl<T: Target> ScanView<T> {
             self.remember_dir(path, &r.path);
         }
         Ok(r.path)
+    }
+
+    /// The metadata of `path` in one lookup, when `path` is a physical path whose `lstat` is
+    /// cached: only physical paths are `lstat`ed (see [`lstat`](Self::lstat)), and a physical
+    /// path resolves to itself (no link in any component but the last), so the answer is the
+    /// one [`resolve`](Self::resolve) and `lstat` would give; with `Follow::All` only when it
+    /// is not a link. The file probe asks this for every file a walk listed (three locks,
+    /// three hashes and two allocations through `resolve`, a tenth of a scan's CPU).
+    fn known(&self, path: &Path, follow: Follow) -> Option<Metadata> {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let plain = bytes.len() > 1
+            && bytes[0] == b'/'
+            && bytes[1..]
+                .split(|b| *b == b'/')
+                .all(|seg| !seg.is_empty() && seg != b"." && seg != b"..");
+        if !plain {
+            return None;
+        }
+        let mut cache = self.lock();
+        let m = cache
+            .get(path, self.limits.max_entries)
+            .and_then(|n| n.metadata.clone())?;
+        if follow == Follow::All && m.is_symlink() {
+            return None;
+        }
+        cache.stats.hits += 1;
+        Some(m)
     }
 
     /// Note that `path`, followed, is the directory at `physical`.
@@ -505,6 +551,9 @@ impl<T: Target> Target for ScanView<T> {
         if self.uncached(path) {
             return self.inner.metadata(path);
         }
+        if let Some(m) = self.known(path, Follow::Parents) {
+            return Ok(m);
+        }
         let physical = self.resolve(path, Follow::Parents)?;
         self.lstat(&physical).map_err(|e| e.with_path(path))
     }
@@ -512,6 +561,9 @@ impl<T: Target> Target for ScanView<T> {
     fn stat(&self, path: &Path) -> Result<Metadata> {
         if self.uncached(path) {
             return self.inner.stat(path);
+        }
+        if let Some(m) = self.known(path, Follow::All) {
+            return Ok(m);
         }
         let physical = self.resolve(path, Follow::All)?;
         self.lstat(&physical).map_err(|e| e.with_path(path))
@@ -631,10 +683,12 @@ impl<T: Target> Target for ScanView<T> {
     // its own jail from that path, as it does uncached. Values are not cached: they are read
     // for the few attributes a probe wants.
     fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<std::ffi::OsString>> {
+        if self.uncached(path) {
+            return self.inner.xattr_names(path, follow);
+        }
         let max = self.limits.max_entries;
         let slot = xattr_slot(follow);
-        let cacheable = !self.uncached(path);
-        if cacheable {
+        {
             let mut cache = self.lock();
             if let Some(names) = cache
                 .get(path, max)
@@ -644,13 +698,15 @@ impl<T: Target> Target for ScanView<T> {
                 return Ok(names.to_vec());
             }
         }
-        let names = self.inner.xattr_names(path, follow)?;
+        // The backend gets the physical path, resolved over the cache as for `metadata`: the
+        // attributes of the file `path` names with `follow`, and (the last link followed or
+        // kept as `follow` says) no link left for the backend to resolve again.
+        let physical = self.resolve(path, follow)?;
+        let names = self.inner.xattr_names(&physical, Follow::Parents)?;
         let mut cache = self.lock();
         cache.stats.backend_xattr_names += 1;
-        if cacheable {
-            let shared: Arc<[OsString]> = names.clone().into();
-            cache.update(path, max, |n| n.xattr_names[slot] = Some(shared));
-        }
+        let shared: Arc<[OsString]> = names.clone().into();
+        cache.update(path, max, |n| n.xattr_names[slot] = Some(shared));
         Ok(names)
     }
 
@@ -673,6 +729,54 @@ impl<T: Target> Target for ScanView<T> {
     /// `false`: this is a view already.
     fn wants_scan_view(&self) -> bool {
         false
+    }
+
+    // One walk per start and options per scan: SSG content has dozens of file objects that
+    // walk the same subtree (`recurse_direction="down"` from `/`, patterns under `/etc`), and
+    // walking again, even over cached listings, allocated every entry's path each time (a
+    // quarter of a scan's CPU). Kept walks hold at most `max_entries` entries together; a
+    // longer walk is not kept (the caller walks it as it goes, in bounded memory) and not
+    // tried again, and when a new walk does not fit the kept ones are dropped, as the
+    // generations of nodes are.
+    fn shared_walk(&self, start: &Path, options: WalkOptions) -> Option<Arc<[WalkEntry]>> {
+        let max = self.limits.max_entries;
+        if max == 0 || self.uncached(start) {
+            return None;
+        }
+        let key = (start.to_path_buf(), options);
+        {
+            let mut cache = self.lock();
+            if let Some(entries) = cache.walks.kept.get(&key).cloned() {
+                cache.stats.walks_shared += 1;
+                return Some(entries);
+            }
+            if cache.walks.too_long.contains(&key) {
+                return None;
+            }
+        }
+        // Walked outside the lock: the walk asks this view for every listing.
+        let mut entries = Vec::new();
+        for entry in walk(self, start, options).flatten() {
+            if entries.len() == max {
+                self.lock().walks.too_long.insert(key);
+                return None;
+            }
+            entries.push(entry);
+        }
+        let entries: Arc<[WalkEntry]> = entries.into();
+        let mut cache = self.lock();
+        let walks = &mut cache.walks;
+        if walks.held.saturating_add(entries.len()) > max {
+            walks.kept.clear();
+            walks.held = 0;
+        }
+        walks.held += entries.len();
+        if let Some(prev) = walks.kept.insert(key, Arc::clone(&entries)) {
+            // Another thread made the same walk meanwhile.
+            walks.held = walks.held.saturating_sub(prev.len());
+        }
+        cache.stats.walks_kept += 1;
+        Some(entries)
     }
 }
 
@@ -817,5 +921,77 @@ mod tests {
         v.metadata(Path::new("/proc/1/stat")).unwrap();
         v.metadata(Path::new("/proc/1/stat")).unwrap();
         assert_eq!(v.stats(), ViewStats::default());
+    }
+
+    #[test]
+    fn a_walk_is_made_once_per_start_and_options() {
+        let mut t = tree();
+        t.add_file("/usr/lib/a/b", "").add_file("/usr/lib/c", "");
+        let v = ScanView::new(&t, ViewLimits::default());
+        let down = WalkOptions::new();
+        let expected: Vec<WalkEntry> = walk(&t, Path::new("/usr"), down).flatten().collect();
+        let first = v.shared_walk(Path::new("/usr"), down).unwrap();
+        assert_eq!(&first[..], &expected[..]);
+        let listings = v.stats().backend_read_dir;
+        let again = v.shared_walk(Path::new("/usr"), down).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(v.stats().backend_read_dir, listings);
+        assert_eq!((v.stats().walks_kept, v.stats().walks_shared), (1, 1));
+        // Other options are another walk.
+        let shallow = down.max_depth(Some(0));
+        let expected: Vec<WalkEntry> = walk(&t, Path::new("/usr"), shallow).flatten().collect();
+        assert_eq!(
+            &v.shared_walk(Path::new("/usr"), shallow).unwrap()[..],
+            &expected[..]
+        );
+        assert_eq!(v.stats().walks_kept, 2);
+    }
+
+    #[test]
+    fn a_walk_longer_than_the_limit_is_not_kept() {
+        let mut t = tree();
+        for i in 0..20 {
+            t.add_file(format!("/data/f{i}"), "");
+        }
+        let v = ScanView::new(&t, ViewLimits::default().with_max_entries(10));
+        assert!(
+            v.shared_walk(Path::new("/data"), WalkOptions::new())
+                .is_none()
+        );
+        // Not tried again: no listing the second time.
+        let listings = v.stats().backend_read_dir;
+        assert!(
+            v.shared_walk(Path::new("/data"), WalkOptions::new())
+                .is_none()
+        );
+        assert_eq!(v.stats().backend_read_dir, listings);
+        assert_eq!(v.stats().walks_kept, 0);
+        // A short one still fits; nothing is kept without a cache at all.
+        assert!(
+            v.shared_walk(Path::new("/usr"), WalkOptions::new())
+                .is_some()
+        );
+        let off = ScanView::new(&t, ViewLimits::passthrough());
+        assert!(
+            off.shared_walk(Path::new("/usr"), WalkOptions::new())
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_physical_path_seen_before_is_answered_in_one_lookup() {
+        let t = tree();
+        let v = ScanView::new(&t, ViewLimits::default());
+        let sh = Path::new("/usr/bin/sh");
+        let first = v.metadata(sh).unwrap();
+        let hits = v.stats().hits;
+        assert_eq!(fmt(Ok(v.metadata(sh).unwrap())), fmt(Ok(first)));
+        // One hit: the path's own node, not the parent's directory and its listing as well.
+        assert_eq!(v.stats().hits, hits + 1);
+        // A link's own metadata answers `metadata`, never `stat`.
+        let bin = Path::new("/bin");
+        assert!(v.metadata(bin).unwrap().is_symlink());
+        assert!(v.metadata(bin).unwrap().is_symlink());
+        assert!(v.stat(bin).unwrap().is_dir());
     }
 }

@@ -77,7 +77,7 @@ pub(crate) fn oval_results(
         for (id, item) in &results.items {
             let mut i = Item::default();
             i.id = id.to_string();
-            i.kind = item.kind.clone();
+            i.kind = item.kind.to_string();
             i.status = item_status(item.status);
             for e in &item.entities {
                 match &e.value {
@@ -87,8 +87,10 @@ pub(crate) fn oval_results(
                                 .push((format!("{}.{}", e.name, f.name), f.value.clone()));
                         }
                     }
-                    EntityValue::Scalar(v) if !e.mask => i.fields.push((e.name.clone(), v.clone())),
-                    _ => i.fields.push((e.name.clone(), String::new())),
+                    EntityValue::Scalar(v) if !e.mask => {
+                        i.fields.push((e.name.to_string(), v.to_string()))
+                    }
+                    _ => i.fields.push((e.name.to_string(), String::new())),
                 }
             }
             out.items.insert(i.id.clone(), i);

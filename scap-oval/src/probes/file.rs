@@ -9,7 +9,7 @@ use scap_probe::Target;
 use super::fileset::{Candidate, candidates};
 use super::{Collection, MAX_ITEMS, ObjectRequest, Probe, xattr};
 use crate::items::{EntityValue, Item, ItemEntity};
-use crate::types::ItemStatus;
+use crate::types::{Datatype, ItemStatus};
 
 /// The file probe.
 pub struct FileProbe;
@@ -56,7 +56,12 @@ impl Probe for FileProbe {
 /// An item of `family`/`kind` for a candidate file, with the entities that say which file:
 /// `filepath`, `path` and `filename` for a file, `path` alone for a directory object (every
 /// file-based probe starts its items so).
-pub(super) fn located_item(family: &str, kind: &str, c: &Candidate, full: &str) -> Item {
+pub(super) fn located_item(
+    family: &'static str,
+    kind: &'static str,
+    c: &Candidate,
+    full: &str,
+) -> Item {
     let mut item = Item::new(family, kind);
     match &c.filename {
         Some(f) => {
@@ -73,7 +78,13 @@ pub(super) fn located_item(family: &str, kind: &str, c: &Candidate, full: &str) 
 
 fn file_item(target: &dyn Target, c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
     let mut item = located_item("unix", "file_item", c, full);
-    item.push(ItemEntity::string("type", m.file_type.oval_name()));
+    // The 24 entities below, in one allocation instead of the vector's doublings.
+    item.entities.reserve(24);
+    item.push(ItemEntity::fixed(
+        "type",
+        Datatype::String,
+        m.file_type.oval_name().into(),
+    ));
     item.push(ItemEntity::int("group_id", m.gid));
     item.push(ItemEntity::int("user_id", m.uid));
     item.push(ItemEntity::int("a_time", m.atime.secs));

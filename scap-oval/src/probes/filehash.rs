@@ -112,7 +112,7 @@ struct Hashed {
 
 impl Hashed {
     /// An item of `kind` starting with `filepath`, `path` and `filename`.
-    fn item(&self, kind: &str) -> Item {
+    fn item(&self, kind: &'static str) -> Item {
         let mut item = Item::new("independent", kind);
         item.push(ItemEntity::string("filepath", self.filepath.clone()));
         item.push(ItemEntity::string("path", self.path.clone()));
@@ -300,7 +300,7 @@ mod tests {
         let c = FileHash58Probe.collect(&t, &object("/etc/link", Operation::Equals, "MD5"));
         assert_eq!(c.flag, Flag::Complete);
         let i = &c.items[0];
-        let names: Vec<_> = i.entities.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<_> = i.entities.iter().map(|e| &*e.name).collect();
         assert_eq!(names, ["filepath", "path", "filename", "hash_type", "hash"]);
         assert_eq!(i.value("filename"), Some("link"));
         assert_eq!(i.value("hash"), Some("b1946ac92492d2347c6235b4d2611184"));
@@ -326,7 +326,7 @@ mod tests {
         let c = FileHashProbe.collect(&t, &o);
         assert_eq!(c.flag, Flag::Complete);
         let i = &c.items[0];
-        let names: Vec<_> = i.entities.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<_> = i.entities.iter().map(|e| &*e.name).collect();
         assert_eq!(names, ["filepath", "path", "filename", "md5", "sha1"]);
         assert_eq!(i.value("md5"), Some("b1946ac92492d2347c6235b4d2611184"));
         assert_eq!(

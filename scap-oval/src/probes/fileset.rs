@@ -19,7 +19,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use scap_probe::{Direction, FileType, Target, WalkOptions, walk};
+use scap_probe::{Direction, FileType, Target, WalkEntry, WalkOptions, walk};
 
 use super::{ObjectRequest, RequestEntity};
 use crate::types::Operation;
@@ -419,14 +419,13 @@ fn match_paths(
     for root in roots {
         // Symlinked directories are not followed: no loops, and a link out of a directory
         // is reported as itself.
-        for entry in walk(target, Path::new(&root), WalkOptions::new()) {
-            let Ok(entry) = entry else { continue };
+        each_entry(target, Path::new(&root), WalkOptions::new(), &mut |entry| {
             visited.one_more()?;
             if entry.is_dir != dirs {
-                continue;
+                return Ok(());
             }
             let Some(path) = entry.path.to_str() else {
-                continue;
+                return Ok(());
             };
             if entity
                 .matches(path)
@@ -434,7 +433,8 @@ fn match_paths(
             {
                 out.push(path.to_owned());
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(out)
 }
@@ -484,8 +484,7 @@ fn recurse(
             out.push(start);
             continue;
         }
-        for entry in walk(target, Path::new(&start), options) {
-            let Ok(entry) = entry else { continue };
+        each_entry(target, Path::new(&start), options, &mut |entry| {
             visited.one_more()?;
             if shared && entry.depth > 0 {
                 if let Some(parent) = entry.path.parent() {
@@ -500,11 +499,30 @@ fn recurse(
             if let (true, Some(p)) = (wanted, entry.path.to_str()) {
                 out.push(p.to_owned());
             }
-        }
+            Ok(())
+        })?;
     }
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Call `f` on every entry of the walk from `start` (errors skipped: a directory that cannot
+/// be listed holds nothing the object can name): the walk the target kept for the scan when it
+/// keeps one ([`Target::shared_walk`], one walk of a subtree however many objects filter it),
+/// else a walk made now, entry by entry.
+fn each_entry(
+    target: &dyn Target,
+    start: &Path,
+    options: WalkOptions,
+    f: &mut dyn FnMut(&WalkEntry) -> Result<(), FilesetError>,
+) -> Result<(), FilesetError> {
+    if let Some(entries) = target.shared_walk(start, options) {
+        return entries.iter().try_for_each(f);
+    }
+    walk(target, start, options)
+        .flatten()
+        .try_for_each(|e| f(&e))
 }
 
 /// The directory a regular expression fixes: the literal prefix after `^` up to its last `/`.

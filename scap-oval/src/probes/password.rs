@@ -108,7 +108,7 @@ impl Probe for ShadowProbe {
                 "exp_date",
             ];
             for (name, n) in names.iter().zip(numbers) {
-                item.push(ItemEntity::int(name, n));
+                item.push(ItemEntity::int(*name, n));
             }
             item.push(ItemEntity::string("flag", flag.to_string()));
             if let Some(m) = encrypt_method(f[1]) {

@@ -280,7 +280,7 @@ mod tests {
         let caps: Vec<_> = i.values("posix_capability").collect();
         assert_eq!(caps, ["CAP_CHOWN", "CAP_DAC_READ_SEARCH"]);
         assert_eq!(i.value("selinux_domain_label"), None);
-        let names: Vec<_> = i.entities.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<_> = i.entities.iter().map(|e| &*e.name).collect();
         assert_eq!(names.first(), Some(&"command_line"));
         assert_eq!(names.last(), Some(&"session_id"));
     }
@@ -310,11 +310,7 @@ mod tests {
         ));
         let c = ProcessProbe.collect(&t, &o);
         assert_eq!(c.flag, Flag::Complete);
-        let names: Vec<_> = c.items[0]
-            .entities
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect();
+        let names: Vec<_> = c.items[0].entities.iter().map(|e| &*e.name).collect();
         assert_eq!(
             names,
             [

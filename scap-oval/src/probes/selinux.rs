@@ -33,7 +33,7 @@ use super::fileset::candidates;
 use super::process::processes;
 use super::xattr::{self, Failure};
 use super::{Collection, ObjectRequest, Probe, RequestEntity};
-use crate::items::{Item, ItemEntity};
+use crate::items::{Item, ItemEntity, Text};
 use crate::types::{Flag, ItemStatus};
 
 /// The selinuxboolean probe.
@@ -149,20 +149,20 @@ fn parse_context(label: &str) -> Option<Context> {
 }
 
 fn push_context(item: &mut Item, c: &Context) {
-    let mut push = |name: &str, value: &str| {
+    let mut push = |name: Text, value: &str| {
         if !value.is_empty() {
             item.push(ItemEntity::string(name, value));
         }
     };
-    push("user", &c.user);
-    push("role", &c.role);
-    push("type", &c.kind);
+    push("user".into(), &c.user);
+    push("role".into(), &c.role);
+    push("type".into(), &c.kind);
     // No MCS/MLS translation daemon is consulted: the translated levels are the raw ones.
     for prefix in ["", "raw"] {
-        push(&format!("{prefix}low_sensitivity"), &c.low.0);
-        push(&format!("{prefix}low_category"), &c.low.1);
-        push(&format!("{prefix}high_sensitivity"), &c.high.0);
-        push(&format!("{prefix}high_category"), &c.high.1);
+        push(format!("{prefix}low_sensitivity").into(), &c.low.0);
+        push(format!("{prefix}low_category").into(), &c.low.1);
+        push(format!("{prefix}high_sensitivity").into(), &c.high.0);
+        push(format!("{prefix}high_category").into(), &c.high.1);
     }
 }
 
@@ -331,11 +331,7 @@ mod tests {
         let c = SelinuxSecurityContextProbe
             .collect(&t, &object("selinuxsecuritycontext_object", vec![pid]));
         assert_eq!(c.items.len(), 1);
-        let names: Vec<_> = c.items[0]
-            .entities
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect();
+        let names: Vec<_> = c.items[0].entities.iter().map(|e| &*e.name).collect();
         assert_eq!(
             names,
             [
@@ -383,7 +379,7 @@ mod tests {
                 .iter()
                 .map(|e| {
                     (
-                        e.name.clone(),
+                        e.name.to_string(),
                         i.value(&e.name).unwrap_or_default().to_owned(),
                     )
                 })

@@ -234,11 +234,7 @@ mod tests {
         ]);
         let c = EnvironmentVariableProbe.collect(&t, &o);
         assert_eq!(c.items.len(), 1);
-        let names: Vec<_> = c.items[0]
-            .entities
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect();
+        let names: Vec<_> = c.items[0].entities.iter().map(|e| &*e.name).collect();
         assert_eq!(names, ["name", "value"]);
         assert_eq!(c.items[0].value("value"), Some("/root"));
         assert_eq!(c.items[0].kind, "environmentvariable_item");

@@ -398,7 +398,7 @@ mod tests {
     impl ValueString for ItemEntity {
         fn value_string(&self) -> String {
             match &self.value {
-                crate::items::EntityValue::Scalar(s) => s.clone(),
+                crate::items::EntityValue::Scalar(s) => s.to_string(),
                 _ => String::new(),
             }
         }

@@ -38,7 +38,7 @@ use crate::probes::{Collection, ObjectRequest};
 use crate::types::{ItemStatus, Operation};
 
 /// An entity that could not be collected.
-fn not_collected(name: &str) -> ItemEntity {
+fn not_collected(name: &'static str) -> ItemEntity {
     ItemEntity {
         status: ItemStatus::NotCollected,
         value: EntityValue::Nil,
