@@ -836,6 +836,12 @@ fn is_quantifier(s: &str) -> bool {
 /// the `&str` given: a scan asks about 100,000 times for 2,000 patterns). Each pattern is
 /// compiled once, also when several threads ask for it at the same time: the first compiles
 /// and the others wait for its result rather than compiling it again.
+///
+/// Bounded: it holds at most [`PatternCache::MAX_PATTERNS`] patterns and is emptied when a new
+/// one would exceed that (patterns handed out stay valid: they are shared, not borrowed), so a
+/// process that evaluates content after content (the probes' caches live as long as the
+/// process) does not grow without end. Each entry is bounded by
+/// [`Limits::compiled_size_limit`].
 #[derive(Debug, Default)]
 pub struct PatternCache {
     limits: Limits,
@@ -850,6 +856,10 @@ type Slot = Arc<OnceLock<Result<Arc<Pattern>, PatternError>>>;
 type BySource = HashMap<Box<str>, Slot, foldhash::fast::RandomState>;
 
 impl PatternCache {
+    /// The most patterns a cache holds at once: twice the distinct patterns of the largest SSG
+    /// OVAL content (about 2,000 in RHEL 9's), so one scan never recompiles.
+    pub const MAX_PATTERNS: usize = 4096;
+
     /// An empty cache compiling with `limits`.
     pub fn new(limits: Limits) -> PatternCache {
         PatternCache {
@@ -872,10 +882,17 @@ impl PatternCache {
     pub fn get(&self, pattern: &str, options: Options) -> Result<Arc<Pattern>, PatternError> {
         let slot = {
             let mut map = self.lock();
-            let by_source = map.entry(options).or_default();
-            match by_source.get(pattern) {
-                Some(slot) => Arc::clone(slot),
+            let hit = map
+                .get(&options)
+                .and_then(|m| m.get(pattern))
+                .map(Arc::clone);
+            match hit {
+                Some(slot) => slot,
                 None => {
+                    if map.values().map(HashMap::len).sum::<usize>() >= Self::MAX_PATTERNS {
+                        map.clear();
+                    }
+                    let by_source = map.entry(options).or_default();
                     let slot = Slot::default();
                     by_source.insert(pattern.into(), Arc::clone(&slot));
                     slot
@@ -910,6 +927,22 @@ mod tests {
         fn shareable<T: Send + Sync>() {}
         shareable::<Pattern>();
         shareable::<PatternCache>();
+    }
+
+    #[test]
+    fn the_cache_is_bounded() {
+        let cache = PatternCache::default();
+        let first = cache.get("^p0$", Options::default()).unwrap();
+        for i in 1..=PatternCache::MAX_PATTERNS {
+            cache.get(&format!("^p{i}$"), Options::default()).unwrap();
+        }
+        let held: usize = cache.lock().values().map(HashMap::len).sum();
+        assert!(held <= PatternCache::MAX_PATTERNS, "{held}");
+        // Emptied when full: asked again, the first pattern is compiled anew, and the copy
+        // handed out before still works.
+        let again = cache.get("^p0$", Options::default()).unwrap();
+        assert!(!Arc::ptr_eq(&first, &again));
+        assert!(first.is_match("p0").unwrap());
     }
 
     #[test]
