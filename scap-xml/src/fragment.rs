@@ -95,7 +95,6 @@ impl Fragment {
     /// ```
     pub fn wrap(&self, text: &str) -> Result<String, XmlError> {
         let body = self.text(text)?;
-        let before = text.get(..self.range.start).unwrap_or("");
         let (line, column) = line_column(text, self.range.start);
         let mut head = String::with_capacity(64 + 64 * self.namespaces.len());
         head.push('<');
@@ -122,7 +121,9 @@ impl Fragment {
             escape_attribute(&mut head, &ns.uri);
             head.push('"');
         }
-        let newlines = before.bytes().filter(|&b| b == b'\n').count();
+        // The line breaks before the fragment, as `line_column` counted them (not a second
+        // pass over what may be megabytes of the file).
+        let newlines = (line as usize).saturating_sub(1);
         let mut out =
             String::with_capacity(head.len() + newlines + column as usize + body.len() + 32);
         out.push_str(&head);
@@ -163,8 +164,10 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
         end -= 1;
     }
     let before = text.get(..end).unwrap_or("");
-    let line = 1 + before.bytes().filter(|&b| b == b'\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // memchr counts with SIMD: a fragment deep in a data stream has megabytes before it, and
+    // every component of a scan is wrapped (this was 5% of a profile scan's CPU).
+    let line = 1 + memchr::memchr_iter(b'\n', before.as_bytes()).count();
+    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
     let column = 1 + before.get(line_start..).map_or(0, |s| s.chars().count());
     (saturate(line), saturate(column))
 }
