@@ -134,28 +134,52 @@ impl Content {
         #[cfg(feature = "signatures")]
         let signature = verify_signature(&name, &input, options)?;
         // The data stream was indexed once by `Input` (a streaming pass, no tree of the
-        // whole file); each component below is parsed once, alone, from its fragment. The OVAL
-        // components (half of a data stream's bytes) are parsed on a second thread while this
-        // one reads the benchmark, its CPE dictionaries and the tailoring: the load is half
-        // of a one-profile scan's time.
-        let (source, tailoring, ovals) = std::thread::scope(|scope| {
-            let ovals = scope.spawn(|| oval_components(&input));
-            let source = input.source(&options.input, &parse).map_err(content_error);
-            let tailoring = source.as_ref().ok().map(|source| {
-                read_tailoring(&input, source, options, &parse).map_err(|e| match e {
-                    TailoringError::File(path, source) => Error::Tailoring { path, source },
-                    TailoringError::Component(source) => content_error(source),
-                })
-            });
-            // A panic in the parser is a bug; it is re-raised here as it would have been
-            // raised had the parse run on this thread.
-            let ovals = ovals
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (source, tailoring, ovals)
-        });
-        let source = source?;
-        let tailoring = tailoring.transpose()?.flatten();
+        // whole file); each component below is parsed once, alone, from its fragment.
+        let source = input
+            .source(&options.input, &parse)
+            .map_err(content_error)?;
+        let tailoring = match (&options.tailoring_file, &options.input.tailoring_id) {
+            (Some(p), _) => {
+                let text =
+                    scap_xccdf::input::read_file(p, parse.max_input_bytes).map_err(|source| {
+                        Error::Tailoring {
+                            path: p.clone(),
+                            source,
+                        }
+                    })?;
+                Some(
+                    Tailoring::parse_str(&text, &parse).map_err(|source| Error::Tailoring {
+                        path: p.clone(),
+                        source,
+                    })?,
+                )
+            }
+            (None, Some(id)) => Some(
+                scap_xccdf::input::tailoring_component(&input.text, &source, id, &parse)
+                    .map_err(content_error)?,
+            ),
+            (None, None) => input.tailoring.clone(),
+        };
+        // Every OVAL component, parsed now from its fragment of the text: nothing after this
+        // needs the XML (a component that does not load, malformed XML included, errors the
+        // rules that use it, not the content).
+        let mut ovals = BTreeMap::new();
+        if let Some(collection) = &source.collection {
+            for component in &collection.components {
+                if component.kind != ComponentKind::OvalDefinitions {
+                    continue;
+                }
+                let Some(fragment) = &component.fragment else {
+                    continue;
+                };
+                let defs = Definitions::parse_fragment(
+                    &input.text,
+                    fragment,
+                    &scap_oval::Limits::default(),
+                );
+                ovals.insert(component.id.clone(), Arc::new(defs));
+            }
+        }
         Ok(Content {
             inner: Arc::new(Inner {
                 name,
@@ -329,55 +353,6 @@ impl Content {
 
 /// Verifies a source data stream's signature (the text as read, before parsing: the bytes
 /// verified are the bytes evaluated), refusing what `enforce_signature` does not accept.
-/// Every OVAL component of the input's data stream, parsed from its fragment of the text:
-/// nothing after this needs the XML (a component that does not load, malformed XML included,
-/// errors the rules that use it, not the content).
-fn oval_components(input: &Input) -> BTreeMap<String, OvalComponent> {
-    let mut ovals = BTreeMap::new();
-    for component in &input.collection().components {
-        if component.kind != ComponentKind::OvalDefinitions {
-            continue;
-        }
-        let Some(fragment) = &component.fragment else {
-            continue;
-        };
-        let defs =
-            Definitions::parse_fragment(&input.text, fragment, &scap_oval::Limits::default());
-        ovals.insert(component.id.clone(), Arc::new(defs));
-    }
-    ovals
-}
-
-/// The tailoring to apply: a tailoring file given beside the content, a tailoring component
-/// of the data stream named by id, or the input itself when it is a tailoring file.
-fn read_tailoring(
-    input: &Input,
-    source: &Source,
-    options: &OpenOptions,
-    parse: &ParseOptions,
-) -> std::result::Result<Option<Tailoring>, TailoringError> {
-    match (&options.tailoring_file, &options.input.tailoring_id) {
-        (Some(p), _) => {
-            let text = scap_xccdf::input::read_file(p, parse.max_input_bytes)
-                .map_err(|source| TailoringError::File(p.clone(), source))?;
-            Tailoring::parse_str(&text, parse)
-                .map(Some)
-                .map_err(|source| TailoringError::File(p.clone(), source))
-        }
-        (None, Some(id)) => scap_xccdf::input::tailoring_component(&input.text, source, id, parse)
-            .map(Some)
-            .map_err(TailoringError::Component),
-        (None, None) => Ok(input.tailoring.clone()),
-    }
-}
-
-/// Why [`read_tailoring`] failed: a file (reported with its path) or a component of the
-/// content (reported as the content's error).
-enum TailoringError {
-    File(std::path::PathBuf, scap_xccdf::Error),
-    Component(scap_xccdf::Error),
-}
-
 #[cfg(feature = "signatures")]
 fn verify_signature(
     name: &str,
