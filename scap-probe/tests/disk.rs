@@ -738,3 +738,30 @@ fn damaged_images_give_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn a_fifo_or_device_is_refused_without_blocking() {
+    // Opening a FIFO for reading blocks until a writer comes: `--disk FIFO` hung. It is
+    // refused as not a regular file, as every other input path is.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("disk.qcow2");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(
+                DiskImage::open(&path)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+            );
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("opening a FIFO returns, it does not wait for a writer");
+        let e = got.expect_err("a FIFO is no disk image");
+        assert!(e.contains("not a regular file"), "{e}");
+    }
+    let e = DiskImage::open("/dev/zero").unwrap_err();
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+}

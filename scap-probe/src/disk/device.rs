@@ -3,7 +3,7 @@
 //! the host file except through the image it was given.
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,7 +65,14 @@ impl FileDevice {
             path: path.into(),
             source,
         };
-        let file = File::open(path).map_err(io)?;
+        // Non-blocking, so that a FIFO given as the image is refused below instead of waiting
+        // for a writer (regular files ignore the flag); a terminal never becomes ours.
+        let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(i32::try_from(flags.bits()).unwrap_or(0))
+            .open(path)
+            .map_err(io)?;
         let meta = file.metadata().map_err(io)?;
         if !meta.is_file() {
             return Err(DiskError::Io {
