@@ -468,10 +468,11 @@ impl<'a> Evaluator<'a> {
         let (send, receive) = std::sync::mpsc::channel::<(String, Collection)>();
         let mut done: HashMap<String, Prefetched> = HashMap::new();
         std::thread::scope(|scope| {
+            let mut workers = Vec::with_capacity(threads);
             for _ in 0..threads {
                 let send = send.clone();
                 let (next, work) = (&next, &work);
-                scope.spawn(move || {
+                workers.push(scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some((id, probe, request, filters)) = work.get(i) else {
@@ -488,7 +489,7 @@ impl<'a> Evaluator<'a> {
                             break;
                         }
                     }
-                });
+                }));
             }
             drop(send);
             // Each collection is shared out as it arrives: equal items become one. A worker
@@ -503,6 +504,13 @@ impl<'a> Evaluator<'a> {
                     messages: c.messages,
                 };
                 done.insert(id, prefetched);
+            }
+            // Joined by hand: a scope only waits for the workers' closures, not for their
+            // threads to end, so a worker could still be running its thread-local destructors
+            // after `evaluate` returned (LeakSanitizer saw that as a leak); and a worker's
+            // panic, already accounted for above, is not raised again by the scope.
+            for worker in workers {
+                let _ = worker.join();
             }
         });
         self.state.borrow_mut().prefetched = done;

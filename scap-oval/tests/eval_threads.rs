@@ -78,3 +78,92 @@ fn several_threads_write_the_same_document_as_one() {
         }
     }
 }
+
+/// The evaluation's worker threads have ended, thread-local destructors included, when
+/// `evaluate_all` returns. A scope alone only waits for the workers' closures: a worker still
+/// running its destructors afterwards was reported by the `oval_eval` fuzz target as a leak
+/// (LeakSanitizer, issue 17). A probe here gives each worker a thread-local whose destructor
+/// takes a while; all of them must have run by the time the evaluation is back.
+#[test]
+fn workers_have_ended_when_the_evaluation_returns() {
+    use scap_oval::items::{Item, ItemEntity};
+    use scap_oval::probes::{Collection, ObjectRequest, Probe};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static REGISTERED: AtomicUsize = AtomicUsize::new(0);
+    static DESTROYED: AtomicUsize = AtomicUsize::new(0);
+    struct SlowDrop;
+    impl Drop for SlowDrop {
+        fn drop(&mut self) {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            DESTROYED.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    thread_local! {
+        static GUARD: std::cell::OnceCell<SlowDrop> = const { std::cell::OnceCell::new() };
+    }
+    struct Family(std::thread::ThreadId);
+    impl Probe for Family {
+        fn collect(&self, _target: &dyn Target, _object: &ObjectRequest) -> Collection {
+            if std::thread::current().id() != self.0 {
+                GUARD.with(|g| {
+                    g.get_or_init(|| {
+                        REGISTERED.fetch_add(1, Ordering::SeqCst);
+                        SlowDrop
+                    });
+                });
+            }
+            let mut item = Item::new("independent", "family_item");
+            item.push(ItemEntity::string("family", "unix"));
+            Collection::from_items(vec![item])
+        }
+    }
+
+    let objects: String = (1..=8)
+        .map(|i| format!("<ind:family_object id=\"oval:t:obj:{i}\" version=\"1\"/>"))
+        .collect();
+    let tests: String = (1..=8)
+        .map(|i| {
+            format!(
+                "<ind:family_test id=\"oval:t:tst:{i}\" version=\"1\" check=\"all\" \
+                 check_existence=\"any_exist\"><ind:object object_ref=\"oval:t:obj:{i}\"/></ind:family_test>"
+            )
+        })
+        .collect();
+    let criteria: String = (1..=8)
+        .map(|i| format!("<criterion test_ref=\"oval:t:tst:{i}\"/>"))
+        .collect();
+    let xml = format!(
+        r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+    xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+  <generator><oval:schema_version>5.11</oval:schema_version>
+    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+  <definitions><definition id="oval:t:def:1" version="1" class="compliance">
+    <metadata><title>t</title><description/></metadata>
+    <criteria operator="AND">{criteria}</criteria>
+  </definition></definitions>
+  <tests>{tests}</tests>
+  <objects>{objects}</objects>
+</oval_definitions>"#
+    );
+    let defs: Definitions = xml.parse().expect("the document parses");
+    let mut registry = Registry::builtin();
+    registry.insert(
+        "independent",
+        "family_object",
+        Box::new(Family(std::thread::current().id())),
+    );
+    let t = MemoryTarget::new();
+    let results = Evaluator::new(&defs, &t, &registry, Variables::default())
+        .threads(2)
+        .evaluate_all();
+    let destroyed = DESTROYED.load(Ordering::SeqCst);
+    let registered = REGISTERED.load(Ordering::SeqCst);
+    assert!(registered > 0, "no object was collected on a worker");
+    assert_eq!(
+        destroyed, registered,
+        "workers still running after the evaluation"
+    );
+    assert_eq!(results.objects.len(), 8);
+}
