@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use scap_probe::{Direction, FileType, Target, WalkEntry, WalkOptions, walk};
 
 use super::{ObjectRequest, RequestEntity};
-use crate::types::Operation;
+use crate::types::{Check, Operation};
 
 /// Upper bound on entries visited for one object (matching its path pattern and recursing from
 /// every matched directory, together), so a pattern rooted at `/` on a huge tree ends with an
@@ -409,7 +409,14 @@ fn match_paths(
             .collect());
     }
     let mut roots: Vec<String> = if entity.operation == Operation::PatternMatch {
-        entity.values.iter().map(|v| walk_root(v)).collect()
+        let roots: Vec<Option<String>> = entity.values.iter().map(|v| walk_root(v)).collect();
+        match entity.var_check {
+            // Paths matching none of the patterns: anywhere.
+            Check::NoneExist | Check::NoneSatisfy => vec!["/".to_owned()],
+            // A path must match every pattern, and one of them matches none.
+            Check::All if roots.iter().any(Option::is_none) => Vec::new(),
+            _ => roots.into_iter().flatten().collect(),
+        }
     } else {
         vec!["/".to_owned()]
     };
@@ -525,11 +532,22 @@ fn each_entry(
         .try_for_each(|e| f(&e))
 }
 
-/// The directory a regular expression fixes: the literal prefix after `^` up to its last `/`.
-pub(crate) fn walk_root(pattern: &str) -> String {
+/// The directory a regular expression fixes: the literal prefix after `^` up to its last `/`;
+/// `None` when the expression matches no absolute path, so that nothing need be walked: `^$`
+/// (SSG's expression for an empty list, such as rsyslog's include paths on a host without
+/// any, which walked the whole tree), or a fixed first character other than `/`.
+pub(crate) fn walk_root(pattern: &str) -> Option<String> {
+    let anywhere = Some("/".to_owned());
     let Some(rest) = pattern.strip_prefix('^') else {
-        return "/".to_owned();
+        return anywhere;
     };
+    if has_top_level_alternation(rest) {
+        // `^/usr/lib|/etc`: the second branch is not anchored, nor under the prefix.
+        return anywhere;
+    }
+    if rest == "$" {
+        return None;
+    }
     let mut prefix = String::new();
     let mut chars = rest.chars().peekable();
     while let Some(c) = chars.next() {
@@ -547,10 +565,49 @@ pub(crate) fn walk_root(pattern: &str) -> String {
         }
         prefix.push(lit);
     }
-    match prefix.rfind('/') {
-        Some(0) | None => "/".to_owned(),
-        Some(i) => prefix[..i].to_owned(),
+    if !prefix.is_empty() && !prefix.starts_with('/') {
+        return None;
     }
+    match prefix.rfind('/') {
+        Some(0) | None => anywhere,
+        Some(i) => Some(prefix[..i].to_owned()),
+    }
+}
+
+/// Whether `pattern` has a `|` outside every group and character class.
+fn has_top_level_alternation(pattern: &str) -> bool {
+    let mut depth = 0usize;
+    let mut class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            ']' if class => class = false,
+            _ if class => {}
+            '[' => {
+                class = true;
+                // A `]` first in the class is a literal.
+                let mut ahead = chars.clone();
+                match ahead.next() {
+                    Some(']') => {
+                        chars.next();
+                    }
+                    Some('^') if ahead.next() == Some(']') => {
+                        chars.next();
+                        chars.next();
+                    }
+                    _ => {}
+                }
+            }
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '|' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -590,19 +647,80 @@ mod tests {
 
     #[test]
     fn walk_root_is_the_fixed_directory() {
+        let root = |p: &str| walk_root(p);
+        let some = |p: &str| Some(p.to_owned());
         assert_eq!(
-            walk_root(r"^/etc/ssh/sshd_config\.d/.*\.conf$"),
-            "/etc/ssh/sshd_config.d"
+            root(r"^/etc/ssh/sshd_config\.d/.*\.conf$"),
+            some("/etc/ssh/sshd_config.d")
         );
         assert_eq!(
-            walk_root(r"^/etc/audit/rules\.d/.*\.rules$"),
-            "/etc/audit/rules.d"
+            root(r"^/etc/audit/rules\.d/.*\.rules$"),
+            some("/etc/audit/rules.d")
         );
-        assert_eq!(walk_root(r"^/etc/pam\.d/common-.*$"), "/etc/pam.d");
-        assert_eq!(walk_root(r"^/etc/foo?/x"), "/etc");
-        assert_eq!(walk_root(r"/etc/x"), "/");
-        assert_eq!(walk_root(r"^/(etc|usr)/x"), "/");
-        assert_eq!(walk_root(r"^/home/[^/]+$"), "/home");
+        assert_eq!(root(r"^/etc/pam\.d/common-.*$"), some("/etc/pam.d"));
+        assert_eq!(root(r"^/etc/foo?/x"), some("/etc"));
+        assert_eq!(root(r"/etc/x"), some("/"));
+        assert_eq!(root(r"^/(etc|usr)/x"), some("/"));
+        assert_eq!(root(r"^/home/[^/]+$"), some("/home"));
+        // Alternatives at the top: the later ones are neither anchored nor under the prefix.
+        assert_eq!(root(r"^/usr/lib/x|/etc/y"), some("/"));
+        assert_eq!(root(r"^/usr/lib/[|]x"), some("/usr/lib"));
+        assert_eq!(root(r"^/usr/lib/[]|]x"), some("/usr/lib"));
+        assert_eq!(root(r"^/usr/lib/\|x"), some("/usr/lib"));
+        // No absolute path matches: nothing to walk.
+        assert_eq!(root(r"^$"), None);
+        assert_eq!(root(r"^etc/x"), None);
+        assert_eq!(root(r"^\.x"), None);
+        assert_eq!(root(r"^e?/x"), some("/"));
+    }
+
+    #[test]
+    fn a_pattern_matching_no_absolute_path_walks_nothing() {
+        use crate::types::Datatype;
+        let t = tree();
+        let object = |values: &[&str], var_check: Check| {
+            let mut o = ObjectRequest::new("oval:t:obj:1", "textfilecontent54_object");
+            let mut e =
+                RequestEntity::new("filepath", Datatype::String, Operation::PatternMatch, "");
+            e.values = values.iter().map(|v| (*v).to_owned()).collect();
+            e.var_check = var_check;
+            o.entities.push(e);
+            o
+        };
+        let paths = |o: &ObjectRequest| -> Vec<String> {
+            candidates(&t, o)
+                .unwrap()
+                .into_iter()
+                .map(|c| format!("{}/{}", c.path, c.filename.unwrap_or_default()))
+                .collect()
+        };
+        let counting = Counting {
+            inner: tree(),
+            listings: std::sync::atomic::AtomicUsize::new(0),
+        };
+        assert!(
+            candidates(&counting, &object(&["^$"], Check::All))
+                .unwrap()
+                .is_empty()
+        );
+        // It listed every directory of the tree before.
+        assert_eq!(
+            counting.listings.load(std::sync::atomic::Ordering::Relaxed),
+            0
+        );
+        let conf = r"^/etc/ssh/sshd_config\.d/.*\.conf$";
+        assert_eq!(
+            paths(&object(&["^$", conf], Check::AtLeastOne)),
+            ["/etc/ssh/sshd_config.d/a.conf"]
+        );
+        assert!(paths(&object(&["^$", conf], Check::All)).is_empty());
+        // None of them: every other file, wherever it is.
+        let none = paths(&object(&["^$", conf], Check::NoneSatisfy));
+        assert!(
+            none.contains(&"/var/log/audit/x/y/z.log".to_owned()),
+            "{none:?}"
+        );
+        assert!(!none.contains(&"/etc/ssh/sshd_config.d/a.conf".to_owned()));
     }
 
     fn tree() -> scap_probe::MemoryTarget {
