@@ -287,12 +287,40 @@ struct Cache {
     cyclic: HashSet<String>,
     /// Collections of objects that need no variable, gathered in parallel before evaluation.
     prefetched: HashMap<String, Prefetched>,
+    /// Collections by what was asked ([`SameRequest`]): objects that differ only in their id
+    /// are collected once (SSG's Debian 11 content has 22 copies of the object asking for
+    /// the dependencies of `multi-user.target`, each reading every unit file).
+    by_request: HashMap<SameRequest, Prefetched>,
+}
+
+/// What an object asks a probe, without its id: two objects equal in this get the same
+/// collection (filters included, since they are applied as items are made).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SameRequest {
+    namespace: String,
+    kind: String,
+    entities: Vec<RequestEntity>,
+    behaviors: Vec<(String, String)>,
+    filters: Vec<Filter>,
+}
+
+impl SameRequest {
+    fn of(namespace: &str, request: &ObjectRequest, filters: &[Filter]) -> SameRequest {
+        SameRequest {
+            namespace: namespace.to_owned(),
+            kind: request.kind.clone(),
+            entities: request.entities.clone(),
+            behaviors: request.behaviors.clone(),
+            filters: filters.to_vec(),
+        }
+    }
 }
 
 /// A collection gathered ahead of the evaluation, its items shared with every other
 /// prefetched collection holding an equal item (objects over the same files make the same
 /// items: held once, where holding every collection whole until the evaluation interned it
 /// cost a third of the peak memory on a live host).
+#[derive(Clone)]
 struct Prefetched {
     flag: Flag,
     items: Vec<Arc<Item>>,
@@ -370,6 +398,7 @@ impl<'a> Evaluator<'a> {
         // Collections never reached still share items with the results: let go of them first,
         // so that the items move out of their handles instead of being copied.
         cache.prefetched.clear();
+        cache.by_request.clear();
         Results {
             definitions,
             evaluated_definitions: cache.definitions,
@@ -422,8 +451,16 @@ impl<'a> Evaluator<'a> {
         }
         objects.sort_unstable();
         objects.dedup();
+        // Objects asking the same as one before them are not collected again: the evaluation
+        // finds the first one's collection by what they ask.
+        let mut asked = HashSet::new();
         #[allow(clippy::type_complexity)]
-        let work: Vec<(String, &dyn crate::probes::Probe, ObjectRequest, &[Filter])> = objects
+        let work: Vec<(
+            &dyn crate::probes::Probe,
+            ObjectRequest,
+            &[Filter],
+            SameRequest,
+        )> = objects
             .into_iter()
             .filter_map(|id| self.defs.object(id))
             .filter_map(|o| {
@@ -451,7 +488,11 @@ impl<'a> Evaluator<'a> {
                     .iter()
                     .map(|e| request_entity(e, vec![e.value.clone()]))
                     .collect();
-                Some((o.id.clone(), probe, request, eo.filters.as_slice()))
+                let same = SameRequest::of(&o.namespace, &request, &eo.filters);
+                if !asked.insert(same.clone()) {
+                    return None;
+                }
+                Some((probe, request, eo.filters.as_slice(), same))
             })
             .collect();
         let cores = match self.threads {
@@ -465,8 +506,9 @@ impl<'a> Evaluator<'a> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let target: &dyn Target = &self.target;
         let defs = self.defs;
-        let (send, receive) = std::sync::mpsc::channel::<(String, Collection)>();
+        let (send, receive) = std::sync::mpsc::channel::<(usize, Collection)>();
         let mut done: HashMap<String, Prefetched> = HashMap::new();
+        let mut by_request: HashMap<SameRequest, Prefetched> = HashMap::new();
         std::thread::scope(|scope| {
             let mut workers = Vec::with_capacity(threads);
             for _ in 0..threads {
@@ -475,7 +517,7 @@ impl<'a> Evaluator<'a> {
                 workers.push(scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((id, probe, request, filters)) = work.get(i) else {
+                        let Some((probe, request, filters, _)) = work.get(i) else {
                             break;
                         };
                         let collection = if filters.is_empty() {
@@ -485,7 +527,7 @@ impl<'a> Evaluator<'a> {
                                 &mut |item: &Item| passes_static_filters(defs, item, filters);
                             probe.collect_filtered(target, request, keep)
                         };
-                        if send.send((id.clone(), collection)).is_err() {
+                        if send.send((i, collection)).is_err() {
                             break;
                         }
                     }
@@ -496,14 +538,20 @@ impl<'a> Evaluator<'a> {
             // that panicked (a probe bug) loses what it had not sent: those objects are then
             // collected again, in order, by the evaluation.
             let mut pool: HashMap<u64, Vec<Arc<Item>>> = HashMap::new();
-            for (id, c) in receive {
+            for (i, c) in receive {
                 let items = c.items.into_iter().map(|i| self.pooled(&mut pool, i));
                 let prefetched = Prefetched {
                     flag: c.flag,
                     items: items.collect(),
                     messages: c.messages,
                 };
-                done.insert(id, prefetched);
+                let (_, request, _, same) = &work[i];
+                // Messages name the object: a collection with some is its object's alone.
+                if prefetched.messages.is_empty() {
+                    by_request.insert(same.clone(), prefetched);
+                } else {
+                    done.insert(request.id.clone(), prefetched);
+                }
             }
             // Joined by hand: a scope only waits for the workers' closures, not for their
             // threads to end, so a worker could still be running its thread-local destructors
@@ -513,7 +561,9 @@ impl<'a> Evaluator<'a> {
                 let _ = worker.join();
             }
         });
-        self.state.borrow_mut().prefetched = done;
+        let mut state = self.state.borrow_mut();
+        state.prefetched = done;
+        state.by_request = by_request;
     }
 
     /// `item` as the pool holds it: the equal item already there, or `item`, now pooled.
@@ -866,7 +916,14 @@ impl<'a> Evaluator<'a> {
                     };
                     request.entities.push(request_entity(e, values));
                 }
-                let prefetched = self.state.borrow_mut().prefetched.remove(&o.id);
+                let same = SameRequest::of(&o.namespace, &request, &eo.filters);
+                let prefetched = {
+                    let mut state = self.state.borrow_mut();
+                    match state.prefetched.remove(&o.id) {
+                        Some(c) => Some(c),
+                        None => state.by_request.get(&same).cloned(),
+                    }
+                };
                 // Filters are applied as items are made, so an object over a large tree never
                 // holds the items its filters reject.
                 let keep = &mut |item: &Item| self.passes_filters(item, &eo.filters);
@@ -878,13 +935,18 @@ impl<'a> Evaluator<'a> {
                     c.items.retain(|i| keep(i));
                     Prefetched::from(c)
                 } else {
-                    Prefetched::from(match self.registry.get(&o.namespace, &o.kind) {
+                    let c = Prefetched::from(match self.registry.get(&o.namespace, &o.kind) {
                         Some(probe) => probe.collect_filtered(&self.target, &request, keep),
                         None => Collection::with_message(
                             Flag::NotCollected,
                             format!("{}: no probe for {} ({})", o.id, o.kind, o.namespace),
                         ),
-                    })
+                    });
+                    // Kept for objects asking the same later (messages name this object).
+                    if c.messages.is_empty() {
+                        self.state.borrow_mut().by_request.insert(same, c.clone());
+                    }
+                    c
                 };
                 // The per-object item limit, for every probe (custom ones too): past it the
                 // object is an error with a message, as oscap's item limit, and no item is kept.

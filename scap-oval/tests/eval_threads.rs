@@ -120,13 +120,20 @@ fn workers_have_ended_when_the_evaluation_returns() {
     }
 
     let objects: String = (1..=8)
-        .map(|i| format!("<ind:family_object id=\"oval:t:obj:{i}\" version=\"1\"/>"))
+        .map(|i| {
+            // Distinct objects: equal ones are collected once.
+            format!(
+                "<ind:textfilecontent54_object id=\"oval:t:obj:{i}\" version=\"1\">\
+                 <ind:filepath>/f{i}</ind:filepath><ind:pattern operation=\"pattern match\">x</ind:pattern>\
+                 <ind:instance datatype=\"int\">1</ind:instance></ind:textfilecontent54_object>"
+            )
+        })
         .collect();
     let tests: String = (1..=8)
         .map(|i| {
             format!(
-                "<ind:family_test id=\"oval:t:tst:{i}\" version=\"1\" check=\"all\" \
-                 check_existence=\"any_exist\"><ind:object object_ref=\"oval:t:obj:{i}\"/></ind:family_test>"
+                "<ind:textfilecontent54_test id=\"oval:t:tst:{i}\" version=\"1\" check=\"all\" \
+                 check_existence=\"any_exist\"><ind:object object_ref=\"oval:t:obj:{i}\"/></ind:textfilecontent54_test>"
             )
         })
         .collect();
@@ -151,7 +158,7 @@ fn workers_have_ended_when_the_evaluation_returns() {
     let mut registry = Registry::builtin();
     registry.insert(
         "independent",
-        "family_object",
+        "textfilecontent54_object",
         Box::new(Family(std::thread::current().id())),
     );
     let t = MemoryTarget::new();

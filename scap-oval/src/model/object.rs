@@ -71,7 +71,7 @@ pub struct ObjectSet {
 }
 
 /// A `filter`: keep (`include`) or drop (`exclude`) the items matching a state.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub struct Filter {
     /// `action` (default `exclude`).

@@ -100,7 +100,7 @@ impl ObjectRequest {
 }
 
 /// One object entity with its values resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RequestEntity {
     /// The element name, e.g. `filepath`.

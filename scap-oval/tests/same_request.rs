@@ -1,0 +1,122 @@
+//! Objects that ask the same thing (same kind, entities, behaviors and filters; only the id
+//! differs) are collected once per evaluation and each gets the collection, on one thread or
+//! several. SSG's Debian 11 content has 22 copies of the object asking for the dependencies of
+//! `multi-user.target`. A collection carrying messages is not shared: they name the object.
+#![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use scap_oval::Definitions;
+use scap_oval::eval::{Evaluator, Variables};
+use scap_oval::items::{Item, ItemEntity};
+use scap_oval::probes::{Collection, ObjectRequest, Probe, Registry};
+use scap_oval::types::Flag;
+use scap_probe::{MemoryTarget, Target};
+
+/// Counts its collections; the `unit` entity `bad` gives a collection with a message.
+struct Counting(Arc<AtomicUsize>);
+
+impl Probe for Counting {
+    fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let unit = object.entity("unit").map_or("", |e| e.values[0].as_str());
+        let mut item = Item::new("linux", "systemdunitdependency_item");
+        item.push(ItemEntity::string("unit", unit));
+        item.push(ItemEntity::string("dependency", "sshd.service"));
+        let mut c = Collection::from_items(vec![item]);
+        if unit == "bad" {
+            c.messages
+                .push(format!("{}: a message about this object", object.id));
+        }
+        c
+    }
+}
+
+fn document(units: &[&str]) -> Definitions {
+    let mut tests = String::new();
+    let mut objects = String::new();
+    let mut criteria = String::new();
+    for (i, unit) in units.iter().enumerate() {
+        criteria.push_str(&format!("<criterion test_ref=\"oval:t:tst:{i}\"/>"));
+        tests.push_str(&format!(
+            "<linux:systemdunitdependency_test id=\"oval:t:tst:{i}\" version=\"1\" check=\"all\" \
+             check_existence=\"any_exist\"><linux:object object_ref=\"oval:t:obj:{i}\"/>\
+             </linux:systemdunitdependency_test>"
+        ));
+        objects.push_str(&format!(
+            "<linux:systemdunitdependency_object id=\"oval:t:obj:{i}\" version=\"1\">\
+             <linux:unit>{unit}</linux:unit></linux:systemdunitdependency_object>"
+        ));
+    }
+    format!(
+        r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+    xmlns:linux="http://oval.mitre.org/XMLSchema/oval-definitions-5#linux">
+  <generator><oval:schema_version>5.11</oval:schema_version>
+    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+  <definitions><definition id="oval:t:def:1" version="1" class="compliance">
+    <metadata><title>t</title><description/></metadata>
+    <criteria operator="AND">{criteria}</criteria>
+  </definition></definitions>
+  <tests>{tests}</tests>
+  <objects>{objects}</objects>
+</oval_definitions>"#
+    )
+    .parse()
+    .unwrap()
+}
+
+#[test]
+fn objects_asking_the_same_are_collected_once() {
+    let units = [
+        "multi-user.target",
+        "multi-user.target",
+        "graphical.target",
+        "multi-user.target",
+        "bad",
+        "bad",
+        "multi-user.target",
+    ];
+    let defs = document(&units);
+    for threads in [1, 2] {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut registry = Registry::builtin();
+        registry.insert(
+            "linux",
+            "systemdunitdependency_object",
+            Box::new(Counting(Arc::clone(&calls))),
+        );
+        let t = MemoryTarget::new();
+        let results = Evaluator::new(&defs, &t, &registry, Variables::default())
+            .threads(threads)
+            .evaluate_all();
+        let calls = calls.load(Ordering::SeqCst);
+        // multi-user once, graphical once, each `bad` on its own (its message names it).
+        assert_eq!(calls, 4, "{threads} threads");
+        for (i, unit) in units.iter().enumerate() {
+            let o = &results.objects[&format!("oval:t:obj:{i}")];
+            assert_eq!(o.flag, Flag::Complete, "{threads} threads, object {i}");
+            assert_eq!(o.items.len(), 1);
+            let (_, item) = results
+                .items
+                .iter()
+                .find(|(id, _)| *id == o.items[0])
+                .unwrap();
+            assert_eq!(item.value("unit"), Some(*unit));
+            if *unit == "bad" {
+                assert_eq!(
+                    o.messages,
+                    [format!("oval:t:obj:{i}: a message about this object")]
+                );
+            } else {
+                assert!(o.messages.is_empty());
+            }
+        }
+        // The copies share the first one's item.
+        assert_eq!(
+            results.objects["oval:t:obj:0"].items,
+            results.objects["oval:t:obj:6"].items
+        );
+    }
+}
