@@ -110,7 +110,7 @@ impl Input {
     /// ```
     pub fn load(path: &Path, opts: &InputOptions, parse: &ParseOptions) -> Result<Input> {
         let text = read_limited(path, parse)?;
-        Input::from_text(&text, path, opts, parse)
+        Input::from_cow(std::borrow::Cow::Owned(text), path, opts, parse)
     }
 
     /// [`Input::load`] of a document already in memory; `path` is where it would be (what
@@ -132,6 +132,18 @@ impl Input {
         opts: &InputOptions,
         parse: &ParseOptions,
     ) -> Result<Input> {
+        Input::from_cow(std::borrow::Cow::Borrowed(text), path, opts, parse)
+    }
+
+    /// [`Input::from_text`], keeping the text without a copy when it is owned and kept as is
+    /// (a data stream read from a file: a copy of several megabytes otherwise).
+    fn from_cow(
+        given: std::borrow::Cow<'_, str>,
+        path: &Path,
+        opts: &InputOptions,
+        parse: &ParseOptions,
+    ) -> Result<Input> {
+        let text: &str = &given;
         let mut notes = Vec::new();
         if root_name(text) == Some("data-stream-collection") {
             // A data stream is indexed, never parsed whole: its components are parsed by
@@ -147,7 +159,7 @@ impl Input {
                         .map_err(|e| in_file(path, e))?;
                     (text, collection)
                 }
-                None => (text.to_string(), collection),
+                None => (given.into_owned(), collection),
             };
             return Ok(Input {
                 kind: InputKind::DataStream,
