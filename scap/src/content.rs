@@ -87,7 +87,8 @@ impl Content {
     }
 
     /// Opens the content at `path`: reads it (and the files a benchmark or tailoring names),
-    /// parses it once and builds the models.
+    /// parses it once and builds the models. OVAL components of 256 KiB or more together are
+    /// parsed on a second thread, beside the benchmark.
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Content> {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -134,52 +135,34 @@ impl Content {
         #[cfg(feature = "signatures")]
         let signature = verify_signature(&name, &input, options)?;
         // The data stream was indexed once by `Input` (a streaming pass, no tree of the
-        // whole file); each component below is parsed once, alone, from its fragment.
-        let source = input
-            .source(&options.input, &parse)
-            .map_err(content_error)?;
-        let tailoring = match (&options.tailoring_file, &options.input.tailoring_id) {
-            (Some(p), _) => {
-                let text =
-                    scap_xccdf::input::read_file(p, parse.max_input_bytes).map_err(|source| {
-                        Error::Tailoring {
-                            path: p.clone(),
-                            source,
-                        }
-                    })?;
-                Some(
-                    Tailoring::parse_str(&text, &parse).map_err(|source| Error::Tailoring {
-                        path: p.clone(),
-                        source,
-                    })?,
-                )
-            }
-            (None, Some(id)) => Some(
-                scap_xccdf::input::tailoring_component(&input.text, &source, id, &parse)
-                    .map_err(content_error)?,
-            ),
-            (None, None) => input.tailoring.clone(),
+        // whole file); each component below is parsed once, alone, from its fragment. The OVAL
+        // components are parsed on a second thread while this one parses the benchmark: the
+        // two are independent, and together they are most of a one-profile scan's time.
+        let (source, tailoring, ovals) = std::thread::scope(|scope| {
+            let ovals = (oval_bytes(&input) >= PARALLEL_OVAL_BYTES)
+                .then(|| scope.spawn(|| parse_ovals(&input)));
+            let source = input.source(&options.input, &parse).map_err(content_error);
+            let tailoring = source.as_ref().ok().map(|source| {
+                load_tailoring(&input, source, options, &parse).map_err(|e| match e {
+                    TailoringError::File(path, source) => Error::Tailoring { path, source },
+                    TailoringError::Component(source) => content_error(source),
+                })
+            });
+            let ovals = match ovals {
+                // A panic in the parser is the parser's bug: raised here, as it would have been
+                // on this thread.
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => parse_ovals(&input),
+            };
+            (source, tailoring, ovals)
+        });
+        let source = source?;
+        let tailoring = match tailoring {
+            Some(t) => t?,
+            None => None,
         };
-        // Every OVAL component, parsed now from its fragment of the text: nothing after this
-        // needs the XML (a component that does not load, malformed XML included, errors the
-        // rules that use it, not the content).
-        let mut ovals = BTreeMap::new();
-        if let Some(collection) = &source.collection {
-            for component in &collection.components {
-                if component.kind != ComponentKind::OvalDefinitions {
-                    continue;
-                }
-                let Some(fragment) = &component.fragment else {
-                    continue;
-                };
-                let defs = Definitions::parse_fragment(
-                    &input.text,
-                    fragment,
-                    &scap_oval::Limits::default(),
-                );
-                ovals.insert(component.id.clone(), Arc::new(defs));
-            }
-        }
         Ok(Content {
             inner: Arc::new(Inner {
                 name,
@@ -399,4 +382,67 @@ fn verify_signature(
         return Err(refuse(format!("{v}{hint}")));
     }
     Ok(Some(v))
+}
+
+/// OVAL components at least this large (their XML, together) are parsed on a thread of their
+/// own while the benchmark is parsed; smaller ones are not worth a thread.
+const PARALLEL_OVAL_BYTES: usize = 256 << 10;
+
+/// The size of the OVAL components' XML.
+fn oval_bytes(input: &Input) -> usize {
+    input
+        .collection()
+        .components
+        .iter()
+        .filter(|c| c.kind == ComponentKind::OvalDefinitions)
+        .filter_map(|c| c.fragment.as_ref())
+        .map(|f| f.range.len())
+        .sum()
+}
+
+/// Every OVAL component, parsed from its fragment of the text: nothing after this needs the
+/// XML (a component that does not load, malformed XML included, errors the rules that use it,
+/// not the content).
+fn parse_ovals(input: &Input) -> BTreeMap<String, OvalComponent> {
+    let mut ovals = BTreeMap::new();
+    for component in &input.collection().components {
+        if component.kind != ComponentKind::OvalDefinitions {
+            continue;
+        }
+        let Some(fragment) = &component.fragment else {
+            continue;
+        };
+        let defs =
+            Definitions::parse_fragment(&input.text, fragment, &scap_oval::Limits::default());
+        ovals.insert(component.id.clone(), Arc::new(defs));
+    }
+    ovals
+}
+
+/// Why the tailoring did not load: its file, or its component of the data stream.
+enum TailoringError {
+    File(std::path::PathBuf, scap_xccdf::Error),
+    Component(scap_xccdf::Error),
+}
+
+/// The tailoring: `--tailoring-file`, `--tailoring-id`, or the input itself.
+fn load_tailoring(
+    input: &Input,
+    source: &Source,
+    options: &OpenOptions,
+    parse: &ParseOptions,
+) -> std::result::Result<Option<Tailoring>, TailoringError> {
+    match (&options.tailoring_file, &options.input.tailoring_id) {
+        (Some(p), _) => {
+            let text = scap_xccdf::input::read_file(p, parse.max_input_bytes)
+                .map_err(|e| TailoringError::File(p.clone(), e))?;
+            Tailoring::parse_str(&text, parse)
+                .map(Some)
+                .map_err(|e| TailoringError::File(p.clone(), e))
+        }
+        (None, Some(id)) => scap_xccdf::input::tailoring_component(&input.text, source, id, parse)
+            .map(Some)
+            .map_err(TailoringError::Component),
+        (None, None) => Ok(input.tailoring.clone()),
+    }
 }

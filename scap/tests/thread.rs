@@ -108,3 +108,46 @@ fn unresolvable_check_hrefs_are_warned_about() {
     assert_eq!(rule.result, XccdfResult::NotChecked);
     assert!(!rule.messages.is_empty());
 }
+
+/// OVAL components past `PARALLEL_OVAL_BYTES` (256 KiB together) are parsed on a second thread
+/// while the benchmark is parsed: the same definitions as on one thread, and a malformed one
+/// still errors only the rules that use it. The Chromium stream's OVAL is padded past the
+/// threshold with a comment.
+#[test]
+fn large_oval_components_load_beside_the_benchmark() {
+    let ds = include_str!("fixtures/ds/ssg-chromium-ds.xml");
+    let open = "<oval-def:oval_definitions";
+    let at = ds.find(open).unwrap();
+    let end_of_tag = at + ds[at..].find('>').unwrap() + 1;
+    let padded = format!(
+        "{}<!-- {} -->{}",
+        &ds[..end_of_tag],
+        "x".repeat(300 << 10),
+        &ds[end_of_tag..]
+    );
+    let count = |c: &Content| -> Vec<(String, usize)> {
+        c.oval_components()
+            .map(|(id, defs)| {
+                (
+                    id.to_owned(),
+                    defs.as_ref().as_ref().unwrap().definitions.len(),
+                )
+            })
+            .collect()
+    };
+    let small = Content::from_text(ds, "ssg-chromium-ds.xml", &Default::default()).unwrap();
+    let large = Content::from_text(&padded, "ssg-chromium-ds.xml", &Default::default()).unwrap();
+    assert!(!count(&small).is_empty());
+    assert_eq!(count(&large), count(&small));
+    assert_eq!(large.benchmark(), small.benchmark());
+
+    // A malformed large component (an undefined entity: the stream's index does not look at
+    // references, the parser does): that component is an error, the content still opens.
+    let broken = padded.replacen("<!-- ", "&nosuch; <!-- ", 1);
+    let content = Content::from_text(&broken, "ssg-chromium-ds.xml", &Default::default()).unwrap();
+    let errors = content
+        .oval_components()
+        .filter(|(_, defs)| defs.is_err())
+        .count();
+    assert_eq!(errors, 1);
+}
