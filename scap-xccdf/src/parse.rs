@@ -147,7 +147,7 @@ impl<'o> Parser<'o> {
                 }
                 "Value" => b.values.push(self.value(c)?),
                 "Group" => b.items.push(Item::Group(self.group(c, 1)?)),
-                "Rule" => b.items.push(Item::Rule(self.rule(c)?)),
+                "Rule" => b.items.push(Item::Rule(std::sync::Arc::new(self.rule(c)?))),
                 "TestResult" => b.test_results.push(self.test_result(c)?),
                 _ => {}
             }
@@ -342,7 +342,7 @@ impl<'o> Parser<'o> {
             } else if self.is(c, "Group") {
                 g.items.push(Item::Group(self.group(c, depth + 1)?));
             } else if self.is(c, "Rule") {
-                g.items.push(Item::Rule(self.rule(c)?));
+                g.items.push(Item::Rule(std::sync::Arc::new(self.rule(c)?)));
             }
         }
         Ok(g)

@@ -70,8 +70,9 @@ pub struct BoundExport {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyRule {
-    /// The rule, with `severity`, `role` and `common.weight` refined by the profile.
-    pub rule: Rule,
+    /// The rule, with `severity`, `role` and `common.weight` refined by the profile; the
+    /// benchmark's own Rule, shared, unless the profile refines it.
+    pub rule: std::sync::Arc<Rule>,
     /// Effective selection (rule and all ancestor groups selected).
     pub selected: bool,
     /// Ancestor Group ids, outermost first.
@@ -224,7 +225,7 @@ pub fn find_profile_id(
 }
 
 struct Walk<'b> {
-    rules: Vec<(&'b Rule, Vec<String>)>,
+    rules: Vec<(&'b std::sync::Arc<Rule>, Vec<String>)>,
     groups: Vec<(&'b Group, Option<String>)>,
     values: Vec<&'b Value>,
 }
@@ -483,17 +484,18 @@ impl Policy {
                 let par = path
                     .last()
                     .is_none_or(|p| group_eff.get(p.as_str()).copied().unwrap_or(true));
-                let mut rule = (*r).clone();
+                // Shared with the benchmark; copied only when the profile refines it.
+                let mut rule = std::sync::Arc::clone(r);
                 let mut check_selector = None;
                 if let Some(rf) = refines.get(&r.common.id) {
                     if let Some(wt) = rf.weight {
-                        rule.common.weight = wt;
+                        std::sync::Arc::make_mut(&mut rule).common.weight = wt;
                     }
                     if let Some(s) = rf.severity {
-                        rule.severity = s;
+                        std::sync::Arc::make_mut(&mut rule).severity = s;
                     }
                     if let Some(ro) = rf.role {
-                        rule.role = ro;
+                        std::sync::Arc::make_mut(&mut rule).role = ro;
                     }
                     check_selector = rf.selector.clone();
                 }
@@ -673,6 +675,35 @@ mod tests {
         let b = Benchmark::parse_str(BENCH, &opts).expect("valid benchmark");
         let t = Tailoring::parse_str(TAILORING, &opts).expect("valid tailoring");
         (b, t)
+    }
+
+    #[test]
+    fn rules_are_shared_with_the_benchmark_unless_refined() {
+        let bench = r#"<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_x_benchmark_b">
+  <Profile id="xccdf_x_profile_p"><title>P</title>
+    <refine-rule idref="xccdf_x_rule_b" severity="high" weight="2"/></Profile>
+  <Rule id="xccdf_x_rule_a" severity="low"/><Rule id="xccdf_x_rule_b" severity="low"/>
+</Benchmark>"#;
+        let b = Benchmark::parse_str(bench, &crate::ParseOptions::default()).expect("valid");
+        let in_benchmark = |id: &str| match b.items.iter().find(|i| i.id() == id) {
+            Some(Item::Rule(r)) => std::sync::Arc::clone(r),
+            _ => panic!("no rule {id}"),
+        };
+        let p = Policy::new(&b, None, Some("xccdf_x_profile_p")).expect("policy");
+        let a = p.rule("xccdf_x_rule_a").expect("a");
+        let refined = p.rule("xccdf_x_rule_b").expect("b");
+        assert!(std::sync::Arc::ptr_eq(
+            &a.rule,
+            &in_benchmark("xccdf_x_rule_a")
+        ));
+        assert!(!std::sync::Arc::ptr_eq(
+            &refined.rule,
+            &in_benchmark("xccdf_x_rule_b")
+        ));
+        assert_eq!(refined.rule.severity, Severity::High);
+        assert_eq!(refined.rule.common.weight, 2.0);
+        // The benchmark's own Rule is unchanged by the refinement.
+        assert_eq!(in_benchmark("xccdf_x_rule_b").severity, Severity::Low);
     }
 
     #[test]

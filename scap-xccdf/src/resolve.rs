@@ -27,7 +27,7 @@ use crate::text::Text;
 #[derive(Clone)]
 enum Base {
     Group(Box<ItemCommon>),
-    Rule(Box<Rule>),
+    Rule(std::sync::Arc<Rule>),
     Value(Box<Value>),
 }
 
@@ -72,7 +72,7 @@ impl Benchmark {
                     stack.extend(g.items.iter());
                 }
                 Item::Rule(r) => {
-                    bases.insert(r.common.id.clone(), Base::Rule(Box::new(r.clone())));
+                    bases.insert(r.common.id.clone(), Base::Rule(std::sync::Arc::clone(r)));
                 }
             }
         }
@@ -103,7 +103,7 @@ impl Benchmark {
                     }
                     Item::Rule(r) => {
                         if let Some(Base::Rule(b)) = bases.get(&r.common.id) {
-                            *r = (**b).clone();
+                            *r = std::sync::Arc::clone(b);
                         }
                     }
                 }
@@ -197,7 +197,10 @@ fn resolve_one(
 fn merge(child_id: &str, parent_id: &str, p: Base, c: Base) -> Result<Base> {
     Ok(match (p, c) {
         (Base::Group(p), Base::Group(c)) => Base::Group(Box::new(merge_common(&p, *c))),
-        (Base::Rule(p), Base::Rule(c)) => Base::Rule(Box::new(merge_rule(&p, *c))),
+        (Base::Rule(p), Base::Rule(c)) => Base::Rule(std::sync::Arc::new(merge_rule(
+            &p,
+            std::sync::Arc::unwrap_or_clone(c),
+        ))),
         (Base::Value(p), Base::Value(c)) => Base::Value(Box::new(merge_value(&p, *c))),
         _ => {
             return Err(Error::ExtendsTypeMismatch {
