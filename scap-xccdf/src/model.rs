@@ -151,8 +151,8 @@ pub struct Benchmark {
 /// A Group or a Rule.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    /// A Group.
-    Group(Group),
+    /// A Group (boxed: a Group is several hundred bytes, a Rule a pointer).
+    Group(Box<Group>),
     /// A Rule, shared: a [`crate::Policy`] holds the same Rule (only a rule a profile refines
     /// is copied), where copying every rule's descriptions and fixes into each policy cost
     /// megabytes per scan.

@@ -146,7 +146,7 @@ impl<'o> Parser<'o> {
                     b.profiles.push(p);
                 }
                 "Value" => b.values.push(self.value(c)?),
-                "Group" => b.items.push(Item::Group(self.group(c, 1)?)),
+                "Group" => b.items.push(Item::Group(Box::new(self.group(c, 1)?))),
                 "Rule" => b.items.push(Item::Rule(std::sync::Arc::new(self.rule(c)?))),
                 "TestResult" => b.test_results.push(self.test_result(c)?),
                 _ => {}
@@ -340,7 +340,8 @@ impl<'o> Parser<'o> {
             if self.is(c, "Value") {
                 g.values.push(self.value(c)?);
             } else if self.is(c, "Group") {
-                g.items.push(Item::Group(self.group(c, depth + 1)?));
+                g.items
+                    .push(Item::Group(Box::new(self.group(c, depth + 1)?)));
             } else if self.is(c, "Rule") {
                 g.items.push(Item::Rule(std::sync::Arc::new(self.rule(c)?)));
             }
