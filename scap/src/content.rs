@@ -142,12 +142,10 @@ impl Content {
             let ovals = (oval_bytes(&input) >= PARALLEL_OVAL_BYTES)
                 .then(|| scope.spawn(|| parse_ovals(&input)));
             let source = input.source(&options.input, &parse).map_err(content_error);
-            let tailoring = source.as_ref().ok().map(|source| {
-                load_tailoring(&input, source, options, &parse).map_err(|e| match e {
-                    TailoringError::File(path, source) => Error::Tailoring { path, source },
-                    TailoringError::Component(source) => content_error(source),
-                })
-            });
+            let tailoring = source
+                .as_ref()
+                .ok()
+                .map(|source| load_tailoring(&name, &input, source, options, &parse));
             let ovals = match ovals {
                 // A panic in the parser is the parser's bug: raised here, as it would have been
                 // on this thread.
@@ -388,61 +386,62 @@ fn verify_signature(
 /// own while the benchmark is parsed; smaller ones are not worth a thread.
 const PARALLEL_OVAL_BYTES: usize = 256 << 10;
 
-/// The size of the OVAL components' XML.
-fn oval_bytes(input: &Input) -> usize {
+/// The OVAL components of the data stream, with where each lies in its text.
+fn oval_fragments(
+    input: &Input,
+) -> impl Iterator<Item = (&scap_xccdf::Component, &scap_oval::Fragment)> {
     input
         .collection()
         .components
         .iter()
         .filter(|c| c.kind == ComponentKind::OvalDefinitions)
-        .filter_map(|c| c.fragment.as_ref())
-        .map(|f| f.range.len())
-        .sum()
+        .filter_map(|c| Some((c, c.fragment.as_ref()?)))
+}
+
+/// The size of the OVAL components' XML.
+fn oval_bytes(input: &Input) -> usize {
+    oval_fragments(input).map(|(_, f)| f.range.len()).sum()
 }
 
 /// Every OVAL component, parsed from its fragment of the text: nothing after this needs the
 /// XML (a component that does not load, malformed XML included, errors the rules that use it,
 /// not the content).
 fn parse_ovals(input: &Input) -> BTreeMap<String, OvalComponent> {
-    let mut ovals = BTreeMap::new();
-    for component in &input.collection().components {
-        if component.kind != ComponentKind::OvalDefinitions {
-            continue;
-        }
-        let Some(fragment) = &component.fragment else {
-            continue;
-        };
-        let defs =
-            Definitions::parse_fragment(&input.text, fragment, &scap_oval::Limits::default());
-        ovals.insert(component.id.clone(), Arc::new(defs));
-    }
-    ovals
+    oval_fragments(input)
+        .map(|(component, fragment)| {
+            let defs =
+                Definitions::parse_fragment(&input.text, fragment, &scap_oval::Limits::default());
+            (component.id.clone(), Arc::new(defs))
+        })
+        .collect()
 }
 
-/// Why the tailoring did not load: its file, or its component of the data stream.
-enum TailoringError {
-    File(std::path::PathBuf, scap_xccdf::Error),
-    Component(scap_xccdf::Error),
-}
-
-/// The tailoring: `--tailoring-file`, `--tailoring-id`, or the input itself.
+/// The tailoring: `--tailoring-file`, `--tailoring-id`, or the input itself (content `name`
+/// for errors).
 fn load_tailoring(
+    name: &str,
     input: &Input,
     source: &Source,
     options: &OpenOptions,
     parse: &ParseOptions,
-) -> std::result::Result<Option<Tailoring>, TailoringError> {
+) -> Result<Option<Tailoring>> {
     match (&options.tailoring_file, &options.input.tailoring_id) {
         (Some(p), _) => {
-            let text = scap_xccdf::input::read_file(p, parse.max_input_bytes)
-                .map_err(|e| TailoringError::File(p.clone(), e))?;
+            let in_file = |source| Error::Tailoring {
+                path: p.clone(),
+                source,
+            };
+            let text = scap_xccdf::input::read_file(p, parse.max_input_bytes).map_err(in_file)?;
             Tailoring::parse_str(&text, parse)
                 .map(Some)
-                .map_err(|e| TailoringError::File(p.clone(), e))
+                .map_err(in_file)
         }
         (None, Some(id)) => scap_xccdf::input::tailoring_component(&input.text, source, id, parse)
             .map(Some)
-            .map_err(TailoringError::Component),
+            .map_err(|source| Error::Content {
+                name: name.to_owned(),
+                source,
+            }),
         (None, None) => Ok(input.tailoring.clone()),
     }
 }
