@@ -12,18 +12,12 @@ use scap_arf::{ArfInput, Asset, write_arf};
 const TEST_RESULT: &str = r#"<TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_org.example_testresult_bench" start-time="2026-01-01T00:00:00" end-time="2026-01-01T00:00:01"><benchmark href="ds.xml"/><target>bench</target></TestResult>"#;
 
 fn bench(c: &mut Criterion) {
-    let path = scap_benches::largest_ssg_file(
+    let Some((name, ds)) = scap_benches::read_largest_ssg_file(
         "-ds.xml",
         "scap-xccdf/tests/fixtures/ds/ssg-chromium-ds.xml",
-    );
-    let Ok(ds) = std::fs::read_to_string(&path) else {
-        eprintln!("cannot read {}", path.display());
+    ) else {
         return;
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let mut g = c.benchmark_group("arf_write");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(ds.len() as u64));

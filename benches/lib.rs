@@ -31,3 +31,27 @@ pub fn largest_ssg_file(suffix: &str, fallback: &str) -> PathBuf {
             .join(fallback)
     })
 }
+
+/// The name and text of [`largest_ssg_file`]`(suffix, fallback)`; `None`, after saying why on
+/// stderr, when it cannot be read (a bench then has nothing to measure).
+///
+/// ```
+/// let (name, text) = scap_benches::read_largest_ssg_file("-no-such-suffix.xml", "scap-xccdf/tests/fixtures/ds/ssg-chromium-ds.xml").unwrap();
+/// assert_eq!(name, "ssg-chromium-ds.xml");
+/// assert!(text.contains("data-stream-collection"));
+/// ```
+pub fn read_largest_ssg_file(suffix: &str, fallback: &str) -> Option<(String, String)> {
+    let path = largest_ssg_file(suffix, fallback);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", path.display());
+            return None;
+        }
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some((name, text))
+}

@@ -6,25 +6,16 @@
 //! /usr/share/xml/scap/ssg/content).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scap_oval::{Definitions, Fragment, Limits};
 
-fn largest_oval() -> PathBuf {
-    scap_benches::largest_ssg_file("-oval.xml", "fixtures/oval/ssg-debian11-cpe-oval.xml")
-}
-
 fn bench(c: &mut Criterion) {
-    let path = largest_oval();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("cannot read {}", path.display());
+    let Some((name, text)) =
+        scap_benches::read_largest_ssg_file("-oval.xml", "fixtures/oval/ssg-debian11-cpe-oval.xml")
+    else {
         return;
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let mut group = c.benchmark_group("oval_parse");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(20);

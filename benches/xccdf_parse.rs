@@ -4,28 +4,17 @@
 //! /usr/share/xml/scap/ssg/content).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scap_xccdf::{DataStreamCollection, ParseOptions, Policy, Source};
 
-fn largest_data_stream() -> PathBuf {
-    scap_benches::largest_ssg_file(
+fn bench(c: &mut Criterion) {
+    let Some((name, text)) = scap_benches::read_largest_ssg_file(
         "-ds.xml",
         "scap-xccdf/tests/fixtures/ds/ssg-chromium-ds.xml",
-    )
-}
-
-fn bench(c: &mut Criterion) {
-    let path = largest_data_stream();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("cannot read {}", path.display());
+    ) else {
         return;
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let opts = ParseOptions::default();
     let mut g = c.benchmark_group("xccdf_parse");
     g.sample_size(10);
