@@ -3,6 +3,8 @@
 //! content with cycles (`extend_definition` and variables), filters, sets and shared objects,
 //! so that a deadlock or an ordering that depends on the workers would show.
 
+mod common;
+
 use scap_oval::Definitions;
 use scap_oval::eval::{Evaluator, Variables};
 use scap_oval::probes::Registry;
@@ -119,7 +121,7 @@ fn workers_have_ended_when_the_evaluation_returns() {
         }
     }
 
-    let objects: String = (1..=8)
+    let objects: Vec<String> = (0..8)
         .map(|i| {
             // Distinct objects: equal ones are collected once.
             format!(
@@ -129,31 +131,7 @@ fn workers_have_ended_when_the_evaluation_returns() {
             )
         })
         .collect();
-    let tests: String = (1..=8)
-        .map(|i| {
-            format!(
-                "<ind:textfilecontent54_test id=\"oval:t:tst:{i}\" version=\"1\" check=\"all\" \
-                 check_existence=\"any_exist\"><ind:object object_ref=\"oval:t:obj:{i}\"/></ind:textfilecontent54_test>"
-            )
-        })
-        .collect();
-    let criteria: String = (1..=8)
-        .map(|i| format!("<criterion test_ref=\"oval:t:tst:{i}\"/>"))
-        .collect();
-    let xml = format!(
-        r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
-    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
-    xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
-  <generator><oval:schema_version>5.11</oval:schema_version>
-    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
-  <definitions><definition id="oval:t:def:1" version="1" class="compliance">
-    <metadata><title>t</title><description/></metadata>
-    <criteria operator="AND">{criteria}</criteria>
-  </definition></definitions>
-  <tests>{tests}</tests>
-  <objects>{objects}</objects>
-</oval_definitions>"#
-    );
+    let xml = common::one_definition("ind", "independent", "textfilecontent54_test", &objects);
     let defs: Definitions = xml.parse().expect("the document parses");
     let mut registry = Registry::builtin();
     registry.insert(

@@ -4,6 +4,8 @@
 //! `multi-user.target`. A collection carrying messages is not shared: they name the object.
 #![allow(clippy::unwrap_used)] // test helpers: a failure is a test failure
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -34,37 +36,19 @@ impl Probe for Counting {
 }
 
 fn document(units: &[&str]) -> Definitions {
-    let mut tests = String::new();
-    let mut objects = String::new();
-    let mut criteria = String::new();
-    for (i, unit) in units.iter().enumerate() {
-        criteria.push_str(&format!("<criterion test_ref=\"oval:t:tst:{i}\"/>"));
-        tests.push_str(&format!(
-            "<linux:systemdunitdependency_test id=\"oval:t:tst:{i}\" version=\"1\" check=\"all\" \
-             check_existence=\"any_exist\"><linux:object object_ref=\"oval:t:obj:{i}\"/>\
-             </linux:systemdunitdependency_test>"
-        ));
-        objects.push_str(&format!(
-            "<linux:systemdunitdependency_object id=\"oval:t:obj:{i}\" version=\"1\">\
-             <linux:unit>{unit}</linux:unit></linux:systemdunitdependency_object>"
-        ));
-    }
-    format!(
-        r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
-    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
-    xmlns:linux="http://oval.mitre.org/XMLSchema/oval-definitions-5#linux">
-  <generator><oval:schema_version>5.11</oval:schema_version>
-    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
-  <definitions><definition id="oval:t:def:1" version="1" class="compliance">
-    <metadata><title>t</title><description/></metadata>
-    <criteria operator="AND">{criteria}</criteria>
-  </definition></definitions>
-  <tests>{tests}</tests>
-  <objects>{objects}</objects>
-</oval_definitions>"#
-    )
-    .parse()
-    .unwrap()
+    let objects: Vec<String> = units
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| {
+            format!(
+                "<linux:systemdunitdependency_object id=\"oval:t:obj:{i}\" version=\"1\">\
+                 <linux:unit>{unit}</linux:unit></linux:systemdunitdependency_object>"
+            )
+        })
+        .collect();
+    common::one_definition("linux", "linux", "systemdunitdependency_test", &objects)
+        .parse()
+        .unwrap()
 }
 
 #[test]
