@@ -702,10 +702,29 @@ impl<T: Target> Target for ScanView<T> {
         // attributes of the file `path` names with `follow`, and (the last link followed or
         // kept as `follow` says) no link left for the backend to resolve again.
         let physical = self.resolve(path, follow)?;
+        let parents = xattr_slot(Follow::Parents);
+        // The same file asked under another path (`/lib/x` and `/usr/lib/x` on a merged
+        // `/usr`, a link and its target) is the same physical path: listed once.
+        let known = (physical != path || slot != parents).then(|| {
+            let mut cache = self.lock();
+            let names = cache
+                .get(&physical, max)
+                .and_then(|n| n.xattr_names[parents].clone())?;
+            cache.stats.hits += 1;
+            cache.update(path, max, |n| n.xattr_names[slot] = Some(names.clone()));
+            Some(names.to_vec())
+        });
+        if let Some(Some(names)) = known {
+            return Ok(names);
+        }
         let names = self.inner.xattr_names(&physical, Follow::Parents)?;
         let mut cache = self.lock();
         cache.stats.backend_xattr_names += 1;
         let shared: Arc<[OsString]> = names.clone().into();
+        if physical != path || slot != parents {
+            let shared = shared.clone();
+            cache.update(&physical, max, |n| n.xattr_names[parents] = Some(shared));
+        }
         cache.update(path, max, |n| n.xattr_names[slot] = Some(shared));
         Ok(names)
     }
@@ -880,11 +899,46 @@ mod tests {
         }
         v.xattr_names(Path::new("/etc/passwd"), Follow::Parents)
             .unwrap();
-        assert_eq!(v.stats().backend_xattr_names, 2);
+        // Not a link: following it or not names the same file, listed once.
+        assert_eq!(v.stats().backend_xattr_names, 1);
         assert!(
             v.xattr_names(Path::new("/etc/missing"), Follow::All)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_file_reached_through_links_is_listed_once() {
+        let mut t = MemoryTarget::new();
+        t.add_file("/usr/lib/libc.so", "")
+            .add_symlink("/lib", "usr/lib")
+            .add_symlink("/usr/lib/libc.so.6", "libc.so")
+            .add_file("/usr/lib/other", "");
+        t.set_xattr("/usr/lib/libc.so", "user.a", b"1");
+        let v = ScanView::new(&t, ViewLimits::default());
+        let a = [OsString::from("user.a")];
+        for (path, follow) in [
+            ("/usr/lib/libc.so", Follow::Parents),
+            ("/lib/libc.so", Follow::Parents),
+            ("/lib/libc.so", Follow::All),
+            ("/lib/libc.so.6", Follow::All),
+            ("/usr/lib/libc.so.6", Follow::All),
+        ] {
+            assert_eq!(v.xattr_names(Path::new(path), follow).unwrap(), a, "{path}");
+        }
+        assert_eq!(v.stats().backend_xattr_names, 1);
+        // The link itself (not followed) is another file, and so is a sibling.
+        assert!(
+            v.xattr_names(Path::new("/lib/libc.so.6"), Follow::Parents)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            v.xattr_names(Path::new("/lib/other"), Follow::All)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(v.stats().backend_xattr_names, 3);
     }
 
     #[test]
