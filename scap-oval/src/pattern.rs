@@ -2,7 +2,8 @@
 //! textfilecontent54 `pattern`, the `regex_capture` function).
 //!
 //! OVAL says its regular expressions are Perl 5 syntax; `oscap` hands them to PCRE. We run them on
-//! [`fancy_regex`] (backtracking with lookaround, bounded by a backtrack limit) after a small
+//! [`fancy_regex`] (backtracking with lookaround, bounded by a backtrack limit), or on
+//! [`regex_lite`] where that is the same and cheaper ([`Pattern`], "Two engines"), after a small
 //! translation pass ([`translate`]) that rewrites the PCRE spellings fancy-regex reads
 //! differently:
 //!
@@ -54,6 +55,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Why a pattern could not be compiled or run.
@@ -147,13 +149,35 @@ pub struct Match {
 }
 
 /// A compiled Perl-compatible regular expression. `Send + Sync`; cheap to share in an [`Arc`].
+///
+/// # Two engines
+///
+/// Compiling is most of what a pattern costs in a scan: SSG's RHEL 9 OVAL asks for 709
+/// distinct patterns, most matched against one or two small files, and fancy-regex builds the
+/// `regex` crate's automata for each (about 200 µs). So a pattern that needs nothing beyond
+/// [`regex_lite`] (no lookaround, no back references, no Unicode classes) and is written in
+/// ASCII is compiled by it first (about 10 µs) and runs on ASCII subjects. Over ASCII text with
+/// an ASCII pattern the two engines have the same syntax and the same answers (leftmost first,
+/// the same captures); they differ only beyond ASCII (regex-lite's case folding, `\b` and
+/// classes are ASCII), so a subject with a non-ASCII character goes to the fancy-regex program,
+/// compiled on first need. regex-lite searches more slowly (no DFA), so a pattern that keeps
+/// being used (a file name pattern checked against every file of a tree) moves to the
+/// fancy-regex program once it has searched [`LITE_BUDGET`] bytes. The pattern is still checked
+/// by fancy-regex's parser up front, so what is refused is refused whichever engine runs.
 #[derive(Debug)]
 pub struct Pattern {
     source: String,
     options: Options,
     limits: Limits,
-    /// `$`/`\Z` compiled as end of text: exact for subjects that do not end with `\n`.
-    fast: fancy_regex::Regex,
+    /// The fast program on regex-lite, when the pattern is ASCII and regex-lite reads it.
+    lite: Option<regex_lite::Regex>,
+    /// What `lite` has searched so far: bytes, plus [`SEARCH_COST`] per search.
+    lite_spent: AtomicUsize,
+    /// `$`/`\Z` compiled as end of text: exact for subjects that do not end with `\n`. Built
+    /// up front when there is no `lite` program, else on the first non-ASCII subject.
+    fast: OnceLock<Result<fancy_regex::Regex, PatternError>>,
+    /// The translation the fast programs were built from.
+    fast_src: String,
     /// Whether the exact program differs from the fast one.
     needs_exact: bool,
     /// `$`/`\Z` with PCRE's "or before a final newline", built on first use.
@@ -197,13 +221,33 @@ impl Pattern {
         }
         let fast_src = translate(pattern, options, EndOfLine::Fast)?;
         let exact_src = translate(pattern, options, EndOfLine::Exact)?;
-        let fast = build(pattern, &fast_src, options, limits)?;
+        let lite = if pattern.is_ascii() {
+            build_lite(&fast_src, options, limits)
+        } else {
+            None
+        };
+        let fast = OnceLock::new();
+        match lite {
+            // The syntax check the fancy-regex build would have made.
+            Some(_) => {
+                fancy_regex::Expr::parse_tree(&fast_src).map_err(|e| PatternError::Syntax {
+                    pattern: pattern.to_owned(),
+                    message: e.to_string(),
+                })?;
+            }
+            None => {
+                let _ = fast.set(Ok(build(pattern, &fast_src, options, limits)?));
+            }
+        }
         Ok(Pattern {
             source: pattern.to_owned(),
             options,
             limits,
+            lite,
+            lite_spent: AtomicUsize::new(0),
             fast,
             needs_exact: exact_src != fast_src,
+            fast_src,
             exact: OnceLock::new(),
             tail: OnceLock::new(),
         })
@@ -219,15 +263,30 @@ impl Pattern {
         self.options
     }
 
-    fn program_for(&self, subject: &str) -> Result<&fancy_regex::Regex, PatternError> {
+    fn program_for(&self, subject: &str) -> Result<Program<'_>, PatternError> {
         if self.needs_exact && subject.ends_with('\n') {
             let exact = self.exact.get_or_init(|| {
                 let src = translate(&self.source, self.options, EndOfLine::Exact)?;
                 build(&self.source, &src, self.options, self.limits)
             });
-            exact.as_ref().map_err(Clone::clone)
-        } else {
-            Ok(&self.fast)
+            return exact.as_ref().map(Program::Full).map_err(Clone::clone);
+        }
+        match &self.lite {
+            Some(lite)
+                if subject.is_ascii()
+                    && self
+                        .lite_spent
+                        .fetch_add(subject.len() + SEARCH_COST, Ordering::Relaxed)
+                        < LITE_BUDGET =>
+            {
+                Ok(Program::Lite(lite))
+            }
+            _ => self
+                .fast
+                .get_or_init(|| build(&self.source, &self.fast_src, self.options, self.limits))
+                .as_ref()
+                .map(Program::Full)
+                .map_err(Clone::clone),
         }
     }
 
@@ -247,17 +306,41 @@ impl Pattern {
 
     /// Whether the pattern matches anywhere in `subject` (PCRE search semantics, not anchored).
     pub fn is_match(&self, subject: &str) -> Result<bool, PatternError> {
-        self.program_for(subject)?
-            .is_match(subject)
-            .map_err(|e| self.runtime(e))
+        match self.program_for(subject)? {
+            Program::Lite(re) => Ok(re.is_match(subject)),
+            Program::Full(re) => re.is_match(subject).map_err(|e| self.runtime(e)),
+        }
     }
 
     /// The capture groups of the first match (index 0 is the whole match), or `None` when the
     /// pattern does not match.
     pub fn captures(&self, subject: &str) -> Result<Option<Match>, PatternError> {
-        let re = self.program_for(subject)?;
-        let caps = re.captures(subject).map_err(|e| self.runtime(e))?;
-        Ok(caps.map(|c| to_match(&c)))
+        self.captures_at(self.program_for(subject)?, subject, 0)
+    }
+
+    /// The first match of `program` in `subject` at or after `start` (the text before `start`
+    /// still decides `^`, `\b` and lookbehind there).
+    fn captures_at(
+        &self,
+        program: Program<'_>,
+        subject: &str,
+        start: usize,
+    ) -> Result<Option<Match>, PatternError> {
+        Ok(match program {
+            Program::Lite(re) => re.captures_at(subject, start).map(|c| {
+                let (start, end) = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
+                let groups = c.iter().map(|g| g.map(|m| m.as_str().to_owned()));
+                Match {
+                    start,
+                    end,
+                    groups: groups.collect(),
+                }
+            }),
+            Program::Full(re) => re
+                .captures_from_pos(subject, start)
+                .map_err(|e| self.runtime(e))?
+                .map(|c| to_match(&c)),
+        })
     }
 
     /// Every match, left to right, with its capture groups, found the way oscap's
@@ -295,17 +378,13 @@ impl Pattern {
         subject: &str,
         f: &mut dyn FnMut(Match) -> bool,
     ) -> Result<(), PatternError> {
-        let re = self.program_for(subject)?;
+        let program = self.program_for(subject)?;
         let end = subject.len();
         let mut ofs = 0;
         while ofs <= end {
-            let Some(caps) = re
-                .captures_from_pos(subject, ofs)
-                .map_err(|e| self.runtime(e))?
-            else {
+            let Some(m) = self.captures_at(program, subject, ofs)? else {
                 break;
             };
-            let m = to_match(&caps);
             if m.start == end
                 && end > 0
                 && subject.ends_with('\n')
@@ -354,6 +433,35 @@ fn to_match(c: &fancy_regex::Captures<'_, str>) -> Match {
         .map(|i| c.get(i).map(|m| m.as_str().to_owned()))
         .collect();
     Match { start, end, groups }
+}
+
+/// How much a pattern searches with regex-lite (bytes, see [`SEARCH_COST`]) before it moves to
+/// fancy-regex: about what regex-lite's slower search costs in the time the other engine takes
+/// to compile (both measured on SSG's RHEL 9 patterns). Most patterns of a scan are matched
+/// against one or two small files and never reach it.
+pub const LITE_BUDGET: usize = 32 * 1024;
+
+/// What one regex-lite search counts against [`LITE_BUDGET`] besides its subject's bytes (its
+/// setup: a short subject costs more than its length).
+const SEARCH_COST: usize = 64;
+
+/// One of a pattern's programs, as chosen for a subject by [`Pattern::program_for`].
+#[derive(Clone, Copy)]
+enum Program<'p> {
+    Lite(&'p regex_lite::Regex),
+    Full(&'p fancy_regex::Regex),
+}
+
+/// The regex-lite program of `translated`, or `None` when regex-lite does not read it (it
+/// then runs on fancy-regex, which reports any syntax error).
+fn build_lite(translated: &str, options: Options, limits: Limits) -> Option<regex_lite::Regex> {
+    regex_lite::RegexBuilder::new(translated)
+        .multi_line(options.multiline)
+        .dot_matches_new_line(options.singleline)
+        .case_insensitive(options.case_insensitive)
+        .size_limit(limits.compiled_size_limit)
+        .build()
+        .ok()
 }
 
 fn build(
@@ -737,6 +845,16 @@ impl Translator<'_> {
 
     /// Translates a bracket class starting at `self.pos`.
     fn class(&mut self) -> Result<(), PatternError> {
+        // A class of one negated Perl class (`[\S]+`, common in SSG) is that class: written
+        // `[^...]` rather than `[[^...]]`, which means the same but which regex-lite, having
+        // no nested classes, would leave to the slower-to-compile engine.
+        let rest = self.rest().as_bytes();
+        if let [b'[', b'\\', b'D' | b'W' | b'S' | b'H' | b'V', b']', ..] = rest {
+            self.pos += 1;
+            self.escape(false)?;
+            self.pos += 1;
+            return Ok(());
+        }
         self.out.push('[');
         self.pos += 1;
         if self.peek(0) == Some('^') {
@@ -1251,5 +1369,124 @@ mod tests {
             Pattern::with_limits("abcd", Options::default(), l),
             Err(PatternError::TooLong { len: 4, max: 3 })
         ));
+    }
+
+    /// Every match of `program` the way `for_each_match` walks a subject, without its
+    /// final-newline rule (the same for both engines).
+    fn walk(p: &Pattern, program: Program<'_>, subject: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        let mut ofs = 0;
+        while ofs <= subject.len() {
+            let Some(m) = p.captures_at(program, subject, ofs).unwrap() else {
+                break;
+            };
+            ofs = if m.end == ofs {
+                next_char(subject, ofs)
+            } else {
+                m.end
+            };
+            out.push(m);
+        }
+        out
+    }
+
+    /// Both programs of `pattern`, when it has a regex-lite one.
+    fn both(pattern: &str, options: Options) -> Option<(Pattern, fancy_regex::Regex)> {
+        let p = Pattern::with_options(pattern, options).ok()?;
+        p.lite.as_ref()?;
+        let full = build(pattern, &p.fast_src, options, p.limits).unwrap();
+        Some((p, full))
+    }
+
+    #[test]
+    fn ssg_patterns_run_on_regex_lite_with_the_same_matches() {
+        let config = "# comment\nPermitRootLogin no\n  permitrootlogin  yes # x\n\
+            -a always,exit -F arch=b64 -S chmod,fchmod -F auid>=1000 -k perm_mod\n\
+            kernel.pid_max = 65536\nUMASK\t027\n\n/dev/sda1 /boot ext4 defaults,nodev 0 2\n";
+        let patterns = [
+            r"^[\s]*PermitRootLogin[\s]+(\S+)[\s]*$",
+            r"^[ \t]*(?i)PermitRootLogin(?-i)[ \t]+(.+?)[ \t]*(?:$|#)",
+            r"^[\s]*-a[\s]+always,exit[\s]+(?:.*-F[\s]+arch=b64[\s]+)(?:.*(-S[\s]+chmod[\s]+|([\s]+|[,])chmod([\s]+|[,])))",
+            r"^[\s]*kernel.pid_max[\s]*=[\s]*(.*)[\s]*$",
+            r"^UMASK[\s]+([^#\s]*)",
+            r"^[\s]*[\S]+[\s]+/boot[\s]+[\S]+[\s]+([\S]+)",
+            r"\bno\b|\d+",
+            r"^$",
+            r"x*",
+            r"[[:alpha:]]{3,}",
+        ];
+        for pattern in patterns {
+            for options in [Options::TEXTFILECONTENT, Options::default()] {
+                let (p, full) = both(pattern, options)
+                    .unwrap_or_else(|| panic!("{pattern}: no regex-lite program"));
+                let lite = p.lite.as_ref().unwrap();
+                assert_eq!(
+                    walk(&p, Program::Lite(lite), config),
+                    walk(&p, Program::Full(&full), config),
+                    "{pattern} {options:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_regex_lite_cannot_read_run_on_fancy_regex() {
+        for pattern in [r"a(?=b)", r"(a)\1", r"a(?!b)", "é+"] {
+            let p = Pattern::new(pattern).unwrap();
+            assert!(p.lite.is_none(), "{pattern}");
+            assert!(p.fast.get().is_some(), "{pattern}: compiled up front");
+        }
+        // A non-ASCII subject goes to the full program: `\b` is Unicode-aware there.
+        let p = Pattern::new(r"\bx").unwrap();
+        assert!(p.lite.is_some());
+        assert!(!p.is_match("éx").unwrap());
+        assert!(p.is_match("-x").unwrap());
+        // What fancy-regex refuses is refused, though regex-lite reads it (as `(?:a*)*`).
+        assert!(matches!(
+            Pattern::new("a**"),
+            Err(PatternError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn a_class_of_one_negated_perl_class_is_that_class() {
+        let t = |p| translate(p, Options::default(), EndOfLine::Fast).unwrap();
+        assert_eq!(t(r"[\S]+"), format!("[^{SPACE}]+"));
+        assert_eq!(t(r"[\D]"), "[^0-9]");
+        // Anything more in the class keeps the nesting.
+        assert_eq!(t(r"[\Sa]"), format!("[[^{SPACE}]a]"));
+        assert!(m(r"^[\S]+$", "a-b"));
+        assert!(!m(r"^[\S]+$", "a b"));
+        assert!(m(r"^[^\S]$", " "));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Patterns made of the pieces SSG content uses, over ASCII subjects: regex-lite and
+        /// fancy-regex find the same matches with the same groups.
+        #[test]
+        fn regex_lite_and_fancy_regex_agree_on_ascii(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "^", "$", "a", "b", "ab", ".", ".*", ".+?", r"\s*", r"\S+", r"[\s]+", r"\d",
+                r"\w+", r"\b", "(a|b)", "(?:ab)?", "[^#]*", "(?i)A", "(?-i)", "x{2,3}", "(",
+                ")", "|", r"\.", "[a-c]", "[[:digit:]]", "=", " ", r"\A", r"\z",
+            ]), 1..8),
+            subject in "[ab= .#xA1\n\t]{0,24}",
+            multiline: bool,
+            singleline: bool,
+            case_insensitive: bool,
+        ) {
+            let pattern: String = pieces.concat();
+            let options = Options { multiline, singleline, case_insensitive };
+            if let Some((p, full)) = both(&pattern, options) {
+                let lite = p.lite.as_ref().unwrap();
+                proptest::prop_assert_eq!(
+                    walk(&p, Program::Lite(lite), &subject),
+                    walk(&p, Program::Full(&full), &subject),
+                    "{:?} {:?}", pattern, options
+                );
+            }
+        }
     }
 }
