@@ -94,7 +94,23 @@ impl Fragment {
     /// # Ok::<(), scap_xml::XmlError>(())
     /// ```
     pub fn wrap(&self, text: &str) -> Result<String, XmlError> {
-        let body = self.text(text)?;
+        self.wrap_with(text, self.text(text)?)
+    }
+
+    /// [`Fragment::wrap`] with `body` in place of the fragment's own text: a text standing for
+    /// the fragment that starts where it does (an outline of it, say, whose later parts keep
+    /// their positions by their own padding). `body`'s first line starts at the fragment's
+    /// line and column in `text`.
+    ///
+    /// ```
+    /// let text = "<c xmlns=\"urn:d\">\n<item>...</item></c>";
+    /// let f = scap_xml::Fragment::new(18..33, vec![scap_xml::Namespace::new(None, "urn:d")]);
+    /// let wrapped = f.wrap_with(text, "<item/>")?;
+    /// assert_eq!(wrapped, "<scap-xml-fragment xmlns=\"urn:d\">\n<item/></scap-xml-fragment>");
+    /// # Ok::<(), scap_xml::XmlError>(())
+    /// ```
+    pub fn wrap_with(&self, text: &str, body: &str) -> Result<String, XmlError> {
+        self.text(text)?;
         let (line, column) = line_column(text, self.range.start);
         let mut head = String::with_capacity(64 + 64 * self.namespaces.len());
         head.push('<');

@@ -83,17 +83,20 @@ pub struct Definitions {
     index: Index,
 }
 
-/// Id to position in the vectors of [`Definitions`].
+/// Id to position in the vectors of [`Definitions`]. foldhash, seeded per process: SipHash
+/// over every id was a twentieth of parsing a large document.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    definitions: HashMap<String, usize>,
-    tests: HashMap<String, usize>,
-    objects: HashMap<String, usize>,
-    states: HashMap<String, usize>,
-    variables: HashMap<String, usize>,
+    definitions: IdIndex,
+    tests: IdIndex,
+    objects: IdIndex,
+    states: IdIndex,
+    variables: IdIndex,
 }
 
-fn index_of<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+type IdIndex = HashMap<String, usize, foldhash::fast::RandomState>;
+
+fn index_of<T>(items: &[T], id: impl Fn(&T) -> &str) -> IdIndex {
     items
         .iter()
         .enumerate()

@@ -10,7 +10,7 @@ use crate::model::{
     Affected, Criteria, CriteriaNode, Criterion, Definition, ExtendDefinition, Metadata, Reference,
 };
 
-impl Parser<'_, '_, '_> {
+impl Parser<'_, '_> {
     pub(super) fn definition(&self, node: Node<'_, '_>) -> Result<Definition, Error> {
         let id = xml::required(node, "id", None)?;
         let ctx = Some(id);
@@ -101,7 +101,7 @@ impl Parser<'_, '_, '_> {
     }
 }
 
-impl Parser<'_, '_, '_> {
+impl Parser<'_, '_> {
     /// A definition's `metadata`. The schema ends it with `xsd:any` (any element, any
     /// namespace: vendor extensions, `notes`, ...), which is skipped without a word; a
     /// core element that is malformed (a `reference` without `ref_id`, an `affected`

@@ -1,13 +1,16 @@
 //! The parser: `oval_definitions` XML (standalone, or inside a data stream) to
 //! [`Definitions`](crate::Definitions).
 //!
-//! It runs in two passes over a `roxmltree` document. The first collects the id of every
-//! definition, test, object, state and variable (refusing duplicates); the second builds the
-//! model and checks each reference against those ids as it goes, so a dangling reference is
-//! reported at its own position, naming both the referring element and the missing id.
+//! It runs in two passes. The first reads the document's outline in one streaming pass
+//! ([`outline`]): where each definition, test, object, state and variable lies, and its id
+//! (duplicates refused). The second builds the model from `roxmltree` documents of a few
+//! elements each (the whole document's tree would be larger than the model) and checks each
+//! reference against those ids as it goes, so a dangling reference is reported at its own
+//! position, naming both the referring element and the missing id.
 
 mod definition;
 mod objects;
+mod outline;
 mod variable;
 mod xml;
 
@@ -19,8 +22,9 @@ use std::str::FromStr;
 use roxmltree::Node;
 use scap_xml::Fragment;
 
-use crate::error::Error;
+use crate::error::{Error, Position};
 use crate::model::{Definitions, ElementKind, Generator, InvalidElement, Warning, namespaces};
+use outline::{CHUNK_BYTES, LineCursor, Outline, Top};
 pub(crate) use xml::parse_document;
 use xml::{elements, is_core, name, position};
 
@@ -104,8 +108,8 @@ impl Definitions {
         let text = std::str::from_utf8(bytes).map_err(|e| Error::Encoding {
             offset: e.valid_up_to(),
         })?;
-        let doc = xml::parse_document(text, limits)?;
-        Self::from_node(doc.root_element(), limits)
+        let outline = Outline::read(text, 0..text.len(), &[])?;
+        Self::from_outline(text, &outline, None, limits)
     }
 
     /// Parse the `oval_definitions` element at `fragment` of `text`: an OVAL component of a
@@ -137,21 +141,29 @@ impl Definitions {
                 limit: limits.max_input_bytes,
             });
         }
-        let wrapped = fragment.wrap(text)?;
-        let doc = xml::parse_document(&wrapped, limits)?;
-        let root = doc.root_element();
-        let node = root
-            .first_element_child()
-            .ok_or(Error::NotOvalDefinitions {
-                found: String::new(),
-                position: position(root),
-            })?;
-        Self::from_node(node, limits)
+        let outline = Outline::read(text, fragment.range.clone(), &fragment.namespaces)?;
+        Self::from_outline(text, &outline, Some(fragment), limits)
     }
 
-    /// Read an `oval_definitions` element of a parsed document. Only [`Limits::max_depth`]
-    /// applies.
-    pub(crate) fn from_node(node: Node<'_, '_>, limits: &Limits) -> Result<Self, Error> {
+    /// Read the `oval_definitions` element outlined in `text` (the fragment's, when it is
+    /// one).
+    fn from_outline(
+        text: &str,
+        outline: &Outline<'_>,
+        fragment: Option<&Fragment>,
+        limits: &Limits,
+    ) -> Result<Self, Error> {
+        let skeleton = outline.skeleton(fragment)?;
+        let doc = xml::parse_document(&skeleton, limits)?;
+        let mut node = doc.root_element();
+        if fragment.is_some() {
+            node = node
+                .first_element_child()
+                .ok_or(Error::NotOvalDefinitions {
+                    found: String::new(),
+                    position: position(node),
+                })?;
+        }
         if !(is_core(node) && name(node) == "oval_definitions") {
             let tag = node.tag_name();
             let found = match tag.namespace() {
@@ -163,14 +175,17 @@ impl Definitions {
                 position: position(node),
             });
         }
+        // The skeleton has an element for each of the root's children, in order.
+        let tops: Vec<_> = elements(node).zip(&outline.tops).collect();
         let warnings = RefCell::new(Vec::new());
-        let ids = Ids::collect(node, &warnings)?;
+        let ids = Ids::collect(text, &tops, &warnings)?;
         let parser = Parser {
             limits,
             ids: &ids,
             warnings,
+            nodes: std::cell::Cell::new(doc.descendants().count()),
         };
-        parser.document(node)
+        parser.document(text, outline, node, &tops)
     }
 }
 
@@ -183,26 +198,34 @@ impl FromStr for Definitions {
     }
 }
 
-/// The ids of one kind of element, with the node defining each.
-type IdMap<'a, 'i> = HashMap<&'a str, Node<'a, 'i>>;
+/// The ids of one kind of element, with the byte offset of the element defining each.
+type IdMap<'o> = HashMap<&'o str, usize, foldhash::fast::RandomState>;
 
 /// Pass one: every id the document defines, by kind.
 #[derive(Default)]
-struct Ids<'a, 'i> {
-    definitions: IdMap<'a, 'i>,
-    tests: IdMap<'a, 'i>,
-    objects: IdMap<'a, 'i>,
-    states: IdMap<'a, 'i>,
-    variables: IdMap<'a, 'i>,
+struct Ids<'o> {
+    definitions: IdMap<'o>,
+    tests: IdMap<'o>,
+    objects: IdMap<'o>,
+    states: IdMap<'o>,
+    variables: IdMap<'o>,
 }
 
-impl<'a, 'i> Ids<'a, 'i> {
+/// A child of the root: its element in the skeleton document and its outline.
+type TopNode<'s, 'o> = (Node<'s, 's>, &'o Top<'o>);
+
+impl<'o> Ids<'o> {
     /// The ids of every section; an element without an id cannot be referred to, so it is
     /// skipped with a warning (pass two skips it too).
-    fn collect(root: Node<'a, 'i>, warnings: &RefCell<Vec<Warning>>) -> Result<Self, Error> {
+    fn collect(
+        text: &str,
+        tops: &[TopNode<'_, 'o>],
+        warnings: &RefCell<Vec<Warning>>,
+    ) -> Result<Self, Error> {
         let mut ids = Ids::default();
-        for section in elements(root).filter(|n| is_core(*n)) {
-            let (map, element) = match name(section) {
+        let mut cursor = LineCursor::new(text);
+        for (section, top) in tops.iter().filter(|(n, _)| is_core(*n)) {
+            let (map, element) = match name(*section) {
                 "definitions" => (&mut ids.definitions, "definition"),
                 "tests" => (&mut ids.tests, "test"),
                 "objects" => (&mut ids.objects, "object"),
@@ -210,25 +233,31 @@ impl<'a, 'i> Ids<'a, 'i> {
                 "variables" => (&mut ids.variables, "variable"),
                 _ => continue,
             };
-            for item in xml::content(section) {
-                let Some(id) = item.attribute("id") else {
-                    warnings.borrow_mut().push(xml::warning(
-                        item,
-                        None,
-                        "has no `id`: nothing can refer to it; skipped",
-                    ));
+            map.reserve(top.items.len());
+            for item in top.items.iter().filter(|i| !i.skipped) {
+                let Some(id) = item.id.as_deref() else {
+                    warnings.borrow_mut().push(Warning {
+                        position: cursor.position(item.range.start),
+                        element: item.local.to_owned(),
+                        id: None,
+                        message: "has no `id`: nothing can refer to it; skipped".to_owned(),
+                    });
                     continue;
                 };
                 match map.entry(id) {
                     Entry::Vacant(v) => {
-                        v.insert(item);
+                        v.insert(item.range.start);
                     }
                     Entry::Occupied(o) => {
+                        let at = |offset: usize| {
+                            let (line, column) = scap_xml::line_column(text, offset);
+                            Position { line, column }
+                        };
                         return Err(Error::DuplicateId {
                             element: element.to_owned(),
                             id: id.to_owned(),
-                            first: position(*o.get()),
-                            second: position(item),
+                            first: at(*o.get()),
+                            second: at(item.range.start),
                         });
                     }
                 }
@@ -238,15 +267,25 @@ impl<'a, 'i> Ids<'a, 'i> {
     }
 }
 
-/// Pass two: builds the model, checking references against the ids of pass one.
-pub(crate) struct Parser<'p, 'a, 'i> {
-    limits: &'p Limits,
-    ids: &'p Ids<'a, 'i>,
-    /// The deviations tolerated so far, in document order.
-    warnings: RefCell<Vec<Warning>>,
+/// The text being parsed, its outline, and where pass two has got to in it.
+struct Source<'t, 'o> {
+    text: &'t str,
+    outline: &'o Outline<'t>,
+    cursor: LineCursor<'t>,
 }
 
-impl Parser<'_, '_, '_> {
+/// Pass two: builds the model, checking references against the ids of pass one.
+pub(crate) struct Parser<'p, 'o> {
+    limits: &'p Limits,
+    ids: &'p Ids<'o>,
+    /// The deviations tolerated so far, in document order.
+    warnings: RefCell<Vec<Warning>>,
+    /// The XML nodes of the documents parsed so far (the skeleton's and the chunks'), against
+    /// [`Limits::max_nodes`].
+    nodes: std::cell::Cell<usize>,
+}
+
+impl Parser<'_, '_> {
     /// Check that `id` names an element of kind `target`; `node` is the referring element,
     /// `from` the id of the enclosing definition, test, object, state or variable.
     pub(crate) fn check_ref(
@@ -332,18 +371,83 @@ impl Parser<'_, '_, '_> {
         Ok(())
     }
 
-    fn document(&self, root: Node<'_, '_>) -> Result<Definitions, Error> {
+    /// Parses the items of `top` (a section) a chunk at a time: each chunk is a small
+    /// document of the section's text from one item to another, framed by the root's and the
+    /// section's start tags, its positions shifted to the whole text's.
+    fn chunks<T>(
+        &self,
+        source: &mut Source<'_, '_>,
+        top: &Top<'_>,
+        kind: ElementKind,
+        out: &mut Vec<T>,
+        invalid: &mut Vec<InvalidElement>,
+        parse: impl Fn(&Self, Node<'_, '_>) -> Result<T, Error> + Copy,
+    ) -> Result<(), Error> {
+        let (head, tail) = source.outline.chunk_frame(top);
+        let head_columns = u32::try_from(head.chars().count()).unwrap_or(u32::MAX);
+        let mut doc_text = String::new();
+        let mut rest = top.items.as_slice();
+        while let Some(first) = rest.first() {
+            let n = rest
+                .iter()
+                .position(|i| i.range.end - first.range.start >= CHUNK_BYTES)
+                .map_or(rest.len(), |i| i + 1);
+            let (chunk, after) = rest.split_at(n);
+            rest = after;
+            let range = first.range.start..chunk.last().map_or(first.range.end, |i| i.range.end);
+            doc_text.clear();
+            doc_text.push_str(&head);
+            doc_text.push_str(source.text.get(range.clone()).unwrap_or(""));
+            doc_text.push_str(&tail);
+            let (line, column) = source.cursor.at(range.start);
+            let _shift = xml::shift_positions(xml::Shift {
+                line,
+                column,
+                head_columns,
+            });
+            let left = Limits {
+                max_nodes: u32::try_from(self.nodes.get())
+                    .map_or(0, |used| self.limits.max_nodes.saturating_sub(used))
+                    .saturating_add(3),
+                ..*self.limits
+            };
+            let doc = xml::parse_document(&doc_text, &left)?;
+            self.nodes
+                .set(self.nodes.get() + doc.descendants().count() - 3);
+            let section = doc
+                .root_element()
+                .first_element_child()
+                .ok_or_else(|| Error::Xml(scap_xml::XmlError::new("empty chunk", line, column)))?;
+            self.section(section, kind, out, invalid, parse)?;
+        }
+        Ok(())
+    }
+
+    fn document(
+        &self,
+        text: &str,
+        outline: &Outline<'_>,
+        root: Node<'_, '_>,
+        tops: &[TopNode<'_, '_>],
+    ) -> Result<Definitions, Error> {
         let mut generator = None;
         let (mut definitions, mut tests, mut objects, mut states, mut variables) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut invalid = Vec::new();
-        for section in elements(root).filter(|n| is_core(*n)) {
+        let source = &mut Source {
+            text,
+            outline,
+            cursor: LineCursor::new(text),
+        };
+        for (section, top) in tops.iter().filter(|(n, _)| is_core(*n)) {
+            let section = *section;
             match name(section) {
                 "generator" => generator = Some(self.generator(section)),
                 "definitions" => {
                     definitions.reserve(self.ids.definitions.len());
-                    self.section(
-                        section,
+                    self.chunks(
+                        source,
+                        top,
                         ElementKind::Definition,
                         &mut definitions,
                         &mut invalid,
@@ -352,8 +456,9 @@ impl Parser<'_, '_, '_> {
                 }
                 "tests" => {
                     tests.reserve(self.ids.tests.len());
-                    self.section(
-                        section,
+                    self.chunks(
+                        source,
+                        top,
                         ElementKind::Test,
                         &mut tests,
                         &mut invalid,
@@ -362,8 +467,9 @@ impl Parser<'_, '_, '_> {
                 }
                 "objects" => {
                     objects.reserve(self.ids.objects.len());
-                    self.section(
-                        section,
+                    self.chunks(
+                        source,
+                        top,
                         ElementKind::Object,
                         &mut objects,
                         &mut invalid,
@@ -372,8 +478,9 @@ impl Parser<'_, '_, '_> {
                 }
                 "states" => {
                     states.reserve(self.ids.states.len());
-                    self.section(
-                        section,
+                    self.chunks(
+                        source,
+                        top,
                         ElementKind::State,
                         &mut states,
                         &mut invalid,
@@ -382,8 +489,9 @@ impl Parser<'_, '_, '_> {
                 }
                 "variables" => {
                     variables.reserve(self.ids.variables.len());
-                    self.section(
-                        section,
+                    self.chunks(
+                        source,
+                        top,
                         ElementKind::Variable,
                         &mut variables,
                         &mut invalid,

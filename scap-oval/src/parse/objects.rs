@@ -19,7 +19,7 @@ fn namespace_of(node: Node<'_, '_>) -> (String, String) {
     (ns.to_owned(), family_of(ns).to_owned())
 }
 
-impl Parser<'_, '_, '_> {
+impl Parser<'_, '_> {
     pub(super) fn test(&self, node: Node<'_, '_>) -> Result<Test, Error> {
         let id = xml::required(node, "id", None)?;
         let ctx = Some(id);

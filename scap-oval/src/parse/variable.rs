@@ -11,7 +11,7 @@ use crate::model::{
     Variable, VariableKind,
 };
 
-impl Parser<'_, '_, '_> {
+impl Parser<'_, '_> {
     pub(super) fn variable(&self, node: Node<'_, '_>) -> Result<Variable, Error> {
         let id = xml::required(node, "id", None)?;
         let ctx = Some(id);

@@ -1,6 +1,7 @@
 //! Small helpers over `roxmltree` nodes: typed attributes and texts whose errors carry the
 //! position, element name and enclosing id.
 
+use std::cell::Cell;
 use std::str::FromStr;
 
 use roxmltree::Node;
@@ -21,16 +22,61 @@ pub(crate) fn parse_document<'i>(
     };
     roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         let pos = e.pos();
-        Error::Xml(scap_xml::XmlError::new(e.to_string(), pos.row, pos.col))
+        let (line, column) = shifted(pos.row, pos.col);
+        Error::Xml(scap_xml::XmlError::new(e.to_string(), line, column))
     })
 }
 
 /// Line and column of a node's start.
 pub(crate) fn position(node: Node<'_, '_>) -> Position {
     let pos = node.document().text_pos_at(node.range().start);
-    Position {
-        line: pos.row,
-        column: pos.col,
+    let (line, column) = shifted(pos.row, pos.col);
+    Position { line, column }
+}
+
+/// Where the document being parsed lies in the whole text: it is a chunk of it after a head
+/// of `head_columns` characters on its first line, the chunk starting at `line`, `column` of
+/// the text (see `Parser::chunks`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shift {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) head_columns: u32,
+}
+
+thread_local! {
+    /// The shift of the chunk this thread is parsing. A thread-local rather than a parameter:
+    /// positions are taken from nodes deep in every element parser, and a chunk is parsed on
+    /// one thread from start to end.
+    static SHIFT: Cell<Option<Shift>> = const { Cell::new(None) };
+}
+
+/// Sets the shift of positions until the guard is dropped (the one before is then restored).
+pub(crate) fn shift_positions(shift: Shift) -> ShiftGuard {
+    ShiftGuard(SHIFT.replace(Some(shift)))
+}
+
+/// Restores the shift before [`shift_positions`].
+pub(crate) struct ShiftGuard(Option<Shift>);
+
+impl Drop for ShiftGuard {
+    fn drop(&mut self) {
+        SHIFT.set(self.0);
+    }
+}
+
+/// A line and column of the document being parsed, as a line and column of the whole text.
+fn shifted(row: u32, col: u32) -> (u32, u32) {
+    match SHIFT.get() {
+        None => (row, col),
+        Some(s) if row > 1 => (s.line.saturating_add(row - 1), col),
+        // On the head's line: the chunk's first line, or (not for a node: the head is not
+        // read) the head itself, reported where the chunk starts.
+        Some(s) => (
+            s.line,
+            s.column
+                .saturating_add(col.saturating_sub(s.head_columns.saturating_add(1))),
+        ),
     }
 }
 
