@@ -36,8 +36,10 @@ impl Probe for FileProbe {
             let Ok(m) = target.metadata(Path::new(&full)) else {
                 continue;
             };
-            let item = file_item(target, &c, &full, &m);
-            if keep(&item) {
+            let Some(item) = kept_file_item(target, &c, &full, &m, keep) else {
+                continue;
+            };
+            {
                 if items.len() == MAX_ITEMS {
                     // Stop making items (an object over a million image entries would hold
                     // gigabytes); the evaluator turns the object into an error.
@@ -76,7 +78,44 @@ pub(super) fn located_item(
     item
 }
 
-fn file_item(target: &dyn Target, c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
+/// The file item of `c` if the object's filters (`keep`) keep it. Its `has_extended_acl` costs
+/// host calls (the extended attributes, through the jail) where the rest is the `lstat`
+/// already made, and a filter over a whole tree (SSG's permission rules: every file under
+/// `/usr/lib`, keep those with a wrong mode) rejects nearly every item without looking at it.
+/// So the filters are first asked with both values of `has_extended_acl`: when neither keeps
+/// the item, it is dropped unread; otherwise the ACL is read and the filters decide on the
+/// real value, as they always did.
+fn kept_file_item(
+    target: &dyn Target,
+    c: &Candidate,
+    full: &str,
+    m: &scap_probe::Metadata,
+    keep: &mut dyn FnMut(&Item) -> bool,
+) -> Option<Item> {
+    let mut item = file_item(c, full, m);
+    item.push(ItemEntity::boolean("has_extended_acl", false));
+    let without = keep(&item);
+    if !without {
+        set_last(&mut item, ItemEntity::boolean("has_extended_acl", true));
+        if !keep(&item) {
+            return None;
+        }
+    }
+    let acl = has_extended_acl(target, full);
+    // Kept with `false` and it is `false`: decided already.
+    let decided = without && acl == ItemEntity::boolean("has_extended_acl", false);
+    set_last(&mut item, acl);
+    (decided || keep(&item)).then_some(item)
+}
+
+fn set_last(item: &mut Item, entity: ItemEntity) {
+    if let Some(last) = item.entities.last_mut() {
+        *last = entity;
+    }
+}
+
+/// A file item without its last entity, `has_extended_acl`.
+fn file_item(c: &Candidate, full: &str, m: &scap_probe::Metadata) -> Item {
     let mut item = located_item("unix", "file_item", c, full);
     // The 24 entities below, in one allocation instead of the vector's doublings.
     item.entities.reserve(24);
@@ -108,7 +147,6 @@ fn file_item(target: &dyn Target, c: &Candidate, full: &str, m: &scap_probe::Met
     ] {
         item.push(ItemEntity::boolean(name, bit(b)));
     }
-    item.push(has_extended_acl(target, full));
     item
 }
 
@@ -183,5 +221,112 @@ mod tests {
                 ("plain", "false")
             ]
         );
+    }
+
+    /// A target that counts its extended-attribute listings.
+    struct CountingXattrs {
+        inner: MemoryTarget,
+        listings: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Target for CountingXattrs {
+        fn metadata(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
+            self.inner.metadata(path)
+        }
+        fn read_dir(&self, path: &Path) -> scap_probe::Result<Vec<scap_probe::DirEntry>> {
+            self.inner.read_dir(path)
+        }
+        fn read_link(&self, path: &Path) -> scap_probe::Result<std::path::PathBuf> {
+            self.inner.read_link(path)
+        }
+        fn open(&self, path: &Path) -> scap_probe::Result<Box<dyn std::io::Read + Send>> {
+            self.inner.open(path)
+        }
+        fn stat(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
+            self.inner.stat(path)
+        }
+        fn canonicalize(&self, path: &Path) -> scap_probe::Result<std::path::PathBuf> {
+            self.inner.canonicalize(path)
+        }
+        fn xattr_names(
+            &self,
+            path: &Path,
+            follow: scap_probe::Follow,
+        ) -> scap_probe::Result<Vec<std::ffi::OsString>> {
+            self.listings
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.xattr_names(path, follow)
+        }
+        fn xattr(
+            &self,
+            path: &Path,
+            name: &std::ffi::OsStr,
+            follow: scap_probe::Follow,
+        ) -> scap_probe::Result<Option<Vec<u8>>> {
+            self.inner.xattr(path, name, follow)
+        }
+    }
+
+    #[test]
+    fn the_acl_of_a_file_the_filters_reject_either_way_is_not_read() {
+        // 20 files; `f3` has an extended ACL (a named user entry: 5 entries, 44 bytes).
+        let named = [
+            &[2, 0, 0, 0][..],
+            &[1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff],
+            &[2, 0, 4, 0, 1, 0, 0, 0],
+            &[4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
+            &[0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
+            &[0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
+        ]
+        .concat();
+        let mut inner = MemoryTarget::new();
+        for i in 0..20 {
+            inner.add_file(format!("/d/f{i}"), "");
+        }
+        inner.set_xattr("/d/f3", "system.posix_acl_access", &named);
+        let t = CountingXattrs {
+            inner,
+            listings: std::sync::atomic::AtomicUsize::new(0),
+        };
+        let mut o = ObjectRequest::new("oval:t:obj:1", "file_object");
+        o.entities = vec![
+            RequestEntity::new("path", Datatype::String, Operation::Equals, "/d"),
+            RequestEntity::new("filename", Datatype::String, Operation::PatternMatch, ".*"),
+        ];
+        let listings = || t.listings.swap(0, std::sync::atomic::Ordering::Relaxed);
+        let names = |c: &Collection| {
+            let mut n: Vec<String> = c
+                .items
+                .iter()
+                .map(|i| i.value("filename").unwrap_or_default().to_owned())
+                .collect();
+            n.sort();
+            n
+        };
+        // A filter on the name only (as a mode filter): the ACL is read for the kept file only.
+        let c = FileProbe.collect_filtered(&t, &o, &mut |i| i.value("filename") == Some("f7"));
+        assert_eq!(names(&c), ["f7"]);
+        assert_eq!(c.items[0].value("has_extended_acl"), Some("false"));
+        assert_eq!(listings(), 1);
+        // A filter on the ACL itself: every file's ACL is read, and decides.
+        let c = FileProbe
+            .collect_filtered(&t, &o, &mut |i| i.value("has_extended_acl") == Some("true"));
+        assert_eq!(names(&c), ["f3"]);
+        assert_eq!(listings(), 20);
+        let c = FileProbe.collect_filtered(&t, &o, &mut |i| {
+            i.value("has_extended_acl") == Some("false")
+        });
+        assert_eq!(c.items.len(), 19);
+        assert!(!names(&c).contains(&"f3".to_owned()));
+        assert_eq!(listings(), 20);
+        // No filter: every item complete.
+        let c = FileProbe.collect(&t, &o);
+        assert_eq!(c.items.len(), 20);
+        assert!(
+            c.items
+                .iter()
+                .all(|i| i.value("has_extended_acl").is_some())
+        );
+        assert_eq!(listings(), 20);
     }
 }
