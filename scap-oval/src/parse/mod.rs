@@ -412,8 +412,9 @@ impl Parser<'_, '_> {
                 ..*self.limits
             };
             let doc = xml::parse_document(&doc_text, &left)?;
-            self.nodes
-                .set(self.nodes.get() + doc.descendants().count() - 3);
+            // Less the frame's three (the document, the root, the section).
+            let nodes = doc.descendants().count().saturating_sub(3);
+            self.nodes.set(self.nodes.get().saturating_add(nodes));
             let section = doc
                 .root_element()
                 .first_element_child()
