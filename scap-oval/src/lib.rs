@@ -74,6 +74,11 @@
 //!   as "not supported" by the probe registry), the deprecated `check="none exist"` (read as
 //!   `none satisfy`) and deprecated OVAL 5.x object types.
 //!
+//! The parser holds the text and the model, not a tree of the whole document: it reads the
+//! document's outline in one streaming pass, then builds the model from small trees of about
+//! 64 KiB of elements each, so a 50 MB vulnerability feed loads in the memory of its text and
+//! its model (ten renamed copies of SSG's RHEL 9 OVAL: 187 MiB, against 304 MiB with one tree).
+//!
 //! Evaluation ([`eval::Evaluator`]) reads a target through [`scap_probe::Target`] with the
 //! probes of [`probes::Registry`] and gives [`eval::Results`]; [`results::write_results`] writes
 //! them as an OVAL results document with system characteristics.

@@ -196,9 +196,15 @@ fn push_n(out: &mut String, c: char, n: usize) {
     out.extend(std::iter::repeat_n(c, n));
 }
 
-/// Escapes an attribute value so that it reads back unchanged: markup characters, and the
-/// whitespace that attribute-value normalization would turn into spaces.
-fn escape_attribute(out: &mut String, s: &str) {
+/// Appends `s` escaped as an attribute value (between `"`) that reads back unchanged: markup
+/// characters, and the whitespace that attribute-value normalization would turn into spaces.
+///
+/// ```
+/// let mut out = String::new();
+/// scap_xml::escape_attribute(&mut out, "a\"b\n<c");
+/// assert_eq!(out, "a&quot;b&#10;&lt;c");
+/// ```
+pub fn escape_attribute(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

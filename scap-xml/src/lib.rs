@@ -39,4 +39,4 @@ mod error;
 mod fragment;
 
 pub use error::XmlError;
-pub use fragment::{Fragment, Namespace, WRAPPER, line_column};
+pub use fragment::{Fragment, Namespace, WRAPPER, escape_attribute, line_column};

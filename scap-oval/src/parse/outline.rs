@@ -417,17 +417,7 @@ fn push_decl(out: &mut String, prefix: Option<&str>, uri: &str) {
         out.push_str(p);
     }
     out.push_str("=\"");
-    for c in uri.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
+    scap_xml::escape_attribute(out, uri);
     out.push('"');
 }
 

@@ -175,11 +175,10 @@ mod tests {
     use crate::types::{Datatype, Operation};
     use scap_probe::MemoryTarget;
 
-    #[test]
-    fn has_extended_acl_reads_the_acl_attributes() {
-        // `setfacl -m u:daemon:r` (5 entries) versus the 3 base entries only; oscap 1.3.7
-        // says true and false for them (and true through a link), see probes::xattr.
-        let named: Vec<u8> = [
+    /// The access ACL `setfacl -m u:daemon:r` writes: 5 entries (a named user beside the three
+    /// the mode bits say), 44 bytes; its first 28 bytes are an ACL of the base entries only.
+    fn named_acl() -> Vec<u8> {
+        [
             &[2, 0, 0, 0][..],
             &[1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff],
             &[2, 0, 4, 0, 1, 0, 0, 0],
@@ -187,7 +186,14 @@ mod tests {
             &[0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
             &[0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
         ]
-        .concat();
+        .concat()
+    }
+
+    #[test]
+    fn has_extended_acl_reads_the_acl_attributes() {
+        // `setfacl -m u:daemon:r` (5 entries) versus the 3 base entries only; oscap 1.3.7
+        // says true and false for them (and true through a link), see probes::xattr.
+        let named = named_acl();
         let mut t = MemoryTarget::new();
         t.add_file("/etc/acl", "a")
             .set_xattr("/etc/acl", "system.posix_acl_access", &named)
@@ -269,16 +275,8 @@ mod tests {
 
     #[test]
     fn the_acl_of_a_file_the_filters_reject_either_way_is_not_read() {
-        // 20 files; `f3` has an extended ACL (a named user entry: 5 entries, 44 bytes).
-        let named = [
-            &[2, 0, 0, 0][..],
-            &[1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff],
-            &[2, 0, 4, 0, 1, 0, 0, 0],
-            &[4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
-            &[0x10, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
-            &[0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff],
-        ]
-        .concat();
+        // 20 files; `f3` has an extended ACL.
+        let named = named_acl();
         let mut inner = MemoryTarget::new();
         for i in 0..20 {
             inner.add_file(format!("/d/f{i}"), "");
