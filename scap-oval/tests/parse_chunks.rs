@@ -195,3 +195,14 @@ fn the_node_limit_is_over_the_whole_document() {
     let enough = Limits::default().with_max_nodes(nodes + 16);
     assert!(Definitions::parse_with_limits(text.as_bytes(), &enough).is_ok());
 }
+
+#[test]
+fn a_byte_order_mark_is_read_past() {
+    let text = format!(
+        "\u{feff}<?xml version=\"1.0\"?>\n{ROOT}\n{GENERATOR}\n<definitions>\n{}</definitions>\n</oval_definitions>\n",
+        definitions(300, 1)
+    );
+    let defs = Definitions::parse(text.as_bytes()).unwrap();
+    assert_eq!(defs.generator.schema_version, "5.11");
+    assert_eq!(dangling(&defs), criteria(&text));
+}

@@ -85,7 +85,12 @@ impl<'t> Outline<'t> {
         let body = text.get(range.clone()).ok_or_else(|| {
             Error::Xml(XmlError::new("the fragment does not lie in the text", 1, 1))
         })?;
-        let base = range.start;
+        // A byte order mark is read past here: quick-xml skips it without counting it in the
+        // offsets it reports (roxmltree, reading the skeleton's prolog, skips it too).
+        let (body, base) = match body.strip_prefix('\u{feff}') {
+            Some(rest) => (rest, range.start + '\u{feff}'.len_utf8()),
+            None => (body, range.start),
+        };
         let mut reader = Reader::from_str(body);
         let fail = |at: usize, message: String| {
             let (line, column) = scap_xml::line_column(text, base + at);
