@@ -137,6 +137,29 @@ fn syntax_errors_in_a_later_run_say_where() {
     };
     let line = position(&text, text.find("</definitiox>").unwrap()).line;
     assert_eq!(e.line, line, "{e:?}");
+    // A message that names its position names the document's (an attribute given twice in
+    // the 901st definition, which roxmltree reports with its position in the message).
+    let late = body.match_indices("<definition ").nth(900).unwrap().0;
+    let doubled = format!(
+        "{}<definition id=\"twice\" {}",
+        &body[..late],
+        &body[late + "<definition ".len()..]
+    );
+    let text = format!(
+        "{ROOT}\n{GENERATOR}\n<definitions>\n{doubled}</definitions>\n</oval_definitions>\n"
+    );
+    let Err(Error::Xml(e)) = Definitions::parse(text.as_bytes()) else {
+        panic!("expected a syntax error")
+    };
+    assert_eq!(
+        e.line,
+        position(&text, text.find("twice").unwrap()).line,
+        "{e}"
+    );
+    assert!(
+        e.message.contains(&format!("{}:{}", e.line, e.column)),
+        "{e}"
+    );
 
     for (bad, what) in [
         (

@@ -23,7 +23,13 @@ pub(crate) fn parse_document<'i>(
     roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         let pos = e.pos();
         let (line, column) = shifted(pos.row, pos.col);
-        Error::Xml(scap_xml::XmlError::new(e.to_string(), line, column))
+        // roxmltree's message names its position ("... at 1:552 ..."): in a run, the run's.
+        let message = e.to_string().replacen(
+            &format!("{}:{}", pos.row, pos.col),
+            &format!("{line}:{column}"),
+            1,
+        );
+        Error::Xml(scap_xml::XmlError::new(message, line, column))
     })
 }
 
