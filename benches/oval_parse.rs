@@ -1,7 +1,8 @@
 //! Parsing the largest installed SSG OVAL definitions file into the `scap_oval` model, reported
 //! in MB/s: the whole `Definitions::parse`, the `roxmltree` XML pass alone, and
 //! `Definitions::parse_fragment` of the root element (what a data stream component costs:
-//! the wrapped copy, then the same parse). Falls back to the largest committed
+//! the same outline and runs, over the fragment in place). The roxmltree pass over the whole
+//! text is what the parser did before it read documents in runs. Falls back to the largest committed
 //! OVAL fixture when the SSG content is absent (`$SCAP_SSG_DIR`, default
 //! /usr/share/xml/scap/ssg/content).
 
