@@ -435,10 +435,10 @@ fn to_match(c: &fancy_regex::Captures<'_, str>) -> Match {
     Match { start, end, groups }
 }
 
-/// How much a pattern searches with regex-lite (bytes, see [`SEARCH_COST`]) before it moves to
-/// fancy-regex: about what regex-lite's slower search costs in the time the other engine takes
-/// to compile (both measured on SSG's RHEL 9 patterns). Most patterns of a scan are matched
-/// against one or two small files and never reach it.
+/// How much a pattern searches with regex-lite (bytes, and 64 per search for its setup)
+/// before it moves to fancy-regex: about what regex-lite's slower search costs in the time the
+/// other engine takes to compile (both measured on SSG's RHEL 9 patterns). Most patterns of a
+/// scan are matched against one or two small files and never reach it.
 pub const LITE_BUDGET: usize = 32 * 1024;
 
 /// What one regex-lite search counts against [`LITE_BUDGET`] besides its subject's bytes (its
