@@ -39,17 +39,15 @@ impl Probe for FileProbe {
             let Some(item) = kept_file_item(target, &c, &full, &m, keep) else {
                 continue;
             };
-            {
-                if items.len() == MAX_ITEMS {
-                    // Stop making items (an object over a million image entries would hold
-                    // gigabytes); the evaluator turns the object into an error.
-                    return Collection::error(format!(
-                        "{}: more than {MAX_ITEMS} items (the per-object item limit was hit)",
-                        object.id
-                    ));
-                }
-                items.push(item);
+            if items.len() == MAX_ITEMS {
+                // Stop making items (an object over a million image entries would hold
+                // gigabytes); the evaluator turns the object into an error.
+                return Collection::error(format!(
+                    "{}: more than {MAX_ITEMS} items (the per-object item limit was hit)",
+                    object.id
+                ));
             }
+            items.push(item);
         }
         Collection::from_items(items)
     }
@@ -172,6 +170,7 @@ fn has_extended_acl(target: &dyn Target, full: &str) -> ItemEntity {
 mod tests {
     use super::*;
     use crate::probes::RequestEntity;
+    use crate::probes::counting::Counting;
     use crate::types::{Datatype, Operation};
     use scap_probe::MemoryTarget;
 
@@ -229,50 +228,6 @@ mod tests {
         );
     }
 
-    /// A target that counts its extended-attribute listings.
-    struct CountingXattrs {
-        inner: MemoryTarget,
-        listings: std::sync::atomic::AtomicUsize,
-    }
-
-    impl Target for CountingXattrs {
-        fn metadata(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
-            self.inner.metadata(path)
-        }
-        fn read_dir(&self, path: &Path) -> scap_probe::Result<Vec<scap_probe::DirEntry>> {
-            self.inner.read_dir(path)
-        }
-        fn read_link(&self, path: &Path) -> scap_probe::Result<std::path::PathBuf> {
-            self.inner.read_link(path)
-        }
-        fn open(&self, path: &Path) -> scap_probe::Result<Box<dyn std::io::Read + Send>> {
-            self.inner.open(path)
-        }
-        fn stat(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
-            self.inner.stat(path)
-        }
-        fn canonicalize(&self, path: &Path) -> scap_probe::Result<std::path::PathBuf> {
-            self.inner.canonicalize(path)
-        }
-        fn xattr_names(
-            &self,
-            path: &Path,
-            follow: scap_probe::Follow,
-        ) -> scap_probe::Result<Vec<std::ffi::OsString>> {
-            self.listings
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.inner.xattr_names(path, follow)
-        }
-        fn xattr(
-            &self,
-            path: &Path,
-            name: &std::ffi::OsStr,
-            follow: scap_probe::Follow,
-        ) -> scap_probe::Result<Option<Vec<u8>>> {
-            self.inner.xattr(path, name, follow)
-        }
-    }
-
     #[test]
     fn the_acl_of_a_file_the_filters_reject_either_way_is_not_read() {
         // 20 files; `f3` has an extended ACL.
@@ -282,16 +237,13 @@ mod tests {
             inner.add_file(format!("/d/f{i}"), "");
         }
         inner.set_xattr("/d/f3", "system.posix_acl_access", &named);
-        let t = CountingXattrs {
-            inner,
-            listings: std::sync::atomic::AtomicUsize::new(0),
-        };
+        let t = Counting::new(inner);
         let mut o = ObjectRequest::new("oval:t:obj:1", "file_object");
         o.entities = vec![
             RequestEntity::new("path", Datatype::String, Operation::Equals, "/d"),
             RequestEntity::new("filename", Datatype::String, Operation::PatternMatch, ".*"),
         ];
-        let listings = || t.listings.swap(0, std::sync::atomic::Ordering::Relaxed);
+        let listings = || t.take_xattr_listings();
         let names = |c: &Collection| {
             let mut n: Vec<String> = c
                 .items

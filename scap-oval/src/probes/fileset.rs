@@ -613,6 +613,7 @@ fn has_top_level_alternation(pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probes::counting::Counting;
 
     #[test]
     fn relative_values_resolve_against_the_working_directory() {
@@ -694,20 +695,14 @@ mod tests {
                 .map(|c| format!("{}/{}", c.path, c.filename.unwrap_or_default()))
                 .collect()
         };
-        let counting = Counting {
-            inner: tree(),
-            listings: std::sync::atomic::AtomicUsize::new(0),
-        };
+        let counting = Counting::new(tree());
         assert!(
             candidates(&counting, &object(&["^$"], Check::All))
                 .unwrap()
                 .is_empty()
         );
         // It listed every directory of the tree before.
-        assert_eq!(
-            counting.listings.load(std::sync::atomic::Ordering::Relaxed),
-            0
-        );
+        assert_eq!(counting.listings(), 0);
         let conf = r"^/etc/ssh/sshd_config\.d/.*\.conf$";
         assert_eq!(
             paths(&object(&["^$", conf], Check::AtLeastOne)),
@@ -856,35 +851,6 @@ mod tests {
         assert_eq!(join("/etc", "passwd"), "/etc/passwd");
     }
 
-    /// A target that counts its directory listings.
-    struct Counting {
-        inner: scap_probe::MemoryTarget,
-        listings: std::sync::atomic::AtomicUsize,
-    }
-
-    impl Target for Counting {
-        fn metadata(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
-            self.inner.metadata(path)
-        }
-        fn read_dir(&self, path: &Path) -> scap_probe::Result<Vec<scap_probe::DirEntry>> {
-            self.listings
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.inner.read_dir(path)
-        }
-        fn read_link(&self, path: &Path) -> scap_probe::Result<PathBuf> {
-            self.inner.read_link(path)
-        }
-        fn open(&self, path: &Path) -> scap_probe::Result<Box<dyn std::io::Read + Send>> {
-            self.inner.open(path)
-        }
-        fn stat(&self, path: &Path) -> scap_probe::Result<scap_probe::Metadata> {
-            self.inner.stat(path)
-        }
-        fn canonicalize(&self, path: &Path) -> scap_probe::Result<PathBuf> {
-            self.inner.canonicalize(path)
-        }
-    }
-
     #[test]
     fn a_deep_chain_matched_by_a_pattern_is_walked_once() {
         // /deep/d/d/... 300 levels, a file `x` at the bottom; every level matches the path
@@ -897,10 +863,7 @@ mod tests {
         }
         let mut inner = scap_probe::MemoryTarget::new();
         inner.add_file(format!("{dir}/x"), "");
-        let t = Counting {
-            inner,
-            listings: std::sync::atomic::AtomicUsize::new(0),
-        };
+        let t = Counting::new(inner);
         let r = request(
             vec![pm("path", "^/deep"), eq("filename", "x")],
             &[("recurse_direction", "down")],
@@ -910,7 +873,7 @@ mod tests {
             c.iter().map(Candidate::filepath).collect::<Vec<_>>(),
             [format!("{dir}/x")]
         );
-        let listings = t.listings.load(std::sync::atomic::Ordering::Relaxed);
+        let listings = t.listings();
         // The directories: `/`, `/deep` and the 300 levels.
         let directories = depth + 2;
         assert!(listings <= 2 * directories, "{listings} listings");

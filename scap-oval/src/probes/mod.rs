@@ -242,3 +242,69 @@ pub(crate) fn patterns() -> &'static crate::pattern::PatternCache {
     static CACHE: std::sync::OnceLock<crate::pattern::PatternCache> = std::sync::OnceLock::new();
     CACHE.get_or_init(crate::pattern::PatternCache::default)
 }
+
+/// A target for the probes' tests that counts what costs host calls on a real tree.
+#[cfg(test)]
+pub(crate) mod counting {
+    use std::ffi::{OsStr, OsString};
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use scap_probe::{DirEntry, Follow, MemoryTarget, Metadata, Result, Target};
+
+    /// `inner`, counting its directory listings and extended-attribute listings.
+    pub(crate) struct Counting {
+        inner: MemoryTarget,
+        listings: AtomicUsize,
+        xattr_listings: AtomicUsize,
+    }
+
+    impl Counting {
+        pub(crate) fn new(inner: MemoryTarget) -> Counting {
+            Counting {
+                inner,
+                listings: AtomicUsize::new(0),
+                xattr_listings: AtomicUsize::new(0),
+            }
+        }
+
+        /// Directory listings so far.
+        pub(crate) fn listings(&self) -> usize {
+            self.listings.load(Ordering::Relaxed)
+        }
+
+        /// Extended-attribute listings since the last call.
+        pub(crate) fn take_xattr_listings(&self) -> usize {
+            self.xattr_listings.swap(0, Ordering::Relaxed)
+        }
+    }
+
+    impl Target for Counting {
+        fn metadata(&self, path: &Path) -> Result<Metadata> {
+            self.inner.metadata(path)
+        }
+        fn read_dir(&self, path: &Path) -> Result<Vec<DirEntry>> {
+            self.listings.fetch_add(1, Ordering::Relaxed);
+            self.inner.read_dir(path)
+        }
+        fn read_link(&self, path: &Path) -> Result<PathBuf> {
+            self.inner.read_link(path)
+        }
+        fn open(&self, path: &Path) -> Result<Box<dyn std::io::Read + Send>> {
+            self.inner.open(path)
+        }
+        fn stat(&self, path: &Path) -> Result<Metadata> {
+            self.inner.stat(path)
+        }
+        fn canonicalize(&self, path: &Path) -> Result<PathBuf> {
+            self.inner.canonicalize(path)
+        }
+        fn xattr_names(&self, path: &Path, follow: Follow) -> Result<Vec<OsString>> {
+            self.xattr_listings.fetch_add(1, Ordering::Relaxed);
+            self.inner.xattr_names(path, follow)
+        }
+        fn xattr(&self, path: &Path, name: &OsStr, follow: Follow) -> Result<Option<Vec<u8>>> {
+            self.inner.xattr(path, name, follow)
+        }
+    }
+}
