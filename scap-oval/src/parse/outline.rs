@@ -61,14 +61,22 @@ pub(crate) struct Top<'t> {
     pub(crate) items: Vec<Item<'t>>,
 }
 
+/// The root element (`oval_definitions`, when the document is one).
+#[derive(Debug)]
+struct Root<'t> {
+    /// Its start tag.
+    tag: Range<usize>,
+    /// Its qualified name.
+    name: &'t str,
+    decls: Vec<Decl>,
+    empty: bool,
+}
+
 /// What [`Outline::read`] found.
 #[derive(Debug)]
 pub(crate) struct Outline<'t> {
     text: &'t str,
-    root_tag: Range<usize>,
-    root_name: &'t str,
-    root_decls: Vec<Decl>,
-    root_empty: bool,
+    root: Root<'t>,
     /// Declarations in scope at the root from its ancestors (a data stream's), outermost first.
     inherited: Vec<Namespace>,
     pub(crate) tops: Vec<Top<'t>>,
@@ -96,7 +104,7 @@ impl<'t> Outline<'t> {
             let (line, column) = scap_xml::line_column(text, base + at);
             Error::Xml(XmlError::new(message, line, column))
         };
-        let mut root: Option<(Range<usize>, &'t str, Vec<Decl>, bool)> = None;
+        let mut root: Option<Root<'t>> = None;
         let mut tops = Vec::new();
         let mut open: Option<Top<'t>> = None;
         let mut depth = 0usize;
@@ -106,53 +114,19 @@ impl<'t> Outline<'t> {
                 .read_event()
                 .map_err(|e| fail(offset(reader.error_position()), e.to_string()))?;
             let end = offset(reader.buffer_position());
-            let span = base + start..base + end;
-            match event {
-                Event::Start(e) | Event::Empty(e) if depth == 0 => {
-                    if root.is_some() {
-                        return Err(fail(start, "a second root element".to_owned()));
+            let (e, empty) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
+                    if depth == 2 {
+                        if let Some(mut t) = open.take() {
+                            t.whole = t.tag.start..base + end;
+                            tops.push(t);
+                        }
                     }
-                    let empty = body.as_bytes().get(end.wrapping_sub(2)) == Some(&b'/');
-                    let decls = decls(&e).map_err(|m| fail(start, m))?;
-                    root = Some((span, qname_at(body, start), decls, empty));
-                    if !empty {
-                        depth = 1;
-                    }
+                    depth = depth.saturating_sub(1);
+                    continue;
                 }
-                Event::Start(e) if depth == 1 => {
-                    open = Some(top(&e, body, start, span, false).map_err(|m| fail(start, m))?);
-                    depth = 2;
-                }
-                Event::Empty(e) if depth == 1 => {
-                    tops.push(top(&e, body, start, span, true).map_err(|m| fail(start, m))?);
-                }
-                Event::Start(e) if depth == 2 => {
-                    reader
-                        .read_to_end(e.name())
-                        .map_err(|err| fail(offset(reader.error_position()), err.to_string()))?;
-                    let end = offset(reader.buffer_position());
-                    let range = base + start..base + end;
-                    let item = item(&e, qname_at(body, start), range, &open, &root, inherited)
-                        .map_err(|m| fail(start, m))?;
-                    if let Some(t) = open.as_mut() {
-                        t.items.push(item);
-                    }
-                }
-                Event::Empty(e) if depth == 2 => {
-                    let item = item(&e, qname_at(body, start), span, &open, &root, inherited)
-                        .map_err(|m| fail(start, m))?;
-                    if let Some(t) = open.as_mut() {
-                        t.items.push(item);
-                    }
-                }
-                Event::End(_) if depth == 2 => {
-                    if let Some(mut t) = open.take() {
-                        t.whole = t.tag.start..base + end;
-                        tops.push(t);
-                    }
-                    depth = 1;
-                }
-                Event::End(_) if depth == 1 => depth = 0,
                 Event::Text(t) if depth == 0 && !t.trim_ascii().is_empty() => {
                     return Err(fail(start, "text outside the root element".to_owned()));
                 }
@@ -170,14 +144,76 @@ impl<'t> Outline<'t> {
                             "an unknown or misplaced entity reference".into(),
                         ));
                     }
+                    continue;
                 }
                 Event::Eof => break,
                 // Text, comments, CDATA and processing instructions between elements; the
                 // prolog (the skeleton's roxmltree reads it again, and refuses a DTD).
-                _ => {}
+                _ => continue,
+            };
+            let qname = qname_at(body, start);
+            let (decls, id) = attributes(&e).map_err(|m| fail(start, m))?;
+            match depth {
+                0 => {
+                    if root.is_some() {
+                        return Err(fail(start, "a second root element".to_owned()));
+                    }
+                    root = Some(Root {
+                        tag: base + start..base + end,
+                        name: qname,
+                        decls,
+                        empty,
+                    });
+                }
+                1 => {
+                    let tag = base + start..base + end;
+                    let top = Top {
+                        whole: tag.clone(),
+                        tag,
+                        name: qname,
+                        local: local(qname),
+                        decls,
+                        empty,
+                        items: Vec::new(),
+                    };
+                    if empty {
+                        tops.push(top);
+                    } else {
+                        open = Some(top);
+                    }
+                }
+                _ => {
+                    // An item: skipped to its end here, parsed whole in its run.
+                    let end = if empty {
+                        end
+                    } else {
+                        reader.read_to_end(e.name()).map_err(|err| {
+                            fail(offset(reader.error_position()), err.to_string())
+                        })?;
+                        offset(reader.buffer_position())
+                    };
+                    let scopes = [
+                        Some(decls.as_slice()),
+                        open.as_ref().map(|t| t.decls.as_slice()),
+                        root.as_ref().map(|r| r.decls.as_slice()),
+                    ];
+                    let item = Item {
+                        range: base + start..base + end,
+                        local: local(qname),
+                        id,
+                        skipped: skipped(qname, &scopes, inherited),
+                    };
+                    if let Some(t) = open.as_mut() {
+                        t.items.push(item);
+                    }
+                    continue;
+                }
+            }
+            if !empty {
+                depth += 1;
             }
         }
-        let Some((root_tag, root_name, root_decls, root_empty)) = root else {
+        let Some(root) = root else {
             return Err(fail(body.len(), "no root element".to_owned()));
         };
         if depth != 0 {
@@ -188,10 +224,7 @@ impl<'t> Outline<'t> {
         }
         Ok(Outline {
             text,
-            root_tag,
-            root_name,
-            root_decls,
-            root_empty,
+            root,
             inherited: inherited.to_vec(),
             tops,
         })
@@ -204,10 +237,10 @@ impl<'t> Outline<'t> {
         let text = self.text;
         let mut cursor = LineCursor::new(text);
         let mut out = String::new();
-        let (mut line, mut column) = cursor.at(self.root_tag.start);
+        let (mut line, mut column) = cursor.at(self.root.tag.start);
         append(
             &mut out,
-            slice(text, &self.root_tag),
+            slice(text, &self.root.tag),
             &mut line,
             &mut column,
         );
@@ -230,16 +263,16 @@ impl<'t> Outline<'t> {
                 append(&mut out, &close, &mut line, &mut column);
             }
         }
-        if !self.root_empty {
+        if !self.root.empty {
             out.push_str("</");
-            out.push_str(self.root_name);
+            out.push_str(self.root.name);
             out.push('>');
         }
         match fragment {
             Some(f) => Ok(f.wrap_with(text, &out)?),
             None => {
-                let mut doc = String::with_capacity(self.root_tag.start + out.len());
-                doc.push_str(text.get(..self.root_tag.start).unwrap_or(""));
+                let mut doc = String::with_capacity(self.root.tag.start + out.len());
+                doc.push_str(text.get(..self.root.tag.start).unwrap_or(""));
                 doc.push_str(&out);
                 Ok(doc)
             }
@@ -250,17 +283,17 @@ impl<'t> Outline<'t> {
     /// names with every namespace declaration in scope (inherited, the root's, the
     /// section's), on one line; and the end that closes them.
     pub(crate) fn chunk_frame(&self, top: &Top<'_>) -> (String, String) {
-        let mut head = format!("<{}", self.root_name);
+        let mut head = format!("<{}", self.root.name);
         for (i, ns) in self.inherited.iter().enumerate() {
             let redeclared = self.inherited[i + 1..]
                 .iter()
                 .any(|n| n.prefix == ns.prefix)
-                || self.root_decls.iter().any(|d| d.prefix == ns.prefix);
+                || self.root.decls.iter().any(|d| d.prefix == ns.prefix);
             if !redeclared && ns.prefix.as_deref() != Some("xml") {
                 push_decl(&mut head, ns.prefix.as_deref(), &ns.uri);
             }
         }
-        for d in &self.root_decls {
+        for d in &self.root.decls {
             push_decl(&mut head, d.prefix.as_deref(), &d.uri);
         }
         head.push_str("><");
@@ -269,7 +302,7 @@ impl<'t> Outline<'t> {
             push_decl(&mut head, d.prefix.as_deref(), &d.uri);
         }
         head.push('>');
-        let tail = format!("</{}></{}>", top.name, self.root_name);
+        let tail = format!("</{}></{}>", top.name, self.root.name);
         (head, tail)
     }
 }
@@ -305,65 +338,11 @@ fn qname_at(body: &str, start: usize) -> &str {
     rest.get(..end).unwrap_or("")
 }
 
-/// The namespace declarations of a start tag.
-fn decls(e: &BytesStart<'_>) -> Result<Vec<Decl>, String> {
-    let mut out = Vec::new();
-    for attr in e.attributes() {
-        let attr = attr.map_err(|err| err.to_string())?;
-        let prefix = match attr.key.as_namespace_binding() {
-            Some(PrefixDeclaration::Default) => None,
-            Some(PrefixDeclaration::Named(p)) => Some(p),
-            None => continue,
-        };
-        let uri = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|err| err.to_string())?;
-        out.push(Decl {
-            prefix: prefix.map(str::to_owned),
-            uri: uri.into_owned(),
-        });
-    }
-    Ok(out)
-}
-
-fn top<'t>(
-    e: &BytesStart<'_>,
-    body: &'t str,
-    start: usize,
-    tag: Range<usize>,
-    empty: bool,
-) -> Result<Top<'t>, String> {
-    let name = qname_at(body, start);
-    Ok(Top {
-        whole: tag.clone(),
-        tag,
-        name,
-        local: local(name),
-        decls: decls(e)?,
-        empty,
-        items: Vec::new(),
-    })
-}
-
-fn local(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
-}
-
-fn item<'t>(
-    e: &BytesStart<'t>,
-    qname: &'t str,
-    range: Range<usize>,
-    top: &Option<Top<'t>>,
-    root: &Option<(Range<usize>, &'t str, Vec<Decl>, bool)>,
-    inherited: &[Namespace],
-) -> Result<Item<'t>, String> {
-    let (prefix, local) = match qname.split_once(':') {
-        Some((p, l)) => (Some(p), l),
-        None => (None, qname),
-    };
-    // One look at the attributes for the id and the declarations (duplicates are left to
-    // roxmltree, which parses the element again).
-    let mut own = Vec::new();
+/// The namespace declarations and the `id` of a start tag, in one look at its attributes
+/// (duplicates are left to roxmltree, which parses every tag again: the root's and the
+/// sections' in the skeleton, the items' in their runs).
+fn attributes(e: &BytesStart<'_>) -> Result<(Vec<Decl>, Option<String>), String> {
+    let mut decls = Vec::new();
     let mut id = None;
     for attr in e.attributes().with_checks(false) {
         let attr = attr.map_err(|err| err.to_string())?;
@@ -378,22 +357,31 @@ fn item<'t>(
             None => continue,
         };
         let uri = attr.normalized_value(XmlVersion::Implicit1_0);
-        own.push(Decl {
+        decls.push(Decl {
             prefix,
             uri: uri.map_err(|err| err.to_string())?.into_owned(),
         });
     }
-    // The element's namespace: the innermost declaration of its prefix.
-    let scopes = [
-        Some(own.as_slice()),
-        top.as_ref().map(|t| t.decls.as_slice()),
-        root.as_ref().map(|r| r.2.as_slice()),
-    ];
+    Ok((decls, id))
+}
+
+fn local(qname: &str) -> &str {
+    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+}
+
+/// Whether the element `qname` is `ds:Signature` or `notes`, skipped wherever they occur (see
+/// `xml::is_skipped`): its namespace is the innermost declaration of its prefix in `scopes`
+/// (its own, its section's, the root's), else among the `inherited` ones.
+fn skipped(qname: &str, scopes: &[Option<&[Decl]>], inherited: &[Namespace]) -> bool {
+    let (prefix, local) = match qname.split_once(':') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, qname),
+    };
     let declared = scopes
-        .into_iter()
+        .iter()
         .flatten()
         .find_map(|d| d.iter().rev().find(|d| d.prefix.as_deref() == prefix))
-        .map(|d| d.uri.as_ref())
+        .map(|d| d.uri.as_str())
         .or_else(|| {
             inherited
                 .iter()
@@ -401,17 +389,11 @@ fn item<'t>(
                 .find(|n| n.prefix.as_deref() == prefix)
                 .map(|n| n.uri.as_str())
         });
-    let skipped = match declared {
+    match declared {
         Some(namespaces::XMLDSIG) => true,
         Some(namespaces::DEFINITIONS) => local == "notes",
         _ => false,
-    };
-    Ok(Item {
-        range,
-        local,
-        id,
-        skipped,
-    })
+    }
 }
 
 /// Appends ` xmlns[:prefix]="uri"`, the value escaped to read back unchanged.
