@@ -22,7 +22,7 @@ use std::str::FromStr;
 use roxmltree::Node;
 use scap_xml::Fragment;
 
-use crate::error::{Error, Position};
+use crate::error::Error;
 use crate::model::{Definitions, ElementKind, Generator, InvalidElement, Warning, namespaces};
 use outline::{CHUNK_BYTES, LineCursor, Outline, Top};
 pub(crate) use xml::parse_document;
@@ -249,15 +249,11 @@ impl<'o> Ids<'o> {
                         v.insert(item.range.start);
                     }
                     Entry::Occupied(o) => {
-                        let at = |offset: usize| {
-                            let (line, column) = scap_xml::line_column(text, offset);
-                            Position { line, column }
-                        };
                         return Err(Error::DuplicateId {
                             element: element.to_owned(),
                             id: id.to_owned(),
-                            first: at(*o.get()),
-                            second: at(item.range.start),
+                            first: cursor.position(*o.get()),
+                            second: cursor.position(item.range.start),
                         });
                     }
                 }
