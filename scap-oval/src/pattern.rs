@@ -271,14 +271,14 @@ impl Pattern {
             });
             return exact.as_ref().map(Program::Full).map_err(Clone::clone);
         }
+        // The budget first: a pattern past it (checked against every file of a tree) does not
+        // look at each subject's bytes again for nothing.
         match &self.lite {
             Some(lite)
-                if subject.is_ascii()
-                    && self
-                        .lite_spent
-                        .fetch_add(subject.len() + SEARCH_COST, Ordering::Relaxed)
-                        < LITE_BUDGET =>
+                if self.lite_spent.load(Ordering::Relaxed) < LITE_BUDGET && subject.is_ascii() =>
             {
+                self.lite_spent
+                    .fetch_add(subject.len() + SEARCH_COST, Ordering::Relaxed);
                 Ok(Program::Lite(lite))
             }
             _ => self
