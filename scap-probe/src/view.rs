@@ -705,7 +705,8 @@ impl<T: Target> Target for ScanView<T> {
         let parents = xattr_slot(Follow::Parents);
         // The same file asked under another path (`/lib/x` and `/usr/lib/x` on a merged
         // `/usr`, a link and its target) is the same physical path: listed once.
-        let known = (physical != path || slot != parents).then(|| {
+        let aliased = physical != path || slot != parents;
+        let known = aliased.then(|| {
             let mut cache = self.lock();
             let names = cache
                 .get(&physical, max)
@@ -721,7 +722,7 @@ impl<T: Target> Target for ScanView<T> {
         let mut cache = self.lock();
         cache.stats.backend_xattr_names += 1;
         let shared: Arc<[OsString]> = names.clone().into();
-        if physical != path || slot != parents {
+        if aliased {
             let shared = shared.clone();
             cache.update(&physical, max, |n| n.xattr_names[parents] = Some(shared));
         }
