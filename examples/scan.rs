@@ -138,6 +138,10 @@ fn run(args: Args, no_args: bool) -> Result<u8, Failure> {
     if status != 0 && !outcome.has_failures() {
         warn(&args, "exit status 2: a warning above changed rule results");
     }
+    // The process exits next and its memory goes with it: freeing the content's models (every
+    // rule's texts, every OVAL element) and the results one allocation at a time was a tenth
+    // of a one-profile scan's time, spent after the last output was written.
+    std::mem::forget((content, outcome));
     Ok(status)
 }
 
