@@ -325,6 +325,11 @@ impl<'o> Parser<'o> {
                 _ => {}
             }
         }
+        c.title.shrink_to_fit();
+        c.description.shrink_to_fit();
+        c.references.shrink_to_fit();
+        c.rationale.shrink_to_fit();
+        c.platforms.shrink_to_fit();
         Ok(c)
     }
 
@@ -413,6 +418,9 @@ impl<'o> Parser<'o> {
                 _ => {}
             }
         }
+        r.idents.shrink_to_fit();
+        r.fixes.shrink_to_fit();
+        r.checks.shrink_to_fit();
         Ok(r)
     }
 

@@ -25,9 +25,13 @@ pub struct Text {
 impl Text {
     /// Builds a text property from an element.
     pub(crate) fn from_node(node: Node<'_, '_>) -> Self {
+        let mut xml = xml::inner_xml(node);
+        let mut text = plain_text(node);
+        xml.shrink_to_fit();
+        text.shrink_to_fit();
         Text {
-            xml: xml::inner_xml(node),
-            text: plain_text(node),
+            xml,
+            text,
             lang: node.attribute((XML_NS, "lang")).map(str::to_string),
             override_: matches!(node.attribute("override"), Some("true" | "1")),
         }
