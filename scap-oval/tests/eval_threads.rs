@@ -152,3 +152,86 @@ fn workers_have_ended_when_the_evaluation_returns() {
     );
     assert_eq!(results.objects.len(), 8);
 }
+
+/// An object that only a variable reaches (an `object_component` of a state's `var_ref`) is
+/// collected with the others on the workers, not afterwards on the evaluating thread one at a
+/// time; the results are those of one thread.
+#[test]
+fn objects_reached_through_variables_are_collected_on_the_workers() {
+    use scap_oval::items::{Item, ItemEntity};
+    use scap_oval::probes::{Collection, ObjectRequest, Probe};
+    use std::sync::{Arc, Mutex};
+    use std::thread::ThreadId;
+
+    struct Family(Arc<Mutex<Vec<ThreadId>>>);
+    impl Probe for Family {
+        fn collect(&self, _target: &dyn Target, _object: &ObjectRequest) -> Collection {
+            self.0
+                .lock()
+                .expect("not poisoned")
+                .push(std::thread::current().id());
+            let mut item = Item::new("independent", "family_item");
+            item.push(ItemEntity::string("family", "debian"));
+            Collection::from_items(vec![item])
+        }
+    }
+    let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+    xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+  <generator><oval:schema_version>5.11</oval:schema_version>
+    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+  <definitions><definition id="oval:t:def:1" version="1" class="compliance">
+    <metadata><title>t</title><description/></metadata>
+    <criteria><criterion test_ref="oval:t:tst:1"/></criteria></definition></definitions>
+  <tests><ind:textfilecontent54_test id="oval:t:tst:1" version="1" check="all">
+    <ind:object object_ref="oval:t:obj:1"/><ind:state state_ref="oval:t:ste:1"/>
+  </ind:textfilecontent54_test></tests>
+  <objects>
+    <ind:textfilecontent54_object id="oval:t:obj:1" version="1">
+      <ind:filepath>/etc/os-release</ind:filepath>
+      <ind:pattern operation="pattern match">^ID=(\w+)</ind:pattern>
+      <ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>
+    <ind:family_object id="oval:t:obj:2" version="1"/>
+  </objects>
+  <states><ind:textfilecontent54_state id="oval:t:ste:1" version="1">
+    <ind:subexpression var_ref="oval:t:var:1"/></ind:textfilecontent54_state></states>
+  <variables><local_variable id="oval:t:var:1" version="1" datatype="string" comment="family">
+    <object_component object_ref="oval:t:obj:2" item_field="family"/></local_variable></variables>
+</oval_definitions>"#;
+    let defs: Definitions = xml.parse().expect("the document parses");
+    let t = target();
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let mut registry = Registry::builtin();
+    registry.insert(
+        "independent",
+        "family_object",
+        Box::new(Family(Arc::clone(&calls))),
+    );
+    let evaluate = |threads| {
+        Evaluator::new(&defs, &t, &registry, Variables::default())
+            .threads(threads)
+            .evaluate_all()
+    };
+    let one = evaluate(1);
+    calls.lock().expect("not poisoned").clear();
+    let two = evaluate(2);
+    let calls = calls.lock().expect("not poisoned").clone();
+    assert_eq!(calls.len(), 1, "the family object is collected once");
+    assert_ne!(
+        calls[0],
+        std::thread::current().id(),
+        "the family object was collected by the evaluating thread, not a worker"
+    );
+    assert_eq!(
+        format!("{:?}", one.definitions),
+        format!("{:?}", two.definitions)
+    );
+    assert_eq!(
+        one.definitions
+            .iter()
+            .map(|(id, r)| format!("{id} {r}"))
+            .collect::<Vec<_>>(),
+        ["oval:t:def:1 true"],
+        "ID=debian matches the variable's value"
+    );
+}

@@ -36,8 +36,20 @@ impl Definitions {
     /// # Ok::<(), scap_oval::Error>(())
     /// ```
     pub fn reach<'a>(&'a self, id: &'a str) -> BTreeSet<(ElementKind, &'a str)> {
+        self.reach_all([id])
+    }
+
+    /// [`Definitions::reach`] of several definitions together: every element any of them
+    /// depends on, each once.
+    pub(crate) fn reach_all<'a>(
+        &'a self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> BTreeSet<(ElementKind, &'a str)> {
         let mut seen = BTreeSet::new();
-        let mut stack = vec![(ElementKind::Definition, id)];
+        let mut stack: Vec<(ElementKind, &str)> = ids
+            .into_iter()
+            .map(|id| (ElementKind::Definition, id))
+            .collect();
         while let Some(node) = stack.pop() {
             if !seen.insert(node) {
                 continue;
