@@ -170,7 +170,11 @@ impl Registry {
             "family_object",
             Box::new(family::FamilyProbe),
         );
-        r.insert("linux", "dpkginfo_object", Box::new(dpkginfo::DpkgInfo));
+        r.insert(
+            "linux",
+            "dpkginfo_object",
+            Box::new(dpkginfo::DpkgInfo::default()),
+        );
         // One database cache for every rpm object kind.
         let rpm = rpm::RpmProbe::new();
         r.insert("linux", "rpminfo_object", Box::new(rpm.clone()));
