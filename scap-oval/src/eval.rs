@@ -418,6 +418,69 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The values of variable `id` when they need no object collected (constants, external
+    /// values, literals and functions of those) and came out `complete` or `incomplete`;
+    /// `None` otherwise, and for a variable in a cycle.
+    fn known_variable(&self, id: &str) -> Option<Arc<VariableValues>> {
+        if !self.collects_nothing(id, &mut HashSet::new()) {
+            return None;
+        }
+        let values = self.shared_variable(id);
+        matches!(values.flag, Flag::Complete | Flag::Incomplete).then_some(values)
+    }
+
+    /// Whether variable `id` is computed without collecting any object.
+    fn collects_nothing<'d>(&'d self, id: &'d str, seen: &mut HashSet<&'d str>) -> bool {
+        if !seen.insert(id) {
+            return false; // A cycle: left to the evaluation, which reports it.
+        }
+        match self.defs.variable(id).map(|v| &v.kind) {
+            Some(VariableKind::Constant(_) | VariableKind::External(_)) => true,
+            Some(VariableKind::Local(c)) => {
+                let mut stack = vec![c];
+                while let Some(c) = stack.pop() {
+                    match c {
+                        Component::Object { .. } => return false,
+                        Component::Variable { var_ref } => {
+                            if !self.collects_nothing(var_ref, seen) {
+                                return false;
+                            }
+                        }
+                        _ => {}
+                    }
+                    stack.extend(c.operands());
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The variables of `filters`' states, each known before any collection (see
+    /// [`Evaluator::known_variable`]) and `complete`; `None` when one is not.
+    fn filter_variables(&self, filters: &[Filter]) -> Option<KnownVariables> {
+        let mut known: KnownVariables = Vec::new();
+        for f in filters {
+            let Some(state) = self.defs.state(&f.state_ref) else {
+                continue;
+            };
+            let mut entities: Vec<&Entity> = state.entities.iter().collect();
+            while let Some(e) = entities.pop() {
+                entities.extend(e.fields.iter());
+                let Some(v) = &e.var_ref else { continue };
+                if known.iter().any(|(id, _)| id == v) {
+                    continue;
+                }
+                let values = self.known_variable(v)?;
+                if values.flag != Flag::Complete {
+                    return None;
+                }
+                known.push((v.clone(), values));
+            }
+        }
+        Some(known)
+    }
+
     /// Collect, on all cores, every object the definitions reach that needs no variable and no
     /// filter (most of them: the probes are where the time goes). Objects with variables,
     /// filters, sets and `variable_object`s are collected later, in order, as the evaluation
@@ -434,6 +497,13 @@ impl<'a> Evaluator<'a> {
             .filter(|(kind, _)| *kind == ElementKind::Object)
             .map(|(_, id)| id)
             .collect();
+        let cores = match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        if cores <= 1 {
+            return; // Collected in order as the evaluation reaches them.
+        }
         // Objects asking the same as one before them are not collected again: the evaluation
         // finds the first one's collection by what they ask.
         let mut asked = HashSet::new();
@@ -442,6 +512,7 @@ impl<'a> Evaluator<'a> {
             &dyn crate::probes::Probe,
             ObjectRequest,
             &[Filter],
+            KnownVariables,
             SameRequest,
         )> = objects
             .into_iter()
@@ -450,15 +521,13 @@ impl<'a> Evaluator<'a> {
                 let ObjectContent::Entities(eo) = &o.content else {
                     return None;
                 };
-                // Filtered objects are collected here only when their filters need no
-                // variable, and filtered as the items are made (an unfiltered collection can
-                // be large: every file under /usr/bin).
-                if o.kind == "variable_object"
-                    || !static_filters(self.defs, &eo.filters)
-                    || eo.entities.iter().any(|e| e.var_ref.is_some())
-                {
+                if o.kind == "variable_object" {
                     return None;
                 }
+                // Filtered objects are collected here only when their filters' variables
+                // are known before any object is collected, and filtered as the items are
+                // made (an unfiltered collection can be large: every file under /usr/bin).
+                let filter_variables = self.filter_variables(&eo.filters)?;
                 let probe = self.registry.get(&o.namespace, &o.kind)?;
                 let mut request = ObjectRequest::new(&o.id, &o.kind);
                 request.behaviors = eo
@@ -466,22 +535,36 @@ impl<'a> Evaluator<'a> {
                     .iter()
                     .map(|b| (b.name.clone(), b.value.clone()))
                     .collect();
+                // An entity's variable too: one whose values need no collection (constants,
+                // external values and what is computed from them) gives the request the
+                // evaluation will make; any other leaves the object to the evaluation.
                 request.entities = eo
                     .entities
                     .iter()
-                    .map(|e| request_entity(e, vec![e.value.clone()]))
-                    .collect();
+                    .map(|e| {
+                        let values = match &e.var_ref {
+                            None => vec![e.value.clone()],
+                            Some(v) => {
+                                let known = self.known_variable(v)?;
+                                (!known.values.is_empty()).then(|| known.values.clone())?
+                            }
+                        };
+                        Some(request_entity(e, values))
+                    })
+                    .collect::<Option<_>>()?;
                 let same = SameRequest::of(&o.namespace, &request, &eo.filters);
                 if !asked.insert(same.clone()) {
                     return None;
                 }
-                Some((probe, request, eo.filters.as_slice(), same))
+                Some((
+                    probe,
+                    request,
+                    eo.filters.as_slice(),
+                    filter_variables,
+                    same,
+                ))
             })
             .collect();
-        let cores = match self.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        };
         let threads = cores.min(work.len());
         if threads <= 1 {
             return; // Collected in order as the evaluation reaches them.
@@ -500,14 +583,15 @@ impl<'a> Evaluator<'a> {
                 workers.push(scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((probe, request, filters, _)) = work.get(i) else {
+                        let Some((probe, request, filters, variables, _)) = work.get(i) else {
                             break;
                         };
                         let collection = if filters.is_empty() {
                             probe.collect(target, request)
                         } else {
-                            let keep =
-                                &mut |item: &Item| passes_static_filters(defs, item, filters);
+                            let keep = &mut |item: &Item| {
+                                passes_known_filters(defs, item, filters, variables)
+                            };
                             probe.collect_filtered(target, request, keep)
                         };
                         if send.send((i, collection)).is_err() {
@@ -528,7 +612,7 @@ impl<'a> Evaluator<'a> {
                     items: items.collect(),
                     messages: c.messages,
                 };
-                let (_, request, _, same) = &work[i];
+                let (_, request, _, _, same) = &work[i];
                 // Messages name the object: a collection with some is its object's alone.
                 if prefetched.messages.is_empty() {
                     by_request.insert(same.clone(), prefetched);
@@ -910,8 +994,9 @@ impl<'a> Evaluator<'a> {
                 // Filters are applied as items are made, so an object over a large tree never
                 // holds the items its filters reject.
                 let keep = &mut |item: &Item| self.passes_filters(item, &eo.filters);
-                let collection = if let Some(mut c) = prefetched {
-                    c.items.retain(|i| keep(i));
+                // A collection found here was filtered as it was made, by these filters with
+                // these variables' values (both are part of what it was asked with).
+                let collection = if let Some(c) = prefetched {
                     c
                 } else if o.kind == "variable_object" {
                     let mut c = self.variable_items(&request);
@@ -1355,33 +1440,39 @@ fn record_result(ie: &ItemEntity, se: &Entity) -> ResultValue {
     logic::combine(Operator::And, results)
 }
 
-/// Whether an item survives `filters` whose states use no variable (checked by
-/// [`static_filters`]), without an evaluator: what a collection worker applies.
-fn passes_static_filters(defs: &Definitions, item: &Item, filters: &[Filter]) -> bool {
-    let no_variable = |v: &str| {
-        Arc::new(VariableValues::failed(
-            Flag::Error,
-            format!("{v}: not available"),
-        ))
+/// Variables known before any object is collected, by id: what a collection worker resolves a
+/// filter's `var_ref` with.
+type KnownVariables = Vec<(String, Arc<VariableValues>)>;
+
+/// Whether an item survives `filters` whose states' variables are all in `variables` (see
+/// [`Evaluator::filter_variables`]), without an evaluator: what a collection worker applies.
+fn passes_known_filters(
+    defs: &Definitions,
+    item: &Item,
+    filters: &[Filter],
+    variables: &KnownVariables,
+) -> bool {
+    let known = |v: &str| {
+        variables
+            .iter()
+            .find(|(id, _)| id == v)
+            .map(|(_, values)| Arc::clone(values))
+            .unwrap_or_else(|| {
+                Arc::new(VariableValues::failed(
+                    Flag::Error,
+                    format!("{v}: not available"),
+                ))
+            })
     };
     filters.iter().all(|f| {
         let Some(state) = defs.state(&f.state_ref) else {
             return true;
         };
-        let hit = state_result(item, state, "", &no_variable) == ResultValue::True;
+        let hit = state_result(item, state, "", &known) == ResultValue::True;
         match f.action {
             FilterAction::Exclude => !hit,
             FilterAction::Include => hit,
         }
-    })
-}
-
-/// Whether `filters` can be applied without variables: no entity of their states has a
-/// `var_ref`.
-fn static_filters(defs: &Definitions, filters: &[Filter]) -> bool {
-    filters.iter().all(|f| {
-        defs.state(&f.state_ref)
-            .is_none_or(|s| s.entities.iter().all(|e| e.var_ref.is_none()))
     })
 }
 

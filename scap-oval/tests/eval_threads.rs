@@ -35,8 +35,17 @@ fn target() -> MemoryTarget {
 
 /// The results document without its generation time (the only part that may differ).
 fn document(defs: &Definitions, target: &dyn Target, threads: usize) -> String {
-    let registry = Registry::builtin();
-    let results = Evaluator::new(defs, target, &registry, Variables::default())
+    document_with(defs, target, threads, &Registry::builtin())
+}
+
+/// [`document`] with the probes of `registry`.
+fn document_with(
+    defs: &Definitions,
+    target: &dyn Target,
+    threads: usize,
+    registry: &Registry,
+) -> String {
+    let results = Evaluator::new(defs, target, registry, Variables::default())
         .threads(threads)
         .evaluate_all();
     let doc = write_results(defs, &results, &SystemInfo::default());
@@ -233,5 +242,112 @@ fn objects_reached_through_variables_are_collected_on_the_workers() {
             .collect::<Vec<_>>(),
         ["oval:t:def:1 true"],
         "ID=debian matches the variable's value"
+    );
+}
+
+/// An object whose entity and filter use variables that need no collection (a constant, an
+/// external value, a local variable of those) is collected on a worker with those values, and
+/// filtered there: the results are those of one thread.
+#[test]
+fn objects_with_variables_known_up_front_are_collected_on_the_workers() {
+    use scap_oval::items::{Item, ItemEntity};
+    use scap_oval::probes::{Collection, ObjectRequest, Probe};
+    use std::sync::{Arc, Mutex};
+    use std::thread::ThreadId;
+
+    /// Two lines for the path it is asked for; records the thread and the path asked.
+    struct Lines(Arc<Mutex<Vec<(ThreadId, String)>>>);
+    impl Probe for Lines {
+        fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
+            let path = object
+                .entity("filepath")
+                .and_then(|e| e.values.first().cloned())
+                .unwrap_or_default();
+            self.0
+                .lock()
+                .expect("not poisoned")
+                .push((std::thread::current().id(), path.clone()));
+            let items = ["keep", "drop"]
+                .iter()
+                .map(|line| {
+                    let mut item = Item::new("independent", "textfilecontent_item");
+                    item.push(ItemEntity::string("filepath", path.clone()));
+                    item.push(ItemEntity::string("subexpression", *line));
+                    item
+                })
+                .collect();
+            Collection::from_items(items)
+        }
+    }
+    let xml = r#"<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"
+    xmlns:oval="http://oval.mitre.org/XMLSchema/oval-common-5"
+    xmlns:ind="http://oval.mitre.org/XMLSchema/oval-definitions-5#independent">
+  <generator><oval:schema_version>5.11</oval:schema_version>
+    <oval:timestamp>2024-01-01T00:00:00</oval:timestamp></generator>
+  <definitions><definition id="oval:t:def:1" version="1" class="compliance">
+    <metadata><title>t</title><description/></metadata>
+    <criteria operator="AND"><criterion test_ref="oval:t:tst:1"/><criterion test_ref="oval:t:tst:2"/></criteria>
+  </definition></definitions>
+  <tests>
+    <ind:textfilecontent54_test id="oval:t:tst:1" version="1" check="all">
+      <ind:object object_ref="oval:t:obj:1"/><ind:state state_ref="oval:t:ste:1"/>
+    </ind:textfilecontent54_test>
+    <ind:textfilecontent54_test id="oval:t:tst:2" version="1" check="all" check_existence="at_least_one_exists">
+      <ind:object object_ref="oval:t:obj:2"/></ind:textfilecontent54_test>
+  </tests>
+  <objects>
+    <ind:textfilecontent54_object id="oval:t:obj:1" version="1">
+      <ind:filepath var_ref="oval:t:var:1"/>
+      <ind:pattern operation="pattern match">^(.*)$</ind:pattern>
+      <ind:instance datatype="int">1</ind:instance>
+      <filter action="exclude">oval:t:ste:2</filter></ind:textfilecontent54_object>
+    <ind:textfilecontent54_object id="oval:t:obj:2" version="1">
+      <ind:filepath>/etc/other</ind:filepath>
+      <ind:pattern operation="pattern match">^(.*)$</ind:pattern>
+      <ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>
+  </objects>
+  <states>
+    <ind:textfilecontent54_state id="oval:t:ste:1" version="1">
+      <ind:subexpression>keep</ind:subexpression></ind:textfilecontent54_state>
+    <ind:textfilecontent54_state id="oval:t:ste:2" version="1">
+      <ind:subexpression var_ref="oval:t:var:2"/></ind:textfilecontent54_state>
+  </states>
+  <variables>
+    <local_variable id="oval:t:var:1" version="1" datatype="string" comment="path">
+      <concat><literal_component>/etc/</literal_component><variable_component var_ref="oval:t:var:3"/></concat>
+    </local_variable>
+    <constant_variable id="oval:t:var:2" version="1" datatype="string" comment="excluded">
+      <value>drop</value></constant_variable>
+    <constant_variable id="oval:t:var:3" version="1" datatype="string" comment="name">
+      <value>config</value></constant_variable>
+  </variables>
+</oval_definitions>"#;
+    let defs: Definitions = xml.parse().expect("the document parses");
+    let t = target();
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let mut registry = Registry::builtin();
+    registry.insert(
+        "independent",
+        "textfilecontent54_object",
+        Box::new(Lines(Arc::clone(&calls))),
+    );
+    let one = document_with(&defs, &t, 1, &registry);
+    calls.lock().expect("not poisoned").clear();
+    let two = document_with(&defs, &t, 2, &registry);
+    let calls = calls.lock().expect("not poisoned").clone();
+    let here = std::thread::current().id();
+    let asked: Vec<(bool, &str)> = calls
+        .iter()
+        .map(|(thread, path)| (*thread == here, path.as_str()))
+        .collect();
+    assert_eq!(asked.len(), 2, "each object is collected once: {asked:?}");
+    assert!(
+        asked.contains(&(false, "/etc/config")),
+        "the object with variables was not collected on a worker: {asked:?}"
+    );
+    assert!(one == two, "two threads differ from one");
+    assert!(
+        one.contains(r#"definition_id="oval:t:def:1" result="true""#),
+        "the filter removed the \"drop\" line: {one}"
     );
 }
