@@ -19,7 +19,7 @@
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,10 +131,11 @@ impl RootDir {
     /// not report is typed with `fstatat(AT_SYMLINK_NOFOLLOW)` on the open directory; one that
     /// vanished meanwhile is left out.
     pub(crate) fn list(&self, physical: &Path) -> io::Result<Vec<DirEntry>> {
-        let fd = self.open_beneath(physical, Open::Directory)?;
+        // The directory reads from the descriptor opened here (`Dir::read_from` would open
+        // it again and ask its flags: two more calls per directory listed).
+        let mut dir = Dir::new(self.open_beneath(physical, Open::Directory)?)?;
         let mut out = Vec::new();
-        let dir = Dir::read_from(fd.as_fd())?;
-        for entry in dir {
+        while let Some(entry) = dir.next() {
             let entry = entry?;
             let name = entry.file_name().to_bytes();
             if name == b"." || name == b".." {
@@ -143,7 +144,8 @@ impl RootDir {
             let file_type = match file_type(entry.file_type()) {
                 Some(t) => t,
                 None => {
-                    match rustix::fs::statat(&fd, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+                    let fd = dir.fd()?;
+                    match rustix::fs::statat(fd, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
                         Ok(st) => file_type(rustix::fs::FileType::from_raw_mode(st.st_mode))
                             .unwrap_or(FileType::Unknown),
                         Err(rustix::io::Errno::NOENT) => continue,
