@@ -285,7 +285,8 @@ struct Cache {
     definition_stack: Vec<String>,
     /// Definitions found to be part of an `extend_definition` cycle: `not evaluated`.
     cyclic: HashSet<String>,
-    /// Collections of objects that need no variable, gathered in parallel before evaluation.
+    /// Collections of objects whose requests were known before evaluation (see
+    /// [`Evaluator::prefetch`]), gathered in parallel.
     prefetched: HashMap<String, Prefetched>,
     /// Collections by what was asked ([`SameRequest`]): objects that differ only in their id
     /// are collected once (SSG's Debian 11 content has 22 copies of the object asking for
@@ -441,10 +442,10 @@ impl<'a> Evaluator<'a> {
                 while let Some(c) = stack.pop() {
                     match c {
                         Component::Object { .. } => return false,
-                        Component::Variable { var_ref } => {
-                            if !self.collects_nothing(var_ref, seen) {
-                                return false;
-                            }
+                        Component::Variable { var_ref }
+                            if !self.collects_nothing(var_ref, seen) =>
+                        {
+                            return false;
                         }
                         _ => {}
                     }
@@ -481,10 +482,11 @@ impl<'a> Evaluator<'a> {
         Some(known)
     }
 
-    /// Collect, on all cores, every object the definitions reach that needs no variable and no
-    /// filter (most of them: the probes are where the time goes). Objects with variables,
-    /// filters, sets and `variable_object`s are collected later, in order, as the evaluation
-    /// reaches them.
+    /// Collect, on all cores, every object the definitions reach whose request is known before
+    /// evaluating (the probes are where the time goes): its entities' and filters' variables,
+    /// if any, are computed without collecting an object ([`Evaluator::known_variable`]).
+    /// Sets, `variable_object`s and objects whose variables need other objects first are
+    /// collected later, in order, as the evaluation reaches them.
     fn prefetch(&self, ids: &[String]) {
         // Every object the definitions reach: through their tests, and through the variables
         // of objects, states and filters (an `object_component`'s object is collected when its

@@ -195,8 +195,8 @@ mod tests {
             c.items[0].value("evr").map(str::to_string)
         };
         let (mut a, mut b) = (MemoryTarget::new(), MemoryTarget::new());
-        a.add_file(DPKG_STATUS, &status("5.1-2"));
-        b.add_file(DPKG_STATUS, &status("5.2-1"));
+        a.add_file(DPKG_STATUS, status("5.1-2"));
+        b.add_file(DPKG_STATUS, status("5.2-1"));
         assert_eq!(evr(&a).as_deref(), Some("0:5.1-2"));
         assert_eq!(evr(&b).as_deref(), Some("0:5.2-1"));
         assert_eq!(evr(&a).as_deref(), Some("0:5.1-2"));
