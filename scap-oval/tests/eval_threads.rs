@@ -61,6 +61,36 @@ fn document_with(
     out
 }
 
+/// What a recording probe saw: the thread of each call and what it was asked.
+type Calls = std::sync::Arc<std::sync::Mutex<Vec<(std::thread::ThreadId, String)>>>;
+
+/// The results document of `xml` on one thread and on two, with `probe` (given where to record
+/// its calls) collecting the independent objects of `kind`, and the calls it saw on two, sorted,
+/// each with whether it was made on the evaluating thread (`true`) or a worker.
+fn on_one_and_two_threads(
+    xml: &str,
+    kind: &str,
+    probe: impl FnOnce(Calls) -> Box<dyn scap_oval::probes::Probe>,
+) -> (String, String, Vec<(bool, String)>) {
+    let defs: Definitions = xml.parse().expect("the document parses");
+    let calls = Calls::default();
+    let mut registry = Registry::builtin();
+    registry.insert("independent", kind, probe(calls.clone()));
+    let t = target();
+    let one = document_with(&defs, &t, 1, &registry);
+    calls.lock().expect("not poisoned").clear();
+    let two = document_with(&defs, &t, 2, &registry);
+    let here = std::thread::current().id();
+    let mut seen: Vec<(bool, String)> = calls
+        .lock()
+        .expect("not poisoned")
+        .iter()
+        .map(|(thread, asked)| (*thread == here, asked.clone()))
+        .collect();
+    seen.sort();
+    (one, two, seen)
+}
+
 #[test]
 fn several_threads_write_the_same_document_as_one() {
     let t = target();
@@ -169,16 +199,14 @@ fn workers_have_ended_when_the_evaluation_returns() {
 fn objects_reached_through_variables_are_collected_on_the_workers() {
     use scap_oval::items::{Item, ItemEntity};
     use scap_oval::probes::{Collection, ObjectRequest, Probe};
-    use std::sync::{Arc, Mutex};
-    use std::thread::ThreadId;
 
-    struct Family(Arc<Mutex<Vec<ThreadId>>>);
+    struct Family(Calls);
     impl Probe for Family {
-        fn collect(&self, _target: &dyn Target, _object: &ObjectRequest) -> Collection {
+        fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
             self.0
                 .lock()
                 .expect("not poisoned")
-                .push(std::thread::current().id());
+                .push((std::thread::current().id(), object.id.clone()));
             let mut item = Item::new("independent", "family_item");
             item.push(ItemEntity::string("family", "debian"));
             Collection::from_items(vec![item])
@@ -207,41 +235,17 @@ fn objects_reached_through_variables_are_collected_on_the_workers() {
   <variables><local_variable id="oval:t:var:1" version="1" datatype="string" comment="family">
     <object_component object_ref="oval:t:obj:2" item_field="family"/></local_variable></variables>
 </oval_definitions>"#;
-    let defs: Definitions = xml.parse().expect("the document parses");
-    let t = target();
-    let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut registry = Registry::builtin();
-    registry.insert(
-        "independent",
-        "family_object",
-        Box::new(Family(Arc::clone(&calls))),
-    );
-    let evaluate = |threads| {
-        Evaluator::new(&defs, &t, &registry, Variables::default())
-            .threads(threads)
-            .evaluate_all()
-    };
-    let one = evaluate(1);
-    calls.lock().expect("not poisoned").clear();
-    let two = evaluate(2);
-    let calls = calls.lock().expect("not poisoned").clone();
-    assert_eq!(calls.len(), 1, "the family object is collected once");
-    assert_ne!(
-        calls[0],
-        std::thread::current().id(),
-        "the family object was collected by the evaluating thread, not a worker"
-    );
+    let (one, two, seen) =
+        on_one_and_two_threads(xml, "family_object", |calls| Box::new(Family(calls)));
     assert_eq!(
-        format!("{:?}", one.definitions),
-        format!("{:?}", two.definitions)
+        seen,
+        [(false, "oval:t:obj:2".to_string())],
+        "the family object once, on a worker (true: on the evaluating thread)"
     );
-    assert_eq!(
-        one.definitions
-            .iter()
-            .map(|(id, r)| format!("{id} {r}"))
-            .collect::<Vec<_>>(),
-        ["oval:t:def:1 true"],
-        "ID=debian matches the variable's value"
+    assert!(one == two, "two threads differ from one");
+    assert!(
+        one.contains(r#"definition_id="oval:t:def:1" result="true""#),
+        "ID=debian matches the variable's value: {one}"
     );
 }
 
@@ -252,11 +256,9 @@ fn objects_reached_through_variables_are_collected_on_the_workers() {
 fn objects_with_variables_known_up_front_are_collected_on_the_workers() {
     use scap_oval::items::{Item, ItemEntity};
     use scap_oval::probes::{Collection, ObjectRequest, Probe};
-    use std::sync::{Arc, Mutex};
-    use std::thread::ThreadId;
 
     /// Two lines for the path it is asked for; records the thread and the path asked.
-    struct Lines(Arc<Mutex<Vec<(ThreadId, String)>>>);
+    struct Lines(Calls);
     impl Probe for Lines {
         fn collect(&self, _target: &dyn Target, object: &ObjectRequest) -> Collection {
             let path = object
@@ -322,28 +324,12 @@ fn objects_with_variables_known_up_front_are_collected_on_the_workers() {
       <value>config</value></constant_variable>
   </variables>
 </oval_definitions>"#;
-    let defs: Definitions = xml.parse().expect("the document parses");
-    let t = target();
-    let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut registry = Registry::builtin();
-    registry.insert(
-        "independent",
-        "textfilecontent54_object",
-        Box::new(Lines(Arc::clone(&calls))),
-    );
-    let one = document_with(&defs, &t, 1, &registry);
-    calls.lock().expect("not poisoned").clear();
-    let two = document_with(&defs, &t, 2, &registry);
-    let calls = calls.lock().expect("not poisoned").clone();
-    let here = std::thread::current().id();
-    let asked: Vec<(bool, &str)> = calls
-        .iter()
-        .map(|(thread, path)| (*thread == here, path.as_str()))
-        .collect();
-    assert_eq!(asked.len(), 2, "each object is collected once: {asked:?}");
+    let (one, two, seen) = on_one_and_two_threads(xml, "textfilecontent54_object", |calls| {
+        Box::new(Lines(calls))
+    });
     assert!(
-        asked.contains(&(false, "/etc/config")),
-        "the object with variables was not collected on a worker: {asked:?}"
+        seen.contains(&(false, "/etc/config".to_string())) && seen.len() == 2,
+        "each object once, the one with variables on a worker: {seen:?}"
     );
     assert!(one == two, "two threads differ from one");
     assert!(
