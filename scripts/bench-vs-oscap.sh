@@ -2,9 +2,12 @@
 # oscap 1.3.7 vs scap-rs, side by side: every row of issue 13's table, both tools in the same
 # run, alternating (oscap first on odd runs, ours first on even runs, so that a load change on
 # a shared machine hits both), medians of RUNS runs, ratios. Prints wall time, CPU time (user +
-# system: steadier than wall time on a loaded machine) and peak RSS of each command, read from
-# wait4's resource usage (what /usr/bin/time reads, at a microsecond instead of its 10 ms: our
-# one-profile and Chainguard rows take some tens of milliseconds).
+# system: steadier than wall time on a loaded machine) and peak RSS of each command. Times come
+# from wait4's resource usage at a microsecond (/usr/bin/time prints 10 ms steps, and our
+# one-profile and Chainguard rows take some tens of milliseconds); the peak RSS from
+# /usr/bin/time, which runs the command: a process's peak counts the memory of the process
+# that spawned it until its exec (Linux keeps the larger), and /usr/bin/time is small where
+# python3 is not.
 #
 # usage: scripts/bench-vs-oscap.sh [ROW...]
 #   rows: rhel9-oval debian11-oval debian11-all debian11-profile chainguard live big-tree
@@ -44,14 +47,17 @@ timed() {
     python3 - "$out/$label.$tool" "$out/$label.$tool.out" "$@" <<'PY'
 import os, subprocess, sys, time
 record, output, command = sys.argv[1], sys.argv[2], sys.argv[3:]
+rss = output + ".rss"
 with open(output, "wb") as out:
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    child = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss, *command],
+                             stdout=out, stderr=subprocess.STDOUT)
     _, _, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
 child.returncode = 0  # reaped above
+peak = open(rss).read().split()[-1]  # after "Command exited with non-zero status N", if any
 with open(record, "a") as r:
-    r.write(f"{wall:.4f} {usage.ru_utime + usage.ru_stime:.4f} {usage.ru_maxrss}\n")
+    r.write(f"{wall:.4f} {usage.ru_utime + usage.ru_stime:.4f} {peak}\n")
 PY
 }
 
